@@ -1,0 +1,147 @@
+/*
+ * options.c - parsing the mscc command line into ms_options. Every bad
+ * command line gets a one-line reason; the caller prints it with the usage.
+ */
+#include "driver/options.h"
+
+#include "frontend/frontend.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char ms_usage[] =
+    "usage: mscc IN.c -o OUT.c [--sizes N=V,...] [-I DIR] [-D NAME[=V]] [-std=STD]\n"
+    "            [--cc CC] [--cflags \"FLAGS\"] [--trials N] [--check] [--jobs N]\n"
+    "            [-q|-v] [--version] [--help]\n";
+
+static bool parse_int(const char *s, int lo, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > 1000000)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
+{
+    *o = (ms_options){0};
+    o->jobs = 2;
+    o->cc = getenv("CC") && *getenv("CC") ? getenv("CC") : NULL;
+    o->cflags = getenv("CFLAGS") && *getenv("CFLAGS") ? getenv("CFLAGS") : NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        /* options with a value, as "--opt V" or "--opt=V" */
+        const char *names[] = {"-o", "--sizes", "--cc", "--cflags", "--trials", "--jobs"};
+        const char *val = NULL;
+        int which = -1;
+        for (int k = 0; k < 6 && which < 0; k++) {
+            size_t l = strlen(names[k]);
+            if (!strcmp(a, names[k])) {
+                if (i + 1 >= argc) {
+                    snprintf(why, n, "option '%s' needs a value", a);
+                    return 1;
+                }
+                which = k;
+                val = argv[++i];
+            } else if (k > 0 && !strncmp(a, names[k], l) && a[l] == '=') {
+                which = k;
+                val = a + l + 1;
+            }
+        }
+        switch (which) {
+        case 0:
+            o->output = val;
+            continue;
+        case 1: {
+            const char *w;
+            ms_size_hint *h;
+            int c = ms_parse_size_list(val, &h, &w);
+            if (c < 0) {
+                snprintf(why, n, "bad --sizes '%s': %s", val, w);
+                return 1;
+            }
+            o->sizes = ms_xrealloc(o->sizes, sizeof(ms_size_hint) * (size_t)(o->nsizes + c));
+            memcpy(o->sizes + o->nsizes, h, sizeof(ms_size_hint) * (size_t)c);
+            o->nsizes += c;
+            free(h);
+            continue;
+        }
+        case 2:
+            o->cc = val;
+            continue;
+        case 3:
+            o->cflags = val;
+            continue;
+        case 4:
+            if (!parse_int(val, 0, &o->trials)) {
+                snprintf(why, n, "--trials wants a whole number >= 0, not '%s'", val);
+                return 1;
+            }
+            continue;
+        case 5:
+            if (!parse_int(val, 1, &o->jobs)) {
+                snprintf(why, n, "--jobs wants a whole number >= 1, not '%s'", val);
+                return 1;
+            }
+            continue;
+        default:
+            break;
+        }
+        if (!strcmp(a, "--check"))
+            o->check = true;
+        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+            o->quiet = true;
+        else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+            o->verbose = true;
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+            o->help = true;
+        else if (!strcmp(a, "--version"))
+            o->version = true;
+        else if (!strncmp(a, "-std=", 5) || ((!strncmp(a, "-I", 2) || !strncmp(a, "-D", 2) ||
+                                              !strncmp(a, "-U", 2)) && a[2])) {
+            MS_VEC_PUSH(o->clang_args, a);
+        } else if (!strcmp(a, "-I") || !strcmp(a, "-D") || !strcmp(a, "-U")) {
+            if (i + 1 >= argc) {
+                snprintf(why, n, "option '%s' needs a value", a);
+                return 1;
+            }
+            MS_VEC_PUSH(o->clang_args, a);
+            MS_VEC_PUSH(o->clang_args, argv[++i]);
+        } else if (a[0] == '-' && a[1]) {
+            snprintf(why, n, "unknown option '%s'", a);
+            return 1;
+        } else if (o->input) {
+            snprintf(why, n, "more than one input file ('%s' and '%s')", o->input, a);
+            return 1;
+        } else {
+            o->input = a;
+        }
+    }
+    if (o->help || o->version)
+        return 0;
+    if (!o->input) {
+        snprintf(why, n, "no input file");
+        return 1;
+    }
+    if (!o->output) {
+        snprintf(why, n, "no output file (-o OUT.c)");
+        return 1;
+    }
+    if (o->trials > 0) {
+        snprintf(why, n, "--trials %d: the search is not built yet; only --trials 0 (the default "
+                         "schedule) is available", o->trials);
+        return 1;
+    }
+    return 0;
+}
+
+void ms_options_free(ms_options *o)
+{
+    for (int i = 0; i < o->nsizes; i++)
+        free((char *)o->sizes[i].name);
+    free(o->sizes);
+    free(o->clang_args.data);
+}

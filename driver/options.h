@@ -1,0 +1,25 @@
+/*
+ * options.h - the mscc command line.
+ */
+#ifndef MS_DRIVER_OPTIONS_H
+#define MS_DRIVER_OPTIONS_H
+
+#include "ir/ir.h"
+
+typedef struct ms_options {
+    const char *input, *output;
+    MS_VEC(const char *) clang_args; /* -I, -D, -U, -std= */
+    ms_size_hint *sizes;
+    int nsizes;
+    const char *cc, *cflags;
+    int trials, jobs;
+    bool check, quiet, verbose, help, version;
+} ms_options;
+
+/* Returns 0, or 1 with a one-line reason in why (static storage or malloc'd
+ * into why_buf). */
+int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t why_size);
+void ms_options_free(ms_options *o);
+extern const char ms_usage[];
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * body.c - a kernel's new body: header comment, the run-time overlap check
+ * for arrays that are not restrict (falling back to the user's own loops),
+ * and the tuned statements.
+ */
+#include "emit/emit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* "(const char *)X + sizeof(T) * (EXTENT)": one past X's last touched byte. */
+static void emit_end(const ms_buffer *b, const ms_expr *extent, ms_str *out)
+{
+    ms_str_addf(out, "(const char *)%s + sizeof(%s) * (", b->name, b->elem_ctype);
+    ms_expr_print(extent, out);
+    ms_str_add(out, ")");
+}
+
+/* Disjunction over pairs (written, other) of arrays that may overlap. */
+static bool overlap_check(ms_func *f, ms_str *out, const char **why)
+{
+    ms_buffer *bufs[64];
+    ms_expr *ext[64];
+    bool written[64];
+    int n = 0;
+    for (int i = 0; i < f->nparams && n < 64; i++) {
+        ms_buffer *b = f->params[i].buf;
+        if (!b || b->is_restrict)
+            continue;
+        bufs[n] = b;
+        ext[n] = NULL;
+        written[n] = !b->is_const;
+        n++;
+    }
+    int terms = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            if (i == j || !written[i] || (written[j] && j < i))
+                continue;
+            for (int k = 0; k < 2; k++) {
+                int x = k ? j : i;
+                if (!ext[x] && !(ext[x] = ms_buffer_extent(f, bufs[x]))) {
+                    *why = "the accesses of an array that is not restrict cannot be bounded";
+                    return false;
+                }
+            }
+            ms_str_add(out, terms++ ? " ||\n        " : "");
+            ms_str_add(out, "(");
+            ms_str_addf(out, "(const char *)%s < ", bufs[i]->name);
+            emit_end(bufs[j], ext[j], out);
+            ms_str_addf(out, " && (const char *)%s < ", bufs[j]->name);
+            emit_end(bufs[i], ext[i], out);
+            ms_str_add(out, ")");
+        }
+    return true;
+}
+
+char *ms_emit_body(ms_func *f, const char *original_body, const char *comment, const char **why)
+{
+    ms_str check = {0}, out = {0};
+    if (!overlap_check(f, &check, why)) {
+        ms_str_free(&check);
+        return NULL;
+    }
+    ms_str_add(&out, "{\n");
+    if (comment)
+        ms_str_addf(&out, "    /* %s */\n", comment);
+    if (check.len) {
+        ms_str_addf(&out, "    if (%s) {\n", ms_str_cstr(&check));
+        ms_str_add(&out, "        /* arrays overlap: the original loops, in their order */\n");
+        ms_str_add(&out, "        ");
+        ms_str_add(&out, original_body);
+        ms_str_add(&out, "\n        return;\n    }\n");
+    }
+    ms_emit_stmts(f, f->body, 1, &out);
+    ms_str_add(&out, "}");
+    ms_str_free(&check);
+    return ms_str_take(&out);
+}
+
+char *ms_emit_splice(const char *text, size_t len, int n, const size_t *begin, const size_t *end,
+                     char *const *with, size_t *out_len)
+{
+    ms_str out = {0};
+    size_t at = 0;
+    for (int i = 0; i < n; i++) {
+        if (!with[i])
+            continue;
+        MS_ASSERT(begin[i] >= at && end[i] >= begin[i] && end[i] <= len);
+        ms_str_addn(&out, text + at, begin[i] - at);
+        ms_str_add(&out, with[i]);
+        at = end[i];
+    }
+    ms_str_addn(&out, text + at, len - at);
+    *out_len = out.len;
+    return ms_str_take(&out);
+}

@@ -1,0 +1,24 @@
+/*
+ * emit.h - scheduled IR to C text, and splicing kernel bodies back into the
+ * user's file (everything outside kernel bodies byte for byte).
+ */
+#ifndef MS_EMIT_H
+#define MS_EMIT_H
+
+#include "ir/ir.h"
+
+/* The new body ("{ ... }") of kernel f. Arrays that may overlap get a
+ * run-time check that runs original_body (the user's text) instead.
+ * comment is put at the top as a C comment (may be NULL). Returns NULL and
+ * sets *why when the kernel cannot be emitted safely. Caller frees. */
+char *ms_emit_body(ms_func *f, const char *original_body, const char *comment, const char **why);
+
+/* Statements of f's body as C at the given indentation (no braces). */
+void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out);
+
+/* Replaces text[begin[i], end[i]) by with[i] (NULL keeps it); ranges sorted
+ * and disjoint. Returns the new text (malloc'd) and its length. */
+char *ms_emit_splice(const char *text, size_t len, int n, const size_t *begin, const size_t *end,
+                     char *const *with, size_t *out_len);
+
+#endif

@@ -1,0 +1,188 @@
+/*
+ * emit_c.c - prints scheduled statements as C11: loops with their OpenMP
+ * pragmas (guarded by _OPENMP, so the code stays correct without OpenMP),
+ * locals, stores (as compound assignments where they read so), ifs.
+ * The emitter prints what the schedule decided; it decides nothing.
+ */
+#include "emit/emit.h"
+
+#include <string.h>
+
+static const char *const red_spelling[] = {"+", "*", "max", "min"};
+
+static void emit_pragma(const ms_stmt *s, int indent, ms_str *out)
+{
+    const char *head = NULL;
+    switch (s->loop.kind) {
+    case MS_LOOP_SERIAL:
+    case MS_LOOP_UNROLLED:
+        return;
+    case MS_LOOP_PARALLEL:
+        head = s->loop.parallel_simd ? "omp parallel for simd" : "omp parallel for";
+        break;
+    case MS_LOOP_VECTORIZED:
+        head = "omp simd";
+        break;
+    }
+    /* '#' lines start at column 0 so that the guard reads as one unit */
+    ms_str_addf(out, "#if defined(_OPENMP)\n");
+    ms_str_indent(out, indent);
+    ms_str_addf(out, "#pragma %s", head);
+    if (s->loop.collapse > 1)
+        ms_str_addf(out, " collapse(%d)", s->loop.collapse);
+    for (int i = 0; i < s->loop.nred; i++)
+        ms_str_addf(out, " reduction(%s:%s)", red_spelling[s->loop.red[i].op],
+                    s->loop.red[i].buf->name);
+    ms_str_add(out, "\n#endif\n");
+}
+
+static void emit_access(const ms_buffer *b, int n, ms_expr *const *idx, ms_str *out)
+{
+    ms_str_add(out, b->name);
+    for (int i = 0; i < n; i++) {
+        ms_str_add(out, "[");
+        ms_expr_print(idx[i], out);
+        ms_str_add(out, "]");
+    }
+}
+
+static bool same_access(const ms_expr *load, const ms_stmt *st)
+{
+    if (load->kind != MS_EXPR_LOAD || load->load.buf != st->store.buf ||
+        load->load.nidx != st->store.nidx)
+        return false;
+    for (int i = 0; i < st->store.nidx; i++)
+        if (!ms_expr_equal(load->load.idx[i], st->store.idx[i]))
+            return false;
+    return true;
+}
+
+static void emit_store(const ms_stmt *st, int indent, ms_str *out)
+{
+    ms_str_indent(out, indent);
+    emit_access(st->store.buf, st->store.nidx, st->store.idx, out);
+    const ms_expr *v = st->store.value;
+    if (v->kind == MS_EXPR_BINARY && v->bin.op <= MS_BIN_SHR && same_access(v->bin.a, st)) {
+        /* x = x op y  ->  x op= y: identical meaning, as the user wrote it */
+        ms_str_addf(out, " %s= ", ms_binop_spelling(v->bin.op));
+        ms_expr_print(v->bin.b, out);
+    } else {
+        ms_str_add(out, " = ");
+        ms_expr_print(v, out);
+    }
+    ms_str_add(out, ";\n");
+}
+
+static void emit_decl(const ms_buffer *b, ms_str *out)
+{
+    ms_str_addf(out, "%s %s", b->elem_ctype, b->name);
+    for (int i = 0; i < b->ndim; i++) {
+        ms_str_add(out, "[");
+        ms_expr_print(b->shape[i], out);
+        ms_str_add(out, "]");
+    }
+}
+
+/* A block that initialises a scalar just allocated: printed as one line. */
+static const ms_stmt *init_of(ms_func *f, const ms_stmt *alloc, const ms_stmt *next)
+{
+    if (!next || next->kind != MS_STMT_BLOCK || alloc->alloc.buf->ndim != 0)
+        return NULL;
+    const ms_stmt *st = ms_block_realize(f, next);
+    return st->store.buf == alloc->alloc.buf ? st : NULL;
+}
+
+static bool reads_buf(const ms_expr *e, const ms_buffer *b)
+{
+    switch (e->kind) {
+    case MS_EXPR_INT:
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_VAR:
+        return false;
+    case MS_EXPR_BINARY:
+        return reads_buf(e->bin.a, b) || reads_buf(e->bin.b, b);
+    case MS_EXPR_UNARY:
+        return reads_buf(e->un.a, b);
+    case MS_EXPR_SELECT:
+        return reads_buf(e->sel.cond, b) || reads_buf(e->sel.a, b) || reads_buf(e->sel.b, b);
+    case MS_EXPR_CAST:
+        return reads_buf(e->cast.a, b);
+    case MS_EXPR_CALL:
+        for (int i = 0; i < e->call.nargs; i++)
+            if (reads_buf(e->call.args[i], b))
+                return true;
+        return false;
+    case MS_EXPR_LOAD:
+        if (e->load.buf == b)
+            return true;
+        for (int i = 0; i < e->load.nidx; i++)
+            if (reads_buf(e->load.idx[i], b))
+                return true;
+        return false;
+    }
+    ms_unreachable();
+}
+
+void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
+{
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++) {
+            const ms_stmt *it = s->seq.items[i];
+            const ms_stmt *next = i + 1 < s->seq.n ? s->seq.items[i + 1] : NULL;
+            const ms_stmt *init = it->kind == MS_STMT_ALLOC ? init_of(f, it, next) : NULL;
+            if (init && !reads_buf(init->store.value, it->alloc.buf)) {
+                ms_str_indent(out, indent);
+                emit_decl(it->alloc.buf, out);
+                ms_str_add(out, " = ");
+                ms_expr_print(init->store.value, out);
+                ms_str_add(out, ";\n");
+                i++;
+                continue;
+            }
+            ms_emit_stmts(f, it, indent, out);
+        }
+        return;
+    case MS_STMT_FOR: {
+        emit_pragma(s, indent, out);
+        ms_expr *end = ms_simplify(f, ms_binary(f, MS_BIN_ADD, s->loop.min, s->loop.extent));
+        const char *v = s->loop.var->name;
+        ms_str_indent(out, indent);
+        ms_str_addf(out, "for (%s %s = ", s->loop.var->ctype, v);
+        ms_expr_print(s->loop.min, out);
+        ms_str_addf(out, "; %s < ", v);
+        ms_expr_print(end, out);
+        ms_str_addf(out, "; %s++) {\n", v);
+        ms_emit_stmts(f, s->loop.body, indent + 1, out);
+        ms_str_indent(out, indent);
+        ms_str_add(out, "}\n");
+        return;
+    }
+    case MS_STMT_IF:
+        ms_str_indent(out, indent);
+        ms_str_add(out, "if (");
+        ms_expr_print(s->if_.cond, out);
+        ms_str_add(out, ") {\n");
+        ms_emit_stmts(f, s->if_.then_s, indent + 1, out);
+        ms_str_indent(out, indent);
+        if (s->if_.else_s) {
+            ms_str_add(out, "} else {\n");
+            ms_emit_stmts(f, s->if_.else_s, indent + 1, out);
+            ms_str_indent(out, indent);
+        }
+        ms_str_add(out, "}\n");
+        return;
+    case MS_STMT_BLOCK:
+        emit_store(ms_block_realize(f, s), indent, out);
+        return;
+    case MS_STMT_STORE:
+        emit_store(s, indent, out);
+        return;
+    case MS_STMT_ALLOC:
+        ms_str_indent(out, indent);
+        emit_decl(s->alloc.buf, out);
+        ms_str_add(out, ";\n");
+        return;
+    }
+    ms_unreachable();
+}

@@ -1,0 +1,49 @@
+/*
+ * frontend.h - C source in, kernels out: libclang parses the file, the
+ * `#pragma mscc kernel` lines are found among its tokens, and each marked
+ * function is lowered to a PrimFunc, or rejected with a reason that points
+ * at the offending construct.
+ */
+#ifndef MS_FRONTEND_H
+#define MS_FRONTEND_H
+
+#include "ir/ir.h"
+
+typedef struct ms_frontend_opts {
+    const char *path;
+    int nargs;              /* extra clang arguments: -I, -D, -std= */
+    const char *const *args;
+    int nsizes;             /* --sizes overrides, applied over the pragma's */
+    const ms_size_hint *sizes;
+} ms_frontend_opts;
+
+/* One `#pragma mscc kernel` function of the file. */
+typedef struct ms_kernel {
+    char *name;
+    ms_loc loc;                  /* the function name */
+    size_t pragma_begin;         /* byte offset of the pragma's '#' */
+    size_t decl_begin;           /* start of the function definition */
+    size_t name_begin, name_end; /* the function's name */
+    size_t body_begin, body_end; /* '{' .. one past '}' */
+    ms_func *func;               /* NULL when the kernel was rejected */
+} ms_kernel;
+
+typedef struct ms_source {
+    char *path;
+    char *text; /* the file's bytes */
+    size_t len;
+    int nkernels;
+    ms_kernel *kernels;
+} ms_source;
+
+/* Parses opts->path. Returns 0 and fills *src on success; rejected kernels
+ * get a warning in diags and func = NULL. Returns 1 when the file is not
+ * valid C or cannot be read (errors in diags, src left empty). */
+int ms_frontend_parse(const ms_frontend_opts *opts, ms_source *src, ms_diags *diags);
+void ms_source_free(ms_source *src);
+
+/* Parses "N=V,N=V" into hints (malloc'd names). Returns the count, or -1
+ * with a reason in *why. */
+int ms_parse_size_list(const char *text, ms_size_hint **out, const char **why);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * lower_ctx.h - state shared by the two halves of lowering (statements in
+ * lower_stmt.c, expressions in lower_expr.c). Internal to frontend/.
+ */
+#ifndef MS_FRONTEND_LOWER_CTX_H
+#define MS_FRONTEND_LOWER_CTX_H
+
+#include "frontend/frontend.h"
+
+#include <clang-c/Index.h>
+
+typedef enum { SYM_VAR, SYM_BUFFER, SYM_LET } sym_kind;
+
+/* What a declaration (parameter, local, loop counter) stands for. */
+typedef struct sym {
+    CXCursor decl;
+    sym_kind kind;
+    ms_var *var;
+    ms_buffer *buf;
+    ms_expr *let; /* integer helper: substituted at each use */
+} sym;
+
+typedef struct lower_ctx {
+    ms_func *f;
+    CXTranslationUnit tu;
+    const char *path;
+    MS_VEC(sym) syms;
+    MS_VEC(ms_stmt *) loops; /* enclosing FOR statements */
+    int nblocks;
+    /* first rejection */
+    bool failed;
+    ms_loc err_loc;
+    char err[256];
+} lower_ctx;
+
+/* Records the first reason to reject the kernel (later ones are dropped). */
+void lower_fail(lower_ctx *c, CXCursor at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+ms_loc lower_loc(lower_ctx *c, CXCursor cur);
+sym *lower_lookup(lower_ctx *c, CXCursor ref);
+bool lower_dtype(CXType t, ms_dtype *out);
+char *lower_type_spelling(ms_func *f, CXType t); /* without qualifiers */
+int lower_children(CXCursor cur, CXCursor *out, int max);
+CXCursor lower_strip(CXCursor cur); /* through implicit casts and parentheses */
+
+ms_expr *lower_expr(lower_ctx *c, CXCursor cur);
+/* An lvalue: buffer and indices (0-d buffers for scalar locals). */
+bool lower_lvalue(lower_ctx *c, CXCursor cur, ms_buffer **buf, int *nidx, ms_expr ***idx);
+/* Integer expression with affine polynomial form (bounds, subscripts). */
+bool lower_is_affine(const ms_expr *e);
+
+ms_stmt *lower_stmt(lower_ctx *c, CXCursor cur);
+bool lower_array_dims(lower_ctx *c, CXCursor decl, CXType t, ms_expr **dims, int *ndim);
+
+ms_func *ms_lower_function(CXTranslationUnit tu, CXCursor fn, const char *path, bool noalias,
+                           ms_loc *why_loc, char *why, size_t why_size);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * lower_func.c - one kernel function to a PrimFunc: its parameters (scalars,
+ * C99 array parameters, pointers), its body, and the shared helpers of
+ * lowering (symbol lookup, locations, rejection).
+ */
+#include "frontend/lower_ctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lower_fail(lower_ctx *c, CXCursor at, const char *fmt, ...)
+{
+    if (c->failed)
+        return;
+    c->failed = true;
+    c->err_loc = lower_loc(c, at);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    va_end(ap);
+}
+
+ms_loc lower_loc(lower_ctx *c, CXCursor cur)
+{
+    unsigned line = 0, col = 0;
+    /* the expansion location: inside a macro, point at its use */
+    clang_getExpansionLocation(clang_getCursorLocation(cur), NULL, &line, &col, NULL);
+    return (ms_loc){c->path, (int)line, (int)col};
+}
+
+sym *lower_lookup(lower_ctx *c, CXCursor ref)
+{
+    CXCursor d = clang_getCursorReferenced(ref);
+    for (int i = c->syms.len - 1; i >= 0; i--)
+        if (clang_equalCursors(c->syms.data[i].decl, d))
+            return &c->syms.data[i];
+    return NULL;
+}
+
+/* "T A[restrict M][K]": the qualifier inside the first brackets applies to
+ * the pointer the array parameter becomes. */
+static bool outer_restrict(CXType t)
+{
+    CXString sp = clang_getTypeSpelling(t);
+    const char *s = clang_getCString(sp);
+    const char *open = strchr(s, '[');
+    const char *close = open ? strchr(open, ']') : NULL;
+    const char *r = open ? strstr(open, "restrict") : NULL;
+    bool yes = r && close && r < close;
+    clang_disposeString(sp);
+    return yes;
+}
+
+static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noalias, ms_param *out)
+{
+    ms_func *f = c->f;
+    CXString ns = clang_getCursorSpelling(parm);
+    const char *name = clang_getCString(ns);
+    CXType t = clang_getCursorType(parm);
+    ms_dtype dt;
+    bool ok = true;
+    *out = (ms_param){0};
+    if (!*name) {
+        lower_fail(c, parm, "unnamed parameter");
+        ok = false;
+    } else if (t.kind == CXType_Pointer) {
+        CXType e = clang_getPointeeType(t);
+        if (!lower_dtype(e, &dt)) {
+            lower_fail(c, parm, "parameter '%s': pointer to an unsupported element type", name);
+            ok = false;
+        } else {
+            ms_buffer *b = ms_buffer_new(f, name, lower_type_spelling(f, e), dt, 1, MS_SCOPE_PARAM);
+            b->is_pointer = true;
+            b->is_const = clang_isConstQualifiedType(e);
+            b->is_restrict = noalias || clang_isRestrictQualifiedType(t);
+            out->buf = b;
+        }
+    } else if (t.kind == CXType_ConstantArray || t.kind == CXType_VariableArray ||
+               t.kind == CXType_IncompleteArray) {
+        ms_expr *dims[8];
+        int ndim;
+        if (!lower_array_dims(c, parm, t, dims, &ndim)) {
+            ok = false;
+        } else {
+            CXType e = t;
+            for (int d = 0; d < ndim; d++)
+                e = clang_getArrayElementType(e);
+            if (!lower_dtype(e, &dt)) {
+                lower_fail(c, parm, "parameter '%s': array of an unsupported element type", name);
+                ok = false;
+            } else {
+                ms_buffer *b =
+                    ms_buffer_new(f, name, lower_type_spelling(f, e), dt, ndim, MS_SCOPE_PARAM);
+                for (int d = 0; d < ndim; d++)
+                    b->shape[d] = dims[d];
+                b->is_const = clang_isConstQualifiedType(e);
+                b->is_restrict = noalias || clang_isRestrictQualifiedType(adjusted) ||
+                                 outer_restrict(t);
+                out->buf = b;
+            }
+        }
+    } else if (lower_dtype(t, &dt)) {
+        out->var = ms_var_new(f, name, lower_type_spelling(f, t), dt, MS_VAR_PARAM);
+    } else {
+        CXString ts = clang_getTypeSpelling(t);
+        lower_fail(c, parm, "parameter '%s' of unsupported type '%s'", name, clang_getCString(ts));
+        clang_disposeString(ts);
+        ok = false;
+    }
+    if (ok)
+        MS_VEC_PUSH(c->syms, ((sym){parm, out->buf ? SYM_BUFFER : SYM_VAR, out->var, out->buf, NULL}));
+    clang_disposeString(ns);
+    return ok;
+}
+
+/* Lowers fn (a definition); on rejection returns NULL with *why set. */
+ms_func *ms_lower_function(CXTranslationUnit tu, CXCursor fn, const char *path, bool noalias,
+                           ms_loc *why_loc, char *why, size_t why_size)
+{
+    CXString ns = clang_getCursorSpelling(fn);
+    lower_ctx c = {.f = ms_func_new(clang_getCString(ns)), .tu = tu, .path = path};
+    clang_disposeString(ns);
+    c.f->noalias = noalias;
+    c.f->loc = lower_loc(&c, fn);
+    CXType ft = clang_getCursorType(fn);
+    if (clang_getResultType(ft).kind != CXType_Void)
+        lower_fail(&c, fn, "the kernel does not return void");
+    int n = clang_Cursor_getNumArguments(fn);
+    c.f->nparams = n > 0 ? n : 0;
+    c.f->params = ms_arena_alloc(c.f->arena, sizeof(ms_param) * (size_t)(n > 0 ? n : 1));
+    for (int i = 0; i < n && !c.failed; i++)
+        lower_param(&c, clang_Cursor_getArgument(fn, (unsigned)i), clang_getArgType(ft, (unsigned)i),
+                    noalias, &c.f->params[i]);
+    CXCursor kids[64];
+    int nk = lower_children(fn, kids, 64);
+    CXCursor body = clang_getNullCursor();
+    for (int i = 0; i < nk && i < 64; i++)
+        if (clang_getCursorKind(kids[i]) == CXCursor_CompoundStmt)
+            body = kids[i];
+    if (!c.failed && clang_Cursor_isNull(body))
+        lower_fail(&c, fn, "no function body");
+    if (!c.failed)
+        c.f->body = lower_stmt(&c, body);
+    free(c.syms.data);
+    free(c.loops.data);
+    if (c.failed) {
+        *why_loc = c.err_loc;
+        snprintf(why, why_size, "%s", c.err);
+        ms_func_free(c.f);
+        return NULL;
+    }
+    return c.f;
+}

@@ -1,0 +1,373 @@
+/*
+ * parse.c - the file: libclang parsing with the user's flags, clang's
+ * errors, the `#pragma mscc kernel` lines (found among the tokens, outside
+ * `#if 0` regions; comments are never tokens), their clauses, and the
+ * function definition each one marks.
+ */
+#include "frontend/lower_ctx.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pragma {
+    unsigned offset, line, col;
+    bool noalias;
+    int nhints;
+    ms_size_hint hints[32];
+} pragma;
+
+typedef struct scan {
+    CXTranslationUnit tu;
+    const char *path;
+    ms_diags *diags;
+    CXToken *toks;
+    unsigned ntoks;
+    CXSourceRangeList *skipped;
+    MS_VEC(pragma) pragmas;
+} scan;
+
+static void tok_pos(scan *s, unsigned i, unsigned *line, unsigned *col, unsigned *off)
+{
+    clang_getSpellingLocation(clang_getTokenLocation(s->tu, s->toks[i]), NULL, line, col, off);
+}
+
+static bool tok_is(scan *s, unsigned i, const char *text)
+{
+    if (i >= s->ntoks)
+        return false;
+    CXString sp = clang_getTokenSpelling(s->tu, s->toks[i]);
+    bool eq = !strcmp(clang_getCString(sp), text);
+    clang_disposeString(sp);
+    return eq;
+}
+
+static char *tok_text(scan *s, unsigned i)
+{
+    CXString sp = clang_getTokenSpelling(s->tu, s->toks[i]);
+    char *r = ms_xstrdup(clang_getCString(sp));
+    clang_disposeString(sp);
+    return r;
+}
+
+static bool in_skipped(scan *s, unsigned off)
+{
+    for (unsigned i = 0; i < s->skipped->count; i++) {
+        unsigned a, b;
+        clang_getSpellingLocation(clang_getRangeStart(s->skipped->ranges[i]), NULL, NULL, NULL, &a);
+        clang_getSpellingLocation(clang_getRangeEnd(s->skipped->ranges[i]), NULL, NULL, NULL, &b);
+        if (off >= a && off <= b)
+            return true;
+    }
+    return false;
+}
+
+static void warn_at(scan *s, unsigned i, const char *fmt, const char *arg)
+{
+    unsigned line, col, off;
+    tok_pos(s, i, &line, &col, &off);
+    ms_diags_add(s->diags, MS_DIAG_WARNING, (ms_loc){s->path, (int)line, (int)col}, fmt, arg);
+}
+
+/* Clauses after "kernel", up to the end of the pragma's line. */
+static void parse_clauses(scan *s, unsigned i, unsigned line, pragma *p)
+{
+    unsigned l, col, off;
+    while (i < s->ntoks && (tok_pos(s, i, &l, &col, &off), l == line)) {
+        if (tok_is(s, i, "noalias")) {
+            p->noalias = true;
+            i++;
+            continue;
+        }
+        if (tok_is(s, i, "sizes") && tok_is(s, i + 1, "(")) {
+            i += 2;
+            while (i + 2 < s->ntoks && !tok_is(s, i, ")")) {
+                char *name = tok_text(s, i);
+                bool neg = tok_is(s, i + 2, "-");
+                unsigned vi = i + 2 + neg;
+                char *val = vi < s->ntoks ? tok_text(s, vi) : ms_xstrdup("");
+                char *end;
+                long long v = strtoll(val, &end, 0);
+                if (!tok_is(s, i + 1, "=") || *end || end == val) {
+                    warn_at(s, i, "malformed 'sizes' clause near '%s' (want NAME=INTEGER)", name);
+                    free(name);
+                    free(val);
+                    while (i < s->ntoks && !tok_is(s, i, ")"))
+                        i++;
+                    break;
+                }
+                if (p->nhints < 32)
+                    p->hints[p->nhints++] = (ms_size_hint){name, neg ? -v : v};
+                else
+                    free(name);
+                free(val);
+                i = vi + 1;
+                if (tok_is(s, i, ","))
+                    i++;
+            }
+            i++; /* ')' */
+            continue;
+        }
+        char *t = tok_text(s, i);
+        warn_at(s, i, "unknown clause '%s' in '#pragma mscc kernel' ignored", t);
+        free(t);
+        i++;
+    }
+}
+
+static void find_pragmas(scan *s)
+{
+    for (unsigned i = 0; i + 2 < s->ntoks; i++) {
+        if (!tok_is(s, i, "#") || !tok_is(s, i + 1, "pragma") || !tok_is(s, i + 2, "mscc"))
+            continue;
+        unsigned line, col, off, l2;
+        tok_pos(s, i, &line, &col, &off);
+        tok_pos(s, i + 2, &l2, NULL, NULL);
+        if (l2 != line || in_skipped(s, off))
+            continue;
+        if (!tok_is(s, i + 3, "kernel")) {
+            warn_at(s, i + 2, "unknown '#pragma mscc' directive ignored%s", "");
+            continue;
+        }
+        pragma p = {off, line, col, false, 0, {{0}}};
+        parse_clauses(s, i + 4, line, &p);
+        MS_VEC_PUSH(s->pragmas, p);
+    }
+}
+
+typedef struct top {
+    CXCursor cur;
+    unsigned begin;
+} top;
+
+static enum CXChildVisitResult collect_top(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    if (!clang_Location_isFromMainFile(clang_getCursorLocation(cur)))
+        return CXChildVisit_Continue;
+    unsigned off;
+    clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(cur)), NULL, NULL, NULL, &off);
+    MS_VEC(top) *v = data;
+    top t = {cur, off};
+    MS_VEC_PUSH(*v, t);
+    return CXChildVisit_Continue;
+}
+
+static unsigned offset_of(CXSourceLocation loc)
+{
+    unsigned off;
+    clang_getSpellingLocation(loc, NULL, NULL, NULL, &off);
+    return off;
+}
+
+static void apply_overrides(ms_func *f, const ms_frontend_opts *o)
+{
+    for (int i = 0; i < o->nsizes; i++) {
+        bool found = false;
+        for (int h = 0; h < f->nhints; h++)
+            if (!strcmp(f->hints[h].name, o->sizes[i].name)) {
+                f->hints[h].value = o->sizes[i].value;
+                found = true;
+            }
+        if (found)
+            continue;
+        for (int p = 0; p < f->nparams; p++)
+            if (f->params[p].var && !strcmp(f->params[p].var->name, o->sizes[i].name)) {
+                ms_size_hint *h = ms_arena_alloc(f->arena, sizeof *h * (size_t)(f->nhints + 1));
+                memcpy(h, f->hints, sizeof *h * (size_t)f->nhints);
+                h[f->nhints++] = (ms_size_hint){ms_arena_strdup(f->arena, o->sizes[i].name),
+                                                o->sizes[i].value};
+                f->hints = h;
+            }
+    }
+}
+
+static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXCursor fn,
+                        ms_kernel *k)
+{
+    CXString ns = clang_getCursorSpelling(fn);
+    k->name = ms_xstrdup(clang_getCString(ns));
+    clang_disposeString(ns);
+    unsigned line, col;
+    clang_getSpellingLocation(clang_getCursorLocation(fn), NULL, &line, &col, NULL);
+    k->loc = (ms_loc){s->path, (int)line, (int)col};
+    k->pragma_begin = p->offset;
+    k->decl_begin = offset_of(clang_getRangeStart(clang_getCursorExtent(fn)));
+    k->name_begin = offset_of(clang_getCursorLocation(fn));
+    k->name_end = k->name_begin + strlen(k->name);
+    k->body_begin = k->body_end = 0;
+    ms_loc why_loc;
+    char why[300];
+    k->func = ms_lower_function(s->tu, fn, s->path, p->noalias, &why_loc, why, sizeof why);
+    CXCursor kids[64];
+    int nk = lower_children(fn, kids, 64);
+    for (int i = 0; i < nk && i < 64; i++)
+        if (clang_getCursorKind(kids[i]) == CXCursor_CompoundStmt) {
+            CXSourceRange r = clang_getCursorExtent(kids[i]);
+            k->body_begin = offset_of(clang_getRangeStart(r));
+            k->body_end = offset_of(clang_getRangeEnd(r));
+        }
+    if (!k->func) {
+        ms_diags_add(s->diags, MS_DIAG_WARNING, why_loc, "kernel '%s' left unchanged: %s", k->name,
+                     why);
+        return;
+    }
+    ms_func *f = k->func;
+    f->nhints = p->nhints;
+    f->hints = ms_arena_alloc(f->arena, sizeof(ms_size_hint) * (size_t)(p->nhints ? p->nhints : 1));
+    for (int i = 0; i < p->nhints; i++) {
+        f->hints[i] = (ms_size_hint){ms_arena_strdup(f->arena, p->hints[i].name), p->hints[i].value};
+        bool known = false;
+        for (int q = 0; q < f->nparams; q++)
+            known = known || (f->params[q].var && !strcmp(f->params[q].var->name, p->hints[i].name));
+        if (!known)
+            ms_diags_add(s->diags, MS_DIAG_WARNING, (ms_loc){s->path, (int)p->line, (int)p->col},
+                         "kernel '%s': 'sizes' names '%s', which is not an integer parameter",
+                         k->name, p->hints[i].name);
+    }
+    apply_overrides(f, o);
+}
+
+static void render_clang_diags(CXTranslationUnit tu, ms_diags *diags, int *nerrors)
+{
+    unsigned n = clang_getNumDiagnostics(tu);
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu, i);
+        enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+        if (sev >= CXDiagnostic_Error) {
+            CXFile file;
+            unsigned line, col;
+            clang_getSpellingLocation(clang_getDiagnosticLocation(d), &file, &line, &col, NULL);
+            CXString fname = clang_getFileName(file);
+            CXString msg = clang_getDiagnosticSpelling(d);
+            const char *fn = clang_getCString(fname);
+            ms_diags_add(diags, MS_DIAG_ERROR,
+                         (ms_loc){fn, (int)line, (int)col}, "%s",
+                         clang_getCString(msg));
+            clang_disposeString(fname);
+            clang_disposeString(msg);
+            (*nerrors)++;
+        }
+        clang_disposeDiagnostic(d);
+    }
+}
+
+int ms_frontend_parse(const ms_frontend_opts *o, ms_source *src, ms_diags *diags)
+{
+    *src = (ms_source){0};
+    size_t len;
+    char *text = ms_read_file(o->path, &len);
+    if (!text) {
+        ms_diags_add(diags, MS_DIAG_ERROR, (ms_loc){o->path, 0, 0}, "cannot read: %s",
+                     strerror(errno));
+        return 1;
+    }
+    const char **args = ms_xmalloc(sizeof(char *) * (size_t)(o->nargs + 2));
+    int na = 0;
+    for (int i = 0; i < o->nargs; i++)
+        args[na++] = o->args[i];
+    args[na++] = "-Wno-unknown-pragmas";
+    CXIndex index = clang_createIndex(0, 0);
+    CXTranslationUnit tu = NULL;
+    enum CXErrorCode ec = clang_parseTranslationUnit2(
+        index, o->path, args, na, NULL, 0, CXTranslationUnit_DetailedPreprocessingRecord, &tu);
+    free(args);
+    int nerrors = 0;
+    if (ec != CXError_Success || !tu) {
+        ms_diags_add(diags, MS_DIAG_ERROR, (ms_loc){o->path, 0, 0}, "clang could not parse the file");
+        nerrors++;
+    } else {
+        render_clang_diags(tu, diags, &nerrors);
+    }
+    if (nerrors) {
+        if (tu)
+            clang_disposeTranslationUnit(tu);
+        clang_disposeIndex(index);
+        free(text);
+        return 1;
+    }
+    CXFile file = clang_getFile(tu, o->path);
+    scan s = {.tu = tu, .path = o->path, .diags = diags};
+    CXSourceRange whole = clang_getRange(clang_getLocationForOffset(tu, file, 0),
+                                         clang_getLocationForOffset(tu, file, (unsigned)len));
+    clang_tokenize(tu, whole, &s.toks, &s.ntoks);
+    s.skipped = clang_getSkippedRanges(tu, file);
+    find_pragmas(&s);
+
+    MS_VEC(top) tops = {0};
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), collect_top, &tops);
+    src->path = ms_xstrdup(o->path);
+    src->text = text;
+    src->len = len;
+    src->kernels = ms_xcalloc((size_t)(s.pragmas.len ? s.pragmas.len : 1), sizeof(ms_kernel));
+    for (int i = 0; i < s.pragmas.len; i++) {
+        const pragma *p = &s.pragmas.data[i];
+        const top *next = NULL;
+        for (int t = 0; t < tops.len && !next; t++)
+            if (tops.data[t].begin > p->offset)
+                next = &tops.data[t];
+        bool is_def = next && clang_getCursorKind(next->cur) == CXCursor_FunctionDecl &&
+                      clang_isCursorDefinition(next->cur);
+        bool dup = false;
+        for (int k = 0; k < src->nkernels && is_def; k++)
+            dup = dup || src->kernels[k].decl_begin ==
+                             offset_of(clang_getRangeStart(clang_getCursorExtent(next->cur)));
+        ms_loc at = {o->path, (int)p->line, (int)p->col};
+        if (!is_def)
+            ms_diags_add(diags, MS_DIAG_WARNING, at,
+                         "'#pragma mscc kernel' is not followed by a function definition; ignored");
+        else if (dup)
+            ms_diags_add(diags, MS_DIAG_WARNING, at, "repeated '#pragma mscc kernel' ignored");
+        else
+            make_kernel(&s, o, p, next->cur, &src->kernels[src->nkernels++]);
+    }
+    for (int i = 0; i < s.pragmas.len; i++)
+        for (int h = 0; h < s.pragmas.data[i].nhints; h++)
+            free((char *)s.pragmas.data[i].hints[h].name);
+    free(s.pragmas.data);
+    free(tops.data);
+    clang_disposeSourceRangeList(s.skipped);
+    clang_disposeTokens(tu, s.toks, s.ntoks);
+    clang_disposeTranslationUnit(tu);
+    clang_disposeIndex(index);
+    return 0;
+}
+
+void ms_source_free(ms_source *src)
+{
+    for (int i = 0; i < src->nkernels; i++) {
+        free(src->kernels[i].name);
+        ms_func_free(src->kernels[i].func);
+    }
+    free(src->kernels);
+    free(src->text);
+    free(src->path);
+    *src = (ms_source){0};
+}
+
+int ms_parse_size_list(const char *text, ms_size_hint **out, const char **why)
+{
+    MS_VEC(ms_size_hint) v = {0};
+    char *buf = ms_xstrdup(text);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        char *end = NULL;
+        long long val = eq ? strtoll(eq + 1, &end, 10) : 0;
+        if (!eq || eq == tok || !end || *end || end == eq + 1) {
+            *why = "want NAME=INTEGER,...";
+            for (int i = 0; i < v.len; i++)
+                free((char *)v.data[i].name);
+            free(v.data);
+            free(buf);
+            return -1;
+        }
+        *eq = '\0';
+        ms_size_hint h = {ms_xstrdup(tok), val};
+        MS_VEC_PUSH(v, h);
+    }
+    free(buf);
+    *out = v.data;
+    return v.len;
+}

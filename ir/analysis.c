@@ -1,0 +1,577 @@
+/*
+ * analysis.c - symbolic bounds of integer expressions over loop nests, the
+ * loop dependence analysis behind the default schedule (which loops may run
+ * in parallel or as SIMD, which carry only scalar reductions), and the
+ * extent of the data a kernel touches in each buffer.
+ */
+#include "ir/ir.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- signs and bounds ---- */
+
+/* +1: known >= 0, -1: known <= 0, 0: unknown. Size parameters are taken to
+ * be non-negative (they count elements). */
+static int poly_sign(const ms_poly *p)
+{
+    bool nonneg = true, nonpos = true;
+    for (int i = 0; i < p->n; i++) {
+        const ms_term *t = &p->terms[i];
+        for (int k = 0; k < t->nvars; k++)
+            if (t->vars[k]->kind != MS_VAR_PARAM)
+                return 0;
+        nonneg = nonneg && t->coef > 0;
+        nonpos = nonpos && t->coef < 0;
+    }
+    return nonneg ? 1 : nonpos ? -1 : 0;
+}
+
+/* Splits p = c * v + rest, with neither c nor rest using v. */
+static bool split_on(const ms_poly *p, const ms_var *v, ms_poly *c, ms_poly *rest)
+{
+    *c = (ms_poly){0};
+    *rest = (ms_poly){0};
+    for (int i = 0; i < p->n; i++) {
+        ms_term t = p->terms[i];
+        int uses = 0, at = -1;
+        for (int k = 0; k < t.nvars; k++)
+            if (t.vars[k] == v) {
+                uses++;
+                at = k;
+            }
+        if (uses > 1) {
+            ms_poly_free(c);
+            ms_poly_free(rest);
+            return false;
+        }
+        ms_poly one = {1, &t};
+        if (uses == 0) {
+            ms_poly_add(rest, &one, 1);
+        } else {
+            memmove(&t.vars[at], &t.vars[at + 1], sizeof(ms_var *) * (size_t)(t.nvars - at - 1));
+            t.nvars--;
+            ms_poly_add(c, &one, 1);
+        }
+    }
+    return true;
+}
+
+/* Replaces v in p by the polynomial q (p affine in v). */
+static bool replace_var(const ms_poly *p, const ms_var *v, const ms_poly *q, ms_poly *out)
+{
+    ms_poly c, rest, cq;
+    if (!split_on(p, v, &c, &rest))
+        return false;
+    bool ok = ms_poly_mul(&c, q, &cq);
+    if (ok) {
+        ms_poly_add(&rest, &cq, 1);
+        ms_poly_free(&cq);
+    }
+    ms_poly_free(&c);
+    *out = rest;
+    if (!ok)
+        ms_poly_free(out);
+    return ok;
+}
+
+/* One bound of p (upper if want_hi) after eliminating v in [lo, hi]. */
+static bool eliminate(ms_poly *p, const ms_var *v, const ms_poly *vlo, const ms_poly *vhi,
+                      bool want_hi)
+{
+    ms_poly c, rest;
+    if (!split_on(p, v, &c, &rest))
+        return false;
+    int sign = c.n == 0 ? 1 : poly_sign(&c);
+    ms_poly_free(&c);
+    ms_poly_free(&rest);
+    if (sign == 0)
+        return false;
+    const ms_poly *pick = (sign > 0) == want_hi ? vhi : vlo;
+    ms_poly r;
+    if (!replace_var(p, v, pick, &r))
+        return false;
+    ms_poly_free(p);
+    *p = r;
+    return true;
+}
+
+bool ms_expr_range(ms_func *f, const ms_expr *e, int nloops, ms_stmt *const *loops, ms_poly *lo,
+                   ms_poly *hi)
+{
+    (void)f;
+    ms_poly p;
+    *lo = *hi = (ms_poly){0};
+    if (!ms_poly_from_expr(e, &p))
+        return false;
+    *lo = p;
+    *hi = (ms_poly){0};
+    ms_poly_add(hi, &p, 1);
+    for (int i = nloops - 1; i >= 0; i--) {
+        const ms_stmt *L = loops[i];
+        ms_poly vlo, ext;
+        if (!ms_poly_from_expr(L->loop.min, &vlo))
+            goto fail;
+        if (!ms_poly_from_expr(L->loop.extent, &ext)) {
+            ms_poly_free(&vlo);
+            goto fail;
+        }
+        ms_poly vhi = {0};
+        ms_poly_add(&vhi, &vlo, 1);
+        ms_poly_add(&vhi, &ext, 1);
+        ms_term m1 = {-1, 0, {0}};
+        ms_poly minus1 = {1, &m1};
+        ms_poly_add(&vhi, &minus1, 1);
+        bool ok = eliminate(lo, L->loop.var, &vlo, &vhi, false) &&
+                  eliminate(hi, L->loop.var, &vlo, &vhi, true);
+        ms_poly_free(&vlo);
+        ms_poly_free(&ext);
+        ms_poly_free(&vhi);
+        if (!ok)
+            goto fail;
+    }
+    return true;
+fail:
+    ms_poly_free(lo);
+    ms_poly_free(hi);
+    return false;
+}
+
+/* ---- access collection ---- */
+
+typedef struct access {
+    ms_buffer *buf;
+    int nidx;
+    ms_expr **idx; /* in loop variables (block bindings substituted) */
+    bool write;
+    const ms_stmt *store; /* the store for writes and for reads inside a store */
+    int depth;            /* number of enclosing loops */
+    ms_stmt **loops;      /* enclosing loops, outermost first (malloc'd) */
+} access;
+
+typedef struct alloc_site {
+    ms_buffer *buf;
+    int depth;
+    ms_stmt **loops;
+} alloc_site;
+
+typedef struct collector {
+    ms_func *f;
+    MS_VEC(access) acc;
+    MS_VEC(alloc_site) allocs;
+    MS_VEC(ms_stmt *) stack;
+    MS_VEC(ms_stmt *) all_loops;
+    MS_VEC(int) loop_depth;
+} collector;
+
+static ms_stmt **stack_copy(collector *c)
+{
+    ms_stmt **l = ms_xmalloc(sizeof(ms_stmt *) * (size_t)(c->stack.len ? c->stack.len : 1));
+    memcpy(l, c->stack.data, sizeof(ms_stmt *) * (size_t)c->stack.len);
+    return l;
+}
+
+static void add_access(collector *c, ms_buffer *b, int n, ms_expr **idx, bool write,
+                       const ms_stmt *store)
+{
+    access a = {b, n, idx, write, store, c->stack.len, stack_copy(c)};
+    MS_VEC_PUSH(c->acc, a);
+}
+
+static void collect_expr(collector *c, ms_expr *e, const ms_stmt *store)
+{
+    switch (e->kind) {
+    case MS_EXPR_INT:
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_VAR:
+        return;
+    case MS_EXPR_BINARY:
+        collect_expr(c, e->bin.a, store);
+        collect_expr(c, e->bin.b, store);
+        return;
+    case MS_EXPR_UNARY:
+        collect_expr(c, e->un.a, store);
+        return;
+    case MS_EXPR_SELECT:
+        collect_expr(c, e->sel.cond, store);
+        collect_expr(c, e->sel.a, store);
+        collect_expr(c, e->sel.b, store);
+        return;
+    case MS_EXPR_CAST:
+        collect_expr(c, e->cast.a, store);
+        return;
+    case MS_EXPR_CALL:
+        for (int i = 0; i < e->call.nargs; i++)
+            collect_expr(c, e->call.args[i], store);
+        return;
+    case MS_EXPR_LOAD:
+        for (int i = 0; i < e->load.nidx; i++)
+            collect_expr(c, e->load.idx[i], store);
+        add_access(c, e->load.buf, e->load.nidx, e->load.idx, false, store);
+        return;
+    }
+    ms_unreachable();
+}
+
+static void collect_stmt(collector *c, ms_stmt *s)
+{
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++)
+            collect_stmt(c, s->seq.items[i]);
+        return;
+    case MS_STMT_FOR:
+        collect_expr(c, s->loop.min, NULL);
+        collect_expr(c, s->loop.extent, NULL);
+        MS_VEC_PUSH(c->all_loops, s);
+        MS_VEC_PUSH(c->loop_depth, c->stack.len);
+        MS_VEC_PUSH(c->stack, s);
+        collect_stmt(c, s->loop.body);
+        c->stack.len--;
+        return;
+    case MS_STMT_IF:
+        collect_expr(c, s->if_.cond, NULL);
+        collect_stmt(c, s->if_.then_s);
+        if (s->if_.else_s)
+            collect_stmt(c, s->if_.else_s);
+        return;
+    case MS_STMT_BLOCK:
+        collect_stmt(c, ms_block_realize(c->f, s));
+        return;
+    case MS_STMT_STORE:
+        for (int i = 0; i < s->store.nidx; i++)
+            collect_expr(c, s->store.idx[i], NULL);
+        collect_expr(c, s->store.value, s);
+        add_access(c, s->store.buf, s->store.nidx, s->store.idx, true, s);
+        return;
+    case MS_STMT_ALLOC: {
+        alloc_site a = {s->alloc.buf, c->stack.len, stack_copy(c)};
+        MS_VEC_PUSH(c->allocs, a);
+        return;
+    }
+    }
+    ms_unreachable();
+}
+
+static void collector_free(collector *c)
+{
+    for (int i = 0; i < c->acc.len; i++)
+        free(c->acc.data[i].loops);
+    for (int i = 0; i < c->allocs.len; i++)
+        free(c->allocs.data[i].loops);
+    free(c->acc.data);
+    free(c->allocs.data);
+    free(c->stack.data);
+    free(c->all_loops.data);
+    free(c->loop_depth.data);
+}
+
+static bool inside(const access *a, int depth, const ms_stmt *L)
+{
+    return a->depth > depth && a->loops[depth] == L;
+}
+
+static bool private_to(const collector *c, const ms_buffer *b, int depth, const ms_stmt *L)
+{
+    for (int i = 0; i < c->allocs.len; i++) {
+        const alloc_site *s = &c->allocs.data[i];
+        if (s->buf == b)
+            return s->depth > depth && s->loops[depth] == L;
+    }
+    return false;
+}
+
+/* ---- dependence test ---- */
+
+/* Splits an index polynomial of an access inside loop L (stack position
+ * depth) into c * v + outer + inner, where inner uses the loops inside L. */
+typedef struct index_parts {
+    ms_poly c, outer, inner;
+} index_parts;
+
+static void parts_free(index_parts *p)
+{
+    ms_poly_free(&p->c);
+    ms_poly_free(&p->outer);
+    ms_poly_free(&p->inner);
+}
+
+static bool uses_inner(const ms_term *t, const access *a, int depth)
+{
+    for (int k = 0; k < t->nvars; k++)
+        for (int l = depth + 1; l < a->depth; l++)
+            if (t->vars[k] == a->loops[l]->loop.var)
+                return true;
+    return false;
+}
+
+static bool index_split(const ms_expr *e, const access *a, int depth, index_parts *out)
+{
+    ms_poly p, rest;
+    *out = (index_parts){0};
+    if (!ms_poly_from_expr(e, &p))
+        return false;
+    bool ok = split_on(&p, a->loops[depth]->loop.var, &out->c, &rest);
+    ms_poly_free(&p);
+    if (!ok)
+        return false;
+    for (int i = 0; i < rest.n; i++) {
+        ms_poly one = {1, &rest.terms[i]};
+        ms_poly_add(uses_inner(&rest.terms[i], a, depth) ? &out->inner : &out->outer, &one, 1);
+    }
+    ms_poly_free(&rest);
+    for (int i = 0; i < out->c.n; i++)
+        if (uses_inner(&out->c.terms[i], a, depth)) {
+            parts_free(out);
+            return false;
+        }
+    return true;
+}
+
+/* 0 <= inner <= c - 1 over the loops inside L. */
+static bool inner_fits(collector *col, const index_parts *p, const access *a, int depth)
+{
+    if (p->inner.n == 0)
+        return true;
+    ms_expr *e = ms_poly_to_expr(col->f, &p->inner, NULL);
+    ms_poly lo, hi;
+    if (!ms_expr_range(col->f, e, a->depth - depth - 1, a->loops + depth + 1, &lo, &hi))
+        return false;
+    ms_poly gap = {0};
+    ms_poly_add(&gap, &p->c, 1);
+    ms_poly_add(&gap, &hi, -1);
+    ms_term m1 = {-1, 0, {0}};
+    ms_poly minus1 = {1, &m1};
+    ms_poly_add(&gap, &minus1, 1);
+    bool ok = (lo.n == 0 || poly_sign(&lo) > 0) && (gap.n == 0 || poly_sign(&gap) > 0);
+    ms_poly_free(&lo);
+    ms_poly_free(&hi);
+    ms_poly_free(&gap);
+    return ok;
+}
+
+/* Different iterations of L make w and a touch different elements. */
+static bool separated(collector *col, const access *w, const access *a, int depth)
+{
+    for (int d = 0; d < w->nidx && d < a->nidx; d++) {
+        index_parts pw, pa;
+        if (!index_split(w->idx[d], w, depth, &pw))
+            continue;
+        if (!index_split(a->idx[d], a, depth, &pa)) {
+            parts_free(&pw);
+            continue;
+        }
+        bool ok = pw.c.n > 0 && poly_sign(&pw.c) > 0 && ms_poly_equal(&pw.c, &pa.c) &&
+                  ms_poly_equal(&pw.outer, &pa.outer) && inner_fits(col, &pw, w, depth) &&
+                  inner_fits(col, &pa, a, depth);
+        parts_free(&pw);
+        parts_free(&pa);
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+/* The value of a scalar reduction store X = X op e; op or -1. */
+static int reduction_op(const ms_stmt *st, const ms_buffer *x, const ms_expr **operand)
+{
+    const ms_expr *v = st->store.value;
+    const ms_expr *a = NULL, *b = NULL;
+    int op = -1;
+    if (v->kind == MS_EXPR_BINARY && (v->bin.op == MS_BIN_ADD || v->bin.op == MS_BIN_MUL)) {
+        a = v->bin.a;
+        b = v->bin.b;
+        op = v->bin.op == MS_BIN_ADD ? MS_RED_ADD : MS_RED_MUL;
+    } else if (v->kind == MS_EXPR_CALL && v->call.nargs == 2 &&
+               ms_dtype_is_float(v->dtype)) {
+        const char *n = v->call.name;
+        if (!strcmp(n, "fmaxf") || !strcmp(n, "fmax"))
+            op = MS_RED_MAX;
+        else if (!strcmp(n, "fminf") || !strcmp(n, "fmin"))
+            op = MS_RED_MIN;
+        a = v->call.args[0];
+        b = v->call.args[1];
+    }
+    if (op < 0)
+        return -1;
+    if (b->kind == MS_EXPR_LOAD && b->load.buf == x) {
+        const ms_expr *t = a;
+        a = b;
+        b = t;
+    }
+    if (a->kind != MS_EXPR_LOAD || a->load.buf != x)
+        return -1;
+    *operand = b;
+    return op;
+}
+
+static bool expr_reads(const ms_expr *e, const ms_buffer *x)
+{
+    switch (e->kind) {
+    case MS_EXPR_INT:
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_VAR:
+        return false;
+    case MS_EXPR_BINARY:
+        return expr_reads(e->bin.a, x) || expr_reads(e->bin.b, x);
+    case MS_EXPR_UNARY:
+        return expr_reads(e->un.a, x);
+    case MS_EXPR_SELECT:
+        return expr_reads(e->sel.cond, x) || expr_reads(e->sel.a, x) || expr_reads(e->sel.b, x);
+    case MS_EXPR_CAST:
+        return expr_reads(e->cast.a, x);
+    case MS_EXPR_CALL:
+        for (int i = 0; i < e->call.nargs; i++)
+            if (expr_reads(e->call.args[i], x))
+                return true;
+        return false;
+    case MS_EXPR_LOAD:
+        if (e->load.buf == x)
+            return true;
+        for (int i = 0; i < e->load.nidx; i++)
+            if (expr_reads(e->load.idx[i], x))
+                return true;
+        return false;
+    }
+    ms_unreachable();
+}
+
+/* Scalar x inside L is only updated as x = x op e, once: a reduction. */
+static bool scalar_reduction(collector *c, const ms_buffer *x, int depth, const ms_stmt *L,
+                             ms_reduction *red)
+{
+    const ms_stmt *the_store = NULL;
+    int nread = 0;
+    for (int i = 0; i < c->acc.len; i++) {
+        const access *a = &c->acc.data[i];
+        if (a->buf != x || !inside(a, depth, L))
+            continue;
+        if (a->write) {
+            if (the_store)
+                return false;
+            the_store = a->store;
+        } else {
+            nread++;
+        }
+    }
+    const ms_expr *operand;
+    if (!the_store || nread != 1)
+        return false;
+    int op = reduction_op(the_store, x, &operand);
+    if (op < 0 || expr_reads(operand, x))
+        return false;
+    /* the single read must be the one inside the update itself */
+    for (int i = 0; i < c->acc.len; i++) {
+        const access *a = &c->acc.data[i];
+        if (a->buf == x && !a->write && inside(a, depth, L) && a->store != the_store)
+            return false;
+    }
+    red->op = (ms_reduce_op)op;
+    red->buf = (ms_buffer *)x;
+    return true;
+}
+
+static void analyze_loop(collector *c, ms_stmt *L, int depth, ms_loop_info *info)
+{
+    info->loop = L;
+    info->depth = depth;
+    info->independent = true;
+    info->reducible = true;
+    for (int i = 0; i < c->all_loops.len; i++)
+        if (c->all_loops.data[i] != L && c->loop_depth.data[i] > depth &&
+            ms_stmt_uses_var(L->loop.body, c->all_loops.data[i]->loop.var))
+            info->has_inner_loop = true;
+    for (int i = 0; i < c->acc.len && info->reducible; i++) {
+        const access *w = &c->acc.data[i];
+        if (!w->write || !inside(w, depth, L) || private_to(c, w->buf, depth, L))
+            continue;
+        if (w->buf->ndim == 0) {
+            bool seen = false;
+            for (int r = 0; r < info->nred; r++)
+                seen = seen || info->red[r].buf == w->buf;
+            ms_reduction red;
+            if (seen)
+                continue;
+            info->independent = false;
+            if (info->nred < 4 && scalar_reduction(c, w->buf, depth, L, &red))
+                info->red[info->nred++] = red;
+            else
+                info->reducible = false;
+            continue;
+        }
+        for (int j = 0; j < c->acc.len; j++) {
+            const access *a = &c->acc.data[j];
+            if (a->buf != w->buf || !inside(a, depth, L))
+                continue;
+            if (!separated(c, w, a, depth)) {
+                info->independent = info->reducible = false;
+                break;
+            }
+        }
+    }
+    if (!info->reducible)
+        info->nred = 0;
+}
+
+int ms_analyze_loops(ms_func *f, ms_loop_info **out)
+{
+    collector c = {.f = f};
+    collect_stmt(&c, f->body);
+    int n = c.all_loops.len;
+    ms_loop_info *infos = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_loop_info));
+    for (int i = 0; i < n; i++)
+        analyze_loop(&c, c.all_loops.data[i], c.loop_depth.data[i], &infos[i]);
+    collector_free(&c);
+    *out = infos;
+    return n;
+}
+
+/* ---- extents ---- */
+
+/* Row-major linear index of an access, in elements. */
+static ms_expr *linear_index(ms_func *f, const ms_buffer *b, int n, ms_expr **idx)
+{
+    ms_expr *e = idx[0];
+    for (int d = 1; d < n; d++) {
+        if (!b->shape[d])
+            return NULL;
+        e = ms_binary(f, MS_BIN_ADD, ms_binary(f, MS_BIN_MUL, e, b->shape[d]), idx[d]);
+    }
+    return e;
+}
+
+ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
+{
+    if (b->ndim == 0)
+        return ms_int(f, 1);
+    collector c = {.f = f};
+    collect_stmt(&c, f->body);
+    ms_expr *result = NULL;
+    for (int i = 0; i < c.acc.len; i++) {
+        const access *a = &c.acc.data[i];
+        if (a->buf != b)
+            continue;
+        ms_expr *lin = linear_index(f, b, a->nidx, a->idx);
+        ms_poly lo, hi;
+        if (!lin || !ms_expr_range(f, lin, a->depth, a->loops, &lo, &hi)) {
+            result = NULL;
+            break;
+        }
+        ms_term one = {1, 0, {0}};
+        ms_poly p1 = {1, &one};
+        ms_poly_add(&hi, &p1, 1);
+        ms_expr *e = ms_poly_to_expr(f, &hi, NULL);
+        ms_poly_free(&lo);
+        ms_poly_free(&hi);
+        if (!result) {
+            result = e;
+        } else if (!ms_expr_equal(result, e)) {
+            ms_expr *gt = ms_binary(f, MS_BIN_GT, result, e);
+            result = ms_select(f, gt, result, e);
+        }
+        if (i == c.acc.len - 1)
+            break;
+    }
+    collector_free(&c);
+    return result;
+}

@@ -1,0 +1,307 @@
+/*
+ * ir.h - the tensor IR (TensorIR-like): buffers, variables, expressions,
+ * statements with blocks, functions; the printer, structural equality and
+ * hash, the polynomial normal form behind the simplifier, bounds, and the
+ * dependence analysis. Knows nothing of clang, of search or of C text.
+ *
+ * Ownership: every node lives in the arena of its ms_func. Expressions are
+ * immutable and may be shared; rewriting builds new nodes.
+ */
+#ifndef MS_IR_H
+#define MS_IR_H
+
+#include "base/base.h"
+
+typedef enum {
+#define X(n, c, b, f, s) MS_DT_##n,
+#include "ir/dtype.def"
+#undef X
+    MS_DT_COUNT
+} ms_dtype;
+
+const char *ms_dtype_cname(ms_dtype t);
+int ms_dtype_bytes(ms_dtype t);
+bool ms_dtype_is_float(ms_dtype t);
+bool ms_dtype_is_signed(ms_dtype t);
+
+typedef enum {
+#define X(n, s) MS_EXPR_##n,
+#include "ir/expr.def"
+#undef X
+} ms_expr_kind;
+
+typedef enum {
+#define X(n, s) MS_STMT_##n,
+#include "ir/stmt.def"
+#undef X
+} ms_stmt_kind;
+
+typedef enum {
+#define X(n, s, p) MS_BIN_##n,
+#include "ir/binop.def"
+#undef X
+} ms_binop;
+
+const char *ms_binop_spelling(ms_binop op);
+int ms_binop_precedence(ms_binop op);
+
+typedef enum { MS_UN_NEG, MS_UN_NOT, MS_UN_BITNOT, MS_UN_PLUS } ms_unop;
+
+typedef enum { MS_VAR_PARAM, MS_VAR_LOOP, MS_VAR_BLOCK } ms_var_kind;
+
+/* A scalar variable: an integer or floating parameter, a loop counter, or a
+ * block iteration variable. */
+typedef struct ms_var {
+    const char *name;
+    const char *ctype; /* C spelling, as the user wrote it ("size_t", "long") */
+    ms_dtype dtype;
+    ms_var_kind kind;
+    int id; /* unique within the function; orders variables canonically */
+} ms_var;
+
+typedef enum { MS_SCOPE_PARAM, MS_SCOPE_GLOBAL, MS_SCOPE_LOCAL } ms_scope;
+
+/* A multi-dimensional array. Scalar locals (accumulators) are 0-d buffers so
+ * that one dependence analysis covers both. */
+typedef struct ms_buffer {
+    const char *name;
+    const char *elem_ctype; /* C spelling of the element type */
+    ms_dtype dtype;
+    int ndim;
+    struct ms_expr **shape; /* ndim entries; shape[0] may be NULL (unknown) */
+    ms_scope scope;
+    bool is_pointer;  /* parameter written as T *p (1-d, unknown length) */
+    bool is_const;    /* never written by the kernel (declared const) */
+    bool is_restrict; /* restrict, or covered by the kernel's noalias clause */
+    int id;
+} ms_buffer;
+
+typedef struct ms_expr ms_expr;
+struct ms_expr {
+    ms_expr_kind kind;
+    ms_dtype dtype;
+    union {
+        struct {
+            int64_t value;
+        } i;
+        struct {
+            double value;
+            const char *text; /* spelling to print: "0.0f", "FLT_MAX" */
+        } f;
+        ms_var *var;
+        struct {
+            ms_binop op;
+            ms_expr *a, *b;
+        } bin;
+        struct {
+            ms_unop op;
+            ms_expr *a;
+        } un;
+        struct {
+            ms_expr *cond, *a, *b;
+        } sel;
+        struct {
+            const char *ctype;
+            ms_expr *a;
+        } cast;
+        struct {
+            const char *name;
+            int nargs;
+            ms_expr **args;
+        } call;
+        struct {
+            ms_buffer *buf;
+            int nidx;
+            ms_expr **idx;
+        } load;
+    };
+};
+
+typedef enum { MS_LOOP_SERIAL, MS_LOOP_PARALLEL, MS_LOOP_VECTORIZED, MS_LOOP_UNROLLED } ms_loop_kind;
+typedef enum { MS_ITER_SPATIAL, MS_ITER_REDUCE } ms_iter_kind;
+typedef enum { MS_RED_ADD, MS_RED_MUL, MS_RED_MAX, MS_RED_MIN } ms_reduce_op;
+
+/* A scalar reduction a loop performs into a 0-d buffer (OpenMP clause). */
+typedef struct ms_reduction {
+    ms_reduce_op op;
+    ms_buffer *buf;
+} ms_reduction;
+
+/* A block iteration variable and the expression binding it to loop vars. */
+typedef struct ms_iter_var {
+    ms_var *var;
+    ms_iter_kind kind;
+    ms_expr *binding;
+} ms_iter_var;
+
+typedef struct ms_stmt ms_stmt;
+struct ms_stmt {
+    ms_stmt_kind kind;
+    ms_loc loc;
+    union {
+        struct {
+            int n;
+            ms_stmt **items;
+        } seq;
+        struct {
+            ms_var *var;
+            ms_expr *min, *extent; /* for var in [min, min + extent) */
+            ms_loop_kind kind;
+            bool parallel_simd; /* PARALLEL loop that is also the SIMD loop */
+            int collapse;       /* PARALLEL: number of perfectly nested loops fused */
+            int nred;
+            ms_reduction red[4];
+            ms_stmt *body;
+        } loop;
+        struct {
+            ms_expr *cond;
+            ms_stmt *then_s, *else_s; /* else_s may be NULL */
+        } if_;
+        struct {
+            const char *name;
+            int niter;
+            ms_iter_var *iters;
+            ms_stmt *body; /* a STORE over the iteration variables */
+        } block;
+        struct {
+            ms_buffer *buf;
+            int nidx;
+            ms_expr **idx;
+            ms_expr *value;
+        } store;
+        struct {
+            ms_buffer *buf; /* declared for the rest of the enclosing SEQ */
+        } alloc;
+    };
+};
+
+/* A parameter: a scalar (var set) or an array (buf set). */
+typedef struct ms_param {
+    ms_var *var;
+    ms_buffer *buf;
+} ms_param;
+
+typedef struct ms_size_hint {
+    const char *name;
+    int64_t value;
+} ms_size_hint;
+
+typedef struct ms_func {
+    ms_arena *arena;
+    const char *name;
+    ms_loc loc;
+    int nparams;
+    ms_param *params;
+    ms_stmt *body;
+    int nhints;
+    ms_size_hint *hints;
+    bool noalias;
+    int next_id;
+} ms_func;
+
+/* ---- construction (all nodes in f's arena) ---- */
+
+ms_func *ms_func_new(const char *name);
+void ms_func_free(ms_func *f);
+ms_var *ms_var_new(ms_func *f, const char *name, const char *ctype, ms_dtype t, ms_var_kind k);
+ms_buffer *ms_buffer_new(ms_func *f, const char *name, const char *elem_ctype, ms_dtype t,
+                         int ndim, ms_scope scope);
+
+ms_expr *ms_int(ms_func *f, int64_t v);
+ms_expr *ms_float(ms_func *f, double v, ms_dtype t, const char *text);
+ms_expr *ms_var_ref(ms_func *f, ms_var *v);
+ms_expr *ms_binary(ms_func *f, ms_binop op, ms_expr *a, ms_expr *b);
+ms_expr *ms_unary(ms_func *f, ms_unop op, ms_expr *a);
+ms_expr *ms_select(ms_func *f, ms_expr *c, ms_expr *a, ms_expr *b);
+ms_expr *ms_cast(ms_func *f, const char *ctype, ms_dtype t, ms_expr *a);
+ms_expr *ms_call(ms_func *f, const char *name, ms_dtype t, int nargs, ms_expr **args);
+ms_expr *ms_load(ms_func *f, ms_buffer *b, int nidx, ms_expr **idx);
+
+ms_stmt *ms_seq(ms_func *f, int n, ms_stmt **items);
+ms_stmt *ms_for(ms_func *f, ms_var *v, ms_expr *min, ms_expr *extent, ms_stmt *body);
+ms_stmt *ms_if(ms_func *f, ms_expr *c, ms_stmt *then_s, ms_stmt *else_s);
+ms_stmt *ms_store(ms_func *f, ms_buffer *b, int nidx, ms_expr **idx, ms_expr *value);
+ms_stmt *ms_alloc(ms_func *f, ms_buffer *b);
+ms_stmt *ms_block(ms_func *f, const char *name, int niter, ms_iter_var *iters, ms_stmt *body);
+
+/* ---- rewriting ---- */
+
+/* Replaces variables by expressions (vars[i] -> with[i]); shares unchanged nodes. */
+ms_expr *ms_expr_subst(ms_func *f, ms_expr *e, int n, ms_var *const *vars, ms_expr *const *with);
+ms_stmt *ms_stmt_subst(ms_func *f, ms_stmt *s, int n, ms_var *const *vars,
+                       ms_expr *const *with);
+/* A block's store with the bindings put in place of the iteration variables. */
+ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block);
+
+/* ---- printing, equality, hashing ---- */
+
+/* The stable text form used by golden tests and MSCC_DEBUG. */
+void ms_func_print(const ms_func *f, ms_str *out);
+void ms_stmt_print(const ms_stmt *s, int indent, ms_str *out);
+void ms_expr_print(const ms_expr *e, ms_str *out); /* C syntax, minimal parentheses */
+
+bool ms_expr_equal(const ms_expr *a, const ms_expr *b);
+/* Canonical hash: independent of variable and buffer names (uses positions). */
+uint64_t ms_func_hash(const ms_func *f);
+
+bool ms_expr_uses_var(const ms_expr *e, const ms_var *v);
+bool ms_stmt_uses_var(const ms_stmt *s, const ms_var *v);
+
+/* ---- polynomial normal form (simplifier, affine analysis) ---- */
+
+enum { MS_POLY_MAXVARS = 4 };
+typedef struct ms_term {
+    int64_t coef;
+    int nvars;
+    ms_var *vars[MS_POLY_MAXVARS]; /* sorted by id; repeated for powers */
+} ms_term;
+
+typedef struct ms_poly {
+    int n;
+    ms_term *terms; /* malloc'd; sorted, no zero coefficients */
+} ms_poly;
+
+/* Integer expression -> sum of monomials. False if e is not a polynomial over
+ * integer variables (division, modulo, loads, selects...). */
+bool ms_poly_from_expr(const ms_expr *e, ms_poly *out);
+void ms_poly_free(ms_poly *p);
+void ms_poly_add(ms_poly *acc, const ms_poly *p, int64_t scale);
+bool ms_poly_mul(const ms_poly *a, const ms_poly *b, ms_poly *out);
+bool ms_poly_is_const(const ms_poly *p, int64_t *value);
+bool ms_poly_equal(const ms_poly *a, const ms_poly *b);
+ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p, const char *ctype);
+/* Affine in loop variables: no term multiplies two loop/block variables. */
+bool ms_poly_is_affine(const ms_poly *p);
+
+/* Canonical simplification of an integer expression (folds constants,
+ * collects terms); returns e itself when it is not a polynomial. */
+ms_expr *ms_simplify(ms_func *f, ms_expr *e);
+
+/* ---- analysis ---- */
+
+/* Symbolic range of an integer expression over the loops that enclose it:
+ * lo <= e <= hi for every iteration, in terms of parameters only. The loops
+ * are given innermost last. False when no such bound is found. */
+bool ms_expr_range(ms_func *f, const ms_expr *e, int nloops, ms_stmt *const *loops, ms_poly *lo,
+                   ms_poly *hi);
+
+/* Loop-level dependence summary for the default schedule and the search. */
+typedef struct ms_loop_info {
+    ms_stmt *loop;
+    int depth;         /* 0 = outermost loop of its nest */
+    bool independent;  /* iterations touch disjoint data (parallel, SIMD) */
+    bool reducible;    /* dependences are only scalar reductions (see red) */
+    int nred;
+    ms_reduction red[4];
+    bool has_inner_loop;
+} ms_loop_info;
+
+/* Analyses every loop of f (pre-order). Arrays that are not restrict are
+ * assumed not to overlap: the emitter guards that with a run-time check. */
+int ms_analyze_loops(ms_func *f, ms_loop_info **out);
+
+/* Upper bound of (largest element index + 1) touched in a 1-d view of buffer
+ * b, as an expression in the parameters; NULL if unknown. */
+ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b);
+
+#endif

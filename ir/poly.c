@@ -1,0 +1,237 @@
+/*
+ * poly.c - integer expressions as sums of monomials with integer
+ * coefficients: the canonical form behind the simplifier, affine checks,
+ * subscript comparison and bounds.
+ */
+#include "ir/ir.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int term_cmp(const ms_term *a, const ms_term *b)
+{
+    if (a->nvars != b->nvars)
+        return a->nvars < b->nvars ? -1 : 1;
+    for (int i = 0; i < a->nvars; i++)
+        if (a->vars[i]->id != b->vars[i]->id)
+            return a->vars[i]->id < b->vars[i]->id ? -1 : 1;
+    return 0;
+}
+
+static int term_qcmp(const void *a, const void *b)
+{
+    return term_cmp(a, b);
+}
+
+void ms_poly_free(ms_poly *p)
+{
+    free(p->terms);
+    p->terms = NULL;
+    p->n = 0;
+}
+
+/* Sorts terms, merges equal monomials, drops zero coefficients. */
+static void normalize(ms_poly *p)
+{
+    qsort(p->terms, (size_t)p->n, sizeof(ms_term), term_qcmp);
+    int w = 0;
+    for (int r = 0; r < p->n; r++) {
+        if (w > 0 && term_cmp(&p->terms[w - 1], &p->terms[r]) == 0)
+            p->terms[w - 1].coef += p->terms[r].coef;
+        else
+            p->terms[w++] = p->terms[r];
+        if (p->terms[w - 1].coef == 0)
+            w--;
+    }
+    p->n = w;
+}
+
+static void push(ms_poly *p, const ms_term *t)
+{
+    p->terms = ms_xrealloc(p->terms, sizeof(ms_term) * (size_t)(p->n + 1));
+    p->terms[p->n++] = *t;
+}
+
+void ms_poly_add(ms_poly *acc, const ms_poly *p, int64_t scale)
+{
+    for (int i = 0; i < p->n; i++) {
+        ms_term t = p->terms[i];
+        t.coef *= scale;
+        push(acc, &t);
+    }
+    normalize(acc);
+}
+
+bool ms_poly_mul(const ms_poly *a, const ms_poly *b, ms_poly *out)
+{
+    ms_poly r = {0};
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++) {
+            const ms_term *x = &a->terms[i], *y = &b->terms[j];
+            if (x->nvars + y->nvars > MS_POLY_MAXVARS) {
+                ms_poly_free(&r);
+                return false;
+            }
+            ms_term t = {x->coef * y->coef, 0, {0}};
+            for (int k = 0; k < x->nvars; k++)
+                t.vars[t.nvars++] = x->vars[k];
+            for (int k = 0; k < y->nvars; k++) {
+                /* insertion keeps the monomial's variables sorted by id */
+                int pos = t.nvars++;
+                while (pos > 0 && t.vars[pos - 1]->id > y->vars[k]->id) {
+                    t.vars[pos] = t.vars[pos - 1];
+                    pos--;
+                }
+                t.vars[pos] = y->vars[k];
+            }
+            push(&r, &t);
+        }
+    normalize(&r);
+    *out = r;
+    return true;
+}
+
+bool ms_poly_from_expr(const ms_expr *e, ms_poly *out)
+{
+    *out = (ms_poly){0};
+    switch (e->kind) {
+    case MS_EXPR_INT: {
+        ms_term t = {e->i.value, 0, {0}};
+        if (t.coef)
+            push(out, &t);
+        return true;
+    }
+    case MS_EXPR_VAR: {
+        if (ms_dtype_is_float(e->dtype))
+            return false;
+        ms_term t = {1, 1, {e->var}};
+        push(out, &t);
+        return true;
+    }
+    case MS_EXPR_UNARY:
+        if (e->un.op != MS_UN_NEG && e->un.op != MS_UN_PLUS)
+            return false;
+        if (!ms_poly_from_expr(e->un.a, out))
+            return false;
+        if (e->un.op == MS_UN_NEG)
+            for (int i = 0; i < out->n; i++)
+                out->terms[i].coef = -out->terms[i].coef;
+        return true;
+    case MS_EXPR_CAST:
+        if (ms_dtype_is_float(e->dtype))
+            return false;
+        return ms_poly_from_expr(e->cast.a, out);
+    case MS_EXPR_BINARY: {
+        ms_binop op = e->bin.op;
+        if (op != MS_BIN_ADD && op != MS_BIN_SUB && op != MS_BIN_MUL)
+            return false;
+        if (ms_dtype_is_float(e->dtype))
+            return false;
+        ms_poly a, b;
+        if (!ms_poly_from_expr(e->bin.a, &a))
+            return false;
+        if (!ms_poly_from_expr(e->bin.b, &b)) {
+            ms_poly_free(&a);
+            return false;
+        }
+        bool ok = true;
+        if (op == MS_BIN_MUL) {
+            ok = ms_poly_mul(&a, &b, out);
+            ms_poly_free(&a);
+        } else {
+            ms_poly_add(&a, &b, op == MS_BIN_ADD ? 1 : -1);
+            *out = a;
+        }
+        ms_poly_free(&b);
+        return ok;
+    }
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_SELECT:
+    case MS_EXPR_CALL:
+    case MS_EXPR_LOAD:
+        return false;
+    }
+    ms_unreachable();
+}
+
+bool ms_poly_is_const(const ms_poly *p, int64_t *value)
+{
+    if (p->n == 0) {
+        *value = 0;
+        return true;
+    }
+    if (p->n == 1 && p->terms[0].nvars == 0) {
+        *value = p->terms[0].coef;
+        return true;
+    }
+    return false;
+}
+
+bool ms_poly_equal(const ms_poly *a, const ms_poly *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (int i = 0; i < a->n; i++)
+        if (a->terms[i].coef != b->terms[i].coef || term_cmp(&a->terms[i], &b->terms[i]))
+            return false;
+    return true;
+}
+
+bool ms_poly_is_affine(const ms_poly *p)
+{
+    for (int i = 0; i < p->n; i++) {
+        int nloop = 0;
+        for (int k = 0; k < p->terms[i].nvars; k++)
+            nloop += p->terms[i].vars[k]->kind != MS_VAR_PARAM;
+        if (nloop > 1)
+            return false;
+    }
+    return true;
+}
+
+static ms_expr *monomial(ms_func *f, const ms_term *t, int64_t coef)
+{
+    ms_expr *e = NULL;
+    /* loop variables first reads naturally: i * N rather than N * i */
+    for (int pass = 0; pass < 2; pass++)
+        for (int k = 0; k < t->nvars; k++) {
+            bool param = t->vars[k]->kind == MS_VAR_PARAM;
+            if (param != (pass == 1))
+                continue;
+            ms_expr *v = ms_var_ref(f, t->vars[k]);
+            e = e ? ms_binary(f, MS_BIN_MUL, e, v) : v;
+        }
+    if (!e)
+        return ms_int(f, coef);
+    if (coef != 1)
+        e = ms_binary(f, MS_BIN_MUL, e, ms_int(f, coef));
+    return e;
+}
+
+ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p, const char *ctype)
+{
+    (void)ctype;
+    ms_expr *e = NULL;
+    /* highest degree first, constant last: "i * N + j - 1" */
+    for (int i = p->n - 1; i >= 0; i--) {
+        const ms_term *t = &p->terms[i];
+        if (!e) {
+            e = monomial(f, t, t->coef);
+        } else if (t->coef < 0) {
+            e = ms_binary(f, MS_BIN_SUB, e, monomial(f, t, -t->coef));
+        } else {
+            e = ms_binary(f, MS_BIN_ADD, e, monomial(f, t, t->coef));
+        }
+    }
+    return e ? e : ms_int(f, 0);
+}
+
+ms_expr *ms_simplify(ms_func *f, ms_expr *e)
+{
+    ms_poly p;
+    if (ms_dtype_is_float(e->dtype) || !ms_poly_from_expr(e, &p))
+        return e;
+    ms_expr *r = ms_poly_to_expr(f, &p, NULL);
+    ms_poly_free(&p);
+    return r;
+}

@@ -1,0 +1,138 @@
+/*
+ * check.c - `mscc --check`: for each tuned kernel, build its harness, run it
+ * at the tuning sizes and at three other size settings, and time it at the
+ * tuning sizes. A build failure, crash, hang or wrong answer is a result,
+ * never a crash of mscc.
+ */
+#include "runtime/runtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { RUN_TIMEOUT_S = 300 };
+
+static void first_line(const char *path, char *buf, size_t n)
+{
+    char *text = ms_read_file(path, NULL);
+    buf[0] = '\0';
+    if (text) {
+        char *p = text;
+        while (*p == '\n')
+            p++;
+        snprintf(buf, n, "%.*s", (int)strcspn(p, "\n"), p);
+        free(text);
+    }
+}
+
+static void describe(const ms_proc_result *r, char *buf, size_t n)
+{
+    if (r->timed_out)
+        snprintf(buf, n, "timed out");
+    else if (r->signal)
+        snprintf(buf, n, "killed by signal %d", r->signal);
+    else
+        snprintf(buf, n, "exit status %d", r->exit_code);
+}
+
+static void run_sizes(const char *dir, int idx, const ms_kernel *k, ms_check_result *res)
+{
+    char **sizes;
+    int n = ms_check_sizes(k->func, &sizes);
+    char exe[4096], out[4096];
+    snprintf(exe, sizeof exe, "%s/k%d", dir, idx);
+    snprintf(out, sizeof out, "%s/k%d.out", dir, idx);
+    res->ran = res->correct = true;
+    for (int s = 0; s < n && res->correct; s++) {
+        /* the tuning sizes come first, and only they are timed */
+        char *argv[] = {exe, sizes[s], s == 0 ? "--time" : NULL, NULL};
+        ms_proc_result r;
+        if (ms_proc_run(argv, out, NULL, RUN_TIMEOUT_S, &r) != 0) {
+            snprintf(res->reason, sizeof res->reason, "cannot run the harness");
+            res->ran = res->correct = false;
+            break;
+        }
+        char *text = ms_read_file(out, NULL);
+        const char *chk = text ? strstr(text, "check ") : NULL;
+        double err = 0;
+        if (chk && !strncmp(chk, "check ok", 8))
+            sscanf(chk + 8, "%lf", &err);
+        if (err > res->max_err)
+            res->max_err = err;
+        const char *tm = text ? strstr(text, "time ") : NULL;
+        if (tm)
+            sscanf(tm + 5, "%lf %lf", &res->t_orig, &res->t_new);
+        if (r.timed_out || r.signal || (r.exit_code != 0 && !(chk && !strncmp(chk, "check FAIL", 10)))) {
+            char what[64];
+            describe(&r, what, sizeof what);
+            snprintf(res->reason, sizeof res->reason, "harness %s at %s", what, sizes[s]);
+            res->ran = res->correct = false;
+        } else if (!chk || strncmp(chk, "check ok", 8)) {
+            char line[300];
+            first_line(out, line, sizeof line);
+            snprintf(res->reason, sizeof res->reason, "wrong result at %s: %s", sizes[s], line);
+            res->correct = false;
+        } else {
+            res->nsizes++;
+        }
+        free(text);
+    }
+    for (int s = 0; s < n; s++)
+        free(sizes[s]);
+    free(sizes);
+}
+
+void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bodies, int jobs,
+                      ms_check_result *results)
+{
+    char *dir = ms_tempdir_new();
+    int n = src->nkernels;
+    ms_build_job *bj = ms_xcalloc((size_t)(n ? n : 1), sizeof *bj);
+    char (*paths)[3][4200] = ms_xcalloc((size_t)(n ? n : 1), sizeof *paths);
+    int *which = ms_xcalloc((size_t)(n ? n : 1), sizeof(int));
+    int nb = 0;
+    for (int i = 0; i < n; i++) {
+        results[i] = (ms_check_result){0};
+        if (!bodies[i] || !src->kernels[i].func)
+            continue;
+        if (!dir) {
+            snprintf(results[i].reason, sizeof results[i].reason, "cannot create a temporary folder");
+            continue;
+        }
+        const char *why = NULL;
+        char *text = ms_harness_source(src, &src->kernels[i], bodies[i], &why);
+        if (!text) {
+            snprintf(results[i].reason, sizeof results[i].reason, "no harness: %s", why);
+            continue;
+        }
+        snprintf(paths[i][0], sizeof paths[i][0], "%s/k%d.c", dir, i);
+        snprintf(paths[i][1], sizeof paths[i][1], "%s/k%d", dir, i);
+        snprintf(paths[i][2], sizeof paths[i][2], "%s/k%d.log", dir, i);
+        FILE *f = fopen(paths[i][0], "w");
+        if (f) {
+            fputs(text, f);
+            fclose(f);
+        }
+        free(text);
+        bj[nb] = (ms_build_job){paths[i][0], paths[i][1], paths[i][2], NULL, false};
+        which[nb++] = i;
+    }
+    ms_build_all(t, bj, nb, jobs);
+    for (int b = 0; b < nb; b++) {
+        int i = which[b];
+        if (!bj[b].ok) {
+            char line[300];
+            first_line(bj[b].log, line, sizeof line);
+            snprintf(results[i].reason, sizeof results[i].reason, "harness does not compile: %s",
+                     line);
+            continue;
+        }
+        /* runs one at a time: timings must not share the machine */
+        run_sizes(dir, i, &src->kernels[i], &results[i]);
+    }
+    free(bj);
+    free(paths);
+    free(which);
+    ms_tempdir_remove(dir);
+    free(dir);
+}

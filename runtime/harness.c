@@ -1,0 +1,338 @@
+/*
+ * harness.c - generates the check program for one kernel: the user's whole
+ * file (its kernel renamed NAME__orig by a macro, its main renamed), the
+ * tuned kernel as NAME__mscc, and a main that fills 64-byte aligned buffers
+ * with deterministic random data, runs both, compares the outputs with a
+ * per-type tolerance, and times both (median after warm-up).
+ */
+#include "runtime/runtime.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Everything the generated main needs, independent of the kernel. */
+static const char harness_support[] =
+    "#include <math.h>\n"
+    "#include <stdint.h>\n"
+    "#include <stdio.h>\n"
+    "#include <stdlib.h>\n"
+    "#include <string.h>\n"
+    "#include <time.h>\n"
+    "static double mscc_now(void)\n"
+    "{\n"
+    "    struct timespec ts;\n"
+    "    clock_gettime(CLOCK_MONOTONIC, &ts);\n"
+    "    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;\n"
+    "}\n"
+    "static uint64_t mscc_state = 0x9e3779b97f4a7c15ULL;\n"
+    "static uint64_t mscc_next(void)\n"
+    "{\n"
+    "    mscc_state = mscc_state * 6364136223846793005ULL + 1442695040888963407ULL;\n"
+    "    uint64_t x = mscc_state;\n"
+    "    x ^= x >> 29;\n"
+    "    return x * 0xbf58476d1ce4e5b9ULL;\n"
+    "}\n"
+    "/* uniform in [-1, 1) for floats; small integers so sums stay exact */\n"
+    "static double mscc_uniform(void) { return (double)(mscc_next() >> 11) * 0x1.0p-52 - 1.0; }\n"
+    "static void *mscc_alloc(long long count, size_t elem)\n"
+    "{\n"
+    "    size_t bytes = (size_t)(count > 0 ? count : 1) * elem;\n"
+    "    bytes = (bytes + 63) / 64 * 64;\n"
+    "    void *p = aligned_alloc(64, bytes);\n"
+    "    if (!p) { fprintf(stderr, \"out of memory\\n\"); exit(3); }\n"
+    "    memset(p, 0, bytes);\n"
+    "    return p;\n"
+    "}\n"
+    "enum { T_F32, T_F64, T_I8, T_U8, T_I16, T_U16, T_I32, T_U32, T_I64, T_U64 };\n"
+    "static double mscc_get(int t, const void *p, size_t i)\n"
+    "{\n"
+    "    switch (t) {\n"
+    "    case T_F32: return ((const float *)p)[i];\n"
+    "    case T_F64: return ((const double *)p)[i];\n"
+    "    case T_I8: return ((const int8_t *)p)[i];\n"
+    "    case T_U8: return ((const uint8_t *)p)[i];\n"
+    "    case T_I16: return ((const int16_t *)p)[i];\n"
+    "    case T_U16: return ((const uint16_t *)p)[i];\n"
+    "    case T_I32: return ((const int32_t *)p)[i];\n"
+    "    case T_U32: return ((const uint32_t *)p)[i];\n"
+    "    case T_I64: return (double)((const int64_t *)p)[i];\n"
+    "    default: return (double)((const uint64_t *)p)[i];\n"
+    "    }\n"
+    "}\n"
+    "static void mscc_fill(int t, void *p, long long n)\n"
+    "{\n"
+    "    for (long long i = 0; i < n; i++) {\n"
+    "        double u = mscc_uniform();\n"
+    "        long long k = (long long)(mscc_next() % 16) - 8;\n"
+    "        switch (t) {\n"
+    "        case T_F32: ((float *)p)[i] = (float)u; break;\n"
+    "        case T_F64: ((double *)p)[i] = u; break;\n"
+    "        case T_I8: ((int8_t *)p)[i] = (int8_t)k; break;\n"
+    "        case T_U8: ((uint8_t *)p)[i] = (uint8_t)(k + 8); break;\n"
+    "        case T_I16: ((int16_t *)p)[i] = (int16_t)k; break;\n"
+    "        case T_U16: ((uint16_t *)p)[i] = (uint16_t)(k + 8); break;\n"
+    "        case T_I32: ((int32_t *)p)[i] = (int32_t)k; break;\n"
+    "        case T_U32: ((uint32_t *)p)[i] = (uint32_t)(k + 8); break;\n"
+    "        case T_I64: ((int64_t *)p)[i] = k; break;\n"
+    "        default: ((uint64_t *)p)[i] = (uint64_t)(k + 8); break;\n"
+    "        }\n"
+    "    }\n"
+    "}\n"
+    "/* max relative error, against max(|ref|, mean |ref|); exact for integers */\n"
+    "static int mscc_compare(const char *name, int t, const void *ref, const void *got,\n"
+    "                        long long n, double *worst)\n"
+    "{\n"
+    "    double mean = 0, tol = t == T_F32 ? 1e-4 : t == T_F64 ? 1e-10 : 0;\n"
+    "    for (long long i = 0; i < n; i++) mean += fabs(mscc_get(t, ref, (size_t)i));\n"
+    "    mean = n > 0 ? mean / (double)n : 0;\n"
+    "    for (long long i = 0; i < n; i++) {\n"
+    "        double a = mscc_get(t, ref, (size_t)i), b = mscc_get(t, got, (size_t)i);\n"
+    "        if (isnan(a) && isnan(b)) continue;\n"
+    "        double scale = fabs(a) > mean ? fabs(a) : mean;\n"
+    "        double err = a == b ? 0 : fabs(a - b) / (scale > 0 ? scale : 1);\n"
+    "        if (!(err <= *worst)) *worst = err;\n"
+    "        if (!(err <= tol)) {\n"
+    "            printf(\"mismatch %s[%lld]: original %.9g, tuned %.9g\\n\", name, i, a, b);\n"
+    "            return 0;\n"
+    "        }\n"
+    "    }\n"
+    "    return 1;\n"
+    "}\n"
+    "static int mscc_dcmp(const void *a, const void *b)\n"
+    "{\n"
+    "    double x = *(const double *)a, y = *(const double *)b;\n"
+    "    return (x > y) - (x < y);\n"
+    "}\n"
+    "static double mscc_median(double *v, int n)\n"
+    "{\n"
+    "    qsort(v, (size_t)n, sizeof *v, mscc_dcmp);\n"
+    "    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);\n"
+    "}\n"
+    "static long long mscc_maxll(long long a, long long b) { return a > b ? a : b; }\n"
+    "static long long mscc_size(int argc, char **argv, const char *name, long long dflt)\n"
+    "{\n"
+    "    size_t n = strlen(name);\n"
+    "    for (int i = 1; i < argc; i++)\n"
+    "        for (char *p = argv[i]; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)\n"
+    "            if (!strncmp(p, name, n) && p[n] == '=') return atoll(p + n + 1);\n"
+    "    return dflt;\n"
+    "}\n";
+
+static const char *type_code(ms_dtype t)
+{
+    switch (t) {
+    case MS_DT_F32:
+        return "T_F32";
+    case MS_DT_F64:
+        return "T_F64";
+    case MS_DT_I8:
+    case MS_DT_BOOL:
+        return "T_I8";
+    case MS_DT_U8:
+        return "T_U8";
+    case MS_DT_I16:
+        return "T_I16";
+    case MS_DT_U16:
+        return "T_U16";
+    case MS_DT_I32:
+        return "T_I32";
+    case MS_DT_U32:
+        return "T_U32";
+    case MS_DT_I64:
+        return "T_I64";
+    case MS_DT_U64:
+        return "T_U64";
+    case MS_DT_COUNT:
+        break;
+    }
+    ms_unreachable();
+}
+
+static int64_t hint_of(const ms_func *f, const char *name, bool *found)
+{
+    for (int i = 0; i < f->nhints; i++)
+        if (!strcmp(f->hints[i].name, name)) {
+            *found = true;
+            return f->hints[i].value;
+        }
+    *found = false;
+    return 64;
+}
+
+/* Element count to allocate: the larger of the declared shape and the
+ * extent the kernel touches. */
+static bool buffer_count(ms_func *f, const ms_buffer *b, ms_str *out)
+{
+    ms_expr *touched = ms_buffer_extent(f, b);
+    bool declared = !b->is_pointer && b->ndim > 0;
+    for (int d = 0; d < b->ndim && declared; d++)
+        declared = b->shape[d] != NULL;
+    if (!touched && !declared)
+        return false;
+    ms_str_add(out, "mscc_maxll(");
+    if (declared) {
+        for (int d = 0; d < b->ndim; d++) {
+            ms_str_add(out, d ? " * (long long)(" : "(long long)(");
+            ms_expr_print(b->shape[d], out);
+            ms_str_add(out, ")");
+        }
+    } else {
+        ms_str_add(out, "0");
+    }
+    ms_str_add(out, ", ");
+    if (touched) {
+        ms_str_add(out, "(long long)(");
+        ms_expr_print(touched, out);
+        ms_str_add(out, ")");
+    } else {
+        ms_str_add(out, "0");
+    }
+    ms_str_add(out, ")");
+    return true;
+}
+
+static void emit_call(ms_str *s, const ms_func *f, const char *suffix, const char *copy)
+{
+    ms_str_addf(s, "%s__%s(", f->name, suffix);
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_param *p = &f->params[i];
+        if (i)
+            ms_str_add(s, ", ");
+        if (p->var)
+            ms_str_add(s, p->var->name);
+        else if (p->buf->is_const)
+            ms_str_addf(s, "(void *)mscc_in_%s", p->buf->name);
+        else
+            ms_str_addf(s, "(void *)mscc_%s_%s", copy, p->buf->name);
+    }
+    ms_str_add(s, ")");
+}
+
+char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tuned_body,
+                        const char **why)
+{
+    ms_func *f = k->func;
+    ms_str s = {0};
+    ms_str_addf(&s, "/* generated by mscc: checks kernel '%s' against its original */\n", k->name);
+    ms_str_addf(&s, "#define main mscc_user_main\n#define %s %s__orig\n#line 1 \"%s\"\n", k->name,
+                k->name, src->path);
+    ms_str_addn(&s, src->text, src->len);
+    ms_str_addf(&s, "\n#undef %s\n#undef main\n", k->name);
+    ms_str_addn(&s, src->text + k->decl_begin, k->name_begin - k->decl_begin);
+    ms_str_addf(&s, "%s__mscc", k->name);
+    ms_str_addn(&s, src->text + k->name_end, k->body_begin - k->name_end);
+    ms_str_add(&s, tuned_body);
+    ms_str_add(&s, "\n");
+    ms_str_add(&s, harness_support);
+    ms_str_add(&s, "int main(int argc, char **argv)\n{\n");
+    ms_str_add(&s, "    int timing = 0;\n    double min_time = 0.1;\n");
+    ms_str_add(&s, "    for (int i = 1; i < argc; i++) {\n"
+                   "        if (!strcmp(argv[i], \"--time\")) timing = 1;\n"
+                   "        else if (!strncmp(argv[i], \"--min-time=\", 11)) min_time = atof(argv[i] + 11);\n"
+                   "    }\n");
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_var *v = f->params[i].var;
+        if (!v)
+            continue;
+        if (ms_dtype_is_float(v->dtype)) {
+            /* distinct, harmless constants: 0.75, 1.25, 0.5 ... */
+            ms_str_addf(&s, "    %s %s = (%s)%g;\n", v->ctype, v->name, v->ctype,
+                        0.5 + 0.25 * (double)((i * 3 + 1) % 4));
+        } else {
+            bool found;
+            int64_t dflt = hint_of(f, v->name, &found);
+            ms_str_addf(&s, "    %s %s = (%s)mscc_size(argc, argv, \"%s\", %" PRId64 "LL);\n",
+                        v->ctype, v->name, v->ctype, v->name, dflt);
+        }
+    }
+    ms_str_add(&s, "    double mscc_err = 0;\n    int mscc_ok = 1;\n");
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_buffer *b = f->params[i].buf;
+        if (!b)
+            continue;
+        ms_str_addf(&s, "    long long mscc_n_%s = ", b->name);
+        if (!buffer_count(f, b, &s)) {
+            *why = "the extent of a pointer parameter cannot be bounded";
+            ms_str_free(&s);
+            return NULL;
+        }
+        ms_str_add(&s, ";\n");
+        const char *tc = type_code(b->dtype);
+        if (b->is_const) {
+            ms_str_addf(&s, "    void *mscc_in_%s = mscc_alloc(mscc_n_%s, sizeof(%s));\n", b->name,
+                        b->name, b->elem_ctype);
+            ms_str_addf(&s, "    mscc_fill(%s, mscc_in_%s, mscc_n_%s);\n", tc, b->name, b->name);
+        } else {
+            for (int c = 0; c < 2; c++)
+                ms_str_addf(&s, "    void *mscc_%s_%s = mscc_alloc(mscc_n_%s, sizeof(%s));\n",
+                            c ? "new" : "ref", b->name, b->name, b->elem_ctype);
+            ms_str_addf(&s, "    mscc_fill(%s, mscc_ref_%s, mscc_n_%s);\n", tc, b->name, b->name);
+            ms_str_addf(&s, "    memcpy(mscc_new_%s, mscc_ref_%s, (size_t)(mscc_n_%s > 0 ? "
+                            "mscc_n_%s : 1) * sizeof(%s));\n",
+                        b->name, b->name, b->name, b->name, b->elem_ctype);
+        }
+    }
+    ms_str_add(&s, "    ");
+    emit_call(&s, f, "orig", "ref");
+    ms_str_add(&s, ";\n    ");
+    emit_call(&s, f, "mscc", "new");
+    ms_str_add(&s, ";\n");
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_buffer *b = f->params[i].buf;
+        if (b && !b->is_const)
+            ms_str_addf(&s,
+                        "    mscc_ok = mscc_ok && mscc_compare(\"%s\", %s, mscc_ref_%s, mscc_new_%s, "
+                        "mscc_n_%s, &mscc_err);\n",
+                        b->name, type_code(b->dtype), b->name, b->name, b->name);
+    }
+    ms_str_add(&s, "    printf(\"check %s %.3g\\n\", mscc_ok ? \"ok\" : \"FAIL\", mscc_err);\n");
+    ms_str_add(&s, "    if (!timing)\n        return mscc_ok ? 0 : 1;\n");
+    ms_str_add(&s, "    double mscc_t[2];\n    double *mscc_s = malloc(sizeof(double) * 10000);\n");
+    for (int c = 0; c < 2; c++) {
+        ms_str_add(&s, "    {\n        int n = 0;\n        double t0 = mscc_now();\n        ");
+        emit_call(&s, f, c ? "mscc" : "orig", c ? "new" : "ref");
+        ms_str_add(&s, "; /* warm-up */\n        t0 = mscc_now();\n");
+        ms_str_add(&s, "        while (n < 10000 && (n < 3 || mscc_now() - t0 < min_time)) {\n");
+        ms_str_add(&s, "            double a = mscc_now();\n            ");
+        emit_call(&s, f, c ? "mscc" : "orig", c ? "new" : "ref");
+        ms_str_add(&s, ";\n            mscc_s[n++] = mscc_now() - a;\n        }\n");
+        ms_str_addf(&s, "        mscc_t[%d] = mscc_median(mscc_s, n);\n    }\n", c);
+    }
+    ms_str_add(&s, "    printf(\"time %.9g %.9g\\n\", mscc_t[0], mscc_t[1]);\n");
+    ms_str_add(&s, "    free(mscc_s);\n    return mscc_ok ? 0 : 1;\n}\n");
+    return ms_str_take(&s);
+}
+
+/* Odd and uneven variations of a size. */
+static int64_t vary(int64_t v, int which)
+{
+    switch (which) {
+    case 0: /* about half, odd */
+        return (v / 2 + 1) | 1;
+    case 1: /* small, odd: 1, 3, 5, 7 ... */
+        return 1 + 2 * (v % 5);
+    default: /* uneven, a little over a fifth */
+        return v < 16 ? v + 2 : v / 5 + 3;
+    }
+}
+
+int ms_check_sizes(const ms_func *f, char ***out)
+{
+    char **list = ms_xcalloc(4, sizeof(char *));
+    for (int s = 0; s < 4; s++) {
+        ms_str t = {0};
+        for (int i = 0; i < f->nparams; i++) {
+            const ms_var *v = f->params[i].var;
+            if (!v || ms_dtype_is_float(v->dtype))
+                continue;
+            bool found;
+            int64_t h = hint_of(f, v->name, &found);
+            ms_str_addf(&t, "%s%s=%" PRId64, t.len ? "," : "", v->name, s ? vary(h, s - 1) : h);
+        }
+        list[s] = ms_str_take(&t);
+    }
+    *out = list;
+    return 4;
+}

@@ -1,0 +1,112 @@
+/*
+ * proc.c - running a program in its own process group with a timeout, so a
+ * crash or a hang is a recorded result and never takes mscc down; and the
+ * private temporary folders builds run in.
+ */
+#define _XOPEN_SOURCE 700
+#include "runtime/runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void redirect(int fd, const char *path)
+{
+    int f = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (f >= 0) {
+        dup2(f, fd);
+        close(f);
+    }
+}
+
+int ms_proc_run(char *const *argv, const char *out_path, const char *err_path, double timeout_s,
+                ms_proc_result *res)
+{
+    *res = (ms_proc_result){0};
+    double t0 = now();
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        setpgid(0, 0);
+        redirect(STDOUT_FILENO, out_path);
+        redirect(STDERR_FILENO, err_path);
+        int in = open("/dev/null", O_RDONLY);
+        if (in >= 0) {
+            dup2(in, STDIN_FILENO);
+            close(in);
+        }
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    setpgid(pid, pid); /* also here: no race with the child's own call */
+    int status = 0;
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR)
+            return -1;
+        if (now() - t0 > timeout_s) {
+            killpg(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            res->timed_out = true;
+            break;
+        }
+        struct timespec ts = {0, 2 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    /* whatever the child left running in its group goes too */
+    killpg(pid, SIGKILL);
+    res->seconds = now() - t0;
+    if (!res->timed_out) {
+        if (WIFSIGNALED(status))
+            res->signal = WTERMSIG(status);
+        else
+            res->exit_code = WEXITSTATUS(status);
+    }
+    return 0;
+}
+
+char *ms_tempdir_new(void)
+{
+    const char *base = getenv("TMPDIR");
+    ms_str s = {0};
+    ms_str_addf(&s, "%s/mscc-XXXXXX", base && *base ? base : "/tmp");
+    char *p = ms_str_take(&s);
+    if (!mkdtemp(p)) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void ms_tempdir_remove(const char *dir)
+{
+    if (dir && !getenv("MSCC_KEEP_WORK"))
+        nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}

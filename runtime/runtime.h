@@ -1,0 +1,86 @@
+/*
+ * runtime.h - measuring on this machine: the target (compiler, flags, cores,
+ * caches, CPU features), processes run in their own group with a timeout,
+ * the compiler driven in a private folder, and the check harness that runs
+ * an original kernel and its tuned form side by side.
+ */
+#ifndef MS_RUNTIME_H
+#define MS_RUNTIME_H
+
+#include "frontend/frontend.h"
+
+/* ---- target ---- */
+
+typedef struct ms_target {
+    char *cc;          /* compiler command */
+    char *cflags;      /* flags for tuned code and harnesses */
+    char *compiler_id; /* first line of "cc --version" */
+    int ncores, npus;
+    long l1d, l2, l3; /* bytes; 0 = unknown */
+    bool avx2, avx512f, fma;
+} ms_target;
+
+#define MS_DEFAULT_CFLAGS "-O3 -march=native -fopenmp"
+
+/* cc/cflags may be NULL for the defaults (cc, MS_DEFAULT_CFLAGS). */
+ms_target *ms_target_new(const char *cc, const char *cflags);
+void ms_target_free(ms_target *t);
+void ms_target_describe(const ms_target *t, ms_str *out);
+
+/* ---- processes ---- */
+
+typedef struct ms_proc_result {
+    bool timed_out;
+    int exit_code; /* valid when !timed_out && signal == 0 */
+    int signal;
+    double seconds;
+} ms_proc_result;
+
+/* Runs argv in its own process group, stdout/stderr to files (NULL:
+ * /dev/null), killing the group after timeout_s. Returns 0, or -1 if it
+ * could not start. */
+int ms_proc_run(char *const *argv, const char *out_path, const char *err_path, double timeout_s,
+                ms_proc_result *res);
+
+/* A private temporary folder and its removal. */
+char *ms_tempdir_new(void);
+void ms_tempdir_remove(const char *dir);
+
+/* ---- builder ---- */
+
+typedef struct ms_build_job {
+    const char *src, *exe, *log; /* paths */
+    const char *extra_flags;     /* may be NULL */
+    bool ok;
+} ms_build_job;
+
+/* Compiles each job (cc cflags extra -o exe src -lm), up to jobs at once. */
+void ms_build_all(const ms_target *t, ms_build_job *jobs, int n, int parallel);
+
+/* ---- check harness ---- */
+
+/* The C text of a program that runs kernel k of src in its original form and
+ * with tuned_body, on identical random inputs at the sizes given as
+ * NAME=VALUE arguments (default: the tuning sizes), compares the outputs,
+ * and with --time prints the median times. NULL with *why on failure. */
+char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tuned_body,
+                        const char **why);
+
+/* Size settings to check: the tuning sizes, then three others (odd, small,
+ * uneven). Returns the count; each entry is "N=V,N=V" (malloc'd). */
+int ms_check_sizes(const ms_func *f, char ***out);
+
+typedef struct ms_check_result {
+    bool ran;     /* harness built and ran at every size */
+    bool correct; /* outputs agreed at every size */
+    char reason[512];
+    int nsizes;
+    double max_err;
+    double t_orig, t_new; /* seconds per call at the tuning sizes */
+} ms_check_result;
+
+/* Checks and times each kernel whose bodies[i] is not NULL. */
+void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bodies, int jobs,
+                      ms_check_result *results);
+
+#endif

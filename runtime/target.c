@@ -1,0 +1,91 @@
+/*
+ * target.c - what this machine and compiler are: cores and caches from
+ * hwloc, CPU features, the compiler's identity and the flags to use.
+ */
+#include "runtime/runtime.h"
+
+#include <hwloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long cache_size(hwloc_topology_t topo, hwloc_obj_type_t type)
+{
+    hwloc_obj_t o = hwloc_get_obj_by_type(topo, type, 0);
+    return o && o->attr ? (long)o->attr->cache.size : 0;
+}
+
+static void read_topology(ms_target *t)
+{
+    hwloc_topology_t topo;
+    if (hwloc_topology_init(&topo) != 0)
+        return;
+    if (hwloc_topology_load(topo) == 0) {
+        t->ncores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
+        t->npus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+        t->l1d = cache_size(topo, HWLOC_OBJ_L1CACHE);
+        t->l2 = cache_size(topo, HWLOC_OBJ_L2CACHE);
+        t->l3 = cache_size(topo, HWLOC_OBJ_L3CACHE);
+    }
+    hwloc_topology_destroy(topo);
+}
+
+static char *compiler_id(const char *cc)
+{
+    char *dir = ms_tempdir_new();
+    if (!dir)
+        return ms_xstrdup("unknown");
+    ms_str out = {0};
+    ms_str_addf(&out, "%s/version.txt", dir);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s --version", cc);
+    char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+    ms_proc_result r;
+    char *id = NULL;
+    if (ms_proc_run(argv, ms_str_cstr(&out), NULL, 10, &r) == 0 && !r.timed_out &&
+        r.exit_code == 0) {
+        char *text = ms_read_file(ms_str_cstr(&out), NULL);
+        if (text) {
+            text[strcspn(text, "\n")] = '\0';
+            id = text;
+        }
+    }
+    ms_str_free(&out);
+    ms_tempdir_remove(dir);
+    free(dir);
+    return id ? id : ms_xstrdup("unknown");
+}
+
+ms_target *ms_target_new(const char *cc, const char *cflags)
+{
+    ms_target *t = ms_xcalloc(1, sizeof *t);
+    t->cc = ms_xstrdup(cc ? cc : "cc");
+    t->cflags = ms_xstrdup(cflags ? cflags : MS_DEFAULT_CFLAGS);
+    t->compiler_id = compiler_id(t->cc);
+    read_topology(t);
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    t->avx2 = __builtin_cpu_supports("avx2");
+    t->avx512f = __builtin_cpu_supports("avx512f");
+    t->fma = __builtin_cpu_supports("fma");
+#endif
+    return t;
+}
+
+void ms_target_free(ms_target *t)
+{
+    if (!t)
+        return;
+    free(t->cc);
+    free(t->cflags);
+    free(t->compiler_id);
+    free(t);
+}
+
+void ms_target_describe(const ms_target *t, ms_str *out)
+{
+    ms_str_addf(out, "%d cores (%d threads), L1d %ld KiB, L2 %ld KiB, L3 %ld KiB%s%s%s; %s; %s %s",
+                t->ncores, t->npus, t->l1d / 1024, t->l2 / 1024, t->l3 / 1024,
+                t->avx2 ? ", avx2" : "", t->fma ? ", fma" : "", t->avx512f ? ", avx512f" : "",
+                t->compiler_id, t->cc, t->cflags);
+}
