@@ -117,7 +117,7 @@ static bool run_check(const ms_options *o, const ms_source *src, char **bodies, 
             bodies[i] = NULL;
             continue;
         }
-        printf("%-24s %-8s %6d %10.3f ms %10.3f ms %7.2fx\n", k->name, "yes", r->nsizes,
+        printf("%-24s %-8s %6d %9.4g ms %9.4g ms %7.2fx\n", k->name, "yes", r->nsizes,
                r->t_orig * 1e3, r->t_new * 1e3, r->t_new > 0 ? r->t_orig / r->t_new : 0.0);
     }
     free(res);

@@ -65,15 +65,22 @@ char *ms_emit_body(ms_func *f, const char *original_body, const char *comment, c
     ms_str_add(&out, "{\n");
     if (comment)
         ms_str_addf(&out, "    /* %s */\n", comment);
-    if (check.len) {
-        ms_str_addf(&out, "    if (%s) {\n", ms_str_cstr(&check));
-        ms_str_add(&out, "        /* arrays overlap: the original loops, in their order */\n");
-        ms_str_add(&out, "        ");
-        ms_str_add(&out, original_body);
-        ms_str_add(&out, "\n        return;\n    }\n");
+    if (!check.len) {
+        ms_emit_stmts(f, f->body, 1, &out);
+        ms_str_add(&out, "}");
+        ms_str_free(&check);
+        return ms_str_take(&out);
     }
-    ms_emit_stmts(f, f->body, 1, &out);
-    ms_str_add(&out, "}");
+    /* arrays that may overlap: the tuned loops only when they do not */
+    ms_str_addf(&out, "    const int mscc_overlap =\n        %s;\n", ms_str_cstr(&check));
+    ms_str_add(&out, "    if (!mscc_overlap) {\n");
+    ms_emit_stmts(f, f->body, 2, &out);
+    ms_str_add(&out, "        return;\n    }\n");
+    ms_str_add(&out, "    /* the arrays overlap: the original loops, in their order */");
+    /* the user's body without its braces, as written */
+    size_t n = strlen(original_body);
+    MS_ASSERT(n >= 2 && original_body[0] == '{' && original_body[n - 1] == '}');
+    ms_str_addn(&out, original_body + 1, n - 1);
     ms_str_free(&check);
     return ms_str_take(&out);
 }

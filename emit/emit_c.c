@@ -18,6 +18,8 @@ static void emit_pragma(const ms_stmt *s, int indent, ms_str *out)
     case MS_LOOP_UNROLLED:
         return;
     case MS_LOOP_PARALLEL:
+        if (s->loop.collapsed)
+            return;
         head = s->loop.parallel_simd ? "omp parallel for simd" : "omp parallel for";
         break;
     case MS_LOOP_VECTORIZED:
@@ -146,6 +148,9 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
     case MS_STMT_FOR: {
         emit_pragma(s, indent, out);
         ms_expr *end = ms_simplify(f, ms_binary(f, MS_BIN_ADD, s->loop.min, s->loop.extent));
+        const ms_expr *x = s->loop.extent;
+        if (x->kind == MS_EXPR_BINARY && x->bin.op == MS_BIN_SUB && ms_expr_equal(x->bin.b, s->loop.min))
+            end = x->bin.a; /* min/max bounds do not simplify: undo "hi - lo" by hand */
         const char *v = s->loop.var->name;
         ms_str_indent(out, indent);
         ms_str_addf(out, "for (%s %s = ", s->loop.var->ctype, v);

@@ -26,6 +26,7 @@ typedef struct lower_ctx {
     const char *path;
     MS_VEC(sym) syms;
     MS_VEC(ms_stmt *) loops; /* enclosing FOR statements */
+    CXCursor body;           /* the function body, for whole-body questions */
     int nblocks;
     /* first rejection */
     bool failed;
@@ -49,6 +50,8 @@ bool lower_lvalue(lower_ctx *c, CXCursor cur, ms_buffer **buf, int *nidx, ms_exp
 bool lower_is_affine(const ms_expr *e);
 
 ms_stmt *lower_stmt(lower_ctx *c, CXCursor cur);
+/* Is the variable declared by decl assigned anywhere in the body? */
+bool lower_is_modified(lower_ctx *c, CXCursor decl);
 bool lower_array_dims(lower_ctx *c, CXCursor decl, CXType t, ms_expr **dims, int *ndim);
 
 ms_func *ms_lower_function(CXTranslationUnit tu, CXCursor fn, const char *path, bool noalias,

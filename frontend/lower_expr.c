@@ -207,6 +207,30 @@ static ms_expr *lower_call(lower_ctx *c, CXCursor cur, ms_dtype t)
     return result;
 }
 
+/* Quasi-affine: affine, or / % >> of a quasi-affine expression by a positive
+ * constant (the strided accesses of transposed convolutions). */
+static bool quasi_affine(const ms_expr *e)
+{
+    if (lower_is_affine(e))
+        return true;
+    if (e->kind == MS_EXPR_CAST)
+        return quasi_affine(e->cast.a);
+    if (e->kind == MS_EXPR_UNARY)
+        return e->un.op == MS_UN_NEG && quasi_affine(e->un.a);
+    if (e->kind != MS_EXPR_BINARY || ms_dtype_is_float(e->dtype))
+        return false;
+    ms_binop op = e->bin.op;
+    const ms_expr *x = e->bin.a, *y = e->bin.b;
+    if (op == MS_BIN_ADD || op == MS_BIN_SUB)
+        return quasi_affine(x) && quasi_affine(y);
+    if (op == MS_BIN_MUL)
+        return (y->kind == MS_EXPR_INT && quasi_affine(x)) ||
+               (x->kind == MS_EXPR_INT && quasi_affine(y));
+    if (op == MS_BIN_DIV || op == MS_BIN_MOD || op == MS_BIN_SHR)
+        return y->kind == MS_EXPR_INT && y->i.value > 0 && quasi_affine(x);
+    return false;
+}
+
 bool lower_is_affine(const ms_expr *e)
 {
     ms_poly p;
@@ -255,7 +279,7 @@ static bool lower_access(lower_ctx *c, CXCursor cur, ms_buffer **buf, int *nidx,
         ms_expr *e = lower_expr(c, sub);
         if (!e)
             return false;
-        if (ms_dtype_is_float(e->dtype) || !lower_is_affine(e)) {
+        if (ms_dtype_is_float(e->dtype) || !quasi_affine(e)) {
             lower_fail(c, sub, "subscript of '%s' is not affine in the loop counters", b->name);
             return false;
         }

@@ -52,6 +52,49 @@ static bool outer_restrict(CXType t)
     return yes;
 }
 
+typedef struct modified_query {
+    CXCursor decl;
+    bool found;
+} modified_query;
+
+static bool refers_to(CXCursor e, CXCursor decl)
+{
+    e = lower_strip(e);
+    return clang_getCursorKind(e) == CXCursor_DeclRefExpr &&
+           clang_equalCursors(clang_getCursorReferenced(e), decl);
+}
+
+static enum CXChildVisitResult find_write(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    modified_query *q = data;
+    enum CXCursorKind k = clang_getCursorKind(cur);
+    CXCursor kids[2];
+    bool assigns = false;
+    if (k == CXCursor_CompoundAssignOperator)
+        assigns = true;
+    else if (k == CXCursor_BinaryOperator)
+        assigns = clang_getCursorBinaryOperatorKind(cur) == CXBinaryOperator_Assign;
+    else if (k == CXCursor_UnaryOperator) {
+        enum CXUnaryOperatorKind u = clang_getCursorUnaryOperatorKind(cur);
+        assigns = u == CXUnaryOperator_PostInc || u == CXUnaryOperator_PreInc ||
+                  u == CXUnaryOperator_PostDec || u == CXUnaryOperator_PreDec ||
+                  u == CXUnaryOperator_AddrOf;
+    }
+    if (assigns && lower_children(cur, kids, 2) >= 1 && refers_to(kids[0], q->decl)) {
+        q->found = true;
+        return CXChildVisit_Break;
+    }
+    return CXChildVisit_Recurse;
+}
+
+bool lower_is_modified(lower_ctx *c, CXCursor decl)
+{
+    modified_query q = {decl, false};
+    clang_visitChildren(c->body, find_write, &q);
+    return q.found;
+}
+
 static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noalias, ms_param *out)
 {
     ms_func *f = c->f;
@@ -140,6 +183,7 @@ ms_func *ms_lower_function(CXTranslationUnit tu, CXCursor fn, const char *path, 
             body = kids[i];
     if (!c.failed && clang_Cursor_isNull(body))
         lower_fail(&c, fn, "no function body");
+    c.body = body;
     if (!c.failed)
         c.f->body = lower_stmt(&c, body);
     free(c.syms.data);

@@ -226,7 +226,7 @@ static ms_stmt *lower_vardecl(lower_ctx *c, CXCursor decl)
     for (int i = 0; i < nk; i++)
         if (clang_isExpression(clang_getCursorKind(kids[i])))
             init = kids[i];
-    if (!ms_dtype_is_float(dt)) {
+    if (!ms_dtype_is_float(dt) && !lower_is_modified(c, decl)) {
         /* integer helpers (int ih = oh*2 - 1 + kh) are substituted at each use */
         if (clang_Cursor_isNull(init)) {
             lower_fail(c, decl, "integer local '%s' without an initializer", name);

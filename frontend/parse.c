@@ -144,7 +144,9 @@ typedef struct top {
 static enum CXChildVisitResult collect_top(CXCursor cur, CXCursor parent, CXClientData data)
 {
     (void)parent;
-    if (!clang_Location_isFromMainFile(clang_getCursorLocation(cur)))
+    /* macro definitions and expansions are cursors too, but not declarations */
+    if (!clang_Location_isFromMainFile(clang_getCursorLocation(cur)) ||
+        clang_isPreprocessing(clang_getCursorKind(cur)))
         return CXChildVisit_Continue;
     unsigned off;
     clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(cur)), NULL, NULL, NULL, &off);
@@ -304,8 +306,8 @@ int ms_frontend_parse(const ms_frontend_opts *o, ms_source *src, ms_diags *diags
     for (int i = 0; i < s.pragmas.len; i++) {
         const pragma *p = &s.pragmas.data[i];
         const top *next = NULL;
-        for (int t = 0; t < tops.len && !next; t++)
-            if (tops.data[t].begin > p->offset)
+        for (int t = 0; t < tops.len; t++)
+            if (tops.data[t].begin > p->offset && (!next || tops.data[t].begin < next->begin))
                 next = &tops.data[t];
         bool is_def = next && clang_getCursorKind(next->cur) == CXCursor_FunctionDecl &&
                       clang_isCursorDefinition(next->cur);

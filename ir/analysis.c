@@ -575,3 +575,29 @@ ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
     collector_free(&c);
     return result;
 }
+
+bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out)
+{
+    ms_poly p;
+    if (!ms_poly_from_expr(e, &p))
+        return false;
+    int64_t sum = 0;
+    bool ok = true;
+    for (int i = 0; i < p.n && ok; i++) {
+        int64_t term = p.terms[i].coef;
+        for (int k = 0; k < p.terms[i].nvars && ok; k++) {
+            const ms_var *v = p.terms[i].vars[k];
+            int h = 0;
+            while (h < f->nhints && strcmp(f->hints[h].name, v->name))
+                h++;
+            ok = v->kind == MS_VAR_PARAM && h < f->nhints;
+            if (ok)
+                term *= f->hints[h].value;
+        }
+        sum += term;
+    }
+    ms_poly_free(&p);
+    if (ok)
+        *out = sum;
+    return ok;
+}

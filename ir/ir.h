@@ -149,6 +149,7 @@ struct ms_stmt {
             ms_loop_kind kind;
             bool parallel_simd; /* PARALLEL loop that is also the SIMD loop */
             int collapse;       /* PARALLEL: number of perfectly nested loops fused */
+            bool collapsed;     /* part of an enclosing loop's collapse */
             int nred;
             ms_reduction red[4];
             ms_stmt *body;
@@ -299,6 +300,10 @@ typedef struct ms_loop_info {
 /* Analyses every loop of f (pre-order). Arrays that are not restrict are
  * assumed not to overlap: the emitter guards that with a run-time check. */
 int ms_analyze_loops(ms_func *f, ms_loop_info **out);
+
+/* Value of an integer expression at the tuning sizes (f's size hints);
+ * false when it uses loop variables or parameters without a hint. */
+bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out);
 
 /* Upper bound of (largest element index + 1) touched in a 1-d view of buffer
  * b, as an expression in the parameters; NULL if unknown. */

@@ -7,9 +7,36 @@
 #include <stdlib.h>
 
 typedef struct ctx {
+    ms_func *f;
     ms_loop_info *infos;
     int n;
 } ctx;
+
+enum {
+    /* fewer parallel iterations than this at the tuning sizes: collapse more loops */
+    MIN_PARALLEL_ITERS = 64,
+    /* fewer SIMD iterations than this: not worth a vector loop */
+    MIN_SIMD_ITERS = 8,
+    /* less work than this (innermost iterations at the tuning sizes): not
+     * worth waking a thread team */
+    MIN_PARALLEL_WORK = 1 << 15,
+};
+
+/* Trip count at the tuning sizes; -1 when unknown. */
+static int64_t tuning_extent(ctx *c, const ms_stmt *loop)
+{
+    int64_t v;
+    return ms_expr_eval_hints(c->f, loop->loop.extent, &v) ? v : -1;
+}
+
+/* The loop that is a loop's whole body, if any. */
+static ms_stmt *only_child_loop(ms_stmt *loop)
+{
+    ms_stmt *b = loop->loop.body;
+    while (b->kind == MS_STMT_SEQ && b->seq.n == 1)
+        b = b->seq.items[0];
+    return b->kind == MS_STMT_FOR ? b : NULL;
+}
 
 static ms_loop_info *info_of(ctx *c, const ms_stmt *loop)
 {
@@ -19,6 +46,69 @@ static ms_loop_info *info_of(ctx *c, const ms_stmt *loop)
     ms_unreachable();
 }
 
+/* Iterations of the deepest statements under s at the tuning sizes,
+ * saturating; unknown extents count as large. */
+static int64_t work(ctx *c, const ms_stmt *s)
+{
+    const int64_t big = (int64_t)1 << 40;
+    switch (s->kind) {
+    case MS_STMT_SEQ: {
+        int64_t w = 1;
+        for (int i = 0; i < s->seq.n; i++) {
+            int64_t x = work(c, s->seq.items[i]);
+            w = w + x > big ? big : w + x;
+        }
+        return w;
+    }
+    case MS_STMT_FOR: {
+        int64_t e = tuning_extent(c, s), inner = work(c, s->loop.body);
+        if (e < 0 || e > big)
+            return big;
+        return e > 0 && inner > big / e ? big : e * inner;
+    }
+    case MS_STMT_IF:
+        return work(c, s->if_.then_s) + (s->if_.else_s ? work(c, s->if_.else_s) : 0);
+    case MS_STMT_BLOCK:
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return 1;
+    }
+    ms_unreachable();
+}
+
+/* Too few iterations to share among threads: fuse perfectly nested
+ * independent loops into the parallel one (OpenMP collapse). */
+static void collapse(ctx *c, ms_stmt *loop)
+{
+    ms_stmt *chain[8] = {loop};
+    int n = 1;
+    int64_t iters = tuning_extent(c, loop);
+    while (n < 8 && iters >= 0 && iters < MIN_PARALLEL_ITERS) {
+        ms_stmt *child = only_child_loop(chain[n - 1]);
+        if (!child || !info_of(c, child)->independent)
+            break;
+        bool rectangular = true;
+        for (int k = 0; k < n; k++)
+            rectangular = rectangular && !ms_expr_uses_var(child->loop.min, chain[k]->loop.var) &&
+                          !ms_expr_uses_var(child->loop.extent, chain[k]->loop.var);
+        int64_t e = tuning_extent(c, child);
+        if (!rectangular)
+            break;
+        chain[n++] = child;
+        iters = e < 0 ? -1 : iters * e;
+    }
+    if (n < 2)
+        return;
+    loop->loop.collapse = n;
+    for (int k = 1; k < n; k++) {
+        chain[k]->loop.kind = MS_LOOP_PARALLEL;
+        chain[k]->loop.collapsed = true;
+    }
+}
+
+/* inside: under a parallel loop or a loop that must stay serial. A thread
+ * team per iteration of a serial loop costs more than it brings, so only
+ * loops outside any other loop start one. */
 static void mark_parallel(ctx *c, ms_stmt *s, bool inside)
 {
     switch (s->kind) {
@@ -27,11 +117,11 @@ static void mark_parallel(ctx *c, ms_stmt *s, bool inside)
             mark_parallel(c, s->seq.items[i], inside);
         return;
     case MS_STMT_FOR:
-        if (!inside && info_of(c, s)->independent) {
+        if (!inside && info_of(c, s)->independent && work(c, s) >= MIN_PARALLEL_WORK) {
             s->loop.kind = MS_LOOP_PARALLEL;
-            inside = true;
+            collapse(c, s);
         }
-        mark_parallel(c, s->loop.body, inside);
+        mark_parallel(c, s->loop.body, true);
         return;
     case MS_STMT_IF:
         mark_parallel(c, s->if_.then_s, inside);
@@ -60,8 +150,12 @@ static bool mark_simd(ctx *c, ms_stmt *s)
         if (mark_simd(c, s->loop.body))
             return true;
         ms_loop_info *in = info_of(c, s);
+        int64_t trips = tuning_extent(c, s);
         bool simd = in->independent || (in->reducible && in->nred > 0 && !in->has_inner_loop);
-        if (!simd)
+        /* loops fused into a parallel collapse cannot carry their own pragma */
+        if (!simd || s->loop.collapsed || (trips >= 0 && trips < MIN_SIMD_ITERS))
+            return false;
+        if (s->loop.kind == MS_LOOP_PARALLEL && s->loop.collapse > 1)
             return false;
         if (s->loop.kind == MS_LOOP_PARALLEL) {
             /* "parallel for simd" over a nest makes compilers gather; keep it for flat loops */
@@ -90,7 +184,7 @@ static bool mark_simd(ctx *c, ms_stmt *s)
 
 void ms_sched_default(ms_func *f)
 {
-    ctx c;
+    ctx c = {.f = f};
     c.n = ms_analyze_loops(f, &c.infos);
     mark_parallel(&c, f->body, false);
     mark_simd(&c, f->body);
