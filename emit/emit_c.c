@@ -156,7 +156,7 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
         ms_str_addf(out, "for (%s %s = ", s->loop.var->ctype, v);
         ms_expr_print(s->loop.min, out);
         ms_str_addf(out, "; %s < ", v);
-        ms_expr_print(end, out);
+        ms_expr_print_operand_of(MS_BIN_LT, end, out);
         ms_str_addf(out, "; %s++) {\n", v);
         ms_emit_stmts(f, s->loop.body, indent + 1, out);
         ms_str_indent(out, indent);

@@ -240,6 +240,8 @@ ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block);
 void ms_func_print(const ms_func *f, ms_str *out);
 void ms_stmt_print(const ms_stmt *s, int indent, ms_str *out);
 void ms_expr_print(const ms_expr *e, ms_str *out); /* C syntax, minimal parentheses */
+/* As the right operand of a binary operator: parenthesised when needed. */
+void ms_expr_print_operand_of(ms_binop op, const ms_expr *e, ms_str *out);
 
 bool ms_expr_equal(const ms_expr *a, const ms_expr *b);
 /* Canonical hash: independent of variable and buffer names (uses positions). */

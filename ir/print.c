@@ -144,6 +144,16 @@ void ms_expr_print(const ms_expr *e, ms_str *out)
     ms_unreachable();
 }
 
+void ms_expr_print_operand_of(ms_binop op, const ms_expr *e, ms_str *out)
+{
+    bool p = wants_parens(op, e);
+    if (p)
+        ms_str_add(out, "(");
+    print_operand(e, p ? 0 : ms_binop_precedence(op) + 1, out);
+    if (p)
+        ms_str_add(out, ")");
+}
+
 /* ---- IR text ---- */
 
 static const char *const loop_kind_names[] = {"serial", "parallel", "vectorized", "unrolled"};

@@ -1,0 +1,144 @@
+/*
+ * cli_test.c - the mscc command as a user meets it: exit statuses, error
+ * messages, no output on invalid C, the input never written, atomic output,
+ * and --check.
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct run {
+    int status;
+    char *out, *err;
+} run;
+
+static run mscc(const char *a1, const char *a2, const char *a3, const char *a4, const char *a5)
+{
+    static int n;
+    char o[64], e[64];
+    snprintf(o, sizeof o, "cli_out_%d.txt", n);
+    snprintf(e, sizeof e, "cli_err_%d.txt", n++);
+    char *op = tu_write_temp(o, ""), *ep = tu_write_temp(e, "");
+    char *argv[] = {(char *)tu_mscc(), (char *)a1, (char *)a2, (char *)a3, (char *)a4, (char *)a5, NULL};
+    ms_proc_result r;
+    cr_assert_eq(ms_proc_run(argv, op, ep, 300, &r), 0);
+    run res = {r.timed_out || r.signal ? -1 : r.exit_code, ms_read_file(op, NULL),
+               ms_read_file(ep, NULL)};
+    free(op);
+    free(ep);
+    return res;
+}
+
+static const char kernel[] = "// a user's file\n#include <stddef.h>\n"
+                             "#pragma mscc kernel sizes(n=300000)\n"
+                             "void scale(size_t n, const float *restrict x, float *restrict y) {\n"
+                             "    for (size_t i = 0; i < n; i++) y[i] = 3.0f * x[i];\n}\n";
+
+static bool exists(const char *p)
+{
+    FILE *f = fopen(p, "r");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
+Test(cli, usage_errors_exit_1_with_a_reason)
+{
+    run r = mscc("--bogus", NULL, NULL, NULL, NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "mscc: error: unknown option '--bogus'"), "%s", r.err);
+    cr_expect(strstr(r.err, "usage: mscc"), "%s", r.err);
+    r = mscc("x.c", NULL, NULL, NULL, NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "no output file"), "%s", r.err);
+    r = mscc("--version", NULL, NULL, NULL, NULL);
+    cr_expect_eq(r.status, 0);
+    cr_expect(strstr(r.out, "mscc 0."), "%s", r.out);
+}
+
+Test(cli, input_is_never_the_output)
+{
+    char *in = tu_write_temp("same.c", kernel);
+    run r = mscc(in, "-o", in, NULL, NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "is the input"), "%s", r.err);
+    char *after = ms_read_file(in, NULL);
+    cr_expect_str_eq(after, kernel);
+    free(after);
+    free(in);
+}
+
+Test(cli, invalid_c_is_an_error_and_writes_nothing)
+{
+    char *in = tu_write_temp("bad.c", "#pragma mscc kernel\nvoid k(int n) { for (int i = 0; i < n; i++) x = ; }\n");
+    char *out = tu_write_temp("bad.out.c", "");
+    remove(out);
+    run r = mscc(in, "-o", out, NULL, NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "bad.c:2:"), "%s", r.err);
+    cr_expect(strstr(r.err, "error:"), "%s", r.err);
+    cr_expect_not(exists(out));
+    r = mscc("/nonexistent/in.c", "-o", out, NULL, NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "cannot read"), "%s", r.err);
+    free(in);
+    free(out);
+}
+
+Test(cli, rejected_kernel_is_copied_with_a_warning)
+{
+    const char *text = "#pragma mscc kernel sizes(n=8)\n"
+                       "void k(int n, float y[restrict n]) {\n"
+                       "    for (int i = 0; i < n; i++) { if (y[i] > 0) break; y[i] = 1; }\n}\n";
+    char *in = tu_write_temp("rej.c", text);
+    char *out = tu_write_temp("rej.out.c", "");
+    run r = mscc(in, "-o", out, NULL, NULL);
+    cr_expect_eq(r.status, 0);
+    cr_expect(strstr(r.err, "rej.c:3:49: warning: kernel 'k' left unchanged: 'break' statement"),
+              "%s", r.err);
+    char *got = ms_read_file(out, NULL);
+    cr_expect_str_eq(got, text);
+    free(got);
+    free(in);
+    free(out);
+}
+
+Test(cli, output_is_written_whole_and_leaves_no_temporary)
+{
+    char *in = tu_write_temp("ok.c", kernel);
+    char *out = tu_write_temp("ok.out.c", "old contents");
+    run r = mscc(in, "-o", out, "-q", NULL);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    char *got = ms_read_file(out, NULL);
+    cr_expect(strstr(got, "// a user's file\n#include <stddef.h>\n#pragma mscc kernel"), "%s", got);
+    cr_expect(strstr(got, "#pragma omp parallel for simd"), "%s", got);
+    free(got);
+    /* no ok.out.c.mscc-XXXXXX left beside it */
+    char *dir = ms_xstrdup(out);
+    *strrchr(dir, '/') = '\0';
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        cr_expect_null(strstr(e->d_name, ".mscc-"), "left behind: %s", e->d_name);
+    closedir(d);
+    free(dir);
+    free(in);
+    free(out);
+}
+
+Test(cli, check_prints_a_table_and_passes, .timeout = 300)
+{
+    char *in = tu_write_temp("chk.c", kernel);
+    char *out = tu_write_temp("chk.out.c", "");
+    run r = mscc(in, "-o", out, "--check", "--sizes=n=1001");
+    cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.out, "kernel "), "%s", r.out);
+    cr_expect(strstr(r.out, "scale "), "%s", r.out);
+    cr_expect(strstr(r.out, " yes "), "%s", r.out);
+    free(in);
+    free(out);
+}

@@ -1,0 +1,6 @@
+#pragma mscc kernel sizes(n=64, m=3) nolias
+void k(int n, float y[restrict n])
+{
+    for (int i = 0; i < n; i++)
+        y[i] = 0;
+}

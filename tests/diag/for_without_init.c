@@ -1,0 +1,7 @@
+#pragma mscc kernel sizes(n=64)
+void k(int n, float y[restrict n])
+{
+    int i;
+    for (i = 0; i < n; i++)
+        y[i] = 0;
+}

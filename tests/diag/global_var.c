@@ -1,0 +1,8 @@
+float bias = 1.0f;
+
+#pragma mscc kernel sizes(n=64)
+void k(int n, float y[restrict n])
+{
+    for (int i = 0; i < n; i++)
+        y[i] += bias;
+}

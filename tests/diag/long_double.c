@@ -1,0 +1,6 @@
+#pragma mscc kernel sizes(n=64)
+void k(int n, long double y[restrict n])
+{
+    for (int i = 0; i < n; i++)
+        y[i] = 0;
+}

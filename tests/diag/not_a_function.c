@@ -1,0 +1,8 @@
+#pragma mscc kernel sizes(n=64)
+int table[4];
+
+void k(int n, float y[restrict n])
+{
+    for (int i = 0; i < n; i++)
+        y[i] = 0;
+}

@@ -1,0 +1,7 @@
+#pragma mscc kernel sizes(n=64)
+int k(int n, float y[restrict n])
+{
+    for (int i = 0; i < n; i++)
+        y[i] = 0;
+    return 0;
+}

@@ -1,0 +1,195 @@
+/*
+ * e2e_test.c - every kernel in tests/e2e/NAME.c is tuned with the default
+ * schedule, its harness (original and tuned side by side) is compiled with
+ * -Wall -Wextra -Werror, with and without OpenMP, and run at eight size
+ * settings, odd and tiny ones included; the outputs must agree. A separate
+ * test calls kernels with overlapping arrays.
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const flag_sets[] = {
+    "-std=c11 -O2 -march=native -fopenmp -Wall -Wextra -Werror -Wno-unknown-pragmas",
+    "-std=c11 -O1 -Wall -Wextra -Werror -Wno-unknown-pragmas", /* no OpenMP: still correct */
+};
+
+/* The four sizes --check uses, and four random odd ones (seeded). */
+static int size_settings(const ms_func *f, uint64_t seed, char ***out)
+{
+    char **std;
+    int n = ms_check_sizes(f, &std);
+    char **all = ms_xcalloc((size_t)n + 4, sizeof(char *));
+    memcpy(all, std, sizeof(char *) * (size_t)n);
+    free(std);
+    ms_rng r;
+    ms_rng_seed(&r, seed);
+    for (int s = 0; s < 4; s++) {
+        ms_str t = {0};
+        for (int i = 0; i < f->nparams; i++) {
+            const ms_var *v = f->params[i].var;
+            if (!v || ms_dtype_is_float(v->dtype))
+                continue;
+            int64_t hint = 16;
+            for (int h = 0; h < f->nhints; h++)
+                if (!strcmp(f->hints[h].name, v->name))
+                    hint = f->hints[h].value;
+            int64_t val = ms_rng_range(&r, 1, 2 * hint + 2) | 1;
+            ms_str_addf(&t, "%s%s=%" PRId64, t.len ? "," : "", v->name, val);
+        }
+        all[n++] = ms_str_take(&t);
+    }
+    *out = all;
+    return n;
+}
+
+static void check_file(const char *path)
+{
+    ms_source src;
+    ms_diags diags = {0};
+    tu_parse_file(path, &src, &diags);
+    char **bodies;
+    char *out = tu_tune(&src, &bodies, &diags);
+    char *dir = ms_tempdir_new();
+    cr_assert(dir);
+    for (int k = 0; k < src.nkernels; k++) {
+        const ms_kernel *kn = &src.kernels[k];
+        cr_assert(bodies[k] != NULL, "%s: kernel '%s' not tuned:\n%s", path, kn->name,
+                  tu_render(&diags));
+        const char *why = NULL;
+        char *h = ms_harness_source(&src, kn, bodies[k], &why);
+        cr_assert(h, "%s: no harness for '%s': %s", path, kn->name, why);
+        char hc[4200], log[2][4200], exe[2][4200];
+        snprintf(hc, sizeof hc, "%s/%s.c", dir, kn->name);
+        FILE *fh = fopen(hc, "w");
+        fputs(h, fh);
+        fclose(fh);
+        free(h);
+        ms_build_job jobs[2];
+        for (int fs = 0; fs < 2; fs++) {
+            snprintf(exe[fs], sizeof exe[fs], "%s/%s.%d", dir, kn->name, fs);
+            snprintf(log[fs], sizeof log[fs], "%s/%s.%d.log", dir, kn->name, fs);
+            jobs[fs] = (ms_build_job){hc, exe[fs], log[fs], flag_sets[fs], false};
+        }
+        ms_target t = {.cc = "cc", .cflags = ""};
+        ms_build_all(&t, jobs, 2, 2);
+        for (int fs = 0; fs < 2; fs++) {
+            char *l = ms_read_file(log[fs], NULL);
+            cr_assert(jobs[fs].ok, "%s: '%s' does not compile with %s:\n%s", path, kn->name,
+                      flag_sets[fs], l ? l : "");
+            free(l);
+            char **sizes;
+            int ns = size_settings(kn->func, (uint64_t)k * 7919 + 17, &sizes);
+            for (int s = 0; s < ns; s++) {
+                char outp[4300];
+                snprintf(outp, sizeof outp, "%s.out", exe[fs]);
+                char *argv[] = {exe[fs], sizes[s], NULL};
+                ms_proc_result r;
+                cr_assert_eq(ms_proc_run(argv, outp, NULL, 60, &r), 0);
+                char *o = ms_read_file(outp, NULL);
+                cr_expect(!r.timed_out && r.signal == 0 && r.exit_code == 0 && o &&
+                              strstr(o, "check ok"),
+                          "%s: '%s' (%s) at %s: %s", path, kn->name, flag_sets[fs], sizes[s],
+                          o ? o : "(no output)");
+                free(o);
+                free(sizes[s]);
+            }
+            free(sizes);
+        }
+    }
+    ms_tempdir_remove(dir);
+    free(dir);
+    for (int k = 0; k < src.nkernels; k++)
+        free(bodies[k]);
+    free(bodies);
+    free(out);
+    ms_source_free(&src);
+    ms_diags_free(&diags);
+}
+
+#define E2E(name)                                                                                  \
+    Test(e2e, name, .timeout = 300)                                                                \
+    {                                                                                              \
+        ms_str p = {0};                                                                            \
+        ms_str_addf(&p, "%s/tests/e2e/" #name ".c", tu_src_dir());                                 \
+        check_file(ms_str_cstr(&p));                                                               \
+        ms_str_free(&p);                                                                           \
+    }
+
+E2E(gemm_forms)
+E2E(conv)
+E2E(rows)
+E2E(shapes)
+E2E(types)
+E2E(alias)
+
+/* Overlapping arrays: the tuned kernel must give the original's answer. */
+static const char alias_driver[] =
+    "#include <stdio.h>\n#include <string.h>\n"
+    "#define axpy2d ref_axpy2d\n#define shift_add ref_shift_add\n#define transpose_na ref_t\n"
+    "#include \"ORIG\"\n"
+    "#undef axpy2d\n#undef shift_add\n#undef transpose_na\n"
+    "#define axpy2d new_axpy2d\n#define shift_add new_shift_add\n#define transpose_na new_t\n"
+    "#include \"TUNED\"\n"
+    "int main(void)\n{\n"
+    "    static float a[4096], b[4096];\n"
+    "    for (int d = -3; d <= 3; d++) {\n"
+    "        for (int i = 0; i < 4096; i++) a[i] = b[i] = (float)((i * 7919) % 101) / 7.0f;\n"
+    "        ref_axpy2d(20, 30, 0.5f, (const float (*)[30])(a + 100), (float (*)[30])(a + 100 + d));\n"
+    "        new_axpy2d(20, 30, 0.5f, (const float (*)[30])(b + 100), (float (*)[30])(b + 100 + d));\n"
+    "        if (memcmp(a, b, sizeof a)) { printf(\"axpy2d differs at offset %d\\n\", d); return 1; }\n"
+    "        ref_shift_add(999, a + 50, a + 50 + d);\n"
+    "        new_shift_add(999, b + 50, b + 50 + d);\n"
+    "        if (memcmp(a, b, sizeof a)) { printf(\"shift_add differs at offset %d\\n\", d); return 1; }\n"
+    "    }\n"
+    "    printf(\"alias ok\\n\");\n    return 0;\n}\n";
+
+Test(e2e, overlapping_arrays_take_the_original_loops, .timeout = 120)
+{
+    ms_str orig = {0};
+    ms_str_addf(&orig, "%s/tests/e2e/alias.c", tu_src_dir());
+    ms_source src;
+    ms_diags diags = {0};
+    tu_parse_file(ms_str_cstr(&orig), &src, &diags);
+    char *out = tu_tune(&src, NULL, &diags);
+    char *tuned = tu_write_temp("alias_tuned.c", out);
+    ms_str drv = {0};
+    const char *d = alias_driver;
+    const char *a = strstr(d, "ORIG"), *b = strstr(d, "TUNED");
+    ms_str_addn(&drv, d, (size_t)(a - d));
+    ms_str_add(&drv, ms_str_cstr(&orig));
+    ms_str_addn(&drv, a + 4, (size_t)(b - a - 4));
+    ms_str_add(&drv, tuned);
+    ms_str_add(&drv, b + 5);
+    char *drv_path = tu_write_temp("alias_driver.c", ms_str_cstr(&drv));
+    for (int fs = 0; fs < 2; fs++) {
+        char exe[4200], log[4200];
+        snprintf(exe, sizeof exe, "%s.%d.exe", drv_path, fs);
+        snprintf(log, sizeof log, "%s.%d.log", drv_path, fs);
+        ms_build_job job = {drv_path, exe, log, flag_sets[fs], false};
+        ms_target t = {.cc = "cc", .cflags = ""};
+        ms_build_all(&t, &job, 1, 1);
+        char *l = ms_read_file(log, NULL);
+        cr_assert(job.ok, "alias driver does not compile:\n%s", l ? l : "");
+        free(l);
+        char outp[4300];
+        snprintf(outp, sizeof outp, "%s.out", exe);
+        char *argv[] = {exe, NULL};
+        ms_proc_result r;
+        cr_assert_eq(ms_proc_run(argv, outp, NULL, 60, &r), 0);
+        char *o = ms_read_file(outp, NULL);
+        cr_expect(r.exit_code == 0 && o && strstr(o, "alias ok"), "%s", o ? o : "");
+        free(o);
+    }
+    free(drv_path);
+    free(tuned);
+    ms_str_free(&drv);
+    free(out);
+    ms_source_free(&src);
+    ms_diags_free(&diags);
+    ms_str_free(&orig);
+}

@@ -1,0 +1,65 @@
+/* row-wise kernels: softmax with a local array, layernorm, rowsum, dense+bias+relu. */
+#include <math.h>
+
+enum { SN = 77 };
+
+#pragma mscc kernel sizes(M=33)
+void softmax(int M, const float X[restrict M][SN], float Y[restrict M][SN])
+{
+    float e[SN];
+    for (int i = 0; i < M; i++) {
+        float mx = X[i][0];
+        for (int j = 1; j < SN; j++)
+            mx = fmaxf(mx, X[i][j]);
+        for (int j = 0; j < SN; j++)
+            e[j] = expf(X[i][j] - mx);
+        float sum = 0.0f;
+        for (int j = 0; j < SN; j++)
+            sum += e[j];
+        for (int j = 0; j < SN; j++)
+            Y[i][j] = e[j] / sum;
+    }
+}
+
+#pragma mscc kernel sizes(M=40, N=70)
+void layernorm(long M, long N, float eps, const float *restrict X, const float *restrict gamma,
+               const float *restrict beta, float *restrict Y)
+{
+    for (long i = 0; i < M; i++) {
+        float sum = 0.0f;
+        for (long j = 0; j < N; j++)
+            sum += X[i * N + j];
+        float mean = sum / (float)N;
+        float sq = 0.0f;
+        for (long j = 0; j < N; j++)
+            sq += (X[i * N + j] - mean) * (X[i * N + j] - mean);
+        float rstd = 1.0f / sqrtf(sq / (float)N + eps);
+        for (long j = 0; j < N; j++)
+            Y[i * N + j] = (X[i * N + j] - mean) * rstd * gamma[j] + beta[j];
+    }
+}
+
+#pragma mscc kernel sizes(M=50, N=61)
+void rowsum(int M, int N, const float A[static restrict M][N], float out[static restrict M])
+{
+    for (int i = 0; i <= M - 1; ++i) {
+        out[i] = 0.0f;
+        for (int j = 0; j <= N - 1; ++j)
+            out[i] += A[i][j];
+    }
+}
+
+#pragma mscc kernel sizes(M=20, N=30, K=40)
+void dense_relu(int M, int N, int K, const float X[restrict M][K], const float W[restrict N][K],
+                const float bias[restrict N], float Y[restrict M][N])
+{
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            Y[i][j] = bias[j];
+            for (int k = 0; k < K; k++)
+                Y[i][j] += X[i][k] * W[j][k];
+        }
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++)
+            Y[i][j] = Y[i][j] > 0.0f ? Y[i][j] : 0.0f;
+}

@@ -1,0 +1,26 @@
+/* alias: arrays without restrict get a run-time overlap check. */
+#include <stddef.h>
+
+static int helper(int x) { return x + 1; } /* kept as it is */
+
+#pragma mscc kernel sizes(n=100000)
+void scale(size_t n, const double *x, double *y, double a)
+{
+    /* tuned by mscc (test) */
+    const int mscc_overlap =
+        ((const char *)y < (const char *)x + sizeof(double) * (n) && (const char *)x < (const char *)y + sizeof(double) * (n));
+    if (!mscc_overlap) {
+#if defined(_OPENMP)
+        #pragma omp parallel for simd
+#endif
+        for (size_t i = 0; i < n; i++) {
+            y[i] = a * x[i] + y[i];
+        }
+        return;
+    }
+    /* the arrays overlap: the original loops, in their order */
+    for (size_t i = 0; i < n; i++)
+        y[i] = a * x[i] + y[i];
+}
+
+int use_helper(void) { return helper(41); }

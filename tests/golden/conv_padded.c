@@ -1,0 +1,23 @@
+/* conv: padding checks through integer helpers; small outer extent collapses. */
+#define KS 3
+
+#pragma mscc kernel sizes(N=1, C=16, H=30, W=30, F=32)
+void conv(int N, int C, int H, int W, int F, const float in[restrict N][C][H][W],
+          const float w[restrict F][C][KS][KS], float out[restrict N][F][H][W])
+{
+    for (int n = 0; n < N; n++)
+        for (int f = 0; f < F; f++)
+            for (int y = 0; y < H; y++)
+                for (int x = 0; x < W; x++) {
+                    float acc = 0.0f;
+                    for (int c = 0; c < C; c++)
+                        for (int ky = 0; ky < KS; ky++)
+                            for (int kx = 0; kx < KS; kx++) {
+                                int iy = y + ky - 1;
+                                int ix = x + kx - 1;
+                                if (iy >= 0 && iy < H && ix >= 0 && ix < W)
+                                    acc += in[n][c][iy][ix] * w[f][c][ky][kx];
+                            }
+                    out[n][f][y][x] = acc;
+                }
+}

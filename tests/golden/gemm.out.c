@@ -1,0 +1,21 @@
+/* gemm: the classic i-j-k nest with C99 array parameters. */
+#pragma mscc kernel sizes(M=512, N=512, K=512)
+void gemm(int M, int N, int K, const float A[restrict M][K], const float B[restrict K][N],
+          float C[restrict M][N])
+{
+    /* tuned by mscc (test) */
+#if defined(_OPENMP)
+    #pragma omp parallel for
+#endif
+    for (int i = 0; i < M; i++) {
+#if defined(_OPENMP)
+        #pragma omp simd
+#endif
+        for (int j = 0; j < N; j++) {
+            C[i][j] = 0.0f;
+            for (int k = 0; k < K; k++) {
+                C[i][j] += A[i][k] * B[k][j];
+            }
+        }
+    }
+}

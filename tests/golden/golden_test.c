@@ -1,0 +1,112 @@
+/*
+ * golden_test.c - every tests/golden/NAME.c through the frontend, the
+ * default schedule and the emitter: NAME.ir holds the IR before and after
+ * scheduling, NAME.out.c the whole output file. MSCC_UPDATE_GOLDEN=1
+ * rewrites them; review the diff like code.
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *with_suffix(const char *path, const char *suffix)
+{
+    ms_str s = {0};
+    ms_str_addn(&s, path, strlen(path) - 2); /* drop ".c" */
+    ms_str_add(&s, suffix);
+    return ms_str_take(&s);
+}
+
+Test(golden, every_case)
+{
+    ms_str dir = {0};
+    ms_str_addf(&dir, "%s/tests/golden", tu_src_dir());
+    char **cases = tu_list(ms_str_cstr(&dir), ".c");
+    int n = 0;
+    for (char **c = cases; *c; c++) {
+        if (strstr(*c, ".out.c") || strstr(*c, "_test.c"))
+            continue;
+        n++;
+        ms_source src;
+        ms_diags diags = {0};
+        tu_parse_file(*c, &src, &diags);
+        ms_str ir = {0};
+        for (int k = 0; k < src.nkernels; k++)
+            if (src.kernels[k].func)
+                ms_func_print(src.kernels[k].func, &ir);
+        char *out = tu_tune(&src, NULL, &diags);
+        ms_str_add(&ir, "// after the default schedule\n");
+        for (int k = 0; k < src.nkernels; k++)
+            if (src.kernels[k].func)
+                ms_func_print(src.kernels[k].func, &ir);
+        char *ir_path = with_suffix(*c, ".ir"), *out_path = with_suffix(*c, ".out.c");
+        tu_golden(ir_path, ms_str_cstr(&ir));
+        tu_golden(out_path, out);
+        free(ir_path);
+        free(out_path);
+        free(out);
+        ms_str_free(&ir);
+        ms_source_free(&src);
+        ms_diags_free(&diags);
+    }
+    cr_assert(n >= 5, "only %d golden cases found", n);
+    tu_free_list(cases);
+    ms_str_free(&dir);
+}
+
+Test(golden, output_is_deterministic)
+{
+    ms_str path = {0};
+    ms_str_addf(&path, "%s/tests/golden/gemm.c", tu_src_dir());
+    char *outs[2];
+    for (int r = 0; r < 2; r++) {
+        ms_source src;
+        ms_diags diags = {0};
+        tu_parse_file(ms_str_cstr(&path), &src, &diags);
+        outs[r] = tu_tune(&src, NULL, &diags);
+        ms_source_free(&src);
+        ms_diags_free(&diags);
+    }
+    cr_assert_str_eq(outs[0], outs[1]);
+    free(outs[0]);
+    free(outs[1]);
+    ms_str_free(&path);
+}
+
+Test(golden, text_outside_kernels_is_kept_byte_for_byte)
+{
+    ms_str dir = {0};
+    ms_str_addf(&dir, "%s/tests/golden", tu_src_dir());
+    char **cases = tu_list(ms_str_cstr(&dir), ".c");
+    for (char **c = cases; *c; c++) {
+        if (strstr(*c, ".out.c") || strstr(*c, "_test.c"))
+            continue;
+        ms_source src;
+        ms_diags diags = {0};
+        tu_parse_file(*c, &src, &diags);
+        char *out = tu_tune(&src, NULL, &diags);
+        /* walk both texts: the gaps between kernel bodies must match exactly */
+        size_t in_at = 0, out_at = 0;
+        for (int k = 0; k <= src.nkernels; k++) {
+            size_t stop = k < src.nkernels ? src.kernels[k].body_begin : src.len;
+            size_t gap = stop - in_at;
+            cr_assert(strncmp(src.text + in_at, out + out_at, gap) == 0,
+                      "%s: text before kernel %d changed", *c, k);
+            out_at += gap;
+            if (k == src.nkernels)
+                break;
+            /* skip the new body: it ends at the matching brace at column 0 */
+            const char *end = strstr(out + out_at, "\n}");
+            cr_assert(end != NULL);
+            out_at = (size_t)(end - out) + 2;
+            in_at = src.kernels[k].body_end;
+        }
+        cr_assert_eq(strlen(out + out_at), 0u);
+        free(out);
+        ms_source_free(&src);
+        ms_diags_free(&diags);
+    }
+    tu_free_list(cases);
+    ms_str_free(&dir);
+}

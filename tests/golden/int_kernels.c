@@ -1,0 +1,24 @@
+/* integer kernels: int8 products into int32, shifts and masks. */
+#include <stdint.h>
+
+#pragma mscc kernel sizes(M=64, N=64, K=256)
+void gemm_s8(int M, int N, int K, const int8_t A[restrict M][K], const int8_t B[restrict N][K],
+             int32_t C[restrict M][N])
+{
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            int32_t acc = 0;
+            for (int k = 0; k < K; k++)
+                acc += (int32_t)A[i][k] * (int32_t)B[j][k];
+            C[i][j] = acc;
+        }
+}
+
+#pragma mscc kernel sizes(N=4096)
+void pack(int N, const uint16_t a[restrict N], uint8_t lo[restrict N], uint8_t hi[restrict N])
+{
+    for (int i = 0; i < N; i++) {
+        lo[i] = (uint8_t)(a[i] & 0xff);
+        hi[i] = (uint8_t)(a[i] >> 8);
+    }
+}

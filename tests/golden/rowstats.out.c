@@ -1,0 +1,29 @@
+/* rowstats: scalar reductions become SIMD reductions; pointer subscripts. */
+#include <math.h>
+
+#pragma mscc kernel sizes(M=256, N=1000)
+void rowstats(long M, long N, const float *restrict X, float *restrict mx, float *restrict mean)
+{
+    /* tuned by mscc (test) */
+#if defined(_OPENMP)
+    #pragma omp parallel for
+#endif
+    for (long i = 0; i < M; i++) {
+        float m = -INFINITY;
+        float s = 0.0f;
+#if defined(_OPENMP)
+        #pragma omp simd reduction(max:m)
+#endif
+        for (long j = 0; j < N; j++) {
+            m = fmaxf(m, X[i * N + j]);
+        }
+#if defined(_OPENMP)
+        #pragma omp simd reduction(+:s)
+#endif
+        for (long j = 0; j < N; j++) {
+            s += X[i * N + j];
+        }
+        mx[i] = m;
+        mean[i] = s / (float)N;
+    }
+}

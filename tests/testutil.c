@@ -1,0 +1,163 @@
+/*
+ * testutil.c - see testutil.h.
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *tu_src_dir(void)
+{
+    const char *s = getenv("MSCC_SRC");
+    return s ? s : ".";
+}
+
+const char *tu_mscc(void)
+{
+    const char *s = getenv("MSCC_BIN");
+    return s ? s : "build/mscc";
+}
+
+char *tu_write_temp(const char *name, const char *text)
+{
+    static char *dir;
+    if (!dir)
+        dir = ms_tempdir_new();
+    cr_assert(dir != NULL);
+    ms_str p = {0};
+    ms_str_addf(&p, "%s/%s", dir, name);
+    FILE *f = fopen(ms_str_cstr(&p), "w");
+    cr_assert(f != NULL);
+    fputs(text, f);
+    fclose(f);
+    return ms_str_take(&p);
+}
+
+void tu_parse_file(const char *path, ms_source *src, ms_diags *diags)
+{
+    ms_frontend_opts o = {path, 0, NULL, 0, NULL};
+    int rc = ms_frontend_parse(&o, src, diags);
+    if (rc != 0) {
+        char *d = tu_render(diags);
+        cr_assert_fail("%s is not valid C:\n%s", path, d);
+    }
+}
+
+void tu_parse_text(const char *text, ms_source *src, ms_diags *diags)
+{
+    char *p = tu_write_temp("snippet.c", text);
+    tu_parse_file(p, src, diags);
+    free(p);
+}
+
+char *tu_tune(ms_source *src, char ***bodies_out, ms_diags *diags)
+{
+    int n = src->nkernels;
+    char **bodies = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
+    size_t *b = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
+    size_t *e = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
+    for (int i = 0; i < n; i++) {
+        ms_kernel *k = &src->kernels[i];
+        b[i] = k->body_begin;
+        e[i] = k->body_end;
+        if (!k->func)
+            continue;
+        ms_sched_default(k->func);
+        char *orig = ms_xmalloc(k->body_end - k->body_begin + 1);
+        memcpy(orig, src->text + k->body_begin, k->body_end - k->body_begin);
+        orig[k->body_end - k->body_begin] = '\0';
+        const char *why = NULL;
+        bodies[i] = ms_emit_body(k->func, orig, "tuned by mscc (test)", &why);
+        if (!bodies[i])
+            ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s",
+                         k->name, why);
+        free(orig);
+    }
+    size_t len;
+    char *out = ms_emit_splice(src->text, src->len, n, b, e, bodies, &len);
+    free(b);
+    free(e);
+    if (bodies_out)
+        *bodies_out = bodies;
+    else {
+        for (int i = 0; i < n; i++)
+            free(bodies[i]);
+        free(bodies);
+    }
+    return out;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **tu_list(const char *dir, const char *suffix)
+{
+    MS_VEC(char *) v = {0};
+    DIR *d = opendir(dir);
+    cr_assert(d != NULL, "cannot open %s", dir);
+    struct dirent *ent;
+    size_t sl = strlen(suffix);
+    while ((ent = readdir(d))) {
+        size_t l = strlen(ent->d_name);
+        if (l > sl && !strcmp(ent->d_name + l - sl, suffix)) {
+            ms_str p = {0};
+            ms_str_addf(&p, "%s/%s", dir, ent->d_name);
+            MS_VEC_PUSH(v, ms_str_take(&p));
+        }
+    }
+    closedir(d);
+    qsort(v.data, (size_t)v.len, sizeof(char *), cmp_str);
+    MS_VEC_PUSH(v, NULL);
+    return v.data;
+}
+
+void tu_free_list(char **list)
+{
+    for (char **p = list; *p; p++)
+        free(*p);
+    free(list);
+}
+
+void tu_golden(const char *path, const char *text)
+{
+    const char *up = getenv("MSCC_UPDATE_GOLDEN");
+    if (up && *up == '1') {
+        FILE *f = fopen(path, "w");
+        cr_assert(f != NULL);
+        fputs(text, f);
+        fclose(f);
+        return;
+    }
+    char *want = ms_read_file(path, NULL);
+    cr_assert(want != NULL, "missing golden file %s (run with MSCC_UPDATE_GOLDEN=1)", path);
+    cr_expect_str_eq(text, want, "%s differs from the output; got:\n%s", path, text);
+    free(want);
+}
+
+const ms_loop_info *tu_loop(const ms_loop_info *infos, int n, const char *var)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(infos[i].loop->loop.var->name, var))
+            return &infos[i];
+    cr_assert_fail("no loop over '%s'", var);
+    return NULL;
+}
+
+char *tu_render(const ms_diags *d)
+{
+    ms_str s = {0};
+    for (int i = 0; i < d->items.len; i++) {
+        const ms_diag *g = &d->items.data[i];
+        const char *f = g->loc.file ? strrchr(g->loc.file, '/') : NULL;
+        f = f ? f + 1 : (g->loc.file ? g->loc.file : "");
+        ms_str_addf(&s, "%s:%d:%d: %s: %s\n", f, g->loc.line, g->loc.col,
+                    g->level == MS_DIAG_ERROR ? "error" : g->level == MS_DIAG_WARNING ? "warning" : "note",
+                    g->msg);
+    }
+    return ms_str_take(&s);
+}

@@ -1,0 +1,37 @@
+/*
+ * testutil.h - helpers shared by the test suites: where the sources and the
+ * mscc binary are, writing a C snippet to a file and parsing it, running
+ * the pipeline the driver runs, and golden-file comparison with an update
+ * mode (MSCC_UPDATE_GOLDEN=1 rewrites the expected files).
+ */
+#ifndef MS_TESTUTIL_H
+#define MS_TESTUTIL_H
+
+#include "emit/emit.h"
+#include "frontend/frontend.h"
+#include "runtime/runtime.h"
+#include "schedule/schedule.h"
+
+/* A temporary file holding text; returns its path (malloc'd). */
+char *tu_write_temp(const char *name, const char *text);
+/* Parses a file; asserts that it is valid C. */
+void tu_parse_file(const char *path, ms_source *src, ms_diags *diags);
+/* Parses a C snippet written to a temporary file. */
+void tu_parse_text(const char *text, ms_source *src, ms_diags *diags);
+/* The default pipeline on every kernel: schedule, emit; bodies[i] NULL when
+ * rejected. Returns the output file text. */
+char *tu_tune(ms_source *src, char ***bodies, ms_diags *diags);
+/* Files of a folder with the given suffix, sorted (NULL-terminated list). */
+char **tu_list(const char *dir, const char *suffix);
+void tu_free_list(char **list);
+/* Compares text with the golden file (or rewrites it in update mode). */
+void tu_golden(const char *path, const char *text);
+/* The project's source folder and the built mscc. */
+const char *tu_src_dir(void);
+const char *tu_mscc(void);
+/* Loop info of the loop over variable name (first match). */
+const ms_loop_info *tu_loop(const ms_loop_info *infos, int n, const char *var);
+/* The rendered diagnostics with folders stripped from file names. */
+char *tu_render(const ms_diags *d);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * analysis_test.c - the dependence analysis and bounds, on kernels parsed
+ * from C: which loops are independent, which carry scalar reductions, and
+ * which must stay serial.
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+typedef struct analysed {
+    ms_source src;
+    ms_diags diags;
+    ms_loop_info *infos;
+    int n;
+} analysed;
+
+static analysed *analyse(const char *text)
+{
+    analysed *a = ms_xcalloc(1, sizeof *a);
+    tu_parse_text(text, &a->src, &a->diags);
+    cr_assert_eq(a->src.nkernels, 1);
+    cr_assert(a->src.kernels[0].func != NULL, "rejected: %s", tu_render(&a->diags));
+    a->n = ms_analyze_loops(a->src.kernels[0].func, &a->infos);
+    return a;
+}
+
+static void done(analysed *a)
+{
+    free(a->infos);
+    ms_source_free(&a->src);
+    ms_diags_free(&a->diags);
+    free(a);
+}
+
+#define LOOP(a, v) tu_loop((a)->infos, (a)->n, v)
+
+Test(analysis, gemm_spatial_loops_independent_reduction_not)
+{
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int M, int N, int K, const float A[restrict M][K],\n"
+                          "       const float B[restrict K][N], float C[restrict M][N]) {\n"
+                          "  for (int i = 0; i < M; i++)\n"
+                          "    for (int j = 0; j < N; j++) {\n"
+                          "      C[i][j] = 0;\n"
+                          "      for (int k = 0; k < K; k++) C[i][j] += A[i][k] * B[k][j];\n"
+                          "    }\n}\n");
+    cr_assert(LOOP(a, "i")->independent);
+    cr_assert(LOOP(a, "j")->independent);
+    cr_assert_not(LOOP(a, "k")->independent);
+    cr_assert_not(LOOP(a, "k")->reducible); /* an array element, not a scalar */
+    cr_assert(LOOP(a, "i")->has_inner_loop);
+    cr_assert_not(LOOP(a, "k")->has_inner_loop);
+    done(a);
+}
+
+Test(analysis, linearised_subscripts_are_separated_by_their_stride)
+{
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int M, int N, const float *restrict X, float *restrict Y) {\n"
+                          "  for (int i = 0; i < M; i++)\n"
+                          "    for (int j = 0; j < N; j++) Y[i * N + j] = X[i * N + j] * 2;\n}\n");
+    cr_assert(LOOP(a, "i")->independent);
+    cr_assert(LOOP(a, "j")->independent);
+    done(a);
+}
+
+Test(analysis, overlapping_rows_are_a_dependence)
+{
+    /* row i writes Y[i*N .. i*N+N], row i+1 starts at (i+1)*N - 1: they overlap */
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int M, int N, float *restrict Y) {\n"
+                          "  for (int i = 0; i < M; i++)\n"
+                          "    for (int j = 0; j <= N; j++) Y[i * N + j] = Y[i * N + j] + 1;\n}\n");
+    cr_assert_not(LOOP(a, "i")->independent);
+    cr_assert(LOOP(a, "j")->independent);
+    done(a);
+}
+
+Test(analysis, recurrence_and_skewed_access)
+{
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int N, float x[restrict N], float y[restrict N]) {\n"
+                          "  for (int i = 1; i < N; i++) x[i] = x[i - 1] + y[i];\n"
+                          "  for (int k = 0; k < N; k++)\n"
+                          "    for (int l = 0; l < N - k; l++) y[k + l] = 0;\n}\n");
+    cr_assert_not(LOOP(a, "i")->independent);
+    cr_assert_not(LOOP(a, "i")->reducible);
+    cr_assert_not(LOOP(a, "k")->independent); /* k+l hits the same element twice */
+    cr_assert(LOOP(a, "l")->independent);
+    done(a);
+}
+
+Test(analysis, scalar_reductions_and_private_locals)
+{
+    analysed *a = analyse("#include <math.h>\n#pragma mscc kernel\n"
+                          "void g(int M, int N, const float X[restrict M][N], float out[restrict M]) {\n"
+                          "  for (int i = 0; i < M; i++) {\n"
+                          "    float s = 0, m = X[i][0];\n"
+                          "    for (int j = 0; j < N; j++) s += X[i][j];\n"
+                          "    for (int q = 0; q < N; q++) m = fmaxf(m, X[i][q]);\n"
+                          "    out[i] = s + m;\n  }\n}\n");
+    cr_assert(LOOP(a, "i")->independent); /* s and m live inside i */
+    const ms_loop_info *j = LOOP(a, "j"), *q = LOOP(a, "q");
+    cr_assert(j->reducible);
+    cr_assert_eq(j->nred, 1);
+    cr_assert_eq(j->red[0].op, MS_RED_ADD);
+    cr_assert_eq(q->red[0].op, MS_RED_MAX);
+    done(a);
+}
+
+Test(analysis, scalar_read_elsewhere_is_not_a_reduction)
+{
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int N, const float x[restrict N], float y[restrict N]) {\n"
+                          "  float s = 0;\n"
+                          "  for (int i = 0; i < N; i++) { s += x[i]; y[i] = s; }\n}\n");
+    cr_assert_not(LOOP(a, "i")->reducible);
+    done(a);
+}
+
+Test(analysis, local_array_shared_by_iterations)
+{
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int M, const float X[restrict M][16], float Y[restrict M][16]) {\n"
+                          "  float t[16];\n"
+                          "  for (int i = 0; i < M; i++) {\n"
+                          "    for (int j = 0; j < 16; j++) t[j] = X[i][j];\n"
+                          "    for (int j = 0; j < 16; j++) Y[i][j] = t[15 - j];\n  }\n}\n");
+    cr_assert_not(LOOP(a, "i")->independent);
+    done(a);
+}
+
+Test(analysis, ranges_and_extents)
+{
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int N, int W, const float *restrict x, float *restrict y) {\n"
+                          "  for (int i = 0; i < N; i++)\n"
+                          "    for (int j = 0; j <= i; j++) y[i * W + j] = x[2 * i + j + 3];\n}\n");
+    ms_func *f = a->src.kernels[0].func;
+    ms_str s = {0};
+    ms_expr_print(ms_buffer_extent(f, f->params[2].buf), &s);
+    cr_assert_str_eq(ms_str_cstr(&s), "N * 3 + 1"); /* 2(N-1) + (N-1) + 3 + 1 */
+    ms_str_free(&s);
+    ms_expr_print(ms_buffer_extent(f, f->params[3].buf), &s);
+    cr_assert_str_eq(ms_str_cstr(&s), "N * W - W + N");
+    ms_str_free(&s);
+    done(a);
+}

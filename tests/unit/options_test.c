@@ -1,0 +1,81 @@
+/*
+ * options_test.c - the command line: every option, and every bad command
+ * line refused with a reason.
+ */
+#include "driver/options.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+static int parse(ms_options *o, char *why, const char *a0, ...)
+{
+    char *argv[32] = {"mscc"};
+    int argc = 1;
+    va_list ap;
+    va_start(ap, a0);
+    for (const char *a = a0; a; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    return ms_options_parse(argc, argv, o, why, 256);
+}
+
+Test(options, full_command_line)
+{
+    ms_options o;
+    char why[256];
+    cr_assert_eq(parse(&o, why, "in.c", "-o", "out.c", "--sizes", "M=4,N=5", "--sizes=K=6", "-I",
+                       "inc", "-DX=1", "-std=c99", "--cc", "clang", "--cflags=-O2", "--trials", "0",
+                       "--check", "--jobs", "3", "-q", NULL),
+                 0, "%s", why);
+    cr_assert_str_eq(o.input, "in.c");
+    cr_assert_str_eq(o.output, "out.c");
+    cr_assert_eq(o.nsizes, 3);
+    cr_assert_str_eq(o.sizes[2].name, "K");
+    cr_assert_eq(o.sizes[2].value, 6);
+    cr_assert_eq(o.clang_args.len, 4);
+    cr_assert_str_eq(o.clang_args.data[1], "inc");
+    cr_assert_str_eq(o.cc, "clang");
+    cr_assert_str_eq(o.cflags, "-O2");
+    cr_assert(o.check && o.quiet);
+    cr_assert_eq(o.jobs, 3);
+    ms_options_free(&o);
+}
+
+Test(options, bad_command_lines_have_reasons)
+{
+    struct {
+        const char *args[6];
+        const char *reason;
+    } cases[] = {
+        {{"in.c", NULL}, "no output file"},
+        {{"-o", "out.c", NULL}, "no input file"},
+        {{"in.c", "-o", NULL}, "needs a value"},
+        {{"in.c", "-o", "x.c", "--frobnicate", NULL}, "unknown option"},
+        {{"in.c", "-o", "x.c", "--sizes", "M", NULL}, "bad --sizes"},
+        {{"in.c", "-o", "x.c", "--jobs", "0", NULL}, "--jobs"},
+        {{"in.c", "-o", "x.c", "--trials", "-1", NULL}, "--trials"},
+        {{"in.c", "-o", "x.c", "--trials", "8", NULL}, "search is not built"},
+        {{"a.c", "b.c", "-o", "x.c", NULL}, "more than one input"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ms_options o;
+        char why[256] = "";
+        const char *const *a = cases[i].args;
+        int rc = parse(&o, why, a[0], a[1], a[2], a[3], a[4], a[5]);
+        cr_expect_eq(rc, 1, "case %zu accepted", i);
+        cr_expect(strstr(why, cases[i].reason), "case %zu: '%s' lacks '%s'", i, why, cases[i].reason);
+        ms_options_free(&o);
+    }
+}
+
+Test(options, help_and_version_need_no_files)
+{
+    ms_options o;
+    char why[256];
+    cr_assert_eq(parse(&o, why, "--version", NULL), 0);
+    cr_assert(o.version);
+    ms_options_free(&o);
+    cr_assert_eq(parse(&o, why, "--help", NULL), 0);
+    cr_assert(o.help);
+    ms_options_free(&o);
+}
