@@ -120,6 +120,7 @@ static bool run_check(const ms_options *o, const ms_source *src, char **bodies, 
         printf("%-24s %-8s %6d %9.4g ms %9.4g ms %7.2fx\n", k->name, "yes", r->nsizes,
                r->t_orig * 1e3, r->t_new * 1e3, r->t_new > 0 ? r->t_orig / r->t_new : 0.0);
     }
+    fflush(stdout); /* the table before the diagnostics that follow on stderr */
     free(res);
     ms_target_free(t);
     return all_ok;

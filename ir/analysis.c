@@ -167,7 +167,8 @@ typedef struct collector {
 static ms_stmt **stack_copy(collector *c)
 {
     ms_stmt **l = ms_xmalloc(sizeof(ms_stmt *) * (size_t)(c->stack.len ? c->stack.len : 1));
-    memcpy(l, c->stack.data, sizeof(ms_stmt *) * (size_t)c->stack.len);
+    if (c->stack.len)
+        memcpy(l, c->stack.data, sizeof(ms_stmt *) * (size_t)c->stack.len);
     return l;
 }
 

@@ -181,7 +181,8 @@ ms_expr *ms_call(ms_func *f, const char *name, ms_dtype t, int nargs, ms_expr **
     e->call.name = ms_arena_strdup(f->arena, name);
     e->call.nargs = nargs;
     e->call.args = alloc(f, sizeof(ms_expr *) * (size_t)(nargs ? nargs : 1));
-    memcpy(e->call.args, args, sizeof(ms_expr *) * (size_t)nargs);
+    if (nargs)
+        memcpy(e->call.args, args, sizeof(ms_expr *) * (size_t)nargs);
     return e;
 }
 
@@ -191,7 +192,8 @@ ms_expr *ms_load(ms_func *f, ms_buffer *b, int nidx, ms_expr **idx)
     e->load.buf = b;
     e->load.nidx = nidx;
     e->load.idx = alloc(f, sizeof(ms_expr *) * (size_t)(nidx ? nidx : 1));
-    memcpy(e->load.idx, idx, sizeof(ms_expr *) * (size_t)nidx);
+    if (nidx)
+        memcpy(e->load.idx, idx, sizeof(ms_expr *) * (size_t)nidx);
     return e;
 }
 
@@ -207,7 +209,8 @@ ms_stmt *ms_seq(ms_func *f, int n, ms_stmt **items)
     ms_stmt *s = stmt_new(f, MS_STMT_SEQ);
     s->seq.n = n;
     s->seq.items = alloc(f, sizeof(ms_stmt *) * (size_t)(n ? n : 1));
-    memcpy(s->seq.items, items, sizeof(ms_stmt *) * (size_t)n);
+    if (n)
+        memcpy(s->seq.items, items, sizeof(ms_stmt *) * (size_t)n);
     return s;
 }
 
@@ -236,7 +239,8 @@ ms_stmt *ms_store(ms_func *f, ms_buffer *b, int nidx, ms_expr **idx, ms_expr *va
     s->store.buf = b;
     s->store.nidx = nidx;
     s->store.idx = alloc(f, sizeof(ms_expr *) * (size_t)(nidx ? nidx : 1));
-    memcpy(s->store.idx, idx, sizeof(ms_expr *) * (size_t)nidx);
+    if (nidx)
+        memcpy(s->store.idx, idx, sizeof(ms_expr *) * (size_t)nidx);
     s->store.value = value;
     return s;
 }
@@ -254,7 +258,8 @@ ms_stmt *ms_block(ms_func *f, const char *name, int niter, ms_iter_var *iters, m
     s->block.name = ms_arena_strdup(f->arena, name);
     s->block.niter = niter;
     s->block.iters = alloc(f, sizeof(ms_iter_var) * (size_t)(niter ? niter : 1));
-    memcpy(s->block.iters, iters, sizeof(ms_iter_var) * (size_t)niter);
+    if (niter)
+        memcpy(s->block.iters, iters, sizeof(ms_iter_var) * (size_t)niter);
     s->block.body = body;
     return s;
 }

@@ -33,7 +33,8 @@ void ms_poly_free(ms_poly *p)
 /* Sorts terms, merges equal monomials, drops zero coefficients. */
 static void normalize(ms_poly *p)
 {
-    qsort(p->terms, (size_t)p->n, sizeof(ms_term), term_qcmp);
+    if (p->n > 1)
+        qsort(p->terms, (size_t)p->n, sizeof(ms_term), term_qcmp);
     int w = 0;
     for (int r = 0; r < p->n; r++) {
         if (w > 0 && term_cmp(&p->terms[w - 1], &p->terms[r]) == 0)

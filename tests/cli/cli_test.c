@@ -33,6 +33,12 @@ static run mscc(const char *a1, const char *a2, const char *a3, const char *a4, 
     return res;
 }
 
+static void done(run *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
 static const char kernel[] = "// a user's file\n#include <stddef.h>\n"
                              "#pragma mscc kernel sizes(n=300000)\n"
                              "void scale(size_t n, const float *restrict x, float *restrict y) {\n"
@@ -52,12 +58,15 @@ Test(cli, usage_errors_exit_1_with_a_reason)
     cr_expect_eq(r.status, 1);
     cr_expect(strstr(r.err, "mscc: error: unknown option '--bogus'"), "%s", r.err);
     cr_expect(strstr(r.err, "usage: mscc"), "%s", r.err);
+    done(&r);
     r = mscc("x.c", NULL, NULL, NULL, NULL);
     cr_expect_eq(r.status, 1);
     cr_expect(strstr(r.err, "no output file"), "%s", r.err);
+    done(&r);
     r = mscc("--version", NULL, NULL, NULL, NULL);
     cr_expect_eq(r.status, 0);
     cr_expect(strstr(r.out, "mscc 0."), "%s", r.out);
+    done(&r);
 }
 
 Test(cli, input_is_never_the_output)
@@ -69,6 +78,7 @@ Test(cli, input_is_never_the_output)
     char *after = ms_read_file(in, NULL);
     cr_expect_str_eq(after, kernel);
     free(after);
+    done(&r);
     free(in);
 }
 
@@ -82,9 +92,11 @@ Test(cli, invalid_c_is_an_error_and_writes_nothing)
     cr_expect(strstr(r.err, "bad.c:2:"), "%s", r.err);
     cr_expect(strstr(r.err, "error:"), "%s", r.err);
     cr_expect_not(exists(out));
+    done(&r);
     r = mscc("/nonexistent/in.c", "-o", out, NULL, NULL);
     cr_expect_eq(r.status, 1);
     cr_expect(strstr(r.err, "cannot read"), "%s", r.err);
+    done(&r);
     free(in);
     free(out);
 }
@@ -103,6 +115,7 @@ Test(cli, rejected_kernel_is_copied_with_a_warning)
     char *got = ms_read_file(out, NULL);
     cr_expect_str_eq(got, text);
     free(got);
+    done(&r);
     free(in);
     free(out);
 }
@@ -117,6 +130,7 @@ Test(cli, output_is_written_whole_and_leaves_no_temporary)
     cr_expect(strstr(got, "// a user's file\n#include <stddef.h>\n#pragma mscc kernel"), "%s", got);
     cr_expect(strstr(got, "#pragma omp parallel for simd"), "%s", got);
     free(got);
+    done(&r);
     /* no ok.out.c.mscc-XXXXXX left beside it */
     char *dir = ms_xstrdup(out);
     *strrchr(dir, '/') = '\0';
@@ -139,6 +153,7 @@ Test(cli, check_prints_a_table_and_passes, .timeout = 300)
     cr_expect(strstr(r.out, "kernel "), "%s", r.out);
     cr_expect(strstr(r.out, "scale "), "%s", r.out);
     cr_expect(strstr(r.out, " yes "), "%s", r.out);
+    done(&r);
     free(in);
     free(out);
 }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# setup.sh - installs what mscc needs from Debian (only what is missing),
+# then configures and builds build/ (and build-asan/ with --asan).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(gcc pkg-config meson ninja-build llvm-19-dev libclang-19-dev libcjson-dev
+          libcriterion-dev libhwloc-dev libopenblas-dev)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+[ -f build/build.ninja ] || meson setup build >/dev/null
+ninja -C build >/dev/null
+if [ "${1:-}" = "--asan" ]; then
+    [ -f build-asan/build.ninja ] ||
+        meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+    ninja -C build-asan >/dev/null
+fi
+echo "setup: built build/mscc"
