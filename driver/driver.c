@@ -77,13 +77,17 @@ static char *tune_kernel(const ms_source *src, ms_kernel *k, bool verbose, ms_di
     const char *why = NULL;
     char *body = ms_emit_body(f, orig, ms_str_cstr(&comment), &why);
     if (!body)
-        ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s", k->name, why);
+        ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s", k->name,
+                     why);
     free(orig);
     ms_str_free(&comment);
     ms_str_free(&par);
     ms_str_free(&simd);
     return body;
 }
+
+/* A tuned kernel this much slower than the original is dropped. */
+#define SLOWER_MARGIN 1.05
 
 /* Prints the --check table; reverts kernels that failed. Returns true if all passed. */
 static bool run_check(const ms_options *o, const ms_source *src, char **bodies, ms_diags *diags)
@@ -117,8 +121,19 @@ static bool run_check(const ms_options *o, const ms_source *src, char **bodies, 
             bodies[i] = NULL;
             continue;
         }
-        printf("%-24s %-8s %6d %9.4g ms %9.4g ms %7.2fx\n", k->name, "yes", r->nsizes,
-               r->t_orig * 1e3, r->t_new * 1e3, r->t_new > 0 ? r->t_orig / r->t_new : 0.0);
+        bool slower = r->t_new > r->t_orig * SLOWER_MARGIN;
+        printf("%-24s %-8s %6d %9.4g ms %9.4g ms %7.2fx%s\n", k->name, "yes", r->nsizes,
+               r->t_orig * 1e3, r->t_new * 1e3, r->t_new > 0 ? r->t_orig / r->t_new : 0.0,
+               slower ? "  (slower: original kept)" : "");
+        if (slower) {
+            /* measured, not guessed: a tuned kernel that loses is not worth having */
+            ms_diags_add(
+                diags, MS_DIAG_NOTE, k->loc,
+                "kernel '%s' left unchanged: the tuned version was slower at the tuning sizes",
+                k->name);
+            free(bodies[i]);
+            bodies[i] = NULL;
+        }
     }
     fflush(stdout); /* the table before the diagnostics that follow on stderr */
     free(res);
@@ -144,7 +159,8 @@ int ms_driver_main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(o.input, o.output) || ms_same_file(o.input, o.output)) {
-        fprintf(stderr, "mscc: error: the output '%s' is the input; mscc never overwrites its input\n%s",
+        fprintf(stderr,
+                "mscc: error: the output '%s' is the input; mscc never overwrites its input\n%s",
                 o.output, ms_usage);
         ms_options_free(&o);
         return 1;

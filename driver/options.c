@@ -100,8 +100,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             o->help = true;
         else if (!strcmp(a, "--version"))
             o->version = true;
-        else if (!strncmp(a, "-std=", 5) || ((!strncmp(a, "-I", 2) || !strncmp(a, "-D", 2) ||
-                                              !strncmp(a, "-U", 2)) && a[2])) {
+        else if (!strncmp(a, "-std=", 5) ||
+                 ((!strncmp(a, "-I", 2) || !strncmp(a, "-D", 2) || !strncmp(a, "-U", 2)) && a[2])) {
             MS_VEC_PUSH(o->clang_args, a);
         } else if (!strcmp(a, "-I") || !strcmp(a, "-D") || !strcmp(a, "-U")) {
             if (i + 1 >= argc) {
@@ -131,8 +131,10 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         return 1;
     }
     if (o->trials > 0) {
-        snprintf(why, n, "--trials %d: the search is not built yet; only --trials 0 (the default "
-                         "schedule) is available", o->trials);
+        snprintf(why, n,
+                 "--trials %d: the search is not built yet; only --trials 0 (the default "
+                 "schedule) is available",
+                 o->trials);
         return 1;
     }
     return 0;

@@ -94,37 +94,6 @@ static const ms_stmt *init_of(ms_func *f, const ms_stmt *alloc, const ms_stmt *n
     return st->store.buf == alloc->alloc.buf ? st : NULL;
 }
 
-static bool reads_buf(const ms_expr *e, const ms_buffer *b)
-{
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return false;
-    case MS_EXPR_BINARY:
-        return reads_buf(e->bin.a, b) || reads_buf(e->bin.b, b);
-    case MS_EXPR_UNARY:
-        return reads_buf(e->un.a, b);
-    case MS_EXPR_SELECT:
-        return reads_buf(e->sel.cond, b) || reads_buf(e->sel.a, b) || reads_buf(e->sel.b, b);
-    case MS_EXPR_CAST:
-        return reads_buf(e->cast.a, b);
-    case MS_EXPR_CALL:
-        for (int i = 0; i < e->call.nargs; i++)
-            if (reads_buf(e->call.args[i], b))
-                return true;
-        return false;
-    case MS_EXPR_LOAD:
-        if (e->load.buf == b)
-            return true;
-        for (int i = 0; i < e->load.nidx; i++)
-            if (reads_buf(e->load.idx[i], b))
-                return true;
-        return false;
-    }
-    ms_unreachable();
-}
-
 void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
 {
     switch (s->kind) {
@@ -133,7 +102,7 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
             const ms_stmt *it = s->seq.items[i];
             const ms_stmt *next = i + 1 < s->seq.n ? s->seq.items[i + 1] : NULL;
             const ms_stmt *init = it->kind == MS_STMT_ALLOC ? init_of(f, it, next) : NULL;
-            if (init && !reads_buf(init->store.value, it->alloc.buf)) {
+            if (init && !ms_expr_reads_buffer(init->store.value, it->alloc.buf)) {
                 ms_str_indent(out, indent);
                 emit_decl(it->alloc.buf, out);
                 ms_str_add(out, " = ");
@@ -149,7 +118,8 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
         emit_pragma(s, indent, out);
         ms_expr *end = ms_simplify(f, ms_binary(f, MS_BIN_ADD, s->loop.min, s->loop.extent));
         const ms_expr *x = s->loop.extent;
-        if (x->kind == MS_EXPR_BINARY && x->bin.op == MS_BIN_SUB && ms_expr_equal(x->bin.b, s->loop.min))
+        if (x->kind == MS_EXPR_BINARY && x->bin.op == MS_BIN_SUB &&
+            ms_expr_equal(x->bin.b, s->loop.min))
             end = x->bin.a; /* min/max bounds do not simplify: undo "hi - lo" by hand */
         const char *v = s->loop.var->name;
         ms_str_indent(out, indent);

@@ -11,9 +11,9 @@
 
 typedef struct ms_frontend_opts {
     const char *path;
-    int nargs;              /* extra clang arguments: -I, -D, -std= */
+    int nargs; /* extra clang arguments: -I, -D, -std= */
     const char *const *args;
-    int nsizes;             /* --sizes overrides, applied over the pragma's */
+    int nsizes; /* --sizes overrides, applied over the pragma's */
     const ms_size_hint *sizes;
 } ms_frontend_opts;
 

@@ -35,7 +35,8 @@ typedef struct lower_ctx {
 } lower_ctx;
 
 /* Records the first reason to reject the kernel (later ones are dropped). */
-void lower_fail(lower_ctx *c, CXCursor at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void lower_fail(lower_ctx *c, CXCursor at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 ms_loc lower_loc(lower_ctx *c, CXCursor cur);
 sym *lower_lookup(lower_ctx *c, CXCursor ref);
 bool lower_dtype(CXType t, ms_dtype *out);

@@ -13,9 +13,9 @@
 
 /* <math.h> functions a kernel may call (float and double forms). */
 static const char *const math_funcs[] = {
-    "expf",  "exp",  "logf",  "log",  "sqrtf", "sqrt",  "tanhf", "tanh",  "fabsf", "fabs",
-    "fmaxf", "fmax", "fminf", "fmin", "powf",  "pow",   "erff",  "erf",   "exp2f", "exp2",
-    "log2f", "log2", "sinf",  "sin",  "cosf",  "cos",   "floorf", "floor", "ceilf", "ceil",
+    "expf",  "exp",  "logf",   "log",   "sqrtf",  "sqrt",  "tanhf",  "tanh",  "fabsf",  "fabs",
+    "fmaxf", "fmax", "fminf",  "fmin",  "powf",   "pow",   "erff",   "erf",   "exp2f",  "exp2",
+    "log2f", "log2", "sinf",   "sin",   "cosf",   "cos",   "floorf", "floor", "ceilf",  "ceil",
     "fmaf",  "fma",  "roundf", "round", "log1pf", "log1p", "expm1f", "expm1", "rsqrtf",
 };
 
@@ -31,15 +31,15 @@ static const struct {
     enum CXBinaryOperatorKind clang;
     ms_binop op;
 } binop_map[] = {
-    {CXBinaryOperator_Add, MS_BIN_ADD}, {CXBinaryOperator_Sub, MS_BIN_SUB},
-    {CXBinaryOperator_Mul, MS_BIN_MUL}, {CXBinaryOperator_Div, MS_BIN_DIV},
-    {CXBinaryOperator_Rem, MS_BIN_MOD}, {CXBinaryOperator_Shl, MS_BIN_SHL},
-    {CXBinaryOperator_Shr, MS_BIN_SHR}, {CXBinaryOperator_LT, MS_BIN_LT},
-    {CXBinaryOperator_LE, MS_BIN_LE},   {CXBinaryOperator_GT, MS_BIN_GT},
-    {CXBinaryOperator_GE, MS_BIN_GE},   {CXBinaryOperator_EQ, MS_BIN_EQ},
-    {CXBinaryOperator_NE, MS_BIN_NE},   {CXBinaryOperator_And, MS_BIN_BITAND},
+    {CXBinaryOperator_Add, MS_BIN_ADD},    {CXBinaryOperator_Sub, MS_BIN_SUB},
+    {CXBinaryOperator_Mul, MS_BIN_MUL},    {CXBinaryOperator_Div, MS_BIN_DIV},
+    {CXBinaryOperator_Rem, MS_BIN_MOD},    {CXBinaryOperator_Shl, MS_BIN_SHL},
+    {CXBinaryOperator_Shr, MS_BIN_SHR},    {CXBinaryOperator_LT, MS_BIN_LT},
+    {CXBinaryOperator_LE, MS_BIN_LE},      {CXBinaryOperator_GT, MS_BIN_GT},
+    {CXBinaryOperator_GE, MS_BIN_GE},      {CXBinaryOperator_EQ, MS_BIN_EQ},
+    {CXBinaryOperator_NE, MS_BIN_NE},      {CXBinaryOperator_And, MS_BIN_BITAND},
     {CXBinaryOperator_Xor, MS_BIN_BITXOR}, {CXBinaryOperator_Or, MS_BIN_BITOR},
-    {CXBinaryOperator_LAnd, MS_BIN_LAND}, {CXBinaryOperator_LOr, MS_BIN_LOR},
+    {CXBinaryOperator_LAnd, MS_BIN_LAND},  {CXBinaryOperator_LOr, MS_BIN_LOR},
 };
 
 /* clang's builtin types that are element types of the IR */
@@ -47,11 +47,11 @@ static const struct {
     enum CXTypeKind clang;
     ms_dtype dtype;
 } dtype_map[] = {
-    {CXType_Bool, MS_DT_BOOL},   {CXType_Char_S, MS_DT_I8},     {CXType_SChar, MS_DT_I8},
-    {CXType_Char_U, MS_DT_U8},   {CXType_UChar, MS_DT_U8},      {CXType_Short, MS_DT_I16},
-    {CXType_UShort, MS_DT_U16},  {CXType_Int, MS_DT_I32},       {CXType_UInt, MS_DT_U32},
-    {CXType_Long, MS_DT_I64},    {CXType_LongLong, MS_DT_I64},  {CXType_ULong, MS_DT_U64},
-    {CXType_ULongLong, MS_DT_U64}, {CXType_Float, MS_DT_F32},   {CXType_Double, MS_DT_F64},
+    {CXType_Bool, MS_DT_BOOL},     {CXType_Char_S, MS_DT_I8},    {CXType_SChar, MS_DT_I8},
+    {CXType_Char_U, MS_DT_U8},     {CXType_UChar, MS_DT_U8},     {CXType_Short, MS_DT_I16},
+    {CXType_UShort, MS_DT_U16},    {CXType_Int, MS_DT_I32},      {CXType_UInt, MS_DT_U32},
+    {CXType_Long, MS_DT_I64},      {CXType_LongLong, MS_DT_I64}, {CXType_ULong, MS_DT_U64},
+    {CXType_ULongLong, MS_DT_U64}, {CXType_Float, MS_DT_F32},    {CXType_Double, MS_DT_F64},
 };
 
 bool lower_dtype(CXType t, ms_dtype *out)
@@ -144,7 +144,8 @@ static ms_expr *float_const(lower_ctx *c, CXCursor cur, double v, ms_dtype t)
         return e;
     }
     if (isinf(v))
-        snprintf(buf, sizeof buf, "%s%sINFINITY", v < 0 ? "-" : "", t == MS_DT_F64 ? "(double)" : "");
+        snprintf(buf, sizeof buf, "%s%sINFINITY", v < 0 ? "-" : "",
+                 t == MS_DT_F64 ? "(double)" : "");
     else if (t == MS_DT_F32)
         snprintf(buf, sizeof buf, "%.9gf", v);
     else
@@ -165,10 +166,10 @@ static ms_expr *try_constant(lower_ctx *c, CXCursor cur, ms_dtype t)
     if (k == CXCursor_DeclRefExpr) {
         /* enum constants and const globals, never the kernel's own variables */
         CXCursor d = clang_getCursorReferenced(cur);
-        bool konst = clang_getCursorKind(d) == CXCursor_EnumConstantDecl ||
-                     (clang_getCursorKind(d) == CXCursor_VarDecl &&
-                      clang_isConstQualifiedType(clang_getCursorType(d)) &&
-                      lower_lookup(c, cur) == NULL);
+        bool konst =
+            clang_getCursorKind(d) == CXCursor_EnumConstantDecl ||
+            (clang_getCursorKind(d) == CXCursor_VarDecl &&
+             clang_isConstQualifiedType(clang_getCursorType(d)) && lower_lookup(c, cur) == NULL);
         if (!konst)
             return NULL;
     }

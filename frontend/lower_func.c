@@ -138,8 +138,8 @@ static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noali
                 for (int d = 0; d < ndim; d++)
                     b->shape[d] = dims[d];
                 b->is_const = clang_isConstQualifiedType(e);
-                b->is_restrict = noalias || clang_isRestrictQualifiedType(adjusted) ||
-                                 outer_restrict(t);
+                b->is_restrict =
+                    noalias || clang_isRestrictQualifiedType(adjusted) || outer_restrict(t);
                 out->buf = b;
             }
         }
@@ -152,7 +152,8 @@ static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noali
         ok = false;
     }
     if (ok)
-        MS_VEC_PUSH(c->syms, ((sym){parm, out->buf ? SYM_BUFFER : SYM_VAR, out->var, out->buf, NULL}));
+        MS_VEC_PUSH(c->syms,
+                    ((sym){parm, out->buf ? SYM_BUFFER : SYM_VAR, out->var, out->buf, NULL}));
     clang_disposeString(ns);
     return ok;
 }
@@ -173,8 +174,8 @@ ms_func *ms_lower_function(CXTranslationUnit tu, CXCursor fn, const char *path, 
     c.f->nparams = n > 0 ? n : 0;
     c.f->params = ms_arena_alloc(c.f->arena, sizeof(ms_param) * (size_t)(n > 0 ? n : 1));
     for (int i = 0; i < n && !c.failed; i++)
-        lower_param(&c, clang_Cursor_getArgument(fn, (unsigned)i), clang_getArgType(ft, (unsigned)i),
-                    noalias, &c.f->params[i]);
+        lower_param(&c, clang_Cursor_getArgument(fn, (unsigned)i),
+                    clang_getArgType(ft, (unsigned)i), noalias, &c.f->params[i]);
     CXCursor kids[64];
     int nk = lower_children(fn, kids, 64);
     CXCursor body = clang_getNullCursor();

@@ -84,10 +84,10 @@ static const struct {
     enum CXBinaryOperatorKind clang;
     ms_binop op;
 } compound_ops[] = {
-    {CXBinaryOperator_AddAssign, MS_BIN_ADD}, {CXBinaryOperator_SubAssign, MS_BIN_SUB},
-    {CXBinaryOperator_MulAssign, MS_BIN_MUL}, {CXBinaryOperator_DivAssign, MS_BIN_DIV},
-    {CXBinaryOperator_RemAssign, MS_BIN_MOD}, {CXBinaryOperator_ShlAssign, MS_BIN_SHL},
-    {CXBinaryOperator_ShrAssign, MS_BIN_SHR}, {CXBinaryOperator_AndAssign, MS_BIN_BITAND},
+    {CXBinaryOperator_AddAssign, MS_BIN_ADD},    {CXBinaryOperator_SubAssign, MS_BIN_SUB},
+    {CXBinaryOperator_MulAssign, MS_BIN_MUL},    {CXBinaryOperator_DivAssign, MS_BIN_DIV},
+    {CXBinaryOperator_RemAssign, MS_BIN_MOD},    {CXBinaryOperator_ShlAssign, MS_BIN_SHL},
+    {CXBinaryOperator_ShrAssign, MS_BIN_SHR},    {CXBinaryOperator_AndAssign, MS_BIN_BITAND},
     {CXBinaryOperator_XorAssign, MS_BIN_BITXOR}, {CXBinaryOperator_OrAssign, MS_BIN_BITOR},
 };
 
@@ -339,7 +339,8 @@ static ms_stmt *lower_for(lower_ctx *c, CXCursor cur)
     CXCursor decls[2];
     if (clang_getCursorKind(init) != CXCursor_DeclStmt || lower_children(init, decls, 2) != 1 ||
         clang_getCursorKind(decls[0]) != CXCursor_VarDecl) {
-        lower_fail(c, init, "loop counter not declared in the for statement (want 'for (int v = LO; ...)')");
+        lower_fail(c, init,
+                   "loop counter not declared in the for statement (want 'for (int v = LO; ...)')");
         return NULL;
     }
     CXCursor var = decls[0];
@@ -371,8 +372,8 @@ static ms_stmt *lower_for(lower_ctx *c, CXCursor cur)
         return NULL;
     }
     char *name = cursor_name(c, var);
-    ms_var *v = ms_var_new(f, name, lower_type_spelling(f, clang_getCursorType(var)), dt,
-                           MS_VAR_LOOP);
+    ms_var *v =
+        ms_var_new(f, name, lower_type_spelling(f, clang_getCursorType(var)), dt, MS_VAR_LOOP);
     ms_expr *hi = lower_expr(c, ck[1]);
     if (!hi)
         return NULL;

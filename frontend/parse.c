@@ -149,7 +149,8 @@ static enum CXChildVisitResult collect_top(CXCursor cur, CXCursor parent, CXClie
         clang_isPreprocessing(clang_getCursorKind(cur)))
         return CXChildVisit_Continue;
     unsigned off;
-    clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(cur)), NULL, NULL, NULL, &off);
+    clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(cur)), NULL, NULL, NULL,
+                              &off);
     MS_VEC(top) *v = data;
     top t = {cur, off};
     MS_VEC_PUSH(*v, t);
@@ -178,8 +179,8 @@ static void apply_overrides(ms_func *f, const ms_frontend_opts *o)
             if (f->params[p].var && !strcmp(f->params[p].var->name, o->sizes[i].name)) {
                 ms_size_hint *h = ms_arena_alloc(f->arena, sizeof *h * (size_t)(f->nhints + 1));
                 memcpy(h, f->hints, sizeof *h * (size_t)f->nhints);
-                h[f->nhints++] = (ms_size_hint){ms_arena_strdup(f->arena, o->sizes[i].name),
-                                                o->sizes[i].value};
+                h[f->nhints++] =
+                    (ms_size_hint){ms_arena_strdup(f->arena, o->sizes[i].name), o->sizes[i].value};
                 f->hints = h;
             }
     }
@@ -219,10 +220,12 @@ static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXC
     f->nhints = p->nhints;
     f->hints = ms_arena_alloc(f->arena, sizeof(ms_size_hint) * (size_t)(p->nhints ? p->nhints : 1));
     for (int i = 0; i < p->nhints; i++) {
-        f->hints[i] = (ms_size_hint){ms_arena_strdup(f->arena, p->hints[i].name), p->hints[i].value};
+        f->hints[i] =
+            (ms_size_hint){ms_arena_strdup(f->arena, p->hints[i].name), p->hints[i].value};
         bool known = false;
         for (int q = 0; q < f->nparams; q++)
-            known = known || (f->params[q].var && !strcmp(f->params[q].var->name, p->hints[i].name));
+            known =
+                known || (f->params[q].var && !strcmp(f->params[q].var->name, p->hints[i].name));
         if (!known)
             ms_diags_add(s->diags, MS_DIAG_WARNING, (ms_loc){s->path, (int)p->line, (int)p->col},
                          "kernel '%s': 'sizes' names '%s', which is not an integer parameter",
@@ -244,8 +247,7 @@ static void render_clang_diags(CXTranslationUnit tu, ms_diags *diags, int *nerro
             CXString fname = clang_getFileName(file);
             CXString msg = clang_getDiagnosticSpelling(d);
             const char *fn = clang_getCString(fname);
-            ms_diags_add(diags, MS_DIAG_ERROR,
-                         (ms_loc){fn, (int)line, (int)col}, "%s",
+            ms_diags_add(diags, MS_DIAG_ERROR, (ms_loc){fn, (int)line, (int)col}, "%s",
                          clang_getCString(msg));
             clang_disposeString(fname);
             clang_disposeString(msg);
@@ -277,7 +279,8 @@ int ms_frontend_parse(const ms_frontend_opts *o, ms_source *src, ms_diags *diags
     free(args);
     int nerrors = 0;
     if (ec != CXError_Success || !tu) {
-        ms_diags_add(diags, MS_DIAG_ERROR, (ms_loc){o->path, 0, 0}, "clang could not parse the file");
+        ms_diags_add(diags, MS_DIAG_ERROR, (ms_loc){o->path, 0, 0},
+                     "clang could not parse the file");
         nerrors++;
     } else {
         render_clang_diags(tu, diags, &nerrors);

@@ -383,8 +383,7 @@ static int reduction_op(const ms_stmt *st, const ms_buffer *x, const ms_expr **o
         a = v->bin.a;
         b = v->bin.b;
         op = v->bin.op == MS_BIN_ADD ? MS_RED_ADD : MS_RED_MUL;
-    } else if (v->kind == MS_EXPR_CALL && v->call.nargs == 2 &&
-               ms_dtype_is_float(v->dtype)) {
+    } else if (v->kind == MS_EXPR_CALL && v->call.nargs == 2 && ms_dtype_is_float(v->dtype)) {
         const char *n = v->call.name;
         if (!strcmp(n, "fmaxf") || !strcmp(n, "fmax"))
             op = MS_RED_MAX;
@@ -404,37 +403,6 @@ static int reduction_op(const ms_stmt *st, const ms_buffer *x, const ms_expr **o
         return -1;
     *operand = b;
     return op;
-}
-
-static bool expr_reads(const ms_expr *e, const ms_buffer *x)
-{
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return false;
-    case MS_EXPR_BINARY:
-        return expr_reads(e->bin.a, x) || expr_reads(e->bin.b, x);
-    case MS_EXPR_UNARY:
-        return expr_reads(e->un.a, x);
-    case MS_EXPR_SELECT:
-        return expr_reads(e->sel.cond, x) || expr_reads(e->sel.a, x) || expr_reads(e->sel.b, x);
-    case MS_EXPR_CAST:
-        return expr_reads(e->cast.a, x);
-    case MS_EXPR_CALL:
-        for (int i = 0; i < e->call.nargs; i++)
-            if (expr_reads(e->call.args[i], x))
-                return true;
-        return false;
-    case MS_EXPR_LOAD:
-        if (e->load.buf == x)
-            return true;
-        for (int i = 0; i < e->load.nidx; i++)
-            if (expr_reads(e->load.idx[i], x))
-                return true;
-        return false;
-    }
-    ms_unreachable();
 }
 
 /* Scalar x inside L is only updated as x = x op e, once: a reduction. */
@@ -459,7 +427,7 @@ static bool scalar_reduction(collector *c, const ms_buffer *x, int depth, const 
     if (!the_store || nread != 1)
         return false;
     int op = reduction_op(the_store, x, &operand);
-    if (op < 0 || expr_reads(operand, x))
+    if (op < 0 || ms_expr_reads_buffer(operand, x))
         return false;
     /* the single read must be the one inside the update itself */
     for (int i = 0; i < c->acc.len; i++) {

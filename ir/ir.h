@@ -117,7 +117,12 @@ struct ms_expr {
     };
 };
 
-typedef enum { MS_LOOP_SERIAL, MS_LOOP_PARALLEL, MS_LOOP_VECTORIZED, MS_LOOP_UNROLLED } ms_loop_kind;
+typedef enum {
+    MS_LOOP_SERIAL,
+    MS_LOOP_PARALLEL,
+    MS_LOOP_VECTORIZED,
+    MS_LOOP_UNROLLED
+} ms_loop_kind;
 typedef enum { MS_ITER_SPATIAL, MS_ITER_REDUCE } ms_iter_kind;
 typedef enum { MS_RED_ADD, MS_RED_MUL, MS_RED_MAX, MS_RED_MIN } ms_reduce_op;
 
@@ -205,8 +210,8 @@ typedef struct ms_func {
 ms_func *ms_func_new(const char *name);
 void ms_func_free(ms_func *f);
 ms_var *ms_var_new(ms_func *f, const char *name, const char *ctype, ms_dtype t, ms_var_kind k);
-ms_buffer *ms_buffer_new(ms_func *f, const char *name, const char *elem_ctype, ms_dtype t,
-                         int ndim, ms_scope scope);
+ms_buffer *ms_buffer_new(ms_func *f, const char *name, const char *elem_ctype, ms_dtype t, int ndim,
+                         ms_scope scope);
 
 ms_expr *ms_int(ms_func *f, int64_t v);
 ms_expr *ms_float(ms_func *f, double v, ms_dtype t, const char *text);
@@ -229,8 +234,7 @@ ms_stmt *ms_block(ms_func *f, const char *name, int niter, ms_iter_var *iters, m
 
 /* Replaces variables by expressions (vars[i] -> with[i]); shares unchanged nodes. */
 ms_expr *ms_expr_subst(ms_func *f, ms_expr *e, int n, ms_var *const *vars, ms_expr *const *with);
-ms_stmt *ms_stmt_subst(ms_func *f, ms_stmt *s, int n, ms_var *const *vars,
-                       ms_expr *const *with);
+ms_stmt *ms_stmt_subst(ms_func *f, ms_stmt *s, int n, ms_var *const *vars, ms_expr *const *with);
 /* A block's store with the bindings put in place of the iteration variables. */
 ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block);
 
@@ -248,6 +252,7 @@ bool ms_expr_equal(const ms_expr *a, const ms_expr *b);
 uint64_t ms_func_hash(const ms_func *f);
 
 bool ms_expr_uses_var(const ms_expr *e, const ms_var *v);
+bool ms_expr_reads_buffer(const ms_expr *e, const ms_buffer *b);
 bool ms_stmt_uses_var(const ms_stmt *s, const ms_var *v);
 
 /* ---- polynomial normal form (simplifier, affine analysis) ---- */
@@ -291,9 +296,9 @@ bool ms_expr_range(ms_func *f, const ms_expr *e, int nloops, ms_stmt *const *loo
 /* Loop-level dependence summary for the default schedule and the search. */
 typedef struct ms_loop_info {
     ms_stmt *loop;
-    int depth;         /* 0 = outermost loop of its nest */
-    bool independent;  /* iterations touch disjoint data (parallel, SIMD) */
-    bool reducible;    /* dependences are only scalar reductions (see red) */
+    int depth;        /* 0 = outermost loop of its nest */
+    bool independent; /* iterations touch disjoint data (parallel, SIMD) */
+    bool reducible;   /* dependences are only scalar reductions (see red) */
     int nred;
     ms_reduction red[4];
     bool has_inner_loop;

@@ -83,8 +83,8 @@ ms_var *ms_var_new(ms_func *f, const char *name, const char *ctype, ms_dtype t, 
     return v;
 }
 
-ms_buffer *ms_buffer_new(ms_func *f, const char *name, const char *elem_ctype, ms_dtype t,
-                         int ndim, ms_scope scope)
+ms_buffer *ms_buffer_new(ms_func *f, const char *name, const char *elem_ctype, ms_dtype t, int ndim,
+                         ms_scope scope)
 {
     ms_buffer *b = alloc(f, sizeof *b);
     b->name = ms_arena_strdup(f->arena, name);
@@ -143,7 +143,8 @@ ms_expr *ms_binary(ms_func *f, ms_binop op, ms_expr *a, ms_expr *b)
 {
     bool cmp = op >= MS_BIN_LT && op <= MS_BIN_NE;
     bool logic = op == MS_BIN_LAND || op == MS_BIN_LOR;
-    ms_expr *e = expr_new(f, MS_EXPR_BINARY, (cmp || logic) ? MS_DT_I32 : promote(a->dtype, b->dtype));
+    ms_expr *e =
+        expr_new(f, MS_EXPR_BINARY, (cmp || logic) ? MS_DT_I32 : promote(a->dtype, b->dtype));
     e->bin.op = op;
     e->bin.a = a;
     e->bin.b = b;
@@ -359,7 +360,8 @@ static ms_stmt *subst_stmt(ms_func *f, ms_stmt *s, const subst *m)
         r->if_.else_s = s->if_.else_s ? subst_stmt(f, s->if_.else_s, m) : NULL;
         return r;
     case MS_STMT_BLOCK:
-        r->block.iters = alloc(f, sizeof(ms_iter_var) * (size_t)(s->block.niter ? s->block.niter : 1));
+        r->block.iters =
+            alloc(f, sizeof(ms_iter_var) * (size_t)(s->block.niter ? s->block.niter : 1));
         for (int i = 0; i < s->block.niter; i++) {
             r->block.iters[i] = s->block.iters[i];
             r->block.iters[i].binding = subst_expr(f, s->block.iters[i].binding, m);
@@ -458,6 +460,38 @@ bool ms_stmt_uses_var(const ms_stmt *s, const ms_var *v)
                 return true;
         return ms_expr_uses_var(s->store.value, v);
     case MS_STMT_ALLOC:
+        return false;
+    }
+    ms_unreachable();
+}
+
+bool ms_expr_reads_buffer(const ms_expr *e, const ms_buffer *b)
+{
+    switch (e->kind) {
+    case MS_EXPR_INT:
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_VAR:
+        return false;
+    case MS_EXPR_BINARY:
+        return ms_expr_reads_buffer(e->bin.a, b) || ms_expr_reads_buffer(e->bin.b, b);
+    case MS_EXPR_UNARY:
+        return ms_expr_reads_buffer(e->un.a, b);
+    case MS_EXPR_SELECT:
+        return ms_expr_reads_buffer(e->sel.cond, b) || ms_expr_reads_buffer(e->sel.a, b) ||
+               ms_expr_reads_buffer(e->sel.b, b);
+    case MS_EXPR_CAST:
+        return ms_expr_reads_buffer(e->cast.a, b);
+    case MS_EXPR_CALL:
+        for (int i = 0; i < e->call.nargs; i++)
+            if (ms_expr_reads_buffer(e->call.args[i], b))
+                return true;
+        return false;
+    case MS_EXPR_LOAD:
+        if (e->load.buf == b)
+            return true;
+        for (int i = 0; i < e->load.nidx; i++)
+            if (ms_expr_reads_buffer(e->load.idx[i], b))
+                return true;
         return false;
     }
     ms_unreachable();

@@ -180,7 +180,8 @@ void ms_stmt_print(const ms_stmt *s, int indent, ms_str *out)
         if (s->loop.collapsed)
             ms_str_add(out, " (collapsed)");
         for (int i = 0; i < s->loop.nred; i++)
-            ms_str_addf(out, " reduce(%s: %s)", red_names[s->loop.red[i].op], s->loop.red[i].buf->name);
+            ms_str_addf(out, " reduce(%s: %s)", red_names[s->loop.red[i].op],
+                        s->loop.red[i].buf->name);
         ms_str_add(out, " {\n");
         ms_stmt_print(s->loop.body, indent + 1, out);
         ms_str_indent(out, indent);

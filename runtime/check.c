@@ -38,7 +38,7 @@ static void describe(const ms_proc_result *r, char *buf, size_t n)
 static void run_sizes(const char *dir, int idx, const ms_kernel *k, ms_check_result *res)
 {
     char **sizes;
-    int n = ms_check_sizes(k->func, &sizes);
+    int n = ms_check_sizes(k->func, /*nrandom=*/0, /*seed=*/0, &sizes);
     char exe[4096], out[4096];
     snprintf(exe, sizeof exe, "%s/k%d", dir, idx);
     snprintf(out, sizeof out, "%s/k%d.out", dir, idx);
@@ -62,7 +62,8 @@ static void run_sizes(const char *dir, int idx, const ms_kernel *k, ms_check_res
         const char *tm = text ? strstr(text, "time ") : NULL;
         if (tm)
             sscanf(tm + 5, "%lf %lf", &res->t_orig, &res->t_new);
-        if (r.timed_out || r.signal || (r.exit_code != 0 && !(chk && !strncmp(chk, "check FAIL", 10)))) {
+        if (r.timed_out || r.signal ||
+            (r.exit_code != 0 && !(chk && !strncmp(chk, "check FAIL", 10)))) {
             char what[64];
             describe(&r, what, sizeof what);
             snprintf(res->reason, sizeof res->reason, "harness %s at %s", what, sizes[s]);
@@ -88,7 +89,7 @@ void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bod
     char *dir = ms_tempdir_new();
     int n = src->nkernels;
     ms_build_job *bj = ms_xcalloc((size_t)(n ? n : 1), sizeof *bj);
-    char (*paths)[3][4200] = ms_xcalloc((size_t)(n ? n : 1), sizeof *paths);
+    char(*paths)[3][4200] = ms_xcalloc((size_t)(n ? n : 1), sizeof *paths);
     int *which = ms_xcalloc((size_t)(n ? n : 1), sizeof(int));
     int nb = 0;
     for (int i = 0; i < n; i++) {
@@ -96,7 +97,8 @@ void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bod
         if (!bodies[i] || !src->kernels[i].func)
             continue;
         if (!dir) {
-            snprintf(results[i].reason, sizeof results[i].reason, "cannot create a temporary folder");
+            snprintf(results[i].reason, sizeof results[i].reason,
+                     "cannot create a temporary folder");
             continue;
         }
         const char *why = NULL;

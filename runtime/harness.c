@@ -20,6 +20,11 @@ static const char harness_support[] =
     "#include <stdlib.h>\n"
     "#include <string.h>\n"
     "#include <time.h>\n"
+    "#if defined(__GNUC__)\n"
+    "#define MSCC_BARRIER() __asm__ __volatile__(\"\" ::: \"memory\")\n"
+    "#else\n"
+    "#define MSCC_BARRIER() ((void)0)\n"
+    "#endif\n"
     "static double mscc_now(void)\n"
     "{\n"
     "    struct timespec ts;\n"
@@ -274,8 +279,9 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
                 ms_str_addf(&s, "    void *mscc_%s_%s = mscc_alloc(mscc_n_%s, sizeof(%s));\n",
                             c ? "new" : "ref", b->name, b->name, b->elem_ctype);
             ms_str_addf(&s, "    mscc_fill(%s, mscc_ref_%s, mscc_n_%s);\n", tc, b->name, b->name);
-            ms_str_addf(&s, "    memcpy(mscc_new_%s, mscc_ref_%s, (size_t)(mscc_n_%s > 0 ? "
-                            "mscc_n_%s : 1) * sizeof(%s));\n",
+            ms_str_addf(&s,
+                        "    memcpy(mscc_new_%s, mscc_ref_%s, (size_t)(mscc_n_%s > 0 ? "
+                        "mscc_n_%s : 1) * sizeof(%s));\n",
                         b->name, b->name, b->name, b->name, b->elem_ctype);
         }
     }
@@ -287,23 +293,39 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
     for (int i = 0; i < f->nparams; i++) {
         const ms_buffer *b = f->params[i].buf;
         if (b && !b->is_const)
-            ms_str_addf(&s,
-                        "    mscc_ok = mscc_ok && mscc_compare(\"%s\", %s, mscc_ref_%s, mscc_new_%s, "
-                        "mscc_n_%s, &mscc_err);\n",
-                        b->name, type_code(b->dtype), b->name, b->name, b->name);
+            ms_str_addf(
+                &s,
+                "    mscc_ok = mscc_ok && mscc_compare(\"%s\", %s, mscc_ref_%s, mscc_new_%s, "
+                "mscc_n_%s, &mscc_err);\n",
+                b->name, type_code(b->dtype), b->name, b->name, b->name);
     }
     ms_str_add(&s, "    printf(\"check %s %.3g\\n\", mscc_ok ? \"ok\" : \"FAIL\", mscc_err);\n");
     ms_str_add(&s, "    if (!mscc_timing)\n        return mscc_ok ? 0 : 1;\n");
     ms_str_add(&s, "    double mscc_t[2];\n    double *mscc_s = malloc(sizeof(double) * 10000);\n");
     for (int c = 0; c < 2; c++) {
-        ms_str_add(&s, "    {\n        int mscc_reps = 0;\n        ");
-        emit_call(&s, f, c ? "mscc" : "orig", c ? "new" : "ref");
-        ms_str_add(&s, "; /* warm-up */\n        double mscc_t0 = mscc_now();\n");
-        ms_str_add(&s, "        while (mscc_reps < 10000 &&\n"
-                       "               (mscc_reps < 3 || mscc_now() - mscc_t0 < mscc_min_time)) {\n");
-        ms_str_add(&s, "            double mscc_a = mscc_now();\n            ");
-        emit_call(&s, f, c ? "mscc" : "orig", c ? "new" : "ref");
-        ms_str_add(&s, ";\n            mscc_s[mscc_reps++] = mscc_now() - mscc_a;\n        }\n");
+        const char *copy = c ? "new" : "ref", *which = c ? "mscc" : "orig";
+        ms_str_add(
+            &s,
+            "    {\n        int mscc_reps = 0;\n        double mscc_t0 = mscc_now();\n        ");
+        emit_call(&s, f, which, copy);
+        /* a sample is a batch of calls lasting at least 20 us: clock noise stays small */
+        ms_str_add(&s, "; /* warm-up */\n        double mscc_one = mscc_now() - mscc_t0;\n"
+                       "        long mscc_batch = mscc_one > 2e-5 ? 1 : (long)(2e-5 / (mscc_one + "
+                       "1e-9)) + 1;\n"
+                       "        mscc_t0 = mscc_now();\n");
+        ms_str_add(&s,
+                   "        while (mscc_reps < 10000 &&\n"
+                   "               (mscc_reps < 3 || mscc_now() - mscc_t0 < mscc_min_time)) {\n");
+        ms_str_add(
+            &s,
+            "            double mscc_a = mscc_now();\n"
+            "            for (long mscc_b = 0; mscc_b < mscc_batch; mscc_b++) {\n                ");
+        emit_call(&s, f, which, copy);
+        /* the barrier keeps the compiler from hoisting an inlined kernel out of the loop */
+        ms_str_add(&s,
+                   ";\n                MSCC_BARRIER();\n            }\n"
+                   "            mscc_s[mscc_reps++] = (mscc_now() - mscc_a) / (double)mscc_batch;\n"
+                   "        }\n");
         ms_str_addf(&s, "        mscc_t[%d] = mscc_median(mscc_s, mscc_reps);\n    }\n", c);
     }
     ms_str_add(&s, "    printf(\"time %.9g %.9g\\n\", mscc_t[0], mscc_t[1]);\n");
@@ -324,10 +346,13 @@ static int64_t vary(int64_t v, int which)
     }
 }
 
-int ms_check_sizes(const ms_func *f, char ***out)
+int ms_check_sizes(const ms_func *f, int nrandom, uint64_t seed, char ***out)
 {
-    char **list = ms_xcalloc(4, sizeof(char *));
-    for (int s = 0; s < 4; s++) {
+    int n = 4 + nrandom;
+    char **list = ms_xcalloc((size_t)n, sizeof(char *));
+    ms_rng r;
+    ms_rng_seed(&r, seed);
+    for (int s = 0; s < n; s++) {
         ms_str t = {0};
         for (int i = 0; i < f->nparams; i++) {
             const ms_var *v = f->params[i].var;
@@ -335,10 +360,11 @@ int ms_check_sizes(const ms_func *f, char ***out)
                 continue;
             bool found;
             int64_t h = hint_of(f, v->name, &found);
-            ms_str_addf(&t, "%s%s=%" PRId64, t.len ? "," : "", v->name, s ? vary(h, s - 1) : h);
+            int64_t val = s == 0 ? h : s < 4 ? vary(h, s - 1) : ms_rng_range(&r, 1, 2 * h + 2) | 1;
+            ms_str_addf(&t, "%s%s=%" PRId64, t.len ? "," : "", v->name, val);
         }
         list[s] = ms_str_take(&t);
     }
     *out = list;
-    return 4;
+    return n;
 }

@@ -66,9 +66,10 @@ void ms_build_all(const ms_target *t, ms_build_job *jobs, int n, int parallel);
 char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tuned_body,
                         const char **why);
 
-/* Size settings to check: the tuning sizes, then three others (odd, small,
- * uneven). Returns the count; each entry is "N=V,N=V" (malloc'd). */
-int ms_check_sizes(const ms_func *f, char ***out);
+/* Size settings to check: the tuning sizes, three others (odd, small,
+ * uneven), then nrandom random odd ones drawn from seed. Returns the count;
+ * each entry is "N=V,N=V" (malloc'd), as the harness reads them. */
+int ms_check_sizes(const ms_func *f, int nrandom, uint64_t seed, char ***out);
 
 typedef struct ms_check_result {
     bool ran;     /* harness built and ran at every size */

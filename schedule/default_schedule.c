@@ -47,27 +47,42 @@ static ms_loop_info *info_of(ctx *c, const ms_stmt *loop)
 }
 
 /* Iterations of the deepest statements under s at the tuning sizes,
- * saturating; unknown extents count as large. */
-static int64_t work(ctx *c, const ms_stmt *s)
+ * saturating. A trip count that depends on outer counters (triangular
+ * nests) is bounded over the enclosing loops; unknown ones count as large. */
+static int64_t work(ctx *c, const ms_stmt *s, ms_stmt **outer, int nouter)
 {
     const int64_t big = (int64_t)1 << 40;
     switch (s->kind) {
     case MS_STMT_SEQ: {
         int64_t w = 1;
         for (int i = 0; i < s->seq.n; i++) {
-            int64_t x = work(c, s->seq.items[i]);
+            int64_t x = work(c, s->seq.items[i], outer, nouter);
             w = w + x > big ? big : w + x;
         }
         return w;
     }
     case MS_STMT_FOR: {
-        int64_t e = tuning_extent(c, s), inner = work(c, s->loop.body);
+        int64_t e = tuning_extent(c, s);
+        ms_poly lo, hi;
+        if (e < 0 && ms_expr_range(c->f, s->loop.extent, nouter, outer, &lo, &hi)) {
+            ms_expr *bound = ms_poly_to_expr(c->f, &hi, NULL);
+            if (!ms_expr_eval_hints(c->f, bound, &e))
+                e = -1;
+            ms_poly_free(&lo);
+            ms_poly_free(&hi);
+        }
         if (e < 0 || e > big)
             return big;
+        int64_t inner = 1;
+        if (nouter < 32) {
+            outer[nouter] = (ms_stmt *)s;
+            inner = work(c, s->loop.body, outer, nouter + 1);
+        }
         return e > 0 && inner > big / e ? big : e * inner;
     }
     case MS_STMT_IF:
-        return work(c, s->if_.then_s) + (s->if_.else_s ? work(c, s->if_.else_s) : 0);
+        return work(c, s->if_.then_s, outer, nouter) +
+               (s->if_.else_s ? work(c, s->if_.else_s, outer, nouter) : 0);
     case MS_STMT_BLOCK:
     case MS_STMT_STORE:
     case MS_STMT_ALLOC:
@@ -117,7 +132,8 @@ static void mark_parallel(ctx *c, ms_stmt *s, bool inside)
             mark_parallel(c, s->seq.items[i], inside);
         return;
     case MS_STMT_FOR:
-        if (!inside && info_of(c, s)->independent && work(c, s) >= MIN_PARALLEL_WORK) {
+        ms_stmt *outer[32];
+        if (!inside && info_of(c, s)->independent && work(c, s, outer, 0) >= MIN_PARALLEL_WORK) {
             s->loop.kind = MS_LOOP_PARALLEL;
             collapse(c, s);
         }

@@ -72,8 +72,8 @@ char *tu_tune(ms_source *src, char ***bodies_out, ms_diags *diags)
         const char *why = NULL;
         bodies[i] = ms_emit_body(k->func, orig, "tuned by mscc (test)", &why);
         if (!bodies[i])
-            ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s",
-                         k->name, why);
+            ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s", k->name,
+                         why);
         free(orig);
     }
     size_t len;
@@ -156,7 +156,9 @@ char *tu_render(const ms_diags *d)
         const char *f = g->loc.file ? strrchr(g->loc.file, '/') : NULL;
         f = f ? f + 1 : (g->loc.file ? g->loc.file : "");
         ms_str_addf(&s, "%s:%d:%d: %s: %s\n", f, g->loc.line, g->loc.col,
-                    g->level == MS_DIAG_ERROR ? "error" : g->level == MS_DIAG_WARNING ? "warning" : "note",
+                    g->level == MS_DIAG_ERROR     ? "error"
+                    : g->level == MS_DIAG_WARNING ? "warning"
+                                                  : "note",
                     g->msg);
     }
     return ms_str_take(&s);

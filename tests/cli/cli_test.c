@@ -23,7 +23,8 @@ static run mscc(const char *a1, const char *a2, const char *a3, const char *a4, 
     snprintf(o, sizeof o, "cli_out_%d.txt", n);
     snprintf(e, sizeof e, "cli_err_%d.txt", n++);
     char *op = tu_write_temp(o, ""), *ep = tu_write_temp(e, "");
-    char *argv[] = {(char *)tu_mscc(), (char *)a1, (char *)a2, (char *)a3, (char *)a4, (char *)a5, NULL};
+    char *argv[] = {(char *)tu_mscc(), (char *)a1, (char *)a2, (char *)a3,
+                    (char *)a4,        (char *)a5, NULL};
     ms_proc_result r;
     cr_assert_eq(ms_proc_run(argv, op, ep, 300, &r), 0);
     run res = {r.timed_out || r.signal ? -1 : r.exit_code, ms_read_file(op, NULL),
@@ -84,7 +85,8 @@ Test(cli, input_is_never_the_output)
 
 Test(cli, invalid_c_is_an_error_and_writes_nothing)
 {
-    char *in = tu_write_temp("bad.c", "#pragma mscc kernel\nvoid k(int n) { for (int i = 0; i < n; i++) x = ; }\n");
+    char *in = tu_write_temp(
+        "bad.c", "#pragma mscc kernel\nvoid k(int n) { for (int i = 0; i < n; i++) x = ; }\n");
     char *out = tu_write_temp("bad.out.c", "");
     remove(out);
     run r = mscc(in, "-o", out, NULL, NULL);

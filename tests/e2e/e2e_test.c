@@ -18,35 +18,6 @@ static const char *const flag_sets[] = {
     "-std=c11 -O1 -Wall -Wextra -Werror -Wno-unknown-pragmas", /* no OpenMP: still correct */
 };
 
-/* The four sizes --check uses, and four random odd ones (seeded). */
-static int size_settings(const ms_func *f, uint64_t seed, char ***out)
-{
-    char **std;
-    int n = ms_check_sizes(f, &std);
-    char **all = ms_xcalloc((size_t)n + 4, sizeof(char *));
-    memcpy(all, std, sizeof(char *) * (size_t)n);
-    free(std);
-    ms_rng r;
-    ms_rng_seed(&r, seed);
-    for (int s = 0; s < 4; s++) {
-        ms_str t = {0};
-        for (int i = 0; i < f->nparams; i++) {
-            const ms_var *v = f->params[i].var;
-            if (!v || ms_dtype_is_float(v->dtype))
-                continue;
-            int64_t hint = 16;
-            for (int h = 0; h < f->nhints; h++)
-                if (!strcmp(f->hints[h].name, v->name))
-                    hint = f->hints[h].value;
-            int64_t val = ms_rng_range(&r, 1, 2 * hint + 2) | 1;
-            ms_str_addf(&t, "%s%s=%" PRId64, t.len ? "," : "", v->name, val);
-        }
-        all[n++] = ms_str_take(&t);
-    }
-    *out = all;
-    return n;
-}
-
 static void check_file(const char *path)
 {
     ms_source src;
@@ -83,7 +54,7 @@ static void check_file(const char *path)
                       flag_sets[fs], l ? l : "");
             free(l);
             char **sizes;
-            int ns = size_settings(kn->func, (uint64_t)k * 7919 + 17, &sizes);
+            int ns = ms_check_sizes(kn->func, /*nrandom=*/4, (uint64_t)k * 7919 + 17, &sizes);
             for (int s = 0; s < ns; s++) {
                 char outp[4300];
                 snprintf(outp, sizeof outp, "%s.out", exe[fs]);
@@ -139,12 +110,16 @@ static const char alias_driver[] =
     "    static float a[4096], b[4096];\n"
     "    for (int d = -3; d <= 3; d++) {\n"
     "        for (int i = 0; i < 4096; i++) a[i] = b[i] = (float)((i * 7919) % 101) / 7.0f;\n"
-    "        ref_axpy2d(20, 30, 0.5f, (const float (*)[30])(a + 100), (float (*)[30])(a + 100 + d));\n"
-    "        new_axpy2d(20, 30, 0.5f, (const float (*)[30])(b + 100), (float (*)[30])(b + 100 + d));\n"
-    "        if (memcmp(a, b, sizeof a)) { printf(\"axpy2d differs at offset %d\\n\", d); return 1; }\n"
+    "        ref_axpy2d(20, 30, 0.5f, (const float (*)[30])(a + 100), (float (*)[30])(a + 100 + "
+    "d));\n"
+    "        new_axpy2d(20, 30, 0.5f, (const float (*)[30])(b + 100), (float (*)[30])(b + 100 + "
+    "d));\n"
+    "        if (memcmp(a, b, sizeof a)) { printf(\"axpy2d differs at offset %d\\n\", d); return "
+    "1; }\n"
     "        ref_shift_add(999, a + 50, a + 50 + d);\n"
     "        new_shift_add(999, b + 50, b + 50 + d);\n"
-    "        if (memcmp(a, b, sizeof a)) { printf(\"shift_add differs at offset %d\\n\", d); return 1; }\n"
+    "        if (memcmp(a, b, sizeof a)) { printf(\"shift_add differs at offset %d\\n\", d); "
+    "return 1; }\n"
     "    }\n"
     "    printf(\"alias ok\\n\");\n    return 0;\n}\n";
 

@@ -93,13 +93,14 @@ Test(analysis, recurrence_and_skewed_access)
 
 Test(analysis, scalar_reductions_and_private_locals)
 {
-    analysed *a = analyse("#include <math.h>\n#pragma mscc kernel\n"
-                          "void g(int M, int N, const float X[restrict M][N], float out[restrict M]) {\n"
-                          "  for (int i = 0; i < M; i++) {\n"
-                          "    float s = 0, m = X[i][0];\n"
-                          "    for (int j = 0; j < N; j++) s += X[i][j];\n"
-                          "    for (int q = 0; q < N; q++) m = fmaxf(m, X[i][q]);\n"
-                          "    out[i] = s + m;\n  }\n}\n");
+    analysed *a =
+        analyse("#include <math.h>\n#pragma mscc kernel\n"
+                "void g(int M, int N, const float X[restrict M][N], float out[restrict M]) {\n"
+                "  for (int i = 0; i < M; i++) {\n"
+                "    float s = 0, m = X[i][0];\n"
+                "    for (int j = 0; j < N; j++) s += X[i][j];\n"
+                "    for (int q = 0; q < N; q++) m = fmaxf(m, X[i][q]);\n"
+                "    out[i] = s + m;\n  }\n}\n");
     cr_assert(LOOP(a, "i")->independent); /* s and m live inside i */
     const ms_loop_info *j = LOOP(a, "j"), *q = LOOP(a, "q");
     cr_assert(j->reducible);
@@ -121,12 +122,13 @@ Test(analysis, scalar_read_elsewhere_is_not_a_reduction)
 
 Test(analysis, local_array_shared_by_iterations)
 {
-    analysed *a = analyse("#pragma mscc kernel\n"
-                          "void g(int M, const float X[restrict M][16], float Y[restrict M][16]) {\n"
-                          "  float t[16];\n"
-                          "  for (int i = 0; i < M; i++) {\n"
-                          "    for (int j = 0; j < 16; j++) t[j] = X[i][j];\n"
-                          "    for (int j = 0; j < 16; j++) Y[i][j] = t[15 - j];\n  }\n}\n");
+    analysed *a =
+        analyse("#pragma mscc kernel\n"
+                "void g(int M, const float X[restrict M][16], float Y[restrict M][16]) {\n"
+                "  float t[16];\n"
+                "  for (int i = 0; i < M; i++) {\n"
+                "    for (int j = 0; j < 16; j++) t[j] = X[i][j];\n"
+                "    for (int j = 0; j < 16; j++) Y[i][j] = t[15 - j];\n  }\n}\n");
     cr_assert_not(LOOP(a, "i")->independent);
     done(a);
 }

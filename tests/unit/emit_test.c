@@ -32,13 +32,15 @@ static char *tune_text(const char *code)
 
 Test(emit, pragmas_are_guarded_and_reductions_declared)
 {
-    char *out = tune_text("#pragma mscc kernel sizes(M=512, N=512)\n"
-                          "void k(int M, int N, const float X[restrict M][N], float y[restrict M]) {\n"
-                          "  for (int i = 0; i < M; i++) {\n"
-                          "    float s = 0;\n"
-                          "    for (int j = 0; j < N; j++) s += X[i][j];\n"
-                          "    y[i] = s;\n  }\n}\n");
-    cr_assert(strstr(out, "#if defined(_OPENMP)\n    #pragma omp parallel for\n#endif\n"), "%s", out);
+    char *out =
+        tune_text("#pragma mscc kernel sizes(M=512, N=512)\n"
+                  "void k(int M, int N, const float X[restrict M][N], float y[restrict M]) {\n"
+                  "  for (int i = 0; i < M; i++) {\n"
+                  "    float s = 0;\n"
+                  "    for (int j = 0; j < N; j++) s += X[i][j];\n"
+                  "    y[i] = s;\n  }\n}\n");
+    cr_assert(strstr(out, "#if defined(_OPENMP)\n    #pragma omp parallel for\n#endif\n"), "%s",
+              out);
     cr_assert(strstr(out, "#pragma omp simd reduction(+:s)"), "%s", out);
     cr_assert(strstr(out, "float s = 0;"), "%s", out);
     cr_assert(strstr(out, "s += X[i][j];"), "%s", out);

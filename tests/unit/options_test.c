@@ -63,7 +63,8 @@ Test(options, bad_command_lines_have_reasons)
         const char *const *a = cases[i].args;
         int rc = parse(&o, why, a[0], a[1], a[2], a[3], a[4], a[5]);
         cr_expect_eq(rc, 1, "case %zu accepted", i);
-        cr_expect(strstr(why, cases[i].reason), "case %zu: '%s' lacks '%s'", i, why, cases[i].reason);
+        cr_expect(strstr(why, cases[i].reason), "case %zu: '%s' lacks '%s'", i, why,
+                  cases[i].reason);
         ms_options_free(&o);
     }
 }
