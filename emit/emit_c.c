@@ -38,16 +38,6 @@ static void emit_pragma(const ms_stmt *s, int indent, ms_str *out)
     ms_str_add(out, "\n#endif\n");
 }
 
-static void emit_access(const ms_buffer *b, int n, ms_expr *const *idx, ms_str *out)
-{
-    ms_str_add(out, b->name);
-    for (int i = 0; i < n; i++) {
-        ms_str_add(out, "[");
-        ms_expr_print(idx[i], out);
-        ms_str_add(out, "]");
-    }
-}
-
 static bool same_access(const ms_expr *load, const ms_stmt *st)
 {
     if (load->kind != MS_EXPR_LOAD || load->load.buf != st->store.buf ||
@@ -62,7 +52,7 @@ static bool same_access(const ms_expr *load, const ms_stmt *st)
 static void emit_store(const ms_stmt *st, int indent, ms_str *out)
 {
     ms_str_indent(out, indent);
-    emit_access(st->store.buf, st->store.nidx, st->store.idx, out);
+    ms_print_access(st->store.buf, st->store.nidx, st->store.idx, out);
     const ms_expr *v = st->store.value;
     if (v->kind == MS_EXPR_BINARY && v->bin.op <= MS_BIN_SHR && same_access(v->bin.a, st)) {
         /* x = x op y  ->  x op= y: identical meaning, as the user wrote it */

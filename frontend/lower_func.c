@@ -189,6 +189,8 @@ ms_func *ms_lower_function(CXTranslationUnit tu, CXCursor fn, const char *path, 
         c.f->body = lower_stmt(&c, body);
     free(c.syms.data);
     free(c.loops.data);
+    if (!c.failed)
+        ms_delinearize(c.f);
     if (c.failed) {
         *why_loc = c.err_loc;
         snprintf(why, why_size, "%s", c.err);

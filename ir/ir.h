@@ -244,6 +244,8 @@ ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block);
 void ms_func_print(const ms_func *f, ms_str *out);
 void ms_stmt_print(const ms_stmt *s, int indent, ms_str *out);
 void ms_expr_print(const ms_expr *e, ms_str *out); /* C syntax, minimal parentheses */
+/* B[i][j], or B[i * N + j] for a pointer parameter seen in dimensions. */
+void ms_print_access(const ms_buffer *b, int n, ms_expr *const *idx, ms_str *out);
 /* As the right operand of a binary operator: parenthesised when needed. */
 void ms_expr_print_operand_of(ms_binop op, const ms_expr *e, ms_str *out);
 
@@ -307,6 +309,11 @@ typedef struct ms_loop_info {
 /* Analyses every loop of f (pre-order). Arrays that are not restrict are
  * assumed not to overlap: the emitter guards that with a run-time check. */
 int ms_analyze_loops(ms_func *f, ms_loop_info **out);
+
+/* Rewrites linearised subscripts of pointer parameters into dimensions
+ * (P[i*N + j] -> P[i][j] over [?][N]) where every access splits the same
+ * way and stays inside its dimensions; the printer linearises again. */
+void ms_delinearize(ms_func *f);
 
 /* Value of an integer expression at the tuning sizes (f's size hints);
  * false when it uses loop variables or parameters without a hint. */

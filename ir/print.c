@@ -67,8 +67,31 @@ static void print_operand(const ms_expr *e, int min_prec, ms_str *out)
         ms_str_add(out, ")");
 }
 
-static void print_indices(int n, ms_expr *const *idx, ms_str *out)
+/* A pointer parameter seen as [?][H][W] prints as P[(n * H + h) * W + w]. */
+static void print_linear(const ms_buffer *b, int n, ms_expr *const *idx, ms_str *out)
 {
+    ms_str_add(out, "[");
+    for (int d = 0; d < n - 2; d++)
+        ms_str_add(out, "(");
+    print_operand(idx[0], ms_binop_precedence(MS_BIN_MUL), out);
+    for (int d = 1; d < n; d++) {
+        ms_str_add(out, " * ");
+        print_operand(b->shape[d], ms_binop_precedence(MS_BIN_MUL) + 1, out);
+        ms_str_add(out, " + ");
+        print_operand(idx[d], ms_binop_precedence(MS_BIN_ADD) + 1, out);
+        if (d < n - 1)
+            ms_str_add(out, ")");
+    }
+    ms_str_add(out, "]");
+}
+
+void ms_print_access(const ms_buffer *b, int n, ms_expr *const *idx, ms_str *out)
+{
+    ms_str_add(out, b->name);
+    if (b->is_pointer && n > 1) {
+        print_linear(b, n, idx, out);
+        return;
+    }
     for (int i = 0; i < n; i++) {
         ms_str_add(out, "[");
         ms_expr_print(idx[i], out);
@@ -137,8 +160,7 @@ void ms_expr_print(const ms_expr *e, ms_str *out)
         ms_str_add(out, ")");
         return;
     case MS_EXPR_LOAD:
-        ms_str_add(out, e->load.buf->name);
-        print_indices(e->load.nidx, e->load.idx, out);
+        ms_print_access(e->load.buf, e->load.nidx, e->load.idx, out);
         return;
     }
     ms_unreachable();
@@ -217,8 +239,7 @@ void ms_stmt_print(const ms_stmt *s, int indent, ms_str *out)
         return;
     case MS_STMT_STORE:
         ms_str_indent(out, indent);
-        ms_str_add(out, s->store.buf->name);
-        print_indices(s->store.nidx, s->store.idx, out);
+        ms_print_access(s->store.buf, s->store.nidx, s->store.idx, out);
         ms_str_add(out, " = ");
         ms_expr_print(s->store.value, out);
         ms_str_add(out, "\n");
@@ -244,10 +265,12 @@ static void print_buffer_type(const ms_buffer *b, ms_str *out)
     ms_str_addf(out, "%s%s", b->is_const ? "const " : "", b->elem_ctype);
     if (b->is_pointer)
         ms_str_add(out, "*");
-    for (int i = 0; i < b->ndim && !b->is_pointer; i++) {
+    for (int i = 0; i < b->ndim && (!b->is_pointer || b->ndim > 1); i++) {
         ms_str_add(out, "[");
         if (b->shape[i])
             ms_expr_print(b->shape[i], out);
+        else
+            ms_str_add(out, "?");
         ms_str_add(out, "]");
     }
     if (b->is_restrict)

@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct analysed {
     ms_source src;
@@ -148,4 +149,93 @@ Test(analysis, ranges_and_extents)
     cr_assert_str_eq(ms_str_cstr(&s), "N * W - W + N");
     ms_str_free(&s);
     done(a);
+}
+
+/* The shape a pointer parameter was given, as the IR prints it. */
+static char *shape_of(analysed *a, int param)
+{
+    ms_str s = {0};
+    const ms_buffer *b = a->src.kernels[0].func->params[param].buf;
+    for (int d = 0; d < b->ndim; d++) {
+        ms_str_add(&s, "[");
+        if (b->shape[d])
+            ms_expr_print(b->shape[d], &s);
+        else
+            ms_str_add(&s, "?");
+        ms_str_add(&s, "]");
+    }
+    return ms_str_take(&s);
+}
+
+Test(delinearize, recovers_dimensions_when_provably_in_bounds)
+{
+    analysed *a =
+        analyse("#pragma mscc kernel\n"
+                "void g(int C, int H, int W, int N, const float *restrict in,\n"
+                "       const float *restrict k3, float *restrict out, float *restrict t) {\n"
+                "  for (int c = 0; c < C; c++)\n"
+                "    for (int h = 0; h < H; h++)\n"
+                "      for (int w = 0; w < W; w++) {\n"
+                "        out[(c * H + h) * W + w] = in[(c * H + h) * W + w];\n"
+                "        for (int q = 0; q < 3; q++) t[(c + 1) * 3 + q] = k3[w * 3 + q];\n"
+                "      }\n}\n");
+    char *s = shape_of(a, 4);
+    cr_expect_str_eq(s, "[?][H][W]");
+    free(s);
+    s = shape_of(a, 6);
+    cr_expect_str_eq(s, "[?][H][W]");
+    free(s);
+    s = shape_of(a, 5);
+    cr_expect_str_eq(s, "[?][3]");
+    free(s);
+    s = shape_of(a, 7);
+    cr_expect_str_eq(s, "[?][3]");
+    free(s);
+    /* and it prints back exactly as a linear subscript */
+    ms_str ir = {0};
+    ms_func_print(a->src.kernels[0].func, &ir);
+    cr_expect(strstr(ms_str_cstr(&ir), "out[(vc * H + vh) * W + vw] = in[(vc * H + vh) * W + vw]"),
+              "%s", ms_str_cstr(&ir));
+    cr_expect(strstr(ms_str_cstr(&ir), "t[(vc + 1) * 3 + vq]"), "%s", ms_str_cstr(&ir));
+    ms_str_free(&ir);
+    done(a);
+}
+
+Test(delinearize, keeps_one_dimension_when_an_index_may_cross_a_row)
+{
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int M, int N, const float *restrict x, float *restrict y,\n"
+                          "       float *restrict z) {\n"
+                          "  for (int i = 0; i < M; i++)\n"
+                          "    for (int j = 0; j < N; j++) {\n"
+                          "      y[i * N + j + 1] = x[i * N + j];\n" /* j + 1 reaches N */
+                          "      int jj = j - 1;\n"
+                          "      if (jj >= 0) z[i * N + jj] = 0;\n" /* -1 before the guard */
+                          "    }\n}\n");
+    char *s = shape_of(a, 3);
+    cr_expect_str_eq(s, "[?]");
+    free(s);
+    s = shape_of(a, 4);
+    cr_expect_str_eq(s, "[?]");
+    free(s);
+    s = shape_of(a, 2); /* x itself is fine */
+    cr_expect_str_eq(s, "[?][N]");
+    free(s);
+    done(a);
+}
+
+Test(analysis, hash_ignores_names)
+{
+    analysed *a = analyse("#pragma mscc kernel\nvoid g(int M, float x[restrict M]) {\n"
+                          "  for (int i = 0; i < M; i++) x[i] = x[i] * 2;\n}\n");
+    analysed *b = analyse("#pragma mscc kernel\nvoid h(int Q, float y[restrict Q]) {\n"
+                          "  for (int t = 0; t < Q; t++) y[t] = y[t] * 2;\n}\n");
+    analysed *c = analyse("#pragma mscc kernel\nvoid h(int Q, float y[restrict Q]) {\n"
+                          "  for (int t = 0; t < Q; t++) y[t] = y[t] * 3;\n}\n");
+    uint64_t ha = ms_func_hash(a->src.kernels[0].func), hb = ms_func_hash(b->src.kernels[0].func);
+    cr_expect_eq(ha, hb);
+    cr_expect_neq(ha, ms_func_hash(c->src.kernels[0].func));
+    done(a);
+    done(b);
+    done(c);
 }
