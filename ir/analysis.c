@@ -159,99 +159,48 @@ typedef struct collector {
     ms_func *f;
     MS_VEC(access) acc;
     MS_VEC(alloc_site) allocs;
-    MS_VEC(ms_stmt *) stack;
     MS_VEC(ms_stmt *) all_loops;
     MS_VEC(int) loop_depth;
 } collector;
 
-static ms_stmt **stack_copy(collector *c)
+static ms_stmt **loops_copy(int depth, ms_stmt *const *loops)
 {
-    ms_stmt **l = ms_xmalloc(sizeof(ms_stmt *) * (size_t)(c->stack.len ? c->stack.len : 1));
-    if (c->stack.len)
-        memcpy(l, c->stack.data, sizeof(ms_stmt *) * (size_t)c->stack.len);
+    ms_stmt **l = ms_xmalloc(sizeof(ms_stmt *) * (size_t)(depth ? depth : 1));
+    if (depth)
+        memcpy(l, loops, sizeof(ms_stmt *) * (size_t)depth);
     return l;
 }
 
-static void add_access(collector *c, ms_buffer *b, int n, ms_expr **idx, bool write,
-                       const ms_stmt *store)
+static void on_access(void *ctx, const ms_access_site *s)
 {
-    access a = {b, n, idx, write, store, c->stack.len, stack_copy(c)};
+    collector *c = ctx;
+    int n = *s->nidx;
+    ms_expr **idx = ms_arena_alloc(c->f->arena, sizeof(ms_expr *) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++)
+        idx[i] = ms_site_realize(c->f, s, (*s->idx)[i]);
+    access a = {s->buf, n, idx, s->write, s->store, s->depth, loops_copy(s->depth, s->loops)};
     MS_VEC_PUSH(c->acc, a);
 }
 
-static void collect_expr(collector *c, ms_expr *e, const ms_stmt *store)
+static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
 {
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return;
-    case MS_EXPR_BINARY:
-        collect_expr(c, e->bin.a, store);
-        collect_expr(c, e->bin.b, store);
-        return;
-    case MS_EXPR_UNARY:
-        collect_expr(c, e->un.a, store);
-        return;
-    case MS_EXPR_SELECT:
-        collect_expr(c, e->sel.cond, store);
-        collect_expr(c, e->sel.a, store);
-        collect_expr(c, e->sel.b, store);
-        return;
-    case MS_EXPR_CAST:
-        collect_expr(c, e->cast.a, store);
-        return;
-    case MS_EXPR_CALL:
-        for (int i = 0; i < e->call.nargs; i++)
-            collect_expr(c, e->call.args[i], store);
-        return;
-    case MS_EXPR_LOAD:
-        for (int i = 0; i < e->load.nidx; i++)
-            collect_expr(c, e->load.idx[i], store);
-        add_access(c, e->load.buf, e->load.nidx, e->load.idx, false, store);
-        return;
-    }
-    ms_unreachable();
+    collector *c = ctx;
+    alloc_site a = {b, depth, loops_copy(depth, loops)};
+    MS_VEC_PUSH(c->allocs, a);
 }
 
-static void collect_stmt(collector *c, ms_stmt *s)
+static void on_loop(void *ctx, ms_stmt *loop, int depth)
 {
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            collect_stmt(c, s->seq.items[i]);
-        return;
-    case MS_STMT_FOR:
-        collect_expr(c, s->loop.min, NULL);
-        collect_expr(c, s->loop.extent, NULL);
-        MS_VEC_PUSH(c->all_loops, s);
-        MS_VEC_PUSH(c->loop_depth, c->stack.len);
-        MS_VEC_PUSH(c->stack, s);
-        collect_stmt(c, s->loop.body);
-        c->stack.len--;
-        return;
-    case MS_STMT_IF:
-        collect_expr(c, s->if_.cond, NULL);
-        collect_stmt(c, s->if_.then_s);
-        if (s->if_.else_s)
-            collect_stmt(c, s->if_.else_s);
-        return;
-    case MS_STMT_BLOCK:
-        collect_stmt(c, ms_block_realize(c->f, s));
-        return;
-    case MS_STMT_STORE:
-        for (int i = 0; i < s->store.nidx; i++)
-            collect_expr(c, s->store.idx[i], NULL);
-        collect_expr(c, s->store.value, s);
-        add_access(c, s->store.buf, s->store.nidx, s->store.idx, true, s);
-        return;
-    case MS_STMT_ALLOC: {
-        alloc_site a = {s->alloc.buf, c->stack.len, stack_copy(c)};
-        MS_VEC_PUSH(c->allocs, a);
-        return;
-    }
-    }
-    ms_unreachable();
+    collector *c = ctx;
+    MS_VEC_PUSH(c->all_loops, loop);
+    MS_VEC_PUSH(c->loop_depth, depth);
+}
+
+static const ms_walk_fns collect_fns = {on_access, on_alloc, on_loop};
+
+static void collect(collector *c, ms_stmt *body)
+{
+    ms_walk(body, &collect_fns, c);
 }
 
 static void collector_free(collector *c)
@@ -262,7 +211,6 @@ static void collector_free(collector *c)
         free(c->allocs.data[i].loops);
     free(c->acc.data);
     free(c->allocs.data);
-    free(c->stack.data);
     free(c->all_loops.data);
     free(c->loop_depth.data);
 }
@@ -485,7 +433,7 @@ static void analyze_loop(collector *c, ms_stmt *L, int depth, ms_loop_info *info
 int ms_analyze_loops(ms_func *f, ms_loop_info **out)
 {
     collector c = {.f = f};
-    collect_stmt(&c, f->body);
+    collect(&c, f->body);
     int n = c.all_loops.len;
     ms_loop_info *infos = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_loop_info));
     for (int i = 0; i < n; i++)
@@ -514,7 +462,7 @@ ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
     if (b->ndim == 0)
         return ms_int(f, 1);
     collector c = {.f = f};
-    collect_stmt(&c, f->body);
+    collect(&c, f->body);
     ms_expr *result = NULL;
     for (int i = 0; i < c.acc.len; i++) {
         const access *a = &c.acc.data[i];

@@ -25,108 +25,21 @@ typedef struct finder {
     ms_func *f;
     ms_buffer *buf;
     MS_VEC(site) sites;
-    MS_VEC(ms_stmt *) stack;
-    ms_stmt *block; /* the block being walked, for its bindings */
 } finder;
 
-static ms_expr *realize(finder *fd, ms_expr *e)
+static void on_access(void *ctx, const ms_access_site *a)
 {
-    if (!fd->block)
-        return e;
-    int n = fd->block->block.niter;
-    ms_var *vars[64];
-    ms_expr *with[64];
-    for (int i = 0; i < n && i < 64; i++) {
-        vars[i] = fd->block->block.iters[i].var;
-        with[i] = fd->block->block.iters[i].binding;
-    }
-    return ms_expr_subst(fd->f, e, n < 64 ? n : 64, vars, with);
-}
-
-static void add_site(finder *fd, ms_expr ***idx, int *nidx)
-{
-    if (*nidx != 1)
-        return; /* a shared node already seen */
-    site s = {idx, nidx, realize(fd, (*idx)[0]), fd->stack.len, NULL};
-    s.loops = ms_xmalloc(sizeof(ms_stmt *) * (size_t)(fd->stack.len ? fd->stack.len : 1));
-    if (fd->stack.len)
-        memcpy(s.loops, fd->stack.data, sizeof(ms_stmt *) * (size_t)fd->stack.len);
+    finder *fd = ctx;
+    if (a->buf != fd->buf || *a->nidx != 1)
+        return; /* another buffer, or a shared node already seen */
+    site s = {a->idx, a->nidx, ms_site_realize(fd->f, a, (*a->idx)[0]), a->depth, NULL};
+    s.loops = ms_xmalloc(sizeof(ms_stmt *) * (size_t)(a->depth ? a->depth : 1));
+    if (a->depth)
+        memcpy(s.loops, a->loops, sizeof(ms_stmt *) * (size_t)a->depth);
     MS_VEC_PUSH(fd->sites, s);
 }
 
-static void find_expr(finder *fd, ms_expr *e)
-{
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return;
-    case MS_EXPR_BINARY:
-        find_expr(fd, e->bin.a);
-        find_expr(fd, e->bin.b);
-        return;
-    case MS_EXPR_UNARY:
-        find_expr(fd, e->un.a);
-        return;
-    case MS_EXPR_SELECT:
-        find_expr(fd, e->sel.cond);
-        find_expr(fd, e->sel.a);
-        find_expr(fd, e->sel.b);
-        return;
-    case MS_EXPR_CAST:
-        find_expr(fd, e->cast.a);
-        return;
-    case MS_EXPR_CALL:
-        for (int i = 0; i < e->call.nargs; i++)
-            find_expr(fd, e->call.args[i]);
-        return;
-    case MS_EXPR_LOAD:
-        for (int i = 0; i < e->load.nidx; i++)
-            find_expr(fd, e->load.idx[i]);
-        if (e->load.buf == fd->buf)
-            add_site(fd, &e->load.idx, &e->load.nidx);
-        return;
-    }
-    ms_unreachable();
-}
-
-static void find_stmt(finder *fd, ms_stmt *s)
-{
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            find_stmt(fd, s->seq.items[i]);
-        return;
-    case MS_STMT_FOR:
-        find_expr(fd, s->loop.min);
-        find_expr(fd, s->loop.extent);
-        MS_VEC_PUSH(fd->stack, s);
-        find_stmt(fd, s->loop.body);
-        fd->stack.len--;
-        return;
-    case MS_STMT_IF:
-        find_expr(fd, s->if_.cond);
-        find_stmt(fd, s->if_.then_s);
-        if (s->if_.else_s)
-            find_stmt(fd, s->if_.else_s);
-        return;
-    case MS_STMT_BLOCK:
-        fd->block = s;
-        find_stmt(fd, s->block.body);
-        fd->block = NULL;
-        return;
-    case MS_STMT_STORE:
-        for (int i = 0; i < s->store.nidx; i++)
-            find_expr(fd, s->store.idx[i]);
-        find_expr(fd, s->store.value);
-        if (s->store.buf == fd->buf)
-            add_site(fd, &s->store.idx, &s->store.nidx);
-        return;
-    case MS_STMT_ALLOC:
-        return;
-    }
-    ms_unreachable();
-}
+static const ms_walk_fns find_fns = {on_access, NULL, NULL};
 
 static bool is_counter(const ms_var *v)
 {
@@ -318,7 +231,7 @@ static bool in_bounds(finder *fd, const ms_term *chain, int n)
 static void delinearize_buffer(ms_func *f, ms_buffer *b)
 {
     finder fd = {.f = f, .buf = b};
-    find_stmt(&fd, f->body);
+    ms_walk(f->body, &find_fns, &fd);
     ms_term chain[MAX_DIMS];
     int n = fd.sites.len ? stride_chain(&fd, chain) : 0;
     if (n >= 2 && in_bounds(&fd, chain, n)) {
@@ -341,7 +254,6 @@ static void delinearize_buffer(ms_func *f, ms_buffer *b)
     for (int i = 0; i < fd.sites.len; i++)
         free(fd.sites.data[i].loops);
     free(fd.sites.data);
-    free(fd.stack.data);
 }
 
 void ms_delinearize(ms_func *f)

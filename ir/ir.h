@@ -287,6 +287,33 @@ bool ms_poly_is_affine(const ms_poly *p);
  * collects terms); returns e itself when it is not a polynomial. */
 ms_expr *ms_simplify(ms_func *f, ms_expr *e);
 
+/* ---- walking ---- */
+
+/* An array access met by ms_walk. nidx/idx point into the node, so a pass
+ * may replace the subscripts in place; loops is valid during the call. */
+typedef struct ms_access_site {
+    ms_buffer *buf;
+    int *nidx;
+    ms_expr ***idx; /* in the block's iteration variables inside a block */
+    bool write;
+    const ms_stmt *store;  /* the store the access belongs to, if any */
+    const ms_stmt *block;  /* the enclosing block, if any */
+    int depth;             /* number of enclosing loops */
+    ms_stmt *const *loops; /* outermost first */
+} ms_access_site;
+
+typedef struct ms_walk_fns {
+    void (*access)(void *ctx, const ms_access_site *site);
+    void (*alloc)(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops);
+    void (*loop)(void *ctx, ms_stmt *loop, int depth);
+} ms_walk_fns;
+
+/* Visits every access, allocation and loop of body, in program order
+ * (subscripts and loads before the store that uses them). */
+void ms_walk(ms_stmt *body, const ms_walk_fns *fns, void *ctx);
+/* An access's expression in loop variables (block bindings substituted). */
+ms_expr *ms_site_realize(ms_func *f, const ms_access_site *s, ms_expr *e);
+
 /* ---- analysis ---- */
 
 /* Symbolic range of an integer expression over the loops that enclose it:

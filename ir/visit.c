@@ -1,0 +1,128 @@
+/*
+ * visit.c - one walk over a statement tree that reports every array access
+ * (with the loops around it, the enclosing block and store, and the node's
+ * own subscript fields for in-place rewriting), every allocation and every
+ * loop. Analyses and IR passes are callbacks on it.
+ */
+#include "ir/ir.h"
+
+#include <stdlib.h>
+
+typedef struct walker {
+    const ms_walk_fns *fns;
+    void *ctx;
+    MS_VEC(ms_stmt *) stack;
+    const ms_stmt *block, *store;
+} walker;
+
+static void report(walker *w, ms_buffer *b, int *nidx, ms_expr ***idx, bool write)
+{
+    if (!w->fns->access)
+        return;
+    ms_access_site s = {b, nidx, idx, write, w->store, w->block, w->stack.len, w->stack.data};
+    w->fns->access(w->ctx, &s);
+}
+
+static void walk_expr(walker *w, ms_expr *e)
+{
+    switch (e->kind) {
+    case MS_EXPR_INT:
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_VAR:
+        return;
+    case MS_EXPR_BINARY:
+        walk_expr(w, e->bin.a);
+        walk_expr(w, e->bin.b);
+        return;
+    case MS_EXPR_UNARY:
+        walk_expr(w, e->un.a);
+        return;
+    case MS_EXPR_SELECT:
+        walk_expr(w, e->sel.cond);
+        walk_expr(w, e->sel.a);
+        walk_expr(w, e->sel.b);
+        return;
+    case MS_EXPR_CAST:
+        walk_expr(w, e->cast.a);
+        return;
+    case MS_EXPR_CALL:
+        for (int i = 0; i < e->call.nargs; i++)
+            walk_expr(w, e->call.args[i]);
+        return;
+    case MS_EXPR_LOAD:
+        for (int i = 0; i < e->load.nidx; i++)
+            walk_expr(w, e->load.idx[i]);
+        report(w, e->load.buf, &e->load.nidx, &e->load.idx, false);
+        return;
+    }
+    ms_unreachable();
+}
+
+static void walk_stmt(walker *w, ms_stmt *s)
+{
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++)
+            walk_stmt(w, s->seq.items[i]);
+        return;
+    case MS_STMT_FOR:
+        walk_expr(w, s->loop.min);
+        walk_expr(w, s->loop.extent);
+        if (w->fns->loop)
+            w->fns->loop(w->ctx, s, w->stack.len);
+        MS_VEC_PUSH(w->stack, s);
+        walk_stmt(w, s->loop.body);
+        w->stack.len--;
+        return;
+    case MS_STMT_IF:
+        walk_expr(w, s->if_.cond);
+        walk_stmt(w, s->if_.then_s);
+        if (s->if_.else_s)
+            walk_stmt(w, s->if_.else_s);
+        return;
+    case MS_STMT_BLOCK: {
+        const ms_stmt *outer = w->block;
+        w->block = s;
+        walk_stmt(w, s->block.body);
+        w->block = outer;
+        return;
+    }
+    case MS_STMT_STORE:
+        w->store = s;
+        for (int i = 0; i < s->store.nidx; i++)
+            walk_expr(w, s->store.idx[i]);
+        walk_expr(w, s->store.value);
+        report(w, s->store.buf, &s->store.nidx, &s->store.idx, true);
+        w->store = NULL;
+        return;
+    case MS_STMT_ALLOC:
+        if (w->fns->alloc)
+            w->fns->alloc(w->ctx, s->alloc.buf, w->stack.len, w->stack.data);
+        return;
+    }
+    ms_unreachable();
+}
+
+void ms_walk(ms_stmt *body, const ms_walk_fns *fns, void *ctx)
+{
+    walker w = {.fns = fns, .ctx = ctx};
+    walk_stmt(&w, body);
+    free(w.stack.data);
+}
+
+ms_expr *ms_site_realize(ms_func *f, const ms_access_site *s, ms_expr *e)
+{
+    if (!s->block)
+        return e;
+    int n = s->block->block.niter;
+    ms_var **vars = ms_xmalloc(sizeof(ms_var *) * (size_t)(n ? n : 1));
+    ms_expr **with = ms_xmalloc(sizeof(ms_expr *) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        vars[i] = s->block->block.iters[i].var;
+        with[i] = s->block->block.iters[i].binding;
+    }
+    ms_expr *r = ms_expr_subst(f, e, n, vars, with);
+    free(vars);
+    free(with);
+    return r;
+}
