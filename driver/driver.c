@@ -24,65 +24,63 @@ static void print_diags(ms_diags *d)
     ms_diags_free(d);
 }
 
-/* Names the loops the schedule marked, for the comment atop the body. */
-static void describe_loops(const ms_stmt *s, ms_str *par, ms_str *simd)
+static void print_ir(const char *what, const char *name, const ms_func *f)
 {
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            describe_loops(s->seq.items[i], par, simd);
-        return;
-    case MS_STMT_FOR:
-        if (s->loop.kind == MS_LOOP_PARALLEL)
-            ms_str_addf(par, "%s%s", par->len ? ", " : "", s->loop.var->name);
-        if (s->loop.kind == MS_LOOP_VECTORIZED || s->loop.parallel_simd)
-            ms_str_addf(simd, "%s%s", simd->len ? ", " : "", s->loop.var->name);
-        describe_loops(s->loop.body, par, simd);
-        return;
-    case MS_STMT_IF:
-        describe_loops(s->if_.then_s, par, simd);
-        if (s->if_.else_s)
-            describe_loops(s->if_.else_s, par, simd);
-        return;
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return;
-    }
+    ms_str ir = {0};
+    ms_func_print(f, &ir);
+    fprintf(stderr, "mscc: %s of '%s':\n%s", what, name, ms_str_cstr(&ir));
+    ms_str_free(&ir);
 }
 
-static char *tune_kernel(const ms_source *src, ms_kernel *k, bool verbose, ms_diags *diags)
+/* The comment atop a tuned body: who made it, and the schedule itself. */
+static char *body_comment(const ms_trace *t)
 {
-    ms_func *f = k->func;
-    if (verbose) {
-        ms_str ir = {0};
-        ms_func_print(f, &ir);
-        fprintf(stderr, "mscc: IR of '%s':\n%s", k->name, ms_str_cstr(&ir));
-        ms_str_free(&ir);
+    ms_str c = {0}, text = {0};
+    ms_str_add(&c, "tuned by mscc " MS_VERSION "; the schedule, replayable with --trace:");
+    ms_trace_print(t, &text);
+    for (const char *line = ms_str_cstr(&text); *line;) {
+        size_t len = strcspn(line, "\n");
+        ms_str_add(&c, "\n     *   ");
+        ms_str_addn(&c, line, len);
+        line += len + (line[len] == '\n');
     }
-    ms_sched_default(f);
-    if (verbose) {
-        ms_str ir = {0};
-        ms_func_print(f, &ir);
-        fprintf(stderr, "mscc: scheduled IR of '%s':\n%s", k->name, ms_str_cstr(&ir));
-        ms_str_free(&ir);
+    ms_str_add(&c, "\n    ");
+    ms_str_free(&text);
+    return ms_str_take(&c);
+}
+
+char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *given, bool verbose,
+                     ms_trace **used, ms_diags *diags)
+{
+    *used = NULL;
+    if (verbose)
+        print_ir("IR", k->name, k->func);
+    ms_tracer *tr = given ? ms_trace_replay(given, k->func, /*resample=*/false, /*seed=*/0)
+                          : ms_sched_default_trace(k->func);
+    if (tr->status != MS_OK) {
+        ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s: %s", k->name,
+                     given ? "the trace does not apply" : "the default schedule failed", tr->why);
+        ms_tracer_free(tr);
+        return NULL;
     }
-    ms_str comment = {0}, par = {0}, simd = {0};
-    describe_loops(f->body, &par, &simd);
-    ms_str_addf(&comment, "tuned by mscc " MS_VERSION ", default schedule: parallel %s; simd %s",
-                par.len ? ms_str_cstr(&par) : "none", simd.len ? ms_str_cstr(&simd) : "none");
+    if (verbose)
+        print_ir("scheduled IR", k->name, tr->s->f);
+    char *comment = body_comment(tr->t);
     char *orig = ms_xmalloc(k->body_end - k->body_begin + 1);
     memcpy(orig, src->text + k->body_begin, k->body_end - k->body_begin);
     orig[k->body_end - k->body_begin] = '\0';
     const char *why = NULL;
-    char *body = ms_emit_body(f, orig, ms_str_cstr(&comment), &why);
+    char *body = ms_emit_body(tr->s->f, orig, comment, &why);
     if (!body)
         ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s", k->name,
                      why);
     free(orig);
-    ms_str_free(&comment);
-    ms_str_free(&par);
-    ms_str_free(&simd);
+    free(comment);
+    if (body) {
+        *used = tr->t;
+        tr->t = NULL;
+    }
+    ms_tracer_free(tr);
     return body;
 }
 
@@ -141,6 +139,32 @@ static bool run_check(const ms_options *o, const ms_source *src, char **bodies, 
     return all_ok;
 }
 
+/* --print-trace: the traces of the kernels that were tuned, on stdout. */
+static void print_traces(const char *form, const ms_source *src, ms_trace *const *used)
+{
+    const char *names[256];
+    ms_trace *ts[256];
+    int m = 0;
+    for (int i = 0; i < src->nkernels && m < 256; i++)
+        if (used[i]) {
+            names[m] = src->kernels[i].name;
+            ts[m++] = used[i];
+        }
+    if (!strcmp(form, "json")) {
+        char *doc = ms_trace_doc_to_json(m, names, ts);
+        printf("%s\n", doc);
+        free(doc);
+    } else {
+        for (int i = 0; i < m; i++) {
+            ms_str t = {0};
+            ms_trace_print(ts[i], &t);
+            printf("# kernel %s\n%s", names[i], ms_str_cstr(&t));
+            ms_str_free(&t);
+        }
+    }
+    fflush(stdout);
+}
+
 int ms_driver_main(int argc, char **argv)
 {
     ms_options o;
@@ -174,16 +198,47 @@ int ms_driver_main(int argc, char **argv)
         ms_options_free(&o);
         return 1;
     }
+    char **tnames = NULL;
+    ms_trace **tgiven = NULL;
+    int ngiven = 0;
+    if (o.trace_file) {
+        char *text = ms_read_file(o.trace_file, NULL);
+        const char *twhy = "cannot read the file";
+        if (text)
+            ngiven = ms_trace_doc_parse(text, &tnames, &tgiven, &twhy);
+        free(text);
+        if (!text || ngiven < 0) {
+            fprintf(stderr, "mscc: error: --trace %s: %s\n", o.trace_file, twhy);
+            ms_source_free(&src);
+            ms_diags_free(&diags);
+            ms_options_free(&o);
+            return 1;
+        }
+    }
     int n = src.nkernels;
     char **bodies = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
+    ms_trace **used = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_trace *));
     size_t *begin = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
     size_t *end = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
     for (int i = 0; i < n; i++) {
         ms_kernel *k = &src.kernels[i];
         begin[i] = k->body_begin;
         end[i] = k->body_end;
+        const ms_trace *given = NULL;
+        for (int g = 0; g < ngiven; g++)
+            if (!strcmp(tnames[g], k->name))
+                given = tgiven[g];
         if (k->func)
-            bodies[i] = tune_kernel(&src, k, o.verbose || getenv("MSCC_DEBUG"), &diags);
+            bodies[i] =
+                ms_tune_kernel(&src, k, given, o.verbose || getenv("MSCC_DEBUG"), &used[i], &diags);
+    }
+    for (int g = 0; g < ngiven; g++) {
+        bool known = false;
+        for (int i = 0; i < n; i++)
+            known = known || !strcmp(tnames[g], src.kernels[i].name);
+        if (!known)
+            ms_diags_add(&diags, MS_DIAG_WARNING, (ms_loc){o.trace_file, 0, 0},
+                         "trace for '%s', which is not a kernel of %s", tnames[g], o.input);
     }
     int status = 0;
     if (o.check && !run_check(&o, &src, bodies, &diags))
@@ -195,6 +250,8 @@ int ms_driver_main(int argc, char **argv)
         status = 1;
     }
     print_diags(&diags);
+    if (o.print_trace && status != 1)
+        print_traces(o.print_trace, &src, used);
     if (!o.quiet && status != 1) {
         int tuned = 0;
         for (int i = 0; i < n; i++)
@@ -202,9 +259,18 @@ int ms_driver_main(int argc, char **argv)
         fprintf(stderr, "mscc: %s: %d kernel%s, %d tuned -> %s\n", o.input, n, n == 1 ? "" : "s",
                 tuned, o.output);
     }
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         free(bodies[i]);
+        ms_trace_free(used[i]);
+    }
     free(bodies);
+    free(used);
+    for (int g = 0; g < ngiven; g++) {
+        free(tnames[g]);
+        ms_trace_free(tgiven[g]);
+    }
+    free(tnames);
+    free(tgiven);
     free(begin);
     free(end);
     free(text);

@@ -13,7 +13,7 @@
 const char ms_usage[] =
     "usage: mscc IN.c -o OUT.c [--sizes N=V,...] [-I DIR] [-D NAME[=V]] [-std=STD]\n"
     "            [--cc CC] [--cflags \"FLAGS\"] [--trials N] [--check] [--jobs N]\n"
-    "            [-q|-v] [--version] [--help]\n";
+    "            [--trace FILE.json] [--print-trace=text|json] [-q|-v] [--version] [--help]\n";
 
 static bool parse_int(const char *s, int lo, int *out)
 {
@@ -34,10 +34,11 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         /* options with a value, as "--opt V" or "--opt=V" */
-        const char *names[] = {"-o", "--sizes", "--cc", "--cflags", "--trials", "--jobs"};
+        const char *names[] = {"-o",       "--sizes", "--cc",    "--cflags",
+                               "--trials", "--jobs",  "--trace", "--print-trace"};
         const char *val = NULL;
         int which = -1;
-        for (int k = 0; k < 6 && which < 0; k++) {
+        for (int k = 0; k < 8 && which < 0; k++) {
             size_t l = strlen(names[k]);
             if (!strcmp(a, names[k])) {
                 if (i + 1 >= argc) {
@@ -86,6 +87,16 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
                 snprintf(why, n, "--jobs wants a whole number >= 1, not '%s'", val);
                 return 1;
             }
+            continue;
+        case 6:
+            o->trace_file = val;
+            continue;
+        case 7:
+            if (strcmp(val, "text") && strcmp(val, "json")) {
+                snprintf(why, n, "--print-trace wants 'text' or 'json', not '%s'", val);
+                return 1;
+            }
+            o->print_trace = val;
             continue;
         default:
             break;

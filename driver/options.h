@@ -12,6 +12,8 @@ typedef struct ms_options {
     ms_size_hint *sizes;
     int nsizes;
     const char *cc, *cflags;
+    const char *trace_file;  /* --trace */
+    const char *print_trace; /* --print-trace: "text" or "json" */
     int trials, jobs;
     bool check, quiet, verbose, help, version;
 } ms_options;

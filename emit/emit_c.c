@@ -15,8 +15,24 @@ static void emit_pragma(const ms_stmt *s, int indent, ms_str *out)
     const char *head = NULL;
     switch (s->loop.kind) {
     case MS_LOOP_SERIAL:
-    case MS_LOOP_UNROLLED:
         return;
+    case MS_LOOP_UNROLLED: {
+        /* a hint only: each compiler spells it its own way, others ignore nothing */
+        int64_t n = 16;
+        ms_poly p;
+        if (ms_poly_from_expr(s->loop.extent, &p)) {
+            int64_t c;
+            if (ms_poly_is_const(&p, &c) && c > 0 && c < 64)
+                n = c;
+            ms_poly_free(&p);
+        }
+        ms_str_add(out, "#if defined(__clang__)\n");
+        ms_str_indent(out, indent);
+        ms_str_addf(out, "#pragma unroll %lld\n#elif defined(__GNUC__)\n", (long long)n);
+        ms_str_indent(out, indent);
+        ms_str_addf(out, "#pragma GCC unroll %lld\n#endif\n", (long long)n);
+        return;
+    }
     case MS_LOOP_PARALLEL:
         if (s->loop.collapsed)
             return;

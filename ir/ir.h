@@ -126,6 +126,12 @@ typedef enum {
 typedef enum { MS_ITER_SPATIAL, MS_ITER_REDUCE } ms_iter_kind;
 typedef enum { MS_RED_ADD, MS_RED_MUL, MS_RED_MAX, MS_RED_MIN } ms_reduce_op;
 
+/* A key = value annotation on a loop or a block (schedule hints). */
+typedef struct ms_annot {
+    const char *key;
+    int64_t value;
+} ms_annot;
+
 /* A scalar reduction a loop performs into a 0-d buffer (OpenMP clause). */
 typedef struct ms_reduction {
     ms_reduce_op op;
@@ -152,11 +158,14 @@ struct ms_stmt {
             ms_var *var;
             ms_expr *min, *extent; /* for var in [min, min + extent) */
             ms_loop_kind kind;
-            bool parallel_simd; /* PARALLEL loop that is also the SIMD loop */
-            int collapse;       /* PARALLEL: number of perfectly nested loops fused */
-            bool collapsed;     /* part of an enclosing loop's collapse */
+            bool parallel_simd;     /* PARALLEL loop that is also the SIMD loop */
+            int collapse;           /* PARALLEL: number of perfectly nested loops fused */
+            bool collapsed;         /* part of an enclosing loop's collapse */
+            bool fused_independent; /* fused from loops that were all independent */
             int nred;
             ms_reduction red[4];
+            int nannot;
+            ms_annot annot[4];
             ms_stmt *body;
         } loop;
         struct {
@@ -235,6 +244,12 @@ ms_stmt *ms_block(ms_func *f, const char *name, int niter, ms_iter_var *iters, m
 /* Replaces variables by expressions (vars[i] -> with[i]); shares unchanged nodes. */
 ms_expr *ms_expr_subst(ms_func *f, ms_expr *e, int n, ms_var *const *vars, ms_expr *const *with);
 ms_stmt *ms_stmt_subst(ms_func *f, ms_stmt *s, int n, ms_var *const *vars, ms_expr *const *with);
+/* Deep copy into a new arena; variables and buffers keep their ids. */
+ms_func *ms_func_clone(const ms_func *f);
+/* The same, changing s's expressions in place (statements keep their
+ * identity, so schedule handles on them stay valid). */
+void ms_stmt_subst_inplace(ms_func *f, ms_stmt *s, int n, ms_var *const *vars,
+                           ms_expr *const *with);
 /* A block's store with the bindings put in place of the iteration variables. */
 ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block);
 

@@ -386,6 +386,46 @@ ms_stmt *ms_stmt_subst(ms_func *f, ms_stmt *s, int n, ms_var *const *vars, ms_ex
     return subst_stmt(f, s, &m);
 }
 
+static void subst_inplace(ms_func *f, ms_stmt *s, const subst *m)
+{
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++)
+            subst_inplace(f, s->seq.items[i], m);
+        return;
+    case MS_STMT_FOR:
+        s->loop.min = subst_expr(f, s->loop.min, m);
+        s->loop.extent = subst_expr(f, s->loop.extent, m);
+        subst_inplace(f, s->loop.body, m);
+        return;
+    case MS_STMT_IF:
+        s->if_.cond = subst_expr(f, s->if_.cond, m);
+        subst_inplace(f, s->if_.then_s, m);
+        if (s->if_.else_s)
+            subst_inplace(f, s->if_.else_s, m);
+        return;
+    case MS_STMT_BLOCK:
+        for (int i = 0; i < s->block.niter; i++)
+            s->block.iters[i].binding = subst_expr(f, s->block.iters[i].binding, m);
+        subst_inplace(f, s->block.body, m);
+        return;
+    case MS_STMT_STORE:
+        for (int i = 0; i < s->store.nidx; i++)
+            s->store.idx[i] = subst_expr(f, s->store.idx[i], m);
+        s->store.value = subst_expr(f, s->store.value, m);
+        return;
+    case MS_STMT_ALLOC:
+        return;
+    }
+    ms_unreachable();
+}
+
+void ms_stmt_subst_inplace(ms_func *f, ms_stmt *s, int n, ms_var *const *vars, ms_expr *const *with)
+{
+    subst m = {n, vars, with};
+    subst_inplace(f, s, &m);
+}
+
 ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block)
 {
     MS_ASSERT(block->kind == MS_STMT_BLOCK);

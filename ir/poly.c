@@ -227,11 +227,41 @@ ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p, const char *ctype)
     return e ? e : ms_int(f, 0);
 }
 
+static bool is_int(const ms_expr *e, int64_t v)
+{
+    return e->kind == MS_EXPR_INT && e->i.value == v;
+}
+
+/* Beyond polynomials (div, mod from fuse and split): simplify the parts,
+ * drop additions of 0 and multiplications and divisions by 1. */
+static ms_expr *simplify_parts(ms_func *f, ms_expr *e)
+{
+    if (e->kind != MS_EXPR_BINARY)
+        return e;
+    ms_expr *a = ms_simplify(f, e->bin.a), *b = ms_simplify(f, e->bin.b);
+    ms_binop op = e->bin.op;
+    if (op == MS_BIN_ADD && is_int(a, 0))
+        return b;
+    if ((op == MS_BIN_ADD || op == MS_BIN_SUB) && is_int(b, 0))
+        return a;
+    if (op == MS_BIN_MUL && is_int(a, 1))
+        return b;
+    if ((op == MS_BIN_MUL || op == MS_BIN_DIV) && is_int(b, 1))
+        return a;
+    if (a == e->bin.a && b == e->bin.b)
+        return e;
+    ms_expr *r = ms_binary(f, e->bin.op, a, b);
+    r->dtype = e->dtype;
+    return r;
+}
+
 ms_expr *ms_simplify(ms_func *f, ms_expr *e)
 {
     ms_poly p;
-    if (ms_dtype_is_float(e->dtype) || !ms_poly_from_expr(e, &p))
+    if (ms_dtype_is_float(e->dtype))
         return e;
+    if (!ms_poly_from_expr(e, &p))
+        return simplify_parts(f, e);
     ms_expr *r = ms_poly_to_expr(f, &p, NULL);
     ms_poly_free(&p);
     return r;

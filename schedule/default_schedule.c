@@ -206,3 +206,114 @@ void ms_sched_default(ms_func *f)
     mark_simd(&c, f->body);
     free(c.infos);
 }
+
+/* ---- the default schedule as a trace ---- */
+
+typedef struct decision {
+    ms_stmt *loop;
+    ms_loop_kind kind;
+    int collapse;
+    bool parallel_simd;
+} decision;
+
+typedef MS_VEC(decision) decisions;
+
+static void read_decisions(ms_stmt *s, decisions *out)
+{
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++)
+            read_decisions(s->seq.items[i], out);
+        return;
+    case MS_STMT_FOR:
+        if (s->loop.kind != MS_LOOP_SERIAL && !s->loop.collapsed) {
+            decision d = {s, s->loop.kind, s->loop.collapse, s->loop.parallel_simd};
+            MS_VEC_PUSH(*out, d);
+        }
+        s->loop.kind = MS_LOOP_SERIAL;
+        s->loop.collapse = 0;
+        s->loop.collapsed = s->loop.parallel_simd = false;
+        s->loop.nred = 0;
+        read_decisions(s->loop.body, out);
+        return;
+    case MS_STMT_IF:
+        read_decisions(s->if_.then_s, out);
+        if (s->if_.else_s)
+            read_decisions(s->if_.else_s, out);
+        return;
+    case MS_STMT_BLOCK:
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return;
+    }
+    ms_unreachable();
+}
+
+static const ms_stmt *first_block(const ms_stmt *s)
+{
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++) {
+            const ms_stmt *b = first_block(s->seq.items[i]);
+            if (b)
+                return b;
+        }
+        return NULL;
+    case MS_STMT_FOR:
+        return first_block(s->loop.body);
+    case MS_STMT_IF: {
+        const ms_stmt *b = first_block(s->if_.then_s);
+        return b || !s->if_.else_s ? b : first_block(s->if_.else_s);
+    }
+    case MS_STMT_BLOCK:
+        return s;
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return NULL;
+    }
+    ms_unreachable();
+}
+
+/* The trace variables of the loops around loop (found through a block
+ * under it) and the position of loop among them; -1 if there is none. */
+static int loops_through_block(ms_tracer *tr, ms_stmt *loop, int *loops, int *n)
+{
+    const ms_stmt *b = first_block(loop->loop.body);
+    *n = 0;
+    if (!b)
+        return -1;
+    int brv = ms_t_get_block(tr, b->block.name);
+    *n = brv < 0 ? 0 : ms_t_get_loops(tr, brv, loops);
+    for (int i = 0; i < *n; i++)
+        if (tr->s->rvs.data[tr->map.data[loops[i]]].stmt == loop)
+            return i;
+    return -1;
+}
+
+ms_tracer *ms_sched_default_trace(const ms_func *f)
+{
+    ms_tracer *tr = ms_tracer_new(f, /*seed=*/0);
+    ms_sched_default(tr->s->f);
+    decisions ds = {0};
+    read_decisions(tr->s->f->body, &ds);
+    /* parallel first: fusing changes the loops that SIMD decisions look up */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < ds.len && tr->status == MS_OK; i++) {
+            decision *d = &ds.data[i];
+            if ((d->kind == MS_LOOP_PARALLEL) != (pass == 0))
+                continue;
+            int loops[MS_INST_MAX_OUT], n;
+            int at = loops_through_block(tr, d->loop, loops, &n);
+            if (at < 0)
+                continue;
+            int target = loops[at];
+            if (d->kind == MS_LOOP_PARALLEL && d->collapse > 1 && at + d->collapse <= n)
+                target = ms_t_fuse(tr, d->collapse, &loops[at]);
+            if (d->kind == MS_LOOP_PARALLEL)
+                ms_t_parallel(tr, target);
+            if (d->kind == MS_LOOP_VECTORIZED || d->parallel_simd)
+                ms_t_vectorize(tr, target);
+        }
+    free(ds.data);
+    return tr;
+}

@@ -1,7 +1,12 @@
 /*
- * schedule.h - schedules over the IR. For now the default schedule: loop
- * kinds chosen from the dependence analysis. Primitives, traces and the
- * search build on this layer.
+ * schedule.h - schedules over the IR: the default schedule, the schedule
+ * state with its random variables, the primitives (each checks its own
+ * legality and leaves the state unchanged when it fails), sampling, the
+ * registry of instruction kinds, and traces (recorded, printed, stored as
+ * JSON, replayed with the same or new decisions).
+ *
+ * Primitives know nothing of traces: the tracer (trace.c) applies an
+ * instruction through the registry and records it.
  */
 #ifndef MS_SCHEDULE_H
 #define MS_SCHEDULE_H
@@ -12,5 +17,157 @@
  * innermost dependence-free (or scalar-reduction) loop SIMD. Changes only
  * loop kinds and annotations, never the blocks. */
 void ms_sched_default(ms_func *f);
+
+/* ---- state ---- */
+
+typedef enum { MS_RV_BLOCK, MS_RV_LOOP, MS_RV_INT } ms_rv_kind;
+
+/* A random variable: a handle on a block or a loop, or an integer. */
+typedef struct ms_rv {
+    ms_rv_kind kind;
+    ms_stmt *stmt; /* BLOCK, LOOP; NULL once a primitive consumed it */
+    int64_t value; /* INT */
+} ms_rv;
+
+typedef enum {
+    MS_OK = 0,
+    MS_ERR_INPUT,   /* a handle of the wrong kind, consumed, or out of range */
+    MS_ERR_ILLEGAL, /* the transformation would change the program's meaning */
+    MS_ERR_UNSUPPORTED,
+} ms_status;
+
+typedef struct ms_sched {
+    ms_func *f; /* owned: a clone of the original function */
+    MS_VEC(ms_rv) rvs;
+    char why[256]; /* the reason of the last failure */
+} ms_sched;
+
+ms_sched *ms_sched_new(const ms_func *original);
+void ms_sched_free(ms_sched *s);
+int ms_sched_new_rv(ms_sched *s, ms_rv_kind kind, ms_stmt *stmt, int64_t value);
+
+/* ---- primitives: outputs are new random variables ---- */
+
+ms_status ms_sched_get_block(ms_sched *s, const char *name, int *out);
+/* The loops around block, outermost first; *n in: capacity, out: count. */
+ms_status ms_sched_get_loops(ms_sched *s, int block, int *out, int *n);
+ms_status ms_sched_get_child_blocks(ms_sched *s, int loop, int *out, int *n);
+/* factors: outermost first, each >= 1, or -1 (at most one) to infer it from
+ * the extent. A loop with a non-constant extent always infers its outermost
+ * factor, so the split is right for every size; iterations past the extent
+ * are skipped by a guard. */
+ms_status ms_sched_split(ms_sched *s, int loop, int n, const int64_t *factors, int *out);
+ms_status ms_sched_fuse(ms_sched *s, int n, const int *loops, int *out);
+ms_status ms_sched_reorder(ms_sched *s, int n, const int *loops);
+ms_status ms_sched_parallel(ms_sched *s, int loop);
+ms_status ms_sched_vectorize(ms_sched *s, int loop);
+ms_status ms_sched_unroll(ms_sched *s, int loop);
+ms_status ms_sched_annotate(ms_sched *s, int loop, const char *key, int64_t value);
+
+/* ---- sampling (through one seeded RNG) ---- */
+
+/* n factors whose product is the loop's extent at the tuning sizes, the
+ * innermost at most max_innermost. */
+ms_status ms_sched_sample_perfect_tile(ms_sched *s, ms_rng *rng, int loop, int n, int max_innermost,
+                                       int64_t *factors);
+/* One of the candidates, with the given weights (sum > 0). */
+ms_status ms_sched_sample_categorical(ms_sched *s, ms_rng *rng, int n, const int64_t *candidates,
+                                      const double *weights, int64_t *choice);
+
+/* ---- instructions and traces (declared below) ---- */
+
+typedef enum {
+#define X(id, name) MS_INST_##id,
+#include "schedule/inst.def"
+#undef X
+    MS_INST_COUNT
+} ms_inst_kind;
+
+/* An operand: a random variable of the trace, or a literal integer. */
+typedef struct ms_operand {
+    int rv; /* trace variable, or -1 for a literal */
+    int64_t lit;
+} ms_operand;
+
+enum { MS_INST_MAX_IN = 16, MS_INST_MAX_OUT = 16 };
+
+typedef struct ms_inst {
+    ms_inst_kind kind;
+    int nin;
+    ms_operand in[MS_INST_MAX_IN];
+    char str[64]; /* block name, annotation key */
+    int nout;
+    int out[MS_INST_MAX_OUT]; /* trace variables it defines */
+    int ndecision;            /* sampling instructions: the choice made */
+    int64_t decision[MS_INST_MAX_OUT];
+    int nattr; /* sampling parameters */
+    int64_t attr[MS_INST_MAX_IN];
+    double weight[MS_INST_MAX_IN];
+} ms_inst;
+
+typedef struct ms_trace {
+    MS_VEC(ms_inst) insts;
+    MS_VEC(ms_rv_kind) rv_kinds; /* kind of each trace variable */
+} ms_trace;
+
+ms_trace *ms_trace_new(void);
+void ms_trace_free(ms_trace *t);
+const char *ms_inst_name(ms_inst_kind k);
+bool ms_inst_kind_from_name(const char *name, ms_inst_kind *out);
+
+/* Applies instructions to a state, records them into a trace. */
+typedef struct ms_tracer {
+    ms_sched *s;
+    ms_trace *t; /* owned */
+    ms_rng rng;
+    MS_VEC(int) map;  /* trace variable -> state variable */
+    ms_status status; /* sticky: after a failure every call is a no-op */
+    char why[256];
+} ms_tracer;
+
+/* A tracer on a fresh clone of f (the tracer owns the state). */
+ms_tracer *ms_tracer_new(const ms_func *f, uint64_t seed);
+void ms_tracer_free(ms_tracer *tr);
+/* Applies inst (its outputs are assigned here) and records it. Sampling
+ * instructions with a decision use it; without one they sample and record
+ * the decision. */
+ms_status ms_tracer_apply(ms_tracer *tr, ms_inst *inst);
+/* The value of an integer trace variable. */
+int64_t ms_tracer_int(const ms_tracer *tr, int rv);
+
+/* The traced API: returns trace variables (-1 after a failure). */
+int ms_t_get_block(ms_tracer *tr, const char *name);
+int ms_t_get_loops(ms_tracer *tr, int block, int *out);
+void ms_t_split(ms_tracer *tr, int loop, int n, const ms_operand *factors, int *out);
+int ms_t_fuse(ms_tracer *tr, int n, const int *loops);
+void ms_t_reorder(ms_tracer *tr, int n, const int *loops);
+void ms_t_parallel(ms_tracer *tr, int loop);
+void ms_t_vectorize(ms_tracer *tr, int loop);
+void ms_t_unroll(ms_tracer *tr, int loop);
+void ms_t_annotate(ms_tracer *tr, int loop, const char *key, int64_t value);
+void ms_t_sample_perfect_tile(ms_tracer *tr, int loop, int n, int max_innermost, int *out);
+int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, const double *weights);
+
+/* Replays t on a fresh clone of f: with the recorded decisions, or (when
+ * resample) with new ones drawn from seed. The new tracer holds the new
+ * trace; check its status. */
+ms_tracer *ms_trace_replay(const ms_trace *t, const ms_func *f, bool resample, uint64_t seed);
+
+/* The default schedule as a trace: get_block, get_loops, fuse (for small
+ * parallel trip counts), parallel, vectorize. The tracer's state holds the
+ * scheduled function. */
+ms_tracer *ms_sched_default_trace(const ms_func *f);
+
+/* A readable script, one line per instruction. */
+void ms_trace_print(const ms_trace *t, ms_str *out);
+/* JSON with a schema version and no pointers; NULL + why on bad input. */
+char *ms_trace_to_json(const ms_trace *t);
+ms_trace *ms_trace_from_json(const char *text, const char **why);
+
+/* A trace document: one JSON object, a trace per kernel name (what
+ * --trace reads and --print-trace=json writes). Returns the count, or -1
+ * with why. */
+int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, const char **why);
+char *ms_trace_doc_to_json(int n, const char *const *names, ms_trace *const *traces);
 
 #endif

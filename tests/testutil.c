@@ -3,6 +3,8 @@
  */
 #include "testutil.h"
 
+#include "driver/driver.h"
+
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -65,16 +67,9 @@ char *tu_tune(ms_source *src, char ***bodies_out, ms_diags *diags)
         e[i] = k->body_end;
         if (!k->func)
             continue;
-        ms_sched_default(k->func);
-        char *orig = ms_xmalloc(k->body_end - k->body_begin + 1);
-        memcpy(orig, src->text + k->body_begin, k->body_end - k->body_begin);
-        orig[k->body_end - k->body_begin] = '\0';
-        const char *why = NULL;
-        bodies[i] = ms_emit_body(k->func, orig, "tuned by mscc (test)", &why);
-        if (!bodies[i])
-            ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s", k->name,
-                         why);
-        free(orig);
+        ms_trace *used;
+        bodies[i] = ms_tune_kernel(src, k, NULL, false, &used, diags);
+        ms_trace_free(used);
     }
     size_t len;
     char *out = ms_emit_splice(src->text, src->len, n, b, e, bodies, &len);

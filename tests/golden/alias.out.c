@@ -6,7 +6,12 @@ static int helper(int x) { return x + 1; } /* kept as it is */
 #pragma mscc kernel sizes(n=100000)
 void scale(size_t n, const double *x, double *y, double a)
 {
-    /* tuned by mscc (test) */
+    /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
+     *   b0 = get_block("y")
+     *   l1 = get_loops(b0)
+     *   parallel(l1)
+     *   vectorize(l1)
+     */
     const int mscc_overlap =
         ((const char *)y < (const char *)x + sizeof(double) * (n) && (const char *)x < (const char *)y + sizeof(double) * (n));
     if (!mscc_overlap) {

@@ -11,7 +11,14 @@ enum { GROUPS = 4 };
 void constructs(size_t B, long N, double eps, const float *x, const int8_t q[static B][N],
                 float y[B][N], double stats[][2])
 {
-    /* tuned by mscc (test) */
+    /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
+     *   b0 = get_block("window")
+     *   l1, l2 = get_loops(b0)
+     *   parallel(l1)
+     *   b3 = get_block("v_3")
+     *   l4, l5 = get_loops(b3)
+     *   vectorize(l5)
+     */
 #if defined(_OPENMP)
     #pragma omp parallel for
 #endif

@@ -5,30 +5,34 @@
 void conv(int N, int C, int H, int W, int F, const float in[restrict N][C][H][W],
           const float w[restrict F][C][KS][KS], float out[restrict N][F][H][W])
 {
-    /* tuned by mscc (test) */
+    /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
+     *   b0 = get_block("acc")
+     *   l1, l2, l3, l4 = get_loops(b0)
+     *   l5 = fuse(l1, l2, l3)
+     *   parallel(l5)
+     *   b6 = get_block("acc")
+     *   l7, l8 = get_loops(b6)
+     *   vectorize(l8)
+     */
 #if defined(_OPENMP)
-    #pragma omp parallel for collapse(3)
+    #pragma omp parallel for
 #endif
-    for (int n = 0; n < N; n++) {
-        for (int f = 0; f < F; f++) {
-            for (int y = 0; y < H; y++) {
+    for (int n_f_y_fused = 0; n_f_y_fused < N * H * F; n_f_y_fused++) {
 #if defined(_OPENMP)
-                #pragma omp simd
+        #pragma omp simd
 #endif
-                for (int x = 0; x < W; x++) {
-                    float acc = 0.0f;
-                    for (int c = 0; c < C; c++) {
-                        for (int ky = 0; ky < 3; ky++) {
-                            for (int kx = 0; kx < 3; kx++) {
-                                if (y + ky - 1 >= 0 && y + ky - 1 < H && x + kx - 1 >= 0 && x + kx - 1 < W) {
-                                    acc += in[n][c][y + ky - 1][x + kx - 1] * w[f][c][ky][kx];
-                                }
-                            }
+        for (int x = 0; x < W; x++) {
+            float acc = 0.0f;
+            for (int c = 0; c < C; c++) {
+                for (int ky = 0; ky < 3; ky++) {
+                    for (int kx = 0; kx < 3; kx++) {
+                        if (n_f_y_fused % H + ky - 1 >= 0 && n_f_y_fused % H + ky - 1 < H && x + kx - 1 >= 0 && x + kx - 1 < W) {
+                            acc += in[n_f_y_fused / (H * F)][c][n_f_y_fused % H + ky - 1][x + kx - 1] * w[n_f_y_fused / H % F][c][ky][kx];
                         }
                     }
-                    out[n][f][y][x] = acc;
                 }
             }
+            out[n_f_y_fused / (H * F)][n_f_y_fused / H % F][n_f_y_fused % H][x] = acc;
         }
     }
 }

@@ -3,7 +3,14 @@
 void gemm(int M, int N, int K, const float A[restrict M][K], const float B[restrict K][N],
           float C[restrict M][N])
 {
-    /* tuned by mscc (test) */
+    /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
+     *   b0 = get_block("C")
+     *   l1, l2 = get_loops(b0)
+     *   parallel(l1)
+     *   b3 = get_block("C")
+     *   l4, l5 = get_loops(b3)
+     *   vectorize(l5)
+     */
 #if defined(_OPENMP)
     #pragma omp parallel for
 #endif

@@ -36,10 +36,15 @@ Test(golden, every_case)
             if (src.kernels[k].func)
                 ms_func_print(src.kernels[k].func, &ir);
         char *out = tu_tune(&src, NULL, &diags);
-        ms_str_add(&ir, "// after the default schedule\n");
         for (int k = 0; k < src.nkernels; k++)
-            if (src.kernels[k].func)
-                ms_func_print(src.kernels[k].func, &ir);
+            if (src.kernels[k].func) {
+                ms_tracer *tr = ms_sched_default_trace(src.kernels[k].func);
+                ms_str_addf(&ir, "// the default schedule of %s\n", src.kernels[k].name);
+                ms_trace_print(tr->t, &ir);
+                ms_str_add(&ir, "// after it\n");
+                ms_func_print(tr->s->f, &ir);
+                ms_tracer_free(tr);
+            }
         char *ir_path = with_suffix(*c, ".ir"), *out_path = with_suffix(*c, ".out.c");
         tu_golden(ir_path, ms_str_cstr(&ir));
         tu_golden(out_path, out);

@@ -5,7 +5,14 @@
 void gemm_s8(int M, int N, int K, const int8_t A[restrict M][K], const int8_t B[restrict N][K],
              int32_t C[restrict M][N])
 {
-    /* tuned by mscc (test) */
+    /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
+     *   b0 = get_block("acc")
+     *   l1, l2 = get_loops(b0)
+     *   parallel(l1)
+     *   b3 = get_block("acc_1")
+     *   l4, l5, l6 = get_loops(b3)
+     *   vectorize(l6)
+     */
 #if defined(_OPENMP)
     #pragma omp parallel for
 #endif
@@ -26,7 +33,11 @@ void gemm_s8(int M, int N, int K, const int8_t A[restrict M][K], const int8_t B[
 #pragma mscc kernel sizes(N=4096)
 void pack(int N, const uint16_t a[restrict N], uint8_t lo[restrict N], uint8_t hi[restrict N])
 {
-    /* tuned by mscc (test) */
+    /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
+     *   b0 = get_block("lo")
+     *   l1 = get_loops(b0)
+     *   vectorize(l1)
+     */
 #if defined(_OPENMP)
     #pragma omp simd
 #endif

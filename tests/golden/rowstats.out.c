@@ -4,7 +4,17 @@
 #pragma mscc kernel sizes(M=256, N=1000)
 void rowstats(long M, long N, const float *restrict X, float *restrict mx, float *restrict mean)
 {
-    /* tuned by mscc (test) */
+    /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
+     *   b0 = get_block("m")
+     *   l1 = get_loops(b0)
+     *   parallel(l1)
+     *   b2 = get_block("m_2")
+     *   l3, l4 = get_loops(b2)
+     *   vectorize(l4)
+     *   b5 = get_block("s_3")
+     *   l6, l7 = get_loops(b5)
+     *   vectorize(l7)
+     */
 #if defined(_OPENMP)
     #pragma omp parallel for
 #endif

@@ -2,7 +2,11 @@
 #pragma mscc kernel sizes(N=300)
 void lower_sum(int N, const double L[restrict N][N], double y[restrict N])
 {
-    /* tuned by mscc (test) */
+    /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
+     *   b0 = get_block("y")
+     *   l1 = get_loops(b0)
+     *   parallel(l1)
+     */
 #if defined(_OPENMP)
     #pragma omp parallel for
 #endif
@@ -17,7 +21,11 @@ void lower_sum(int N, const double L[restrict N][N], double y[restrict N])
 #pragma mscc kernel sizes(N=300, B=16)
 void band(int N, int B, const float x[restrict N], float z[restrict N])
 {
-    /* tuned by mscc (test) */
+    /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
+     *   b0 = get_block("z")
+     *   l1, l2 = get_loops(b0)
+     *   vectorize(l2)
+     */
     for (int i = 0; i < N; i++) {
 #if defined(_OPENMP)
         #pragma omp simd
@@ -31,7 +39,8 @@ void band(int N, int B, const float x[restrict N], float z[restrict N])
 #pragma mscc kernel sizes(N=1000)
 void prefix(int N, float s[restrict N])
 {
-    /* tuned by mscc (test) */
+    /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
+     */
     for (int i = 1; i < N; i++) {
         s[i] += s[i - 1];
     }

@@ -1,0 +1,65 @@
+/*
+ * sample.c - the random decisions of a schedule, all drawn from one seeded
+ * generator so that the same seed gives the same choices on every machine:
+ * perfect tiles (factorizations of a loop's extent at the tuning sizes) and
+ * categorical choices.
+ */
+#include "schedule/prim/prim.h"
+
+ms_status ms_sched_sample_perfect_tile(ms_sched *s, ms_rng *rng, int loop, int n, int max_innermost,
+                                       int64_t *factors)
+{
+    ms_stmt *L = prim_get(s, loop, MS_RV_LOOP);
+    if (!L)
+        return prim_fail(s, MS_ERR_INPUT, "sample_perfect_tile: not a loop");
+    if (n < 1 || n > MS_INST_MAX_OUT || max_innermost < 1)
+        return prim_fail(s, MS_ERR_INPUT, "sample_perfect_tile: %d factors, innermost <= %d", n,
+                         max_innermost);
+    int64_t ext;
+    if (!ms_expr_eval_hints(s->f, L->loop.extent, &ext) || ext < 1)
+        return prim_fail(s, MS_ERR_UNSUPPORTED,
+                         "sample_perfect_tile: the extent of '%s' has no value at the tuning sizes",
+                         L->loop.var->name);
+    /* the innermost factor: a divisor of the extent within the bound */
+    int64_t divisors[4096];
+    int nd = 0;
+    for (int64_t d = 1; d <= ext && d <= max_innermost && nd < 4096; d++)
+        if (ext % d == 0)
+            divisors[nd++] = d;
+    for (int i = 0; i < n; i++)
+        factors[i] = 1;
+    factors[n - 1] = n == 1 ? ext : divisors[ms_rng_range(rng, 0, nd)];
+    /* the rest: each prime factor of what is left goes to a random position */
+    int64_t rest = ext / factors[n - 1];
+    for (int64_t p = 2; n > 1 && rest > 1; p++) {
+        if (p * p > rest)
+            p = rest;
+        while (rest % p == 0) {
+            factors[ms_rng_range(rng, 0, n - 1)] *= p;
+            rest /= p;
+        }
+    }
+    return MS_OK;
+}
+
+ms_status ms_sched_sample_categorical(ms_sched *s, ms_rng *rng, int n, const int64_t *candidates,
+                                      const double *weights, int64_t *choice)
+{
+    double total = 0;
+    for (int i = 0; i < n; i++)
+        total += weights[i] > 0 ? weights[i] : 0;
+    if (n < 1 || total <= 0)
+        return prim_fail(s, MS_ERR_INPUT, "sample_categorical: no candidate with weight");
+    /* 53 random bits as a fraction: identical on every platform */
+    double x = (double)(ms_rng_next(rng) >> 11) * (1.0 / 9007199254740992.0) * total;
+    for (int i = 0; i < n; i++) {
+        double w = weights[i] > 0 ? weights[i] : 0;
+        if (x < w) {
+            *choice = candidates[i];
+            return MS_OK;
+        }
+        x -= w;
+    }
+    *choice = candidates[n - 1];
+    return MS_OK;
+}

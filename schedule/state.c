@@ -1,0 +1,132 @@
+/*
+ * state.c - the schedule state (a clone of the function plus its random
+ * variables) and the tree helpers the primitives share.
+ */
+#include "schedule/prim/prim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+ms_sched *ms_sched_new(const ms_func *original)
+{
+    ms_sched *s = ms_xcalloc(1, sizeof *s);
+    s->f = ms_func_clone(original);
+    return s;
+}
+
+void ms_sched_free(ms_sched *s)
+{
+    if (!s)
+        return;
+    ms_func_free(s->f);
+    free(s->rvs.data);
+    free(s);
+}
+
+int ms_sched_new_rv(ms_sched *s, ms_rv_kind kind, ms_stmt *stmt, int64_t value)
+{
+    ms_rv rv = {kind, stmt, value};
+    MS_VEC_PUSH(s->rvs, rv);
+    return s->rvs.len - 1;
+}
+
+ms_status prim_fail(ms_sched *s, ms_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->why, sizeof s->why, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+ms_stmt *prim_get(ms_sched *s, int rv, ms_rv_kind kind)
+{
+    if (rv < 0 || rv >= s->rvs.len || s->rvs.data[rv].kind != kind || !s->rvs.data[rv].stmt)
+        return NULL;
+    return s->rvs.data[rv].stmt;
+}
+
+void prim_consume(ms_sched *s, const ms_stmt *stmt)
+{
+    for (int i = 0; i < s->rvs.len; i++)
+        if (s->rvs.data[i].stmt == stmt)
+            s->rvs.data[i].stmt = NULL;
+}
+
+static ms_stmt **slot_in(ms_stmt **at, const ms_stmt *target)
+{
+    ms_stmt *s = *at;
+    if (s == target)
+        return at;
+    ms_stmt **r = NULL;
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n && !r; i++)
+            r = slot_in(&s->seq.items[i], target);
+        return r;
+    case MS_STMT_FOR:
+        return slot_in(&s->loop.body, target);
+    case MS_STMT_IF:
+        r = slot_in(&s->if_.then_s, target);
+        return r || !s->if_.else_s ? r : slot_in(&s->if_.else_s, target);
+    case MS_STMT_BLOCK:
+        return slot_in(&s->block.body, target);
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return NULL;
+    }
+    ms_unreachable();
+}
+
+ms_stmt **prim_slot(ms_sched *s, const ms_stmt *target)
+{
+    return slot_in(&s->f->body, target);
+}
+
+static bool loops_to(const ms_stmt *s, const ms_stmt *target, ms_stmt **out, int cap, int *n)
+{
+    if (s == target)
+        return true;
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++)
+            if (loops_to(s->seq.items[i], target, out, cap, n))
+                return true;
+        return false;
+    case MS_STMT_FOR: {
+        int at = *n;
+        if (at < cap)
+            out[at] = (ms_stmt *)s;
+        (*n)++;
+        if (loops_to(s->loop.body, target, out, cap, n))
+            return true;
+        *n = at;
+        return false;
+    }
+    case MS_STMT_IF:
+        return loops_to(s->if_.then_s, target, out, cap, n) ||
+               (s->if_.else_s && loops_to(s->if_.else_s, target, out, cap, n));
+    case MS_STMT_BLOCK:
+        return loops_to(s->block.body, target, out, cap, n);
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return false;
+    }
+    ms_unreachable();
+}
+
+int prim_enclosing_loops(ms_sched *s, const ms_stmt *target, ms_stmt **out, int cap)
+{
+    int n = 0;
+    if (!loops_to(s->f->body, target, out, cap, &n))
+        return 0;
+    return n < cap ? n : cap;
+}
+
+ms_stmt *prim_only_child_loop(ms_stmt *loop)
+{
+    ms_stmt *b = loop->loop.body;
+    while (b->kind == MS_STMT_SEQ && b->seq.n == 1)
+        b = b->seq.items[0];
+    return b->kind == MS_STMT_FOR ? b : NULL;
+}

@@ -1,0 +1,222 @@
+/*
+ * trace.c - the tracer (a schedule state plus the trace being recorded),
+ * the traced API the rules and tests use, and replay: the same program of
+ * instructions run on a fresh clone, with the recorded or with new
+ * decisions.
+ */
+#include "schedule/inst.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+ms_trace *ms_trace_new(void)
+{
+    return ms_xcalloc(1, sizeof(ms_trace));
+}
+
+void ms_trace_free(ms_trace *t)
+{
+    if (!t)
+        return;
+    free(t->insts.data);
+    free(t->rv_kinds.data);
+    free(t);
+}
+
+ms_tracer *ms_tracer_new(const ms_func *f, uint64_t seed)
+{
+    ms_tracer *tr = ms_xcalloc(1, sizeof *tr);
+    tr->s = ms_sched_new(f);
+    tr->t = ms_trace_new();
+    ms_rng_seed(&tr->rng, seed);
+    return tr;
+}
+
+void ms_tracer_free(ms_tracer *tr)
+{
+    if (!tr)
+        return;
+    ms_sched_free(tr->s);
+    ms_trace_free(tr->t);
+    free(tr->map.data);
+    free(tr);
+}
+
+int inst_bind(ms_tracer *tr, ms_rv_kind kind, int rv)
+{
+    MS_VEC_PUSH(tr->t->rv_kinds, kind);
+    MS_VEC_PUSH(tr->map, rv);
+    return tr->map.len - 1;
+}
+
+ms_status ms_tracer_apply(ms_tracer *tr, ms_inst *inst)
+{
+    if (tr->status != MS_OK)
+        return tr->status;
+    int kinds_before = tr->t->rv_kinds.len;
+    ms_status st = ms_inst_table[inst->kind].apply(tr, inst);
+    if (st != MS_OK) {
+        /* outputs bound before the failure are dropped with it */
+        tr->t->rv_kinds.len = tr->map.len = kinds_before;
+        tr->status = st;
+        snprintf(tr->why, sizeof tr->why, "%s", tr->s->why);
+        return st;
+    }
+    MS_VEC_PUSH(tr->t->insts, *inst);
+    return MS_OK;
+}
+
+int64_t ms_tracer_int(const ms_tracer *tr, int rv)
+{
+    MS_ASSERT(rv >= 0 && rv < tr->map.len && tr->t->rv_kinds.data[rv] == MS_RV_INT);
+    return tr->s->rvs.data[tr->map.data[rv]].value;
+}
+
+/* ---- the traced API ---- */
+
+static ms_inst make(ms_inst_kind k)
+{
+    ms_inst in;
+    memset(&in, 0, sizeof in);
+    in.kind = k;
+    return in;
+}
+
+static ms_operand rv_op(int rv)
+{
+    return (ms_operand){rv, 0};
+}
+
+int ms_t_get_block(ms_tracer *tr, const char *name)
+{
+    ms_inst in = make(MS_INST_GET_BLOCK);
+    snprintf(in.str, sizeof in.str, "%s", name);
+    return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
+}
+
+int ms_t_get_loops(ms_tracer *tr, int block, int *out)
+{
+    ms_inst in = make(MS_INST_GET_LOOPS);
+    in.nin = 1;
+    in.in[0] = rv_op(block);
+    if (ms_tracer_apply(tr, &in) != MS_OK)
+        return 0;
+    memcpy(out, in.out, sizeof(int) * (size_t)in.nout);
+    return in.nout;
+}
+
+void ms_t_split(ms_tracer *tr, int loop, int n, const ms_operand *factors, int *out)
+{
+    ms_inst in = make(MS_INST_SPLIT);
+    in.nin = 1 + n;
+    in.in[0] = rv_op(loop);
+    memcpy(&in.in[1], factors, sizeof(ms_operand) * (size_t)n);
+    bool ok = n <= 8 && ms_tracer_apply(tr, &in) == MS_OK;
+    for (int i = 0; i < n; i++)
+        out[i] = ok ? in.out[i] : -1;
+}
+
+int ms_t_fuse(ms_tracer *tr, int n, const int *loops)
+{
+    ms_inst in = make(MS_INST_FUSE);
+    in.nin = n;
+    for (int i = 0; i < n; i++)
+        in.in[i] = rv_op(loops[i]);
+    return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
+}
+
+void ms_t_reorder(ms_tracer *tr, int n, const int *loops)
+{
+    ms_inst in = make(MS_INST_REORDER);
+    in.nin = n;
+    for (int i = 0; i < n; i++)
+        in.in[i] = rv_op(loops[i]);
+    ms_tracer_apply(tr, &in);
+}
+
+static void on_loop(ms_tracer *tr, ms_inst_kind k, int loop)
+{
+    ms_inst in = make(k);
+    in.nin = 1;
+    in.in[0] = rv_op(loop);
+    ms_tracer_apply(tr, &in);
+}
+
+void ms_t_parallel(ms_tracer *tr, int loop)
+{
+    on_loop(tr, MS_INST_PARALLEL, loop);
+}
+void ms_t_vectorize(ms_tracer *tr, int loop)
+{
+    on_loop(tr, MS_INST_VECTORIZE, loop);
+}
+void ms_t_unroll(ms_tracer *tr, int loop)
+{
+    on_loop(tr, MS_INST_UNROLL, loop);
+}
+
+void ms_t_annotate(ms_tracer *tr, int loop, const char *key, int64_t value)
+{
+    ms_inst in = make(MS_INST_ANNOTATE);
+    in.nin = 2;
+    in.in[0] = rv_op(loop);
+    in.in[1] = (ms_operand){-1, value};
+    snprintf(in.str, sizeof in.str, "%s", key);
+    ms_tracer_apply(tr, &in);
+}
+
+void ms_t_sample_perfect_tile(ms_tracer *tr, int loop, int n, int max_innermost, int *out)
+{
+    ms_inst in = make(MS_INST_SAMPLE_PERFECT_TILE);
+    in.nin = 1;
+    in.in[0] = rv_op(loop);
+    in.nattr = 2;
+    in.attr[0] = n;
+    in.attr[1] = max_innermost;
+    bool ok = n <= MS_INST_MAX_OUT && ms_tracer_apply(tr, &in) == MS_OK;
+    for (int i = 0; i < n; i++)
+        out[i] = ok ? in.out[i] : -1;
+}
+
+int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, const double *weights)
+{
+    ms_inst in = make(MS_INST_SAMPLE_CATEGORICAL);
+    if (n > MS_INST_MAX_IN)
+        n = MS_INST_MAX_IN;
+    in.nattr = n;
+    memcpy(in.attr, candidates, sizeof(int64_t) * (size_t)n);
+    memcpy(in.weight, weights, sizeof(double) * (size_t)n);
+    return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
+}
+
+/* ---- replay ---- */
+
+ms_tracer *ms_trace_replay(const ms_trace *t, const ms_func *f, bool resample, uint64_t seed)
+{
+    ms_tracer *tr = ms_tracer_new(f, seed);
+    int *remap = ms_xcalloc((size_t)(t->rv_kinds.len + 1), sizeof(int));
+    for (int i = 0; i < t->insts.len && tr->status == MS_OK; i++) {
+        ms_inst in = t->insts.data[i];
+        for (int k = 0; k < in.nin; k++)
+            if (in.in[k].rv >= 0)
+                in.in[k].rv = remap[in.in[k].rv];
+        if (resample && ms_inst_table[in.kind].samples)
+            in.ndecision = 0;
+        int old_out[MS_INST_MAX_OUT], nold = in.nout;
+        memcpy(old_out, in.out, sizeof old_out);
+        in.nout = 0;
+        if (ms_tracer_apply(tr, &in) != MS_OK)
+            break;
+        if (in.nout != nold) {
+            tr->status = MS_ERR_INPUT;
+            snprintf(tr->why, sizeof tr->why, "%s gave %d results, the trace has %d",
+                     ms_inst_name(in.kind), in.nout, nold);
+            break;
+        }
+        for (int k = 0; k < nold; k++)
+            remap[old_out[k]] = in.out[k];
+    }
+    free(remap);
+    return tr;
+}

@@ -1,0 +1,343 @@
+/*
+ * trace_io.c - traces as text (a readable script, one line per
+ * instruction) and as JSON (schema version 1: instruction kinds by name,
+ * variables by name, no pointers), so that a trace written by one mscc
+ * replays in the next.
+ */
+#include "schedule/inst.h"
+
+#include <cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { TRACE_SCHEMA = 1 };
+
+static const char rv_prefix[] = {[MS_RV_BLOCK] = 'b', [MS_RV_LOOP] = 'l', [MS_RV_INT] = 'v'};
+
+static void print_rv(const ms_trace *t, int rv, ms_str *out)
+{
+    ms_str_addf(out, "%c%d", rv_prefix[t->rv_kinds.data[rv]], rv);
+}
+
+static void print_operand(const ms_trace *t, const ms_operand *o, ms_str *out)
+{
+    if (o->rv >= 0)
+        print_rv(t, o->rv, out);
+    else
+        ms_str_addf(out, "%" PRId64, o->lit);
+}
+
+static void print_list(const int64_t *v, int n, ms_str *out)
+{
+    ms_str_add(out, "[");
+    for (int i = 0; i < n; i++)
+        ms_str_addf(out, "%s%" PRId64, i ? ", " : "", v[i]);
+    ms_str_add(out, "]");
+}
+
+void ms_trace_print(const ms_trace *t, ms_str *out)
+{
+    for (int i = 0; i < t->insts.len; i++) {
+        const ms_inst *in = &t->insts.data[i];
+        for (int k = 0; k < in->nout; k++) {
+            if (k)
+                ms_str_add(out, ", ");
+            print_rv(t, in->out[k], out);
+        }
+        ms_str_addf(out, "%s%s(", in->nout ? " = " : "", ms_inst_name(in->kind));
+        bool first = true;
+        if (in->kind == MS_INST_GET_BLOCK) {
+            ms_str_addf(out, "\"%s\"", in->str);
+            first = false;
+        }
+        int nplain = in->kind == MS_INST_SPLIT ? 1 : in->nin;
+        for (int k = 0; k < nplain; k++, first = false) {
+            ms_str_add(out, first ? "" : ", ");
+            if (in->kind == MS_INST_ANNOTATE && k == 1)
+                ms_str_addf(out, "\"%s\", ", in->str);
+            print_operand(t, &in->in[k], out);
+        }
+        if (in->kind == MS_INST_SPLIT) {
+            ms_str_add(out, ", factors=[");
+            for (int k = 1; k < in->nin; k++) {
+                ms_str_add(out, k > 1 ? ", " : "");
+                print_operand(t, &in->in[k], out);
+            }
+            ms_str_add(out, "]");
+        }
+        if (in->kind == MS_INST_SAMPLE_PERFECT_TILE)
+            ms_str_addf(out, ", n=%" PRId64 ", max_innermost=%" PRId64, in->attr[0], in->attr[1]);
+        if (in->kind == MS_INST_SAMPLE_CATEGORICAL) {
+            print_list(in->attr, in->nattr, out);
+            ms_str_add(out, ", weights=[");
+            for (int k = 0; k < in->nattr; k++)
+                ms_str_addf(out, "%s%g", k ? ", " : "", in->weight[k]);
+            ms_str_add(out, "]");
+        }
+        ms_str_add(out, ")");
+        if (in->ndecision) {
+            ms_str_add(out, "  # decision: ");
+            print_list(in->decision, in->ndecision, out);
+        }
+        ms_str_add(out, "\n");
+    }
+}
+
+/* ---- JSON ---- */
+
+static cJSON *rv_json(const ms_trace *t, int rv)
+{
+    char name[32];
+    snprintf(name, sizeof name, "%c%d", rv_prefix[t->rv_kinds.data[rv]], rv);
+    return cJSON_CreateString(name);
+}
+
+static cJSON *ints_json(const int64_t *v, int n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber((double)v[i]));
+    return a;
+}
+
+char *ms_trace_to_json(const ms_trace *t)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "mscc_trace", TRACE_SCHEMA);
+    cJSON *insts = cJSON_AddArrayToObject(root, "insts");
+    for (int i = 0; i < t->insts.len; i++) {
+        const ms_inst *in = &t->insts.data[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "kind", ms_inst_name(in->kind));
+        if (in->nin) {
+            cJSON *a = cJSON_AddArrayToObject(o, "in");
+            for (int k = 0; k < in->nin; k++)
+                cJSON_AddItemToArray(a, in->in[k].rv >= 0
+                                            ? rv_json(t, in->in[k].rv)
+                                            : cJSON_CreateNumber((double)in->in[k].lit));
+        }
+        if (in->str[0])
+            cJSON_AddStringToObject(o, "str", in->str);
+        if (in->nattr)
+            cJSON_AddItemToObject(o, "attr", ints_json(in->attr, in->nattr));
+        if (in->kind == MS_INST_SAMPLE_CATEGORICAL) {
+            cJSON *w = cJSON_AddArrayToObject(o, "weights");
+            for (int k = 0; k < in->nattr; k++)
+                cJSON_AddItemToArray(w, cJSON_CreateNumber(in->weight[k]));
+        }
+        cJSON *outs = cJSON_AddArrayToObject(o, "out");
+        for (int k = 0; k < in->nout; k++)
+            cJSON_AddItemToArray(outs, rv_json(t, in->out[k]));
+        if (in->ndecision)
+            cJSON_AddItemToObject(o, "decision", ints_json(in->decision, in->ndecision));
+        cJSON_AddItemToArray(insts, o);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    char *r = ms_xstrdup(text);
+    cJSON_free(text);
+    return r;
+}
+
+/* "l12" -> kind LOOP, index 12 */
+static bool parse_rv(const char *s, ms_rv_kind *kind, int *idx)
+{
+    if (!s || !s[0])
+        return false;
+    int k = s[0] == 'b' ? MS_RV_BLOCK : s[0] == 'l' ? MS_RV_LOOP : s[0] == 'v' ? MS_RV_INT : -1;
+    char *end;
+    long v = strtol(s + 1, &end, 10);
+    if (k < 0 || *end || end == s + 1 || v < 0 || v > 1000000)
+        return false;
+    *kind = (ms_rv_kind)k;
+    *idx = (int)v;
+    return true;
+}
+
+static bool int_array(const cJSON *a, int64_t *out, int cap, int *n)
+{
+    if (!a) {
+        *n = 0;
+        return true;
+    }
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > cap)
+        return false;
+    *n = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, a)
+    {
+        if (!cJSON_IsNumber(x))
+            return false;
+        out[(*n)++] = (int64_t)x->valuedouble;
+    }
+    return true;
+}
+
+/* Trace variables are renumbered in order of definition, so that a trace
+ * whose names were edited by hand still reads. */
+typedef struct names {
+    MS_VEC(int) from; /* name index in the file */
+    MS_VEC(int) to;   /* trace variable */
+} name_map;
+
+static int lookup(const name_map *nm, int from)
+{
+    for (int i = 0; i < nm->from.len; i++)
+        if (nm->from.data[i] == from)
+            return nm->to.data[i];
+    return -1;
+}
+
+static const char *read_inst(const cJSON *o, ms_trace *t, name_map *nm, ms_inst *in)
+{
+    memset(in, 0, sizeof *in);
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
+    if (!cJSON_IsString(kind) || !ms_inst_kind_from_name(kind->valuestring, &in->kind))
+        return "unknown instruction kind";
+    const cJSON *ins = cJSON_GetObjectItemCaseSensitive(o, "in"), *x;
+    if (ins && (!cJSON_IsArray(ins) || cJSON_GetArraySize(ins) > MS_INST_MAX_IN))
+        return "bad 'in'";
+    cJSON_ArrayForEach(x, ins)
+    {
+        ms_operand *op = &in->in[in->nin++];
+        if (cJSON_IsNumber(x)) {
+            *op = (ms_operand){-1, (int64_t)x->valuedouble};
+            continue;
+        }
+        ms_rv_kind k;
+        int idx;
+        if (!cJSON_IsString(x) || !parse_rv(x->valuestring, &k, &idx))
+            return "bad operand";
+        int rv = lookup(nm, idx);
+        if (rv < 0 || t->rv_kinds.data[rv] != k)
+            return "an operand is used before it is defined";
+        *op = (ms_operand){rv, 0};
+    }
+    const cJSON *str = cJSON_GetObjectItemCaseSensitive(o, "str");
+    if (str && (!cJSON_IsString(str) || strlen(str->valuestring) >= sizeof in->str))
+        return "bad 'str'";
+    if (str)
+        snprintf(in->str, sizeof in->str, "%s", str->valuestring);
+    if (!int_array(cJSON_GetObjectItemCaseSensitive(o, "attr"), in->attr, MS_INST_MAX_IN,
+                   &in->nattr))
+        return "bad 'attr'";
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "weights");
+    if (w) {
+        int k = 0;
+        if (!cJSON_IsArray(w) || cJSON_GetArraySize(w) != in->nattr)
+            return "bad 'weights'";
+        cJSON_ArrayForEach(x, w)
+        {
+            if (!cJSON_IsNumber(x))
+                return "bad 'weights'";
+            in->weight[k++] = x->valuedouble;
+        }
+    }
+    if (!int_array(cJSON_GetObjectItemCaseSensitive(o, "decision"), in->decision, MS_INST_MAX_OUT,
+                   &in->ndecision))
+        return "bad 'decision'";
+    const cJSON *outs = cJSON_GetObjectItemCaseSensitive(o, "out");
+    if (outs && (!cJSON_IsArray(outs) || cJSON_GetArraySize(outs) > MS_INST_MAX_OUT))
+        return "bad 'out'";
+    cJSON_ArrayForEach(x, outs)
+    {
+        ms_rv_kind k;
+        int idx;
+        if (!cJSON_IsString(x) || !parse_rv(x->valuestring, &k, &idx) || lookup(nm, idx) >= 0)
+            return "bad or repeated result name";
+        MS_VEC_PUSH(t->rv_kinds, k);
+        MS_VEC_PUSH(nm->from, idx);
+        MS_VEC_PUSH(nm->to, t->rv_kinds.len - 1);
+        in->out[in->nout++] = t->rv_kinds.len - 1;
+    }
+    return NULL;
+}
+
+ms_trace *ms_trace_from_json(const char *text, const char **why)
+{
+    cJSON *root = cJSON_Parse(text);
+    ms_trace *t = ms_trace_new();
+    name_map nm = {0};
+    *why = NULL;
+    if (!root) {
+        *why = "not JSON";
+    } else {
+        const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "mscc_trace");
+        const cJSON *insts = cJSON_GetObjectItemCaseSensitive(root, "insts"), *o;
+        if (!cJSON_IsNumber(ver) || ver->valueint != TRACE_SCHEMA)
+            *why = "not an mscc trace of schema version 1";
+        else if (!cJSON_IsArray(insts))
+            *why = "no 'insts' array";
+        else
+            cJSON_ArrayForEach(o, insts)
+            {
+                ms_inst in;
+                if ((*why = read_inst(o, t, &nm, &in)))
+                    break;
+                MS_VEC_PUSH(t->insts, in);
+            }
+    }
+    cJSON_Delete(root);
+    free(nm.from.data);
+    free(nm.to.data);
+    if (*why) {
+        ms_trace_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* ---- documents: traces keyed by kernel name ---- */
+
+int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, const char **why)
+{
+    cJSON *root = cJSON_Parse(text);
+    *why = NULL;
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        *why = "not a JSON object keyed by kernel name";
+        return -1;
+    }
+    int n = cJSON_GetArraySize(root), k = 0;
+    *names = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
+    *traces = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_trace *));
+    const cJSON *item;
+    cJSON_ArrayForEach(item, root)
+    {
+        char *one = cJSON_PrintUnformatted(item);
+        ms_trace *t = ms_trace_from_json(one, why);
+        cJSON_free(one);
+        if (!t)
+            break;
+        (*names)[k] = ms_xstrdup(item->string);
+        (*traces)[k++] = t;
+    }
+    cJSON_Delete(root);
+    if (*why) {
+        for (int i = 0; i < k; i++) {
+            free((*names)[i]);
+            ms_trace_free((*traces)[i]);
+        }
+        free(*names);
+        free(*traces);
+        return -1;
+    }
+    return k;
+}
+
+char *ms_trace_doc_to_json(int n, const char *const *names, ms_trace *const *traces)
+{
+    cJSON *root = cJSON_CreateObject();
+    for (int i = 0; i < n; i++) {
+        char *one = ms_trace_to_json(traces[i]);
+        cJSON_AddItemToObject(root, names[i], cJSON_Parse(one));
+        free(one);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    char *r = ms_xstrdup(text);
+    cJSON_free(text);
+    return r;
+}
