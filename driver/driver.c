@@ -70,7 +70,7 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
     memcpy(orig, src->text + k->body_begin, k->body_end - k->body_begin);
     orig[k->body_end - k->body_begin] = '\0';
     const char *why = NULL;
-    char *body = ms_emit_body(tr->s->f, orig, comment, &why);
+    char *body = ms_emit_body(tr->s->f, k->func, orig, comment, &why);
     if (!body)
         ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s", k->name,
                      why);

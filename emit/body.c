@@ -17,7 +17,7 @@ static void emit_end(const ms_buffer *b, const ms_expr *extent, ms_str *out)
 }
 
 /* Disjunction over pairs (written, other) of arrays that may overlap. */
-static bool overlap_check(ms_func *f, ms_str *out, const char **why)
+static bool overlap_check(const ms_func *f, const ms_func *original, ms_str *out, const char **why)
 {
     ms_buffer *bufs[64];
     ms_expr *ext[64];
@@ -27,7 +27,7 @@ static bool overlap_check(ms_func *f, ms_str *out, const char **why)
         ms_buffer *b = f->params[i].buf;
         if (!b || b->is_restrict)
             continue;
-        bufs[n] = b;
+        bufs[n] = original->params[i].buf;
         ext[n] = NULL;
         written[n] = !b->is_const;
         n++;
@@ -39,7 +39,7 @@ static bool overlap_check(ms_func *f, ms_str *out, const char **why)
                 continue;
             for (int k = 0; k < 2; k++) {
                 int x = k ? j : i;
-                if (!ext[x] && !(ext[x] = ms_buffer_extent(f, bufs[x]))) {
+                if (!ext[x] && !(ext[x] = ms_buffer_extent((ms_func *)original, bufs[x]))) {
                     *why = "the accesses of an array that is not restrict cannot be bounded";
                     return false;
                 }
@@ -55,10 +55,11 @@ static bool overlap_check(ms_func *f, ms_str *out, const char **why)
     return true;
 }
 
-char *ms_emit_body(ms_func *f, const char *original_body, const char *comment, const char **why)
+char *ms_emit_body(ms_func *f, const ms_func *original, const char *original_body,
+                   const char *comment, const char **why)
 {
     ms_str check = {0}, out = {0};
-    if (!overlap_check(f, &check, why)) {
+    if (!overlap_check(f, original, &check, why)) {
         ms_str_free(&check);
         return NULL;
     }

@@ -7,11 +7,13 @@
 
 #include "ir/ir.h"
 
-/* The new body ("{ ... }") of kernel f. Arrays that may overlap get a
- * run-time check that runs original_body (the user's text) instead.
+/* The new body ("{ ... }") of kernel f (scheduled from original). Arrays
+ * that may overlap get a run-time check, with bounds taken from original,
+ * that runs original_body (the user's text) instead.
  * comment is put at the top as a C comment (may be NULL). Returns NULL and
  * sets *why when the kernel cannot be emitted safely. Caller frees. */
-char *ms_emit_body(ms_func *f, const char *original_body, const char *comment, const char **why);
+char *ms_emit_body(ms_func *f, const ms_func *original, const char *original_body,
+                   const char *comment, const char **why);
 
 /* Statements of f's body as C at the given indentation (no braces). */
 void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out);

@@ -209,13 +209,30 @@ static ms_expr *monomial(ms_func *f, const ms_term *t, int64_t coef)
     return e;
 }
 
+/* Printing order: higher degree first, then larger coefficients, then
+ * variables in order of creation: "i * N + j - 1", "i_0 * 16 + i_1". */
+static int print_cmp(const void *x, const void *y)
+{
+    const ms_term *a = x, *b = y;
+    if (a->nvars != b->nvars)
+        return a->nvars > b->nvars ? -1 : 1;
+    int64_t ca = a->coef < 0 ? -a->coef : a->coef, cb = b->coef < 0 ? -b->coef : b->coef;
+    if (ca != cb)
+        return ca > cb ? -1 : 1;
+    return term_cmp(a, b);
+}
+
 ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p, const char *ctype)
 {
     (void)ctype;
     ms_expr *e = NULL;
-    /* highest degree first, constant last: "i * N + j - 1" */
-    for (int i = p->n - 1; i >= 0; i--) {
-        const ms_term *t = &p->terms[i];
+    ms_term *order = ms_xmalloc(sizeof(ms_term) * (size_t)(p->n ? p->n : 1));
+    if (p->n)
+        memcpy(order, p->terms, sizeof(ms_term) * (size_t)p->n);
+    if (p->n > 1)
+        qsort(order, (size_t)p->n, sizeof(ms_term), print_cmp);
+    for (int i = 0; i < p->n; i++) {
+        const ms_term *t = &order[i];
         if (!e) {
             e = monomial(f, t, t->coef);
         } else if (t->coef < 0) {
@@ -224,6 +241,7 @@ ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p, const char *ctype)
             e = ms_binary(f, MS_BIN_ADD, e, monomial(f, t, t->coef));
         }
     }
+    free(order);
     return e ? e : ms_int(f, 0);
 }
 

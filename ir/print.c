@@ -204,6 +204,8 @@ void ms_stmt_print(const ms_stmt *s, int indent, ms_str *out)
         for (int i = 0; i < s->loop.nred; i++)
             ms_str_addf(out, " reduce(%s: %s)", red_names[s->loop.red[i].op],
                         s->loop.red[i].buf->name);
+        for (int i = 0; i < s->loop.nannot; i++)
+            ms_str_addf(out, " %s=%" PRId64, s->loop.annot[i].key, s->loop.annot[i].value);
         ms_str_add(out, " {\n");
         ms_stmt_print(s->loop.body, indent + 1, out);
         ms_str_indent(out, indent);

@@ -195,12 +195,24 @@ int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, con
 ms_tracer *ms_trace_replay(const ms_trace *t, const ms_func *f, bool resample, uint64_t seed)
 {
     ms_tracer *tr = ms_tracer_new(f, seed);
-    int *remap = ms_xcalloc((size_t)(t->rv_kinds.len + 1), sizeof(int));
+    int *remap = ms_xmalloc(sizeof(int) * (size_t)(t->rv_kinds.len + 1));
+    for (int i = 0; i <= t->rv_kinds.len; i++)
+        remap[i] = -1;
     for (int i = 0; i < t->insts.len && tr->status == MS_OK; i++) {
         ms_inst in = t->insts.data[i];
+        bool defined = true;
         for (int k = 0; k < in.nin; k++)
-            if (in.in[k].rv >= 0)
-                in.in[k].rv = remap[in.in[k].rv];
+            if (in.in[k].rv >= 0) {
+                int old = in.in[k].rv;
+                in.in[k].rv = old < t->rv_kinds.len ? remap[old] : -1;
+                defined = defined && in.in[k].rv >= 0;
+            }
+        if (!defined) {
+            tr->status = MS_ERR_INPUT;
+            snprintf(tr->why, sizeof tr->why, "%s uses a variable the trace never defined",
+                     ms_inst_name(in.kind));
+            break;
+        }
         if (resample && ms_inst_table[in.kind].samples)
             in.ndecision = 0;
         int old_out[MS_INST_MAX_OUT], nold = in.nout;

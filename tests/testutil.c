@@ -158,3 +158,61 @@ char *tu_render(const ms_diags *d)
     }
     return ms_str_take(&s);
 }
+
+void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodies, int n,
+                     const char *flags, int nrandom, uint64_t seed, bool *ok, char **report)
+{
+    char *dir = ms_tempdir_new();
+    cr_assert(dir);
+    ms_build_job *jobs = ms_xcalloc((size_t)(n ? n : 1), sizeof *jobs);
+    char(*paths)[3][4200] = ms_xcalloc((size_t)(n ? n : 1), sizeof *paths);
+    for (int i = 0; i < n; i++) {
+        ok[i] = false;
+        const char *why = NULL;
+        char *h = ms_harness_source(src, k, bodies[i], &why);
+        cr_assert(h, "no harness for '%s': %s", k->name, why);
+        snprintf(paths[i][0], sizeof paths[i][0], "%s/h%d.c", dir, i);
+        snprintf(paths[i][1], sizeof paths[i][1], "%s/h%d", dir, i);
+        snprintf(paths[i][2], sizeof paths[i][2], "%s/h%d.log", dir, i);
+        FILE *f = fopen(paths[i][0], "w");
+        cr_assert(f);
+        fputs(h, f);
+        fclose(f);
+        free(h);
+        jobs[i] = (ms_build_job){paths[i][0], paths[i][1], paths[i][2], flags, false};
+    }
+    ms_target t = {.cc = "cc", .cflags = ""};
+    ms_build_all(&t, jobs, n, 2);
+    char **sizes;
+    int ns = ms_check_sizes(k->func, nrandom, seed, &sizes);
+    for (int i = 0; i < n; i++) {
+        ms_str rep = {0};
+        if (!jobs[i].ok) {
+            char *l = ms_read_file(paths[i][2], NULL);
+            ms_str_addf(&rep, "does not compile with %s:\n%s", flags, l ? l : "");
+            free(l);
+        }
+        for (int s = 0; s < ns && jobs[i].ok && !rep.len; s++) {
+            char outp[4300];
+            snprintf(outp, sizeof outp, "%s.out", paths[i][1]);
+            char *argv[] = {paths[i][1], sizes[s], NULL};
+            ms_proc_result r;
+            cr_assert_eq(ms_proc_run(argv, outp, NULL, 60, &r), 0);
+            char *o = ms_read_file(outp, NULL);
+            if (r.timed_out || r.signal || r.exit_code || !o || !strstr(o, "check ok"))
+                ms_str_addf(&rep, "at %s (%s%s, signal %d, exit %d): %s", sizes[s], flags,
+                            r.timed_out ? ", timed out" : "", r.signal, r.exit_code,
+                            o ? o : "(no output)");
+            free(o);
+        }
+        ok[i] = jobs[i].ok && !rep.len;
+        report[i] = ms_str_take(&rep);
+    }
+    for (int s = 0; s < ns; s++)
+        free(sizes[s]);
+    free(sizes);
+    free(jobs);
+    free(paths);
+    ms_tempdir_remove(dir);
+    free(dir);
+}

@@ -34,4 +34,10 @@ const ms_loop_info *tu_loop(const ms_loop_info *infos, int n, const char *var);
 /* The rendered diagnostics with folders stripped from file names. */
 char *tu_render(const ms_diags *d);
 
+/* Builds (with cc and flags) and runs the harness of each body against the
+ * original kernel k at the check sizes plus nrandom random ones; ok[i] and
+ * report[i] (malloc'd, "" when fine) per body. Builds run two at a time. */
+void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodies, int n,
+                     const char *flags, int nrandom, uint64_t seed, bool *ok, char **report);
+
 #endif

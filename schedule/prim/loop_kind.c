@@ -17,24 +17,35 @@ static const ms_loop_info *info_for(ms_loop_info *infos, int n, const ms_stmt *l
     return NULL;
 }
 
-static bool has_parallel(const ms_stmt *s)
+/* OpenMP allows no parallel region inside a simd loop. */
+static bool has_kind(const ms_stmt *s, bool (*match)(const ms_stmt *))
 {
     switch (s->kind) {
     case MS_STMT_SEQ:
         for (int i = 0; i < s->seq.n; i++)
-            if (has_parallel(s->seq.items[i]))
+            if (has_kind(s->seq.items[i], match))
                 return true;
         return false;
     case MS_STMT_FOR:
-        return s->loop.kind == MS_LOOP_PARALLEL || has_parallel(s->loop.body);
+        return match(s) || has_kind(s->loop.body, match);
     case MS_STMT_IF:
-        return has_parallel(s->if_.then_s) || (s->if_.else_s && has_parallel(s->if_.else_s));
+        return has_kind(s->if_.then_s, match) || (s->if_.else_s && has_kind(s->if_.else_s, match));
     case MS_STMT_BLOCK:
     case MS_STMT_STORE:
     case MS_STMT_ALLOC:
         return false;
     }
     ms_unreachable();
+}
+
+static bool is_parallel(const ms_stmt *l)
+{
+    return l->loop.kind == MS_LOOP_PARALLEL;
+}
+
+static bool is_simd(const ms_stmt *l)
+{
+    return l->loop.kind == MS_LOOP_VECTORIZED || l->loop.parallel_simd;
 }
 
 ms_status ms_sched_parallel(ms_sched *s, int loop)
@@ -44,11 +55,15 @@ ms_status ms_sched_parallel(ms_sched *s, int loop)
         return prim_fail(s, MS_ERR_INPUT, "parallel: not a loop");
     ms_stmt *around[64];
     int d = prim_enclosing_loops(s, L, around, 64);
-    for (int i = 0; i < d; i++)
-        if (around[i]->loop.kind == MS_LOOP_PARALLEL)
+    for (int i = 0; i < d; i++) {
+        if (is_parallel(around[i]))
             return prim_fail(s, MS_ERR_ILLEGAL, "parallel: '%s' is inside parallel loop '%s'",
                              L->loop.var->name, around[i]->loop.var->name);
-    if (has_parallel(L->loop.body))
+        if (is_simd(around[i]))
+            return prim_fail(s, MS_ERR_ILLEGAL, "parallel: '%s' is inside SIMD loop '%s'",
+                             L->loop.var->name, around[i]->loop.var->name);
+    }
+    if (has_kind(L->loop.body, is_parallel))
         return prim_fail(s, MS_ERR_ILLEGAL, "parallel: '%s' contains a parallel loop",
                          L->loop.var->name);
     ms_loop_info *infos;
@@ -68,6 +83,9 @@ ms_status ms_sched_vectorize(ms_sched *s, int loop)
     ms_stmt *L = prim_get(s, loop, MS_RV_LOOP);
     if (!L)
         return prim_fail(s, MS_ERR_INPUT, "vectorize: not a loop");
+    if (has_kind(L->loop.body, is_parallel))
+        return prim_fail(s, MS_ERR_ILLEGAL, "vectorize: '%s' contains a parallel loop",
+                         L->loop.var->name);
     ms_loop_info *infos;
     int n = ms_analyze_loops(s->f, &infos);
     const ms_loop_info *in = info_for(infos, n, L);

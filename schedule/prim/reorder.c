@@ -124,6 +124,14 @@ ms_status ms_sched_reorder(ms_sched *s, int n, const int *loops)
                 ms_expr_uses_var(order[c]->loop.extent, order[k]->loop.var))
                 return prim_fail(s, MS_ERR_ILLEGAL, "reorder: the bounds of '%s' depend on '%s'",
                                  order[c]->loop.var->name, order[k]->loop.var->name);
+    /* OpenMP: no parallel region inside a simd loop */
+    for (int c = 0; c < len; c++)
+        for (int k = c + 1; k < len; k++)
+            if ((order[c]->loop.kind == MS_LOOP_VECTORIZED || order[c]->loop.parallel_simd) &&
+                order[k]->loop.kind == MS_LOOP_PARALLEL)
+                return prim_fail(s, MS_ERR_ILLEGAL,
+                                 "reorder: parallel loop '%s' would be inside SIMD loop '%s'",
+                                 order[k]->loop.var->name, order[c]->loop.var->name);
     ms_stmt *innermost_body = chain[len - 1]->loop.body;
     const char *why = NULL;
     bool moved = false;

@@ -25,55 +25,19 @@ static void check_file(const char *path)
     tu_parse_file(path, &src, &diags);
     char **bodies;
     char *out = tu_tune(&src, &bodies, &diags);
-    char *dir = ms_tempdir_new();
-    cr_assert(dir);
     for (int k = 0; k < src.nkernels; k++) {
         const ms_kernel *kn = &src.kernels[k];
         cr_assert(bodies[k] != NULL, "%s: kernel '%s' not tuned:\n%s", path, kn->name,
                   tu_render(&diags));
-        const char *why = NULL;
-        char *h = ms_harness_source(&src, kn, bodies[k], &why);
-        cr_assert(h, "%s: no harness for '%s': %s", path, kn->name, why);
-        char hc[4200], log[2][4200], exe[2][4200];
-        snprintf(hc, sizeof hc, "%s/%s.c", dir, kn->name);
-        FILE *fh = fopen(hc, "w");
-        fputs(h, fh);
-        fclose(fh);
-        free(h);
-        ms_build_job jobs[2];
         for (int fs = 0; fs < 2; fs++) {
-            snprintf(exe[fs], sizeof exe[fs], "%s/%s.%d", dir, kn->name, fs);
-            snprintf(log[fs], sizeof log[fs], "%s/%s.%d.log", dir, kn->name, fs);
-            jobs[fs] = (ms_build_job){hc, exe[fs], log[fs], flag_sets[fs], false};
-        }
-        ms_target t = {.cc = "cc", .cflags = ""};
-        ms_build_all(&t, jobs, 2, 2);
-        for (int fs = 0; fs < 2; fs++) {
-            char *l = ms_read_file(log[fs], NULL);
-            cr_assert(jobs[fs].ok, "%s: '%s' does not compile with %s:\n%s", path, kn->name,
-                      flag_sets[fs], l ? l : "");
-            free(l);
-            char **sizes;
-            int ns = ms_check_sizes(kn->func, /*nrandom=*/4, (uint64_t)k * 7919 + 17, &sizes);
-            for (int s = 0; s < ns; s++) {
-                char outp[4300];
-                snprintf(outp, sizeof outp, "%s.out", exe[fs]);
-                char *argv[] = {exe[fs], sizes[s], NULL};
-                ms_proc_result r;
-                cr_assert_eq(ms_proc_run(argv, outp, NULL, 60, &r), 0);
-                char *o = ms_read_file(outp, NULL);
-                cr_expect(!r.timed_out && r.signal == 0 && r.exit_code == 0 && o &&
-                              strstr(o, "check ok"),
-                          "%s: '%s' (%s) at %s: %s", path, kn->name, flag_sets[fs], sizes[s],
-                          o ? o : "(no output)");
-                free(o);
-                free(sizes[s]);
-            }
-            free(sizes);
+            bool ok;
+            char *rep;
+            tu_check_bodies(&src, kn, &bodies[k], 1, flag_sets[fs], /*nrandom=*/4,
+                            (uint64_t)k * 7919 + 17, &ok, &rep);
+            cr_expect(ok, "%s: '%s' %s", path, kn->name, rep);
+            free(rep);
         }
     }
-    ms_tempdir_remove(dir);
-    free(dir);
     for (int k = 0; k < src.nkernels; k++)
         free(bodies[k]);
     free(bodies);

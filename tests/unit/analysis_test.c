@@ -146,7 +146,7 @@ Test(analysis, ranges_and_extents)
     cr_assert_str_eq(ms_str_cstr(&s), "N * 3 + 1"); /* 2(N-1) + (N-1) + 3 + 1 */
     ms_str_free(&s);
     ms_expr_print(ms_buffer_extent(f, f->params[3].buf), &s);
-    cr_assert_str_eq(ms_str_cstr(&s), "N * W - W + N");
+    cr_assert_str_eq(ms_str_cstr(&s), "N * W + N - W");
     ms_str_free(&s);
     done(a);
 }

@@ -1,0 +1,255 @@
+/*
+ * fuzz_test.c - the differential schedule fuzzer: random schedules (random
+ * primitives with random operands and sampled decisions, from a seed) on
+ * every kernel of tests/e2e, emitted, compiled with -Wall -Wextra -Werror,
+ * run and compared with the original kernel at the tuning sizes and at odd
+ * ones. Illegal steps are refused by the primitives and skipped. A failure
+ * prints the seed and a shrunk trace.
+ *
+ * MSCC_FUZZ_SCHEDULES sets how many schedules (default 300, spread over the
+ * kernels); MSCC_FUZZ_SEED the first seed. `bash scripts/fuzz.sh N` runs N.
+ */
+#include "testutil.h"
+
+#include "driver/driver.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char fuzz_flags[] =
+    "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror -Wno-unknown-pragmas";
+
+typedef struct names {
+    MS_VEC(const char *) v;
+} names;
+
+static void collect_blocks(const ms_stmt *s, names *out)
+{
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++)
+            collect_blocks(s->seq.items[i], out);
+        return;
+    case MS_STMT_FOR:
+        collect_blocks(s->loop.body, out);
+        return;
+    case MS_STMT_IF:
+        collect_blocks(s->if_.then_s, out);
+        if (s->if_.else_s)
+            collect_blocks(s->if_.else_s, out);
+        return;
+    case MS_STMT_BLOCK:
+        MS_VEC_PUSH(out->v, s->block.name);
+        return;
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return;
+    }
+}
+
+/* Random steps; a refused step leaves the state as it was and is skipped. */
+static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
+{
+    names blocks = {0};
+    collect_blocks(tr->s->f->body, &blocks);
+    for (int step = 0; step < steps && blocks.v.len; step++) {
+        int b = ms_t_get_block(tr, blocks.v.data[ms_rng_range(r, 0, blocks.v.len)]);
+        int l[MS_INST_MAX_OUT];
+        int n = b < 0 ? 0 : ms_t_get_loops(tr, b, l);
+        if (n == 0) {
+            tr->status = MS_OK;
+            continue;
+        }
+        int pick = (int)ms_rng_range(r, 0, n);
+        switch (ms_rng_range(r, 0, 8)) {
+        case 0:
+        case 1: { /* split by sampled perfect tiles, or by literal factors */
+            int parts = (int)ms_rng_range(r, 2, 4), f[4], out[4];
+            ms_operand ops[4];
+            if (ms_rng_range(r, 0, 2)) {
+                ms_t_sample_perfect_tile(tr, l[pick], parts, (int)ms_rng_range(r, 1, 17), f);
+                for (int i = 0; i < parts; i++)
+                    ops[i] = (ms_operand){f[i], 0};
+                if (tr->status != MS_OK)
+                    break;
+            } else {
+                for (int i = 0; i < parts; i++)
+                    ops[i] = (ms_operand){-1, ms_rng_range(r, 1, 6)};
+                ops[ms_rng_range(r, 0, parts)].lit = -1;
+            }
+            ms_t_split(tr, l[pick], parts, ops, out);
+            break;
+        }
+        case 2:
+            if (pick + 1 < n)
+                ms_t_fuse(tr, 2, &l[pick]);
+            break;
+        case 3:
+            if (pick + 1 < n) {
+                int other = (int)ms_rng_range(r, pick + 1, n);
+                int order[2] = {l[other], l[pick]};
+                ms_t_reorder(tr, 2, order);
+            }
+            break;
+        case 4:
+            ms_t_parallel(tr, l[pick]);
+            break;
+        case 5:
+        case 6:
+            ms_t_vectorize(tr, l[pick]);
+            break;
+        case 7:
+            ms_t_unroll(tr, l[pick]);
+            break;
+        }
+        tr->status = MS_OK; /* refused: nothing was recorded or changed */
+    }
+    free(blocks.v.data);
+}
+
+static char *emit(const ms_source *src, const ms_kernel *k, const ms_func *scheduled)
+{
+    char *orig = ms_xmalloc(k->body_end - k->body_begin + 1);
+    memcpy(orig, src->text + k->body_begin, k->body_end - k->body_begin);
+    orig[k->body_end - k->body_begin] = '\0';
+    const char *why = NULL;
+    char *body = ms_emit_body((ms_func *)scheduled, k->func, orig, "fuzzed schedule", &why);
+    cr_assert(body, "emit failed: %s", why);
+    free(orig);
+    return body;
+}
+
+/* Does the trace, replayed on k, still give a wrong answer? */
+static bool still_fails(const ms_source *src, const ms_kernel *k, const ms_trace *t)
+{
+    ms_tracer *tr = ms_trace_replay(t, k->func, false, 0);
+    bool fails = false;
+    if (tr->status == MS_OK) {
+        char *body = emit(src, k, tr->s->f);
+        bool ok;
+        char *rep;
+        tu_check_bodies(src, k, &body, 1, fuzz_flags, 0, 1, &ok, &rep);
+        fails = !ok;
+        free(rep);
+        free(body);
+    }
+    ms_tracer_free(tr);
+    return fails;
+}
+
+/* Drops instructions one at a time while the failure remains. */
+static ms_trace *shrink(const ms_source *src, const ms_kernel *k, const ms_trace *t)
+{
+    ms_trace *cur = ms_trace_new();
+    for (int i = 0; i < t->insts.len; i++)
+        MS_VEC_PUSH(cur->insts, t->insts.data[i]);
+    for (int i = 0; i < t->rv_kinds.len; i++)
+        MS_VEC_PUSH(cur->rv_kinds, t->rv_kinds.data[i]);
+    for (int i = cur->insts.len - 1; i >= 0; i--) {
+        ms_inst saved = cur->insts.data[i];
+        /* an instruction whose results are used later stays */
+        bool used = false;
+        for (int j = i + 1; j < cur->insts.len && !used; j++)
+            for (int a = 0; a < cur->insts.data[j].nin; a++)
+                for (int o = 0; o < saved.nout; o++)
+                    used = used || cur->insts.data[j].in[a].rv == saved.out[o];
+        if (used)
+            continue;
+        memmove(&cur->insts.data[i], &cur->insts.data[i + 1],
+                sizeof(ms_inst) * (size_t)(cur->insts.len - i - 1));
+        cur->insts.len--;
+        if (still_fails(src, k, cur))
+            continue;
+        /* needed: put it back */
+        MS_VEC_PUSH(cur->insts, saved);
+        memmove(&cur->insts.data[i + 1], &cur->insts.data[i],
+                sizeof(ms_inst) * (size_t)(cur->insts.len - i - 1));
+        cur->insts.data[i] = saved;
+    }
+    return cur;
+}
+
+static int env_int(const char *name, int dflt)
+{
+    const char *v = getenv(name);
+    return v && *v ? atoi(v) : dflt;
+}
+
+enum { BATCH = 8 };
+
+Test(sched, differential_fuzzer, .timeout = 1800)
+{
+    int total = env_int("MSCC_FUZZ_SCHEDULES", 300), first = env_int("MSCC_FUZZ_SEED", 1);
+    ms_str dir = {0};
+    ms_str_addf(&dir, "%s/tests/e2e", tu_src_dir());
+    char **files = tu_list(ms_str_cstr(&dir), ".c");
+    /* all kernels of all files */
+    ms_source srcs[16];
+    ms_diags diags = {0};
+    int nsrc = 0, nkern = 0;
+    for (char **f = files; *f && nsrc < 16; f++) {
+        if (strstr(*f, "_test.c"))
+            continue;
+        tu_parse_file(*f, &srcs[nsrc], &diags);
+        nkern += srcs[nsrc++].nkernels;
+    }
+    int done = 0, failures = 0, seed = first;
+    int applied[MS_INST_COUNT] = {0};
+    while (done < total) {
+        for (int s = 0; s < nsrc && done < total; s++)
+            for (int k = 0; k < srcs[s].nkernels && done < total; k++) {
+                const ms_kernel *kn = &srcs[s].kernels[k];
+                int n = total - done < BATCH ? total - done : BATCH;
+                char *bodies[BATCH];
+                ms_tracer *trs[BATCH];
+                int seeds[BATCH];
+                for (int b = 0; b < n; b++) {
+                    seeds[b] = seed++;
+                    trs[b] = ms_tracer_new(kn->func, (uint64_t)seeds[b]);
+                    ms_rng r;
+                    ms_rng_seed(&r, (uint64_t)seeds[b] * 7919);
+                    random_schedule(trs[b], &r, (int)ms_rng_range(&r, 1, 9));
+                    bodies[b] = emit(&srcs[s], kn, trs[b]->s->f);
+                }
+                bool ok[BATCH];
+                char *rep[BATCH];
+                tu_check_bodies(&srcs[s], kn, bodies, n, fuzz_flags, 1, (uint64_t)seed, ok, rep);
+                for (int b = 0; b < n; b++) {
+                    if (!ok[b]) {
+                        failures++;
+                        ms_trace *small = shrink(&srcs[s], kn, trs[b]->t);
+                        ms_str t = {0};
+                        ms_trace_print(small, &t);
+                        cr_log_error("kernel '%s', seed %d: %s\nshrunk trace:\n%s", kn->name,
+                                     seeds[b], rep[b], ms_str_cstr(&t));
+                        ms_str_free(&t);
+                        ms_trace_free(small);
+                    }
+                    for (int i = 0; i < trs[b]->t->insts.len; i++)
+                        applied[trs[b]->t->insts.data[i].kind]++;
+                    free(rep[b]);
+                    free(bodies[b]);
+                    ms_tracer_free(trs[b]);
+                }
+                done += n;
+            }
+        if (nkern == 0)
+            break;
+    }
+    cr_log_info("%d random schedules on %d kernels, seeds %d..%d, %d failures", done, nkern, first,
+                seed - 1, failures);
+    printf("fuzzer: %d random schedules on %d kernels, seeds %d..%d, %d failures\n", done, nkern,
+           first, seed - 1, failures);
+    printf("fuzzer: instructions applied:");
+    for (int k = 0; k < MS_INST_COUNT; k++)
+        printf(" %s %d", ms_inst_name((ms_inst_kind)k), applied[k]);
+    printf("\n");
+    cr_expect_eq(failures, 0);
+    for (int s = 0; s < nsrc; s++)
+        ms_source_free(&srcs[s]);
+    ms_diags_free(&diags);
+    tu_free_list(files);
+    ms_str_free(&dir);
+}

@@ -1,0 +1,299 @@
+/*
+ * prim_test.c - each schedule primitive: the IR it produces, the illegal
+ * uses it refuses (with the right status, leaving the state unchanged), and
+ * the trace round trip (JSON and text, replayed on a fresh clone, same IR).
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char gemm_src[] = "#pragma mscc kernel sizes(M=64, N=48, K=32)\n"
+                               "void gemm(int M, int N, int K, const float A[restrict M][K],\n"
+                               "          const float B[restrict K][N], float C[restrict M][N]) {\n"
+                               "  for (int i = 0; i < M; i++)\n"
+                               "    for (int j = 0; j < N; j++) {\n"
+                               "      C[i][j] = 0;\n"
+                               "      for (int k = 0; k < K; k++) C[i][j] += A[i][k] * B[k][j];\n"
+                               "    }\n"
+                               "}\n";
+
+static const char scan_src[] = "#pragma mscc kernel sizes(N=40)\n"
+                               "void scan(int N, float s[restrict N]) {\n"
+                               "  for (int i = 1; i < N; i++)\n"
+                               "    for (int j = 0; j < 4; j++) s[i] += s[i - 1] * (float)j;\n"
+                               "}\n";
+
+typedef struct fixture {
+    ms_source src;
+    ms_diags diags;
+    ms_tracer *tr;
+} fixture;
+
+static fixture *setup_src(const char *text)
+{
+    fixture *fx = ms_xcalloc(1, sizeof *fx);
+    tu_parse_text(text, &fx->src, &fx->diags);
+    cr_assert(fx->src.kernels[0].func);
+    fx->tr = ms_tracer_new(fx->src.kernels[0].func, 42);
+    return fx;
+}
+
+static void teardown_fx(fixture *fx)
+{
+    ms_tracer_free(fx->tr);
+    ms_source_free(&fx->src);
+    ms_diags_free(&fx->diags);
+    free(fx);
+}
+
+static char *ir_of(const ms_func *f)
+{
+    ms_str s = {0};
+    ms_func_print(f, &s);
+    return ms_str_take(&s);
+}
+
+/* The loops of block name, as trace variables. */
+static int loops(fixture *fx, const char *block, int *out)
+{
+    int b = ms_t_get_block(fx->tr, block);
+    return ms_t_get_loops(fx->tr, b, out);
+}
+
+/* Replays the trace through JSON and through a fresh clone: same IR. */
+static void round_trip(fixture *fx)
+{
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *json = ms_trace_to_json(fx->tr->t);
+    const char *why;
+    ms_trace *back = ms_trace_from_json(json, &why);
+    cr_assert(back, "%s", why);
+    char *json2 = ms_trace_to_json(back);
+    cr_expect_str_eq(json, json2);
+    ms_str t1 = {0}, t2 = {0};
+    ms_trace_print(fx->tr->t, &t1);
+    ms_trace_print(back, &t2);
+    cr_expect_str_eq(ms_str_cstr(&t1), ms_str_cstr(&t2));
+    ms_tracer *re = ms_trace_replay(back, fx->src.kernels[0].func, false, 0);
+    cr_assert_eq(re->status, MS_OK, "%s", re->why);
+    char *a = ir_of(fx->tr->s->f), *b = ir_of(re->s->f);
+    cr_expect_str_eq(a, b);
+    free(a);
+    free(b);
+    free(json);
+    free(json2);
+    ms_str_free(&t1);
+    ms_str_free(&t2);
+    ms_trace_free(back);
+    ms_tracer_free(re);
+}
+
+/* A primitive that fails must leave the state as it was. */
+#define EXPECT_REFUSED(fx, call, want)                                                             \
+    do {                                                                                           \
+        char *before = ir_of((fx)->tr->s->f);                                                      \
+        call;                                                                                      \
+        cr_expect_eq((fx)->tr->status, want, "status %d: %s", (fx)->tr->status, (fx)->tr->why);    \
+        char *after = ir_of((fx)->tr->s->f);                                                       \
+        cr_expect_str_eq(before, after);                                                           \
+        free(before);                                                                              \
+        free(after);                                                                               \
+        (fx)->tr->status = MS_OK;                                                                  \
+    } while (0)
+
+Test(sched, get_block_and_loops)
+{
+    fixture *fx = setup_src(gemm_src);
+    int l[8];
+    cr_assert_eq(loops(fx, "C_1", l), 3);
+    cr_assert_eq(loops(fx, "C", l), 2);
+    EXPECT_REFUSED(fx, ms_t_get_block(fx->tr, "nope"), MS_ERR_INPUT);
+    round_trip(fx);
+    teardown_fx(fx);
+}
+
+Test(sched, split_symbolic_extent_gets_a_guard)
+{
+    fixture *fx = setup_src(gemm_src);
+    int l[8], parts[2];
+    loops(fx, "C_1", l);
+    ms_operand f[2] = {{-1, -1}, {-1, 16}};
+    ms_t_split(fx->tr, l[0], 2, f, parts);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "for i_0: int in [0, +(M + 15) / 16) serial {"), "%s", ir);
+    cr_expect(strstr(ir, "for i_1: int in [0, +16) serial {"), "%s", ir);
+    cr_expect(strstr(ir, "if i_0 * 16 + i_1 < M {"), "%s", ir);
+    cr_expect(strstr(ir, "block C_1(vi: S = i_0 * 16 + i_1, vj: S = j, vk: R = k)"), "%s", ir);
+    free(ir);
+    round_trip(fx);
+    teardown_fx(fx);
+}
+
+Test(sched, split_constant_extent)
+{
+    fixture *fx = setup_src(scan_src);
+    int l[8], parts[2];
+    loops(fx, "s", l);
+    ms_operand ok[2] = {{-1, 2}, {-1, 2}};
+    ms_t_split(fx->tr, l[1], 2, ok, parts);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "for j_0: int in [0, +2)"), "%s", ir);
+    cr_expect_null(strstr(ir, "if "), "%s", ir); /* 2 * 2 == 4: no guard */
+    free(ir);
+    int m[8];
+    loops(fx, "s", m);
+    ms_operand few[2] = {{-1, 1}, {-1, 1}};
+    int p2[2];
+    EXPECT_REFUSED(fx, ms_t_split(fx->tr, m[1], 2, few, p2), MS_ERR_ILLEGAL);
+    ms_operand zero[2] = {{-1, 0}, {-1, 4}};
+    EXPECT_REFUSED(fx, ms_t_split(fx->tr, m[1], 2, zero, p2), MS_ERR_INPUT);
+    round_trip(fx);
+    teardown_fx(fx);
+}
+
+Test(sched, fuse_and_its_limits)
+{
+    fixture *fx = setup_src(gemm_src);
+    int l[8];
+    loops(fx, "C_1", l);
+    /* i's body is j alone, j's body is not k alone */
+    EXPECT_REFUSED(fx, ms_t_fuse(fx->tr, 2, &l[1]), MS_ERR_ILLEGAL);
+    int f = ms_t_fuse(fx->tr, 2, l);
+    cr_assert(f >= 0, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "for i_j_fused: int in [0, +M * N)"), "%s", ir);
+    cr_expect(strstr(ir, "vi: S = i_j_fused / N, vj: S = i_j_fused % N"), "%s", ir);
+    free(ir);
+    ms_t_parallel(fx->tr, f); /* fused from independent loops: still parallel */
+    cr_expect_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    round_trip(fx);
+    teardown_fx(fx);
+}
+
+Test(sched, reorder_legal_and_illegal)
+{
+    fixture *fx = setup_src("#pragma mscc kernel sizes(M=16, N=16, K=16)\n"
+                            "void g(int M, int N, int K, const float A[restrict M][K],\n"
+                            "       const float B[restrict K][N], float C[restrict M][N]) {\n"
+                            "  for (int i = 0; i < M; i++)\n"
+                            "    for (int j = 0; j < N; j++)\n"
+                            "      for (int k = 0; k < K; k++) C[i][j] += A[i][k] * B[k][j];\n"
+                            "}\n");
+    int l[8];
+    loops(fx, "C", l);
+    int order[3] = {l[2], l[0], l[1]};
+    ms_t_reorder(fx->tr, 3, order);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "for k: int in [0, +K) serial {\n        for i: int"), "%s", ir);
+    free(ir);
+    round_trip(fx);
+    teardown_fx(fx);
+
+    fx = setup_src(scan_src);
+    loops(fx, "s", l);
+    int swap[2] = {l[1], l[0]};
+    EXPECT_REFUSED(fx, ms_t_reorder(fx->tr, 2, swap), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+}
+
+Test(sched, parallel_vectorize_unroll_annotate)
+{
+    fixture *fx = setup_src(gemm_src);
+    int l[8];
+    loops(fx, "C_1", l);
+    EXPECT_REFUSED(fx, ms_t_parallel(fx->tr, l[2]), MS_ERR_ILLEGAL); /* the reduction */
+    ms_t_parallel(fx->tr, l[0]);
+    cr_expect_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    EXPECT_REFUSED(fx, ms_t_parallel(fx->tr, l[1]), MS_ERR_ILLEGAL); /* nested */
+    ms_t_vectorize(fx->tr, l[1]);
+    ms_t_unroll(fx->tr, l[2]);
+    cr_expect_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    EXPECT_REFUSED(fx, ms_t_unroll(fx->tr, l[2]), MS_ERR_ILLEGAL);
+    ms_t_annotate(fx->tr, l[2], "mscc.note", 7);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "for i: int in [0, +M) parallel {"), "%s", ir);
+    cr_expect(strstr(ir, "for j: int in [0, +N) vectorized {"), "%s", ir);
+    cr_expect(strstr(ir, "for k: int in [0, +K) unrolled mscc.note=7 {"), "%s", ir);
+    free(ir);
+    round_trip(fx);
+    teardown_fx(fx);
+
+    fx = setup_src(scan_src);
+    loops(fx, "s", l);
+    EXPECT_REFUSED(fx, ms_t_vectorize(fx->tr, l[0]), MS_ERR_ILLEGAL); /* the recurrence */
+    teardown_fx(fx);
+}
+
+Test(sched, sampling_is_deterministic_and_perfect)
+{
+    for (int seed = 0; seed < 50; seed++) {
+        fixture *a = setup_src(gemm_src), *b = setup_src(gemm_src);
+        ms_rng_seed(&a->tr->rng, (uint64_t)seed);
+        ms_rng_seed(&b->tr->rng, (uint64_t)seed);
+        int la[8], lb[8], fa[3], fb[3];
+        loops(a, "C_1", la);
+        loops(b, "C_1", lb);
+        ms_t_sample_perfect_tile(a->tr, la[0], 3, 8, fa);
+        ms_t_sample_perfect_tile(b->tr, lb[0], 3, 8, fb);
+        int64_t prod = 1;
+        for (int i = 0; i < 3; i++) {
+            cr_assert_eq(ms_tracer_int(a->tr, fa[i]), ms_tracer_int(b->tr, fb[i]));
+            prod *= ms_tracer_int(a->tr, fa[i]);
+        }
+        cr_assert_eq(prod, 64);
+        cr_assert_leq(ms_tracer_int(a->tr, fa[2]), 8);
+        int64_t cand[3] = {0, 16, 64};
+        double w[3] = {1, 2, 3};
+        int c = ms_t_sample_categorical(a->tr, 3, cand, w);
+        int64_t v = ms_tracer_int(a->tr, c);
+        cr_assert(v == 0 || v == 16 || v == 64);
+        ms_operand f[3] = {{fa[0], 0}, {fa[1], 0}, {fa[2], 0}};
+        int parts[3];
+        ms_t_split(a->tr, la[0], 3, f, parts);
+        round_trip(a);
+        teardown_fx(a);
+        teardown_fx(b);
+    }
+}
+
+Test(sched, replay_with_new_decisions)
+{
+    fixture *fx = setup_src(gemm_src);
+    int l[8], f[2], parts[2];
+    loops(fx, "C_1", l);
+    ms_t_sample_perfect_tile(fx->tr, l[1], 2, 16, f);
+    ms_operand ops[2] = {{f[0], 0}, {f[1], 0}};
+    ms_t_split(fx->tr, l[1], 2, ops, parts);
+    bool differ = false;
+    for (uint64_t seed = 1; seed < 20; seed++) {
+        ms_tracer *re = ms_trace_replay(fx->tr->t, fx->src.kernels[0].func, true, seed);
+        cr_assert_eq(re->status, MS_OK, "%s", re->why);
+        differ |= re->t->insts.data[2].decision[1] != fx->tr->t->insts.data[2].decision[1];
+        ms_tracer_free(re);
+    }
+    cr_expect(differ, "new seeds never changed the decision");
+    teardown_fx(fx);
+}
+
+Test(sched, bad_json_is_refused_with_a_reason)
+{
+    const char *cases[] = {
+        "[]",
+        "{\"mscc_trace\": 2, \"insts\": []}",
+        "{\"mscc_trace\": 1, \"insts\": [{\"kind\": \"teleport\"}]}",
+        "{\"mscc_trace\": 1, \"insts\": [{\"kind\": \"parallel\", \"in\": [\"l3\"]}]}",
+        "{\"mscc_trace\": 1, \"insts\": [{\"kind\": \"get_block\", \"str\": \"C\", \"out\": "
+        "[\"b0\", \"b0\"]}]}",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *why = NULL;
+        ms_trace *t = ms_trace_from_json(cases[i], &why);
+        cr_expect_null(t, "case %zu accepted", i);
+        cr_expect(why && *why, "case %zu: no reason", i);
+        ms_trace_free(t);
+    }
+}
