@@ -323,6 +323,10 @@ typedef struct ms_walk_fns {
     void (*loop)(void *ctx, ms_stmt *loop, int depth);
 } ms_walk_fns;
 
+/* Calls fn on s and every statement inside it, in pre-order, until fn
+ * returns false (which stops the whole walk). Returns false if stopped. */
+bool ms_stmt_visit(ms_stmt *s, bool (*fn)(void *ctx, ms_stmt *s), void *ctx);
+
 /* Visits every access, allocation and loop of body, in program order
  * (subscripts and loads before the store that uses them). */
 void ms_walk(ms_stmt *body, const ms_walk_fns *fns, void *ctx);

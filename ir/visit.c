@@ -126,3 +126,27 @@ ms_expr *ms_site_realize(ms_func *f, const ms_access_site *s, ms_expr *e)
     free(with);
     return r;
 }
+
+bool ms_stmt_visit(ms_stmt *s, bool (*fn)(void *ctx, ms_stmt *s), void *ctx)
+{
+    if (!fn(ctx, s))
+        return false;
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++)
+            if (!ms_stmt_visit(s->seq.items[i], fn, ctx))
+                return false;
+        return true;
+    case MS_STMT_FOR:
+        return ms_stmt_visit(s->loop.body, fn, ctx);
+    case MS_STMT_IF:
+        return ms_stmt_visit(s->if_.then_s, fn, ctx) &&
+               (!s->if_.else_s || ms_stmt_visit(s->if_.else_s, fn, ctx));
+    case MS_STMT_BLOCK:
+        return ms_stmt_visit(s->block.body, fn, ctx);
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return true;
+    }
+    ms_unreachable();
+}

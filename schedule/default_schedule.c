@@ -218,67 +218,37 @@ typedef struct decision {
 
 typedef MS_VEC(decision) decisions;
 
-static void read_decisions(ms_stmt *s, decisions *out)
+/* Takes the decisions ms_sched_default marked, and clears the marks. */
+static bool take_decision(void *data, ms_stmt *s)
 {
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            read_decisions(s->seq.items[i], out);
-        return;
-    case MS_STMT_FOR:
-        if (s->loop.kind != MS_LOOP_SERIAL && !s->loop.collapsed) {
-            decision d = {s, s->loop.kind, s->loop.collapse, s->loop.parallel_simd};
-            MS_VEC_PUSH(*out, d);
-        }
-        s->loop.kind = MS_LOOP_SERIAL;
-        s->loop.collapse = 0;
-        s->loop.collapsed = s->loop.parallel_simd = false;
-        s->loop.nred = 0;
-        read_decisions(s->loop.body, out);
-        return;
-    case MS_STMT_IF:
-        read_decisions(s->if_.then_s, out);
-        if (s->if_.else_s)
-            read_decisions(s->if_.else_s, out);
-        return;
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return;
+    decisions *out = data;
+    if (s->kind != MS_STMT_FOR)
+        return true;
+    if (s->loop.kind != MS_LOOP_SERIAL && !s->loop.collapsed) {
+        decision d = {s, s->loop.kind, s->loop.collapse, s->loop.parallel_simd};
+        MS_VEC_PUSH(*out, d);
     }
-    ms_unreachable();
+    s->loop.kind = MS_LOOP_SERIAL;
+    s->loop.collapse = 0;
+    s->loop.collapsed = s->loop.parallel_simd = false;
+    s->loop.nred = 0;
+    return true;
 }
 
-static const ms_stmt *first_block(const ms_stmt *s)
+static bool find_first_block(void *data, ms_stmt *s)
 {
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++) {
-            const ms_stmt *b = first_block(s->seq.items[i]);
-            if (b)
-                return b;
-        }
-        return NULL;
-    case MS_STMT_FOR:
-        return first_block(s->loop.body);
-    case MS_STMT_IF: {
-        const ms_stmt *b = first_block(s->if_.then_s);
-        return b || !s->if_.else_s ? b : first_block(s->if_.else_s);
-    }
-    case MS_STMT_BLOCK:
-        return s;
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return NULL;
-    }
-    ms_unreachable();
+    if (s->kind != MS_STMT_BLOCK)
+        return true;
+    *(const ms_stmt **)data = s;
+    return false;
 }
 
 /* The trace variables of the loops around loop (found through a block
  * under it) and the position of loop among them; -1 if there is none. */
 static int loops_through_block(ms_tracer *tr, ms_stmt *loop, int *loops, int *n)
 {
-    const ms_stmt *b = first_block(loop->loop.body);
+    const ms_stmt *b = NULL;
+    ms_stmt_visit(loop->loop.body, find_first_block, &b);
     *n = 0;
     if (!b)
         return -1;
@@ -295,7 +265,7 @@ ms_tracer *ms_sched_default_trace(const ms_func *f)
     ms_tracer *tr = ms_tracer_new(f, /*seed=*/0);
     ms_sched_default(tr->s->f);
     decisions ds = {0};
-    read_decisions(tr->s->f->body, &ds);
+    ms_stmt_visit(tr->s->f->body, take_decision, &ds);
     /* parallel first: fusing changes the loops that SIMD decisions look up */
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < ds.len && tr->status == MS_OK; i++) {

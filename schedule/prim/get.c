@@ -6,34 +6,28 @@
 
 #include <string.h>
 
-static ms_stmt *find_block(ms_stmt *s, const char *name)
+typedef struct block_query {
+    const char *name; /* NULL: every block */
+    ms_stmt **out;
+    int cap, n;
+} block_query;
+
+static bool match_block(void *ctx, ms_stmt *s)
 {
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++) {
-            ms_stmt *r = find_block(s->seq.items[i], name);
-            if (r)
-                return r;
-        }
-        return NULL;
-    case MS_STMT_FOR:
-        return find_block(s->loop.body, name);
-    case MS_STMT_IF: {
-        ms_stmt *r = find_block(s->if_.then_s, name);
-        return r || !s->if_.else_s ? r : find_block(s->if_.else_s, name);
-    }
-    case MS_STMT_BLOCK:
-        return strcmp(s->block.name, name) ? NULL : s;
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return NULL;
-    }
-    ms_unreachable();
+    block_query *q = ctx;
+    if (s->kind != MS_STMT_BLOCK || (q->name && strcmp(s->block.name, q->name)))
+        return true;
+    if (q->n < q->cap)
+        q->out[q->n] = s;
+    q->n++;
+    return q->name == NULL; /* a name is unique: stop at it */
 }
 
 ms_status ms_sched_get_block(ms_sched *s, const char *name, int *out)
 {
-    ms_stmt *b = find_block(s->f->body, name);
+    ms_stmt *b = NULL;
+    block_query q = {name, &b, 1, 0};
+    ms_stmt_visit(s->f->body, match_block, &q);
     if (!b)
         return prim_fail(s, MS_ERR_INPUT, "no block named '%s'", name);
     *out = ms_sched_new_rv(s, MS_RV_BLOCK, b, 0);
@@ -55,41 +49,15 @@ ms_status ms_sched_get_loops(ms_sched *s, int block, int *out, int *n)
     return MS_OK;
 }
 
-static void blocks_under(ms_stmt *s, ms_stmt **out, int cap, int *n)
-{
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            blocks_under(s->seq.items[i], out, cap, n);
-        return;
-    case MS_STMT_FOR:
-        blocks_under(s->loop.body, out, cap, n);
-        return;
-    case MS_STMT_IF:
-        blocks_under(s->if_.then_s, out, cap, n);
-        if (s->if_.else_s)
-            blocks_under(s->if_.else_s, out, cap, n);
-        return;
-    case MS_STMT_BLOCK:
-        if (*n < cap)
-            out[*n] = s;
-        (*n)++;
-        return;
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return;
-    }
-    ms_unreachable();
-}
-
 ms_status ms_sched_get_child_blocks(ms_sched *s, int loop, int *out, int *n)
 {
     ms_stmt *l = prim_get(s, loop, MS_RV_LOOP);
     if (!l)
         return prim_fail(s, MS_ERR_INPUT, "get_child_blocks: not a loop");
     ms_stmt *blocks[256];
-    int k = 0;
-    blocks_under(l->loop.body, blocks, 256, &k);
+    block_query q = {NULL, blocks, 256, 0};
+    ms_stmt_visit(l->loop.body, match_block, &q);
+    int k = q.n;
     if (k > *n || k > 256)
         return prim_fail(s, MS_ERR_INPUT, "get_child_blocks: %d blocks, room for %d", k, *n);
     for (int i = 0; i < k; i++)

@@ -17,27 +17,6 @@ static const ms_loop_info *info_for(ms_loop_info *infos, int n, const ms_stmt *l
     return NULL;
 }
 
-/* OpenMP allows no parallel region inside a simd loop. */
-static bool has_kind(const ms_stmt *s, bool (*match)(const ms_stmt *))
-{
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            if (has_kind(s->seq.items[i], match))
-                return true;
-        return false;
-    case MS_STMT_FOR:
-        return match(s) || has_kind(s->loop.body, match);
-    case MS_STMT_IF:
-        return has_kind(s->if_.then_s, match) || (s->if_.else_s && has_kind(s->if_.else_s, match));
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return false;
-    }
-    ms_unreachable();
-}
-
 static bool is_parallel(const ms_stmt *l)
 {
     return l->loop.kind == MS_LOOP_PARALLEL;
@@ -46,6 +25,18 @@ static bool is_parallel(const ms_stmt *l)
 static bool is_simd(const ms_stmt *l)
 {
     return l->loop.kind == MS_LOOP_VECTORIZED || l->loop.parallel_simd;
+}
+
+static bool no_parallel_loop(void *ctx, ms_stmt *s)
+{
+    (void)ctx;
+    return s->kind != MS_STMT_FOR || !is_parallel(s);
+}
+
+/* Is there a parallel loop in s? (OpenMP allows none inside a simd loop.) */
+static bool has_parallel(ms_stmt *s)
+{
+    return !ms_stmt_visit(s, no_parallel_loop, NULL);
 }
 
 ms_status ms_sched_parallel(ms_sched *s, int loop)
@@ -63,7 +54,7 @@ ms_status ms_sched_parallel(ms_sched *s, int loop)
             return prim_fail(s, MS_ERR_ILLEGAL, "parallel: '%s' is inside SIMD loop '%s'",
                              L->loop.var->name, around[i]->loop.var->name);
     }
-    if (has_kind(L->loop.body, is_parallel))
+    if (has_parallel(L->loop.body))
         return prim_fail(s, MS_ERR_ILLEGAL, "parallel: '%s' contains a parallel loop",
                          L->loop.var->name);
     ms_loop_info *infos;
@@ -83,7 +74,7 @@ ms_status ms_sched_vectorize(ms_sched *s, int loop)
     ms_stmt *L = prim_get(s, loop, MS_RV_LOOP);
     if (!L)
         return prim_fail(s, MS_ERR_INPUT, "vectorize: not a loop");
-    if (has_kind(L->loop.body, is_parallel))
+    if (has_parallel(L->loop.body))
         return prim_fail(s, MS_ERR_ILLEGAL, "vectorize: '%s' contains a parallel loop",
                          L->loop.var->name);
     ms_loop_info *infos;

@@ -25,35 +25,19 @@ typedef struct names {
     MS_VEC(const char *) v;
 } names;
 
-static void collect_blocks(const ms_stmt *s, names *out)
+static bool collect_block(void *ctx, ms_stmt *s)
 {
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            collect_blocks(s->seq.items[i], out);
-        return;
-    case MS_STMT_FOR:
-        collect_blocks(s->loop.body, out);
-        return;
-    case MS_STMT_IF:
-        collect_blocks(s->if_.then_s, out);
-        if (s->if_.else_s)
-            collect_blocks(s->if_.else_s, out);
-        return;
-    case MS_STMT_BLOCK:
+    names *out = ctx;
+    if (s->kind == MS_STMT_BLOCK)
         MS_VEC_PUSH(out->v, s->block.name);
-        return;
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return;
-    }
+    return true;
 }
 
 /* Random steps; a refused step leaves the state as it was and is skipped. */
 static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
 {
     names blocks = {0};
-    collect_blocks(tr->s->f->body, &blocks);
+    ms_stmt_visit(tr->s->f->body, collect_block, &blocks);
     for (int step = 0; step < steps && blocks.v.len; step++) {
         int b = ms_t_get_block(tr, blocks.v.data[ms_rng_range(r, 0, blocks.v.len)]);
         int l[MS_INST_MAX_OUT];
