@@ -55,6 +55,39 @@ static bool overlap_check(const ms_func *f, const ms_func *original, ms_str *out
     return true;
 }
 
+/* The scheduled statements; with a path for the tuning sizes, where extents
+ * are constants, when the kernel has any. */
+static void emit_tuned(ms_func *f, int indent, ms_str *out)
+{
+    ms_str cond = {0};
+    for (int i = 0; i < f->nparams; i++) {
+        ms_var *v = f->params[i].var;
+        int64_t val;
+        if (v && !ms_dtype_is_float(v->dtype) && ms_expr_eval_hints(f, ms_var_ref(f, v), &val))
+            ms_str_addf(&cond, "%s%s == %lld", cond.len ? " && " : "", v->name, (long long)val);
+    }
+    ms_func *generic = ms_func_peel_tiles(f);
+    if (!cond.len) {
+        ms_emit_stmts(generic, generic->body, indent, out);
+        ms_func_free(generic);
+        return;
+    }
+    ms_func *spec = ms_func_specialize(f);
+    ms_str_indent(out, indent);
+    ms_str_addf(out, "if (%s) {\n", ms_str_cstr(&cond));
+    ms_str_indent(out, indent + 1);
+    ms_str_add(out, "/* the tuning sizes: constant extents */\n");
+    ms_emit_stmts(spec, spec->body, indent + 1, out);
+    ms_str_indent(out, indent);
+    ms_str_add(out, "} else {\n");
+    ms_emit_stmts(generic, generic->body, indent + 1, out);
+    ms_str_indent(out, indent);
+    ms_str_add(out, "}\n");
+    ms_func_free(spec);
+    ms_func_free(generic);
+    ms_str_free(&cond);
+}
+
 char *ms_emit_body(ms_func *f, const ms_func *original, const char *original_body,
                    const char *comment, const char **why)
 {
@@ -67,7 +100,7 @@ char *ms_emit_body(ms_func *f, const ms_func *original, const char *original_bod
     if (comment)
         ms_str_addf(&out, "    /* %s */\n", comment);
     if (!check.len) {
-        ms_emit_stmts(f, f->body, 1, &out);
+        emit_tuned(f, 1, &out);
         ms_str_add(&out, "}");
         ms_str_free(&check);
         return ms_str_take(&out);
@@ -75,7 +108,7 @@ char *ms_emit_body(ms_func *f, const ms_func *original, const char *original_bod
     /* arrays that may overlap: the tuned loops only when they do not */
     ms_str_addf(&out, "    const int mscc_overlap =\n        %s;\n", ms_str_cstr(&check));
     ms_str_add(&out, "    if (!mscc_overlap) {\n");
-    ms_emit_stmts(f, f->body, 2, &out);
+    emit_tuned(f, 2, &out);
     ms_str_add(&out, "        return;\n    }\n");
     ms_str_add(&out, "    /* the arrays overlap: the original loops, in their order */");
     /* the user's body without its braces, as written */

@@ -109,6 +109,16 @@ bool ms_expr_range(ms_func *f, const ms_expr *e, int nloops, ms_stmt *const *loo
     ms_poly_add(hi, &p, 1);
     for (int i = nloops - 1; i >= 0; i--) {
         const ms_stmt *L = loops[i];
+        /* loops the bound does not mention need no analysable extent */
+        bool used = false;
+        for (int t = 0; t < lo->n && !used; t++)
+            for (int k = 0; k < lo->terms[t].nvars; k++)
+                used = used || lo->terms[t].vars[k] == L->loop.var;
+        for (int t = 0; t < hi->n && !used; t++)
+            for (int k = 0; k < hi->terms[t].nvars; k++)
+                used = used || hi->terms[t].vars[k] == L->loop.var;
+        if (!used)
+            continue;
         ms_poly vlo, ext;
         if (!ms_poly_from_expr(L->loop.min, &vlo))
             goto fail;

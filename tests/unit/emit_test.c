@@ -39,8 +39,11 @@ Test(emit, pragmas_are_guarded_and_reductions_declared)
                   "    float s = 0;\n"
                   "    for (int j = 0; j < N; j++) s += X[i][j];\n"
                   "    y[i] = s;\n  }\n}\n");
-    cr_assert(strstr(out, "#if defined(_OPENMP)\n    #pragma omp parallel for\n#endif\n"), "%s",
+    cr_assert(strstr(out, "#if defined(_OPENMP)\n        #pragma omp parallel for\n#endif\n"), "%s",
               out);
+    cr_assert(strstr(out, "    if (M == 512 && N == 512) {\n"), "%s", out);
+    cr_assert(strstr(out, "for (int i = 0; i < 512; i++) {"), "%s", out);
+    cr_assert(strstr(out, "for (int i = 0; i < M; i++) {"), "%s", out);
     cr_assert(strstr(out, "#pragma omp simd reduction(+:s)"), "%s", out);
     cr_assert(strstr(out, "float s = 0;"), "%s", out);
     cr_assert(strstr(out, "s += X[i][j];"), "%s", out);
