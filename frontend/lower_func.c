@@ -189,8 +189,10 @@ ms_func *ms_lower_function(CXTranslationUnit tu, CXCursor fn, const char *path, 
         c.f->body = lower_stmt(&c, body);
     free(c.syms.data);
     free(c.loops.data);
-    if (!c.failed)
+    if (!c.failed) {
         ms_delinearize(c.f);
+        ms_sink_allocs(c.f);
+    }
     if (c.failed) {
         *why_loc = c.err_loc;
         snprintf(why, why_size, "%s", c.err);

@@ -418,17 +418,21 @@ static ms_stmt *lower_compound(lower_ctx *c, CXCursor cur)
     int n = lower_children(cur, NULL, 0);
     CXCursor *kids = ms_xmalloc(sizeof(CXCursor) * (size_t)(n ? n : 1));
     lower_children(cur, kids, n);
-    ms_stmt **items = ms_xmalloc(sizeof(ms_stmt *) * (size_t)(n ? n : 1));
-    int m = 0;
+    MS_VEC(ms_stmt *) items = {0};
     for (int i = 0; i < n; i++) {
         ms_stmt *s = lower_stmt(c, kids[i]);
         if (!s)
             break;
-        items[m++] = s;
+        /* a declaration is not a scope: its statements join this block's */
+        if (clang_getCursorKind(kids[i]) == CXCursor_DeclStmt && s->kind == MS_STMT_SEQ)
+            for (int k = 0; k < s->seq.n; k++)
+                MS_VEC_PUSH(items, s->seq.items[k]);
+        else
+            MS_VEC_PUSH(items, s);
     }
-    ms_stmt *r = c->failed ? NULL : ms_seq(c->f, m, items);
+    ms_stmt *r = c->failed ? NULL : ms_seq(c->f, items.len, items.data);
     free(kids);
-    free(items);
+    free(items.data);
     return r;
 }
 

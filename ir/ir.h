@@ -370,6 +370,10 @@ ms_func *ms_func_specialize(const ms_func *f);
  * without the per-element remainder checks, then the last tile with them. */
 ms_func *ms_func_peel_tiles(const ms_func *f);
 
+/* Moves each local array's declaration into the loop that uses it, when
+ * every iteration writes the whole array before reading it. */
+void ms_sink_allocs(ms_func *f);
+
 /* Value of an integer expression at the tuning sizes (f's size hints);
  * false when it uses loop variables or parameters without a hint. */
 bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out);

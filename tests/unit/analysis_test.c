@@ -128,8 +128,8 @@ Test(analysis, local_array_shared_by_iterations)
                 "void g(int M, const float X[restrict M][16], float Y[restrict M][16]) {\n"
                 "  float t[16];\n"
                 "  for (int i = 0; i < M; i++) {\n"
-                "    for (int j = 0; j < 16; j++) t[j] = X[i][j];\n"
-                "    for (int j = 0; j < 16; j++) Y[i][j] = t[15 - j];\n  }\n}\n");
+                "    for (int j = 0; j < 16; j++) Y[i][j] = t[15 - j];\n" /* last row's t */
+                "    for (int j = 0; j < 16; j++) t[j] = X[i][j];\n  }\n}\n");
     cr_assert_not(LOOP(a, "i")->independent);
     done(a);
 }
@@ -238,4 +238,60 @@ Test(analysis, hash_ignores_names)
     done(a);
     done(b);
     done(c);
+}
+
+/* Where the declaration of t ended up, as the IR prints it. */
+static bool alloc_inside_loop(analysed *a)
+{
+    ms_str ir = {0};
+    ms_func_print(a->src.kernels[0].func, &ir);
+    const char *loop = strstr(ms_str_cstr(&ir), "for i:");
+    const char *decl = strstr(ms_str_cstr(&ir), "alloc t:");
+    bool inside = loop && decl && decl > loop;
+    ms_str_free(&ir);
+    return inside;
+}
+
+Test(sink, private_scratch_moves_into_the_loop)
+{
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int M, const float X[restrict M][8], float Y[restrict M][8]) {\n"
+                          "  float t[8];\n"
+                          "  for (int i = 0; i < M; i++) {\n"
+                          "    for (int j = 0; j < 8; j++) t[j] = X[i][j] * 2;\n"
+                          "    for (int j = 0; j < 8; j++) Y[i][j] = t[7 - j];\n  }\n}\n");
+    cr_expect(alloc_inside_loop(a));
+    free(a->infos);
+    a->n = ms_analyze_loops(a->src.kernels[0].func, &a->infos);
+    cr_expect(LOOP(a, "i")->independent);
+    done(a);
+}
+
+Test(sink, carried_or_partial_scratch_stays)
+{
+    const char *cases[] = {
+        /* only part of t is written before it is read */
+        "#pragma mscc kernel\nvoid g(int M, const float X[restrict M][8], float Y[restrict M][8]) "
+        "{\n"
+        "  float t[8];\n  for (int i = 0; i < M; i++) {\n"
+        "    for (int j = 1; j < 8; j++) t[j] = X[i][j];\n"
+        "    for (int j = 0; j < 8; j++) Y[i][j] = t[j];\n  }\n}\n",
+        /* read before written: the previous row flows in */
+        "#pragma mscc kernel\nvoid g(int M, const float X[restrict M][8], float Y[restrict M][8]) "
+        "{\n"
+        "  float t[8];\n  for (int i = 0; i < M; i++) {\n"
+        "    for (int j = 0; j < 8; j++) Y[i][j] = t[j];\n"
+        "    for (int j = 0; j < 8; j++) t[j] = X[i][j];\n  }\n}\n",
+        /* used after the loop */
+        "#pragma mscc kernel\nvoid g(int M, const float X[restrict M][8], float Y[restrict M][8]) "
+        "{\n"
+        "  float t[8];\n  for (int i = 0; i < M; i++)\n"
+        "    for (int j = 0; j < 8; j++) t[j] = X[i][j];\n"
+        "  for (int j = 0; j < 8; j++) Y[0][j] = t[j];\n}\n",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        analysed *a = analyse(cases[i]);
+        cr_expect_not(alloc_inside_loop(a), "case %zu moved", i);
+        done(a);
+    }
 }
