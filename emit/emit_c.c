@@ -154,6 +154,16 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
         ms_str_add(out, "}\n");
         return;
     case MS_STMT_BLOCK:
+        if (s->block.predicate) {
+            ms_str_indent(out, indent);
+            ms_str_add(out, "if (");
+            ms_expr_print(s->block.predicate, out);
+            ms_str_add(out, ") {\n");
+            emit_store(ms_block_realize(f, s), indent + 1, out);
+            ms_str_indent(out, indent);
+            ms_str_add(out, "}\n");
+            return;
+        }
         emit_store(ms_block_realize(f, s), indent, out);
         return;
     case MS_STMT_STORE:

@@ -20,7 +20,7 @@ static int poly_sign(const ms_poly *p)
         const ms_term *t = &p->terms[i];
         for (int k = 0; k < t->nvars; k++)
             if (t->vars[k]->kind != MS_VAR_PARAM)
-                return 0;
+                return 0; /* counters and opaque symbols may be negative */
         nonneg = nonneg && t->coef > 0;
         nonpos = nonpos && t->coef < 0;
     }
@@ -167,6 +167,7 @@ typedef struct alloc_site {
 
 typedef struct collector {
     ms_func *f;
+    ms_func *scratch; /* opaque symbols of the dependence test */
     MS_VEC(access) acc;
     MS_VEC(alloc_site) allocs;
     MS_VEC(ms_stmt *) all_loops;
@@ -264,11 +265,56 @@ static bool uses_inner(const ms_term *t, const access *a, int depth)
     return false;
 }
 
-static bool index_split(const ms_expr *e, const access *a, int depth, index_parts *out)
+/* Subexpressions beyond polynomials (the div and mod of fused or split
+ * counters) that do not change inside loop L stand for opaque symbols,
+ * equal ones for the same symbol: to L they are constants. */
+typedef struct opaque {
+    ms_func *scratch; /* owns the symbols */
+    MS_VEC(ms_expr *) exprs;
+    MS_VEC(ms_var *) syms;
+} opaque;
+
+static bool varies_in(const ms_expr *e, const access *a, int depth)
+{
+    for (int l = depth; l < a->depth; l++)
+        if (ms_expr_uses_var(e, a->loops[l]->loop.var))
+            return true;
+    return false;
+}
+
+static ms_expr *abstract(opaque *o, ms_expr *e, const access *a, int depth)
+{
+    ms_poly p;
+    if (ms_poly_from_expr(e, &p)) {
+        ms_poly_free(&p);
+        return e;
+    }
+    if (e->kind == MS_EXPR_BINARY &&
+        (e->bin.op == MS_BIN_ADD || e->bin.op == MS_BIN_SUB || e->bin.op == MS_BIN_MUL)) {
+        ms_expr *x = abstract(o, e->bin.a, a, depth), *y = abstract(o, e->bin.b, a, depth);
+        if (!x || !y)
+            return NULL;
+        ms_expr *r = ms_binary(o->scratch, e->bin.op, x, y);
+        r->dtype = e->dtype;
+        return r;
+    }
+    if (varies_in(e, a, depth) || ms_dtype_is_float(e->dtype))
+        return NULL;
+    for (int i = 0; i < o->exprs.len; i++)
+        if (ms_expr_equal(o->exprs.data[i], e))
+            return ms_var_ref(o->scratch, o->syms.data[i]);
+    ms_var *v = ms_var_new(o->scratch, "$opaque", "long", MS_DT_I64, MS_VAR_OPAQUE);
+    MS_VEC_PUSH(o->exprs, e);
+    MS_VEC_PUSH(o->syms, v);
+    return ms_var_ref(o->scratch, v);
+}
+
+static bool index_split(opaque *o, ms_expr *e, const access *a, int depth, index_parts *out)
 {
     ms_poly p, rest;
     *out = (index_parts){0};
-    if (!ms_poly_from_expr(e, &p))
+    e = abstract(o, e, a, depth);
+    if (!e || !ms_poly_from_expr(e, &p))
         return false;
     bool ok = split_on(&p, a->loops[depth]->loop.var, &out->c, &rest);
     ms_poly_free(&p);
@@ -312,11 +358,13 @@ static bool inner_fits(collector *col, const index_parts *p, const access *a, in
 /* Different iterations of L make w and a touch different elements. */
 static bool separated(collector *col, const access *w, const access *a, int depth)
 {
-    for (int d = 0; d < w->nidx && d < a->nidx; d++) {
+    opaque o = {col->scratch, {0}, {0}};
+    bool found = false;
+    for (int d = 0; d < w->nidx && d < a->nidx && !found; d++) {
         index_parts pw, pa;
-        if (!index_split(w->idx[d], w, depth, &pw))
+        if (!index_split(&o, w->idx[d], w, depth, &pw))
             continue;
-        if (!index_split(a->idx[d], a, depth, &pa)) {
+        if (!index_split(&o, a->idx[d], a, depth, &pa)) {
             parts_free(&pw);
             continue;
         }
@@ -325,10 +373,11 @@ static bool separated(collector *col, const access *w, const access *a, int dept
                   inner_fits(col, &pa, a, depth);
         parts_free(&pw);
         parts_free(&pa);
-        if (ok)
-            return true;
+        found = ok;
     }
-    return false;
+    free(o.exprs.data);
+    free(o.syms.data);
+    return found;
 }
 
 /* The value of a scalar reduction store X = X op e; op or -1. */
@@ -442,13 +491,15 @@ static void analyze_loop(collector *c, ms_stmt *L, int depth, ms_loop_info *info
 
 int ms_analyze_loops(ms_func *f, ms_loop_info **out)
 {
-    collector c = {.f = f};
+    collector c = {.f = f, .scratch = ms_func_new("analysis")};
+    c.scratch->next_id = f->next_id + 1; /* symbols order after every real variable */
     collect(&c, f->body);
     int n = c.all_loops.len;
     ms_loop_info *infos = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_loop_info));
     for (int i = 0; i < n; i++)
         analyze_loop(&c, c.all_loops.data[i], c.loop_depth.data[i], &infos[i]);
     collector_free(&c);
+    ms_func_free(c.scratch);
     *out = infos;
     return n;
 }

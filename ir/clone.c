@@ -131,6 +131,7 @@ static ms_stmt *stmt(cloner *c, const ms_stmt *s)
             r->block.iters[i].var = var(c, s->block.iters[i].var);
             r->block.iters[i].binding = expr(c, s->block.iters[i].binding);
         }
+        r->block.predicate = s->block.predicate ? expr(c, s->block.predicate) : NULL;
         r->block.body = stmt(c, s->block.body);
         return r;
     case MS_STMT_STORE:

@@ -47,7 +47,8 @@ int ms_binop_precedence(ms_binop op);
 
 typedef enum { MS_UN_NEG, MS_UN_NOT, MS_UN_BITNOT, MS_UN_PLUS } ms_unop;
 
-typedef enum { MS_VAR_PARAM, MS_VAR_LOOP, MS_VAR_BLOCK } ms_var_kind;
+/* OPAQUE: an analysis-only symbol standing for a subexpression (sign unknown). */
+typedef enum { MS_VAR_PARAM, MS_VAR_LOOP, MS_VAR_BLOCK, MS_VAR_OPAQUE } ms_var_kind;
 
 /* A scalar variable: an integer or floating parameter, a loop counter, or a
  * block iteration variable. */
@@ -176,7 +177,8 @@ struct ms_stmt {
             const char *name;
             int niter;
             ms_iter_var *iters;
-            ms_stmt *body; /* a STORE over the iteration variables */
+            ms_expr *predicate; /* in loop variables; NULL: always (split remainders) */
+            ms_stmt *body;      /* a STORE over the iteration variables */
         } block;
         struct {
             ms_buffer *buf;

@@ -366,6 +366,8 @@ static ms_stmt *subst_stmt(ms_func *f, ms_stmt *s, const subst *m)
             r->block.iters[i] = s->block.iters[i];
             r->block.iters[i].binding = subst_expr(f, s->block.iters[i].binding, m);
         }
+        if (s->block.predicate)
+            r->block.predicate = subst_expr(f, s->block.predicate, m);
         r->block.body = subst_stmt(f, s->block.body, m);
         return r;
     case MS_STMT_STORE:
@@ -407,6 +409,8 @@ static void subst_inplace(ms_func *f, ms_stmt *s, const subst *m)
     case MS_STMT_BLOCK:
         for (int i = 0; i < s->block.niter; i++)
             s->block.iters[i].binding = subst_expr(f, s->block.iters[i].binding, m);
+        if (s->block.predicate)
+            s->block.predicate = subst_expr(f, s->block.predicate, m);
         subst_inplace(f, s->block.body, m);
         return;
     case MS_STMT_STORE:
@@ -493,6 +497,8 @@ bool ms_stmt_uses_var(const ms_stmt *s, const ms_var *v)
         for (int i = 0; i < s->block.niter; i++)
             if (ms_expr_uses_var(s->block.iters[i].binding, v))
                 return true;
+        if (s->block.predicate && ms_expr_uses_var(s->block.predicate, v))
+            return true;
         return ms_stmt_uses_var(s->block.body, v);
     case MS_STMT_STORE:
         for (int i = 0; i < s->store.nidx; i++)

@@ -80,6 +80,18 @@ static bool is_tile_guard(peeler *p, const tile *t, const ms_expr *cond)
     return ok;
 }
 
+/* A predicate without the conjuncts that are guards of tile t; NULL: none left. */
+static ms_expr *drop_guards(peeler *p, const tile *t, ms_expr *c)
+{
+    if (c->kind == MS_EXPR_BINARY && c->bin.op == MS_BIN_LAND) {
+        ms_expr *a = drop_guards(p, t, c->bin.a), *b = drop_guards(p, t, c->bin.b);
+        if (a == c->bin.a && b == c->bin.b)
+            return c;
+        return !a ? b : !b ? a : ms_binary(p->f, MS_BIN_LAND, a, b);
+    }
+    return is_tile_guard(p, t, c) ? NULL : c;
+}
+
 /* A copy of s without the guards of tile t (or all of s when t is NULL). */
 static ms_stmt *copy_without(peeler *p, const tile *t, const ms_stmt *s)
 {
@@ -109,9 +121,19 @@ static ms_stmt *copy_without(peeler *p, const tile *t, const ms_stmt *s)
         r->loc = s->loc;
         return r;
     case MS_STMT_BLOCK:
+        if (t && s->block.predicate) {
+            ms_expr *pred = drop_guards(p, t, s->block.predicate);
+            if (pred != s->block.predicate) {
+                r = ms_arena_alloc(f->arena, sizeof *r);
+                *r = *s;
+                r->block.predicate = pred;
+                return r;
+            }
+        }
+        return (ms_stmt *)s; /* unchanged blocks are shared */
     case MS_STMT_STORE:
     case MS_STMT_ALLOC:
-        return (ms_stmt *)s; /* leaves are never changed: share them */
+        return (ms_stmt *)s;
     }
     ms_unreachable();
 }

@@ -234,7 +234,12 @@ void ms_stmt_print(const ms_stmt *s, int indent, ms_str *out)
                         iv->kind == MS_ITER_SPATIAL ? "S" : "R");
             ms_expr_print(iv->binding, out);
         }
-        ms_str_add(out, ") {\n");
+        ms_str_add(out, ")");
+        if (s->block.predicate) {
+            ms_str_add(out, " where ");
+            ms_expr_print(s->block.predicate, out);
+        }
+        ms_str_add(out, " {\n");
         ms_stmt_print(s->block.body, indent + 1, out);
         ms_str_indent(out, indent);
         ms_str_add(out, "}\n");
@@ -409,6 +414,8 @@ static uint64_t hash_stmt(uint64_t h, const ms_stmt *s)
             h = ms_hash_u64(h, (uint64_t)s->block.iters[i].kind);
             h = hash_expr(h, s->block.iters[i].binding);
         }
+        if (s->block.predicate)
+            h = hash_expr(h, s->block.predicate);
         return hash_stmt(h, s->block.body);
     case MS_STMT_STORE:
         h = ms_hash_u64(h, (uint64_t)s->store.buf->id);

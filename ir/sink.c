@@ -48,7 +48,7 @@ static bool covers(ms_func *f, ms_stmt *s, const ms_buffer *b)
         while (s->kind == MS_STMT_SEQ && s->seq.n == 1)
             s = s->seq.items[0];
     }
-    if (s->kind != MS_STMT_BLOCK || n != b->ndim)
+    if (s->kind != MS_STMT_BLOCK || n != b->ndim || s->block.predicate)
         return false;
     ms_stmt *st = ms_block_realize(f, s);
     if (st->store.buf != b || ms_expr_reads_buffer(st->store.value, b))

@@ -34,6 +34,16 @@ static bool always_true(pruner *p, const ms_expr *c)
     return yes;
 }
 
+/* The conjuncts of a predicate that are not proven true; NULL when none. */
+static ms_expr *prune(pruner *p, ms_expr *c)
+{
+    if (c->kind == MS_EXPR_BINARY && c->bin.op == MS_BIN_LAND) {
+        ms_expr *a = prune(p, c->bin.a), *b = prune(p, c->bin.b);
+        return !a ? b : !b ? a : ms_binary(p->f, MS_BIN_LAND, a, b);
+    }
+    return always_true(p, c) ? NULL : c;
+}
+
 static ms_stmt *fold_stmt(pruner *p, ms_stmt *s)
 {
     ms_func *f = p->f;
@@ -58,6 +68,8 @@ static ms_stmt *fold_stmt(pruner *p, ms_stmt *s)
     case MS_STMT_BLOCK:
         for (int i = 0; i < s->block.niter; i++)
             s->block.iters[i].binding = ms_simplify(f, s->block.iters[i].binding);
+        if (s->block.predicate)
+            s->block.predicate = prune(p, ms_simplify(f, s->block.predicate));
         s->block.body = fold_stmt(p, s->block.body);
         return s;
     case MS_STMT_STORE:

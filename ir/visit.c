@@ -82,6 +82,8 @@ static void walk_stmt(walker *w, ms_stmt *s)
         return;
     case MS_STMT_BLOCK: {
         const ms_stmt *outer = w->block;
+        if (s->block.predicate)
+            walk_expr(w, s->block.predicate);
         w->block = s;
         walk_stmt(w, s->block.body);
         w->block = outer;

@@ -10,6 +10,21 @@
 
 #include <stdio.h>
 
+typedef struct guard_ctx {
+    ms_func *f;
+    ms_expr *cond;
+} guard_ctx;
+
+static bool add_guard(void *ctx, ms_stmt *s)
+{
+    guard_ctx *g = ctx;
+    if (s->kind == MS_STMT_BLOCK)
+        s->block.predicate = s->block.predicate
+                                 ? ms_binary(g->f, MS_BIN_LAND, s->block.predicate, g->cond)
+                                 : g->cond;
+    return true;
+}
+
 ms_status ms_sched_split(ms_sched *s, int loop, int n, const int64_t *factors, int *out)
 {
     ms_func *f = s->f;
@@ -80,8 +95,11 @@ ms_status ms_sched_split(ms_sched *s, int loop, int n, const int64_t *factors, i
     ms_expr *value = ms_simplify(f, ms_binary(f, MS_BIN_ADD, L->loop.min, combined));
     ms_stmt *body = L->loop.body;
     ms_stmt_subst_inplace(f, body, 1, &v, &value);
-    if (guard)
-        body = ms_if(f, ms_binary(f, MS_BIN_LT, combined, L->loop.extent), body, NULL);
+    if (guard) {
+        /* the remainder check goes on the blocks, so the loops stay perfectly nested */
+        guard_ctx g = {f, ms_binary(f, MS_BIN_LT, combined, L->loop.extent)};
+        ms_stmt_visit(body, add_guard, &g);
+    }
     for (int i = 0; i < n; i++)
         loops[i]->loop.body = i + 1 < n ? loops[i + 1] : body;
     ms_stmt **slot = prim_slot(s, L);

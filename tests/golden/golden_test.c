@@ -6,6 +6,8 @@
  */
 #include "testutil.h"
 
+#include "driver/driver.h"
+
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,71 @@ Test(golden, every_case)
     }
     cr_assert(n >= 5, "only %d golden cases found", n);
     tu_free_list(cases);
+    ms_str_free(&dir);
+}
+
+/* NAME.trace.json beside NAME.c: the kernels scheduled by hand traces,
+ * emitted to NAME.traced.out.c. */
+Test(golden, hand_traces)
+{
+    ms_str dir = {0};
+    ms_str_addf(&dir, "%s/tests/golden", tu_src_dir());
+    char **traces = tu_list(ms_str_cstr(&dir), ".trace.json");
+    int n = 0;
+    for (char **t = traces; *t; t++, n++) {
+        ms_str base = {0};
+        ms_str_addn(&base, *t, strlen(*t) - strlen(".trace.json"));
+        ms_str c = {0}, out_path = {0};
+        ms_str_addf(&c, "%s.c", ms_str_cstr(&base));
+        ms_str_addf(&out_path, "%s.traced.out.c", ms_str_cstr(&base));
+        char *doc = ms_read_file(*t, NULL);
+        char **names;
+        ms_trace **ts;
+        const char *why;
+        int nt = ms_trace_doc_parse(doc, &names, &ts, &why);
+        cr_assert(nt >= 0, "%s: %s", *t, why);
+        ms_source src;
+        ms_diags diags = {0};
+        tu_parse_file(ms_str_cstr(&c), &src, &diags);
+        int k = src.nkernels;
+        char **bodies = ms_xcalloc((size_t)k, sizeof(char *));
+        size_t *b = ms_xcalloc((size_t)k, sizeof(size_t)),
+               *e = ms_xcalloc((size_t)k, sizeof(size_t));
+        for (int i = 0; i < k; i++) {
+            b[i] = src.kernels[i].body_begin;
+            e[i] = src.kernels[i].body_end;
+            for (int j = 0; j < nt; j++)
+                if (!strcmp(names[j], src.kernels[i].name)) {
+                    ms_trace *used;
+                    bodies[i] = ms_tune_kernel(&src, &src.kernels[i], ts[j], false, &used, &diags);
+                    cr_expect(bodies[i], "%s: %s", src.kernels[i].name, tu_render(&diags));
+                    ms_trace_free(used);
+                }
+        }
+        size_t len;
+        char *out = ms_emit_splice(src.text, src.len, k, b, e, bodies, &len);
+        tu_golden(ms_str_cstr(&out_path), out);
+        for (int i = 0; i < k; i++)
+            free(bodies[i]);
+        for (int j = 0; j < nt; j++) {
+            free(names[j]);
+            ms_trace_free(ts[j]);
+        }
+        free(names);
+        free(ts);
+        free(bodies);
+        free(b);
+        free(e);
+        free(out);
+        free(doc);
+        ms_source_free(&src);
+        ms_diags_free(&diags);
+        ms_str_free(&base);
+        ms_str_free(&c);
+        ms_str_free(&out_path);
+    }
+    cr_assert(n >= 1);
+    tu_free_list(traces);
     ms_str_free(&dir);
 }
 

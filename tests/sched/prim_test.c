@@ -125,7 +125,7 @@ Test(sched, split_symbolic_extent_gets_a_guard)
     char *ir = ir_of(fx->tr->s->f);
     cr_expect(strstr(ir, "for i_0: int in [0, +(M + 15) / 16) serial {"), "%s", ir);
     cr_expect(strstr(ir, "for i_1: int in [0, +16) serial {"), "%s", ir);
-    cr_expect(strstr(ir, "if i_0 * 16 + i_1 < M {"), "%s", ir);
+    cr_expect(strstr(ir, "where i_0 * 16 + i_1 < M {"), "%s", ir);
     cr_expect(strstr(ir, "block C_1(vi: S = i_0 * 16 + i_1, vj: S = j, vk: R = k)"), "%s", ir);
     free(ir);
     round_trip(fx);
@@ -141,7 +141,7 @@ Test(sched, split_constant_extent)
     ms_t_split(fx->tr, l[1], 2, ok, parts);
     char *ir = ir_of(fx->tr->s->f);
     cr_expect(strstr(ir, "for j_0: int in [0, +2)"), "%s", ir);
-    cr_expect_null(strstr(ir, "if "), "%s", ir); /* 2 * 2 == 4: no guard */
+    cr_expect_null(strstr(ir, "where"), "%s", ir); /* 2 * 2 == 4: no guard */
     free(ir);
     int m[8];
     loops(fx, "s", m);
@@ -310,7 +310,7 @@ Test(sched, specialize_and_peel_tiles)
     ms_func *spec = ms_func_specialize(fx->tr->s->f);
     char *ir = ir_of(spec);
     cr_expect(strstr(ir, "for i_0: int in [0, +4) serial {"), "%s", ir);
-    cr_expect_null(strstr(ir, "if "), "%s", ir);
+    cr_expect_null(strstr(ir, "where"), "%s", ir);
     free(ir);
     ms_func_free(spec);
     /* for any M: full tiles without the guard, then the last tile with it */
@@ -320,7 +320,7 @@ Test(sched, specialize_and_peel_tiles)
                          "serial {\n            for j:"),
               "%s", ir);
     cr_expect(strstr(ir, "for i_0: int in [M / 16, +(M + 15) / 16 - M / 16) serial {"), "%s", ir);
-    cr_expect(strstr(ir, "if i_0 * 16 + i_1 < M {"), "%s", ir);
+    cr_expect(strstr(ir, "where i_0 * 16 + i_1 < M {"), "%s", ir);
     free(ir);
     ms_func_free(peeled);
     teardown_fx(fx);
@@ -333,7 +333,7 @@ Test(sched, specialize_and_peel_tiles)
     spec = ms_func_specialize(fx->tr->s->f);
     ir = ir_of(spec);
     cr_expect(strstr(ir, "for i_0: int in [0, +3) serial {"), "%s", ir);
-    cr_expect(strstr(ir, "if i_0 * 24 + i_1 < 64 {"), "%s", ir);
+    cr_expect(strstr(ir, "where i_0 * 24 + i_1 < 64 {"), "%s", ir);
     free(ir);
     ms_func_free(spec);
     teardown_fx(fx);
