@@ -182,6 +182,15 @@ static ms_status apply_annotate(ms_tracer *tr, ms_inst *in)
     return ms_sched_annotate(tr->s, l, in->str, v);
 }
 
+static ms_status apply_compute_inline(ms_tracer *tr, ms_inst *in)
+{
+    int b = in->nin == 1 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
+    if (b < 0)
+        return bad(tr, "compute_inline: want one block");
+    in->nout = 0;
+    return ms_sched_compute_inline(tr->s, b);
+}
+
 static ms_status apply_sample_perfect_tile(ms_tracer *tr, ms_inst *in)
 {
     int l = in->nin == 1 ? state_rv(tr, &in->in[0], MS_RV_LOOP) : -1;
@@ -248,6 +257,7 @@ const ms_inst_entry ms_inst_table[MS_INST_COUNT] = {
     [MS_INST_VECTORIZE] = {apply_vectorize, false},
     [MS_INST_UNROLL] = {apply_unroll, false},
     [MS_INST_ANNOTATE] = {apply_annotate, false},
+    [MS_INST_COMPUTE_INLINE] = {apply_compute_inline, false},
     [MS_INST_SAMPLE_PERFECT_TILE] = {apply_sample_perfect_tile, true},
     [MS_INST_SAMPLE_CATEGORICAL] = {apply_sample_categorical, true},
 };

@@ -63,6 +63,8 @@ ms_status ms_sched_parallel(ms_sched *s, int loop);
 ms_status ms_sched_vectorize(ms_sched *s, int loop);
 ms_status ms_sched_unroll(ms_sched *s, int loop);
 ms_status ms_sched_annotate(ms_sched *s, int loop, const char *key, int64_t value);
+/* The block computing a local intermediate disappears into its readers. */
+ms_status ms_sched_compute_inline(ms_sched *s, int block);
 
 /* ---- sampling (through one seeded RNG) ---- */
 
@@ -145,6 +147,7 @@ void ms_t_parallel(ms_tracer *tr, int loop);
 void ms_t_vectorize(ms_tracer *tr, int loop);
 void ms_t_unroll(ms_tracer *tr, int loop);
 void ms_t_annotate(ms_tracer *tr, int loop, const char *key, int64_t value);
+void ms_t_compute_inline(ms_tracer *tr, int block);
 void ms_t_sample_perfect_tile(ms_tracer *tr, int loop, int n, int max_innermost, int *out);
 int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, const double *weights);
 

@@ -156,6 +156,14 @@ void ms_t_unroll(ms_tracer *tr, int loop)
     on_loop(tr, MS_INST_UNROLL, loop);
 }
 
+void ms_t_compute_inline(ms_tracer *tr, int block)
+{
+    ms_inst in = make(MS_INST_COMPUTE_INLINE);
+    in.nin = 1;
+    in.in[0] = rv_op(block);
+    ms_tracer_apply(tr, &in);
+}
+
 void ms_t_annotate(ms_tracer *tr, int loop, const char *key, int64_t value)
 {
     ms_inst in = make(MS_INST_ANNOTATE);

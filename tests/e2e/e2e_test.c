@@ -61,6 +61,7 @@ E2E(rows)
 E2E(shapes)
 E2E(types)
 E2E(alias)
+E2E(intermediates)
 
 /* Overlapping arrays: the tuned kernel must give the original's answer. */
 static const char alias_driver[] =

@@ -47,7 +47,7 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             continue;
         }
         int pick = (int)ms_rng_range(r, 0, n);
-        switch (ms_rng_range(r, 0, 8)) {
+        switch (ms_rng_range(r, 0, 9)) {
         case 0:
         case 1: { /* split by sampled perfect tiles, or by literal factors */
             int parts = (int)ms_rng_range(r, 2, 4), f[4], out[4];
@@ -86,6 +86,9 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             break;
         case 7:
             ms_t_unroll(tr, l[pick]);
+            break;
+        case 8:
+            ms_t_compute_inline(tr, b);
             break;
         }
         tr->status = MS_OK; /* refused: nothing was recorded or changed */

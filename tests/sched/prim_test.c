@@ -338,3 +338,42 @@ Test(sched, specialize_and_peel_tiles)
     ms_func_free(spec);
     teardown_fx(fx);
 }
+
+Test(sched, compute_inline)
+{
+    fixture *fx =
+        setup_src("#pragma mscc kernel sizes(M=16)\n"
+                  "void g(int M, const float X[restrict M][8], float Y[restrict M][8]) {\n"
+                  "  for (int i = 0; i < M; i++) {\n"
+                  "    float t[8];\n"
+                  "    for (int j = 0; j < 8; j++) t[j] = X[i][j] * 2.0f;\n"
+                  "    for (int j = 0; j < 8; j++) Y[i][j] = t[7 - j] + t[j];\n"
+                  "  }\n}\n");
+    int b = ms_t_get_block(fx->tr, "t");
+    ms_t_compute_inline(fx->tr, b);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "Y[vi][vj] = X[vi][7 - vj] * 2.0f + X[vi][vj] * 2.0f"), "%s", ir);
+    cr_expect_null(strstr(ir, "alloc t"), "%s", ir);
+    cr_expect_null(strstr(ir, "block t"), "%s", ir);
+    free(ir);
+    round_trip(fx);
+    teardown_fx(fx);
+
+    /* an output, and a value that reads what the kernel writes: refused */
+    fx = setup_src(gemm_src);
+    b = ms_t_get_block(fx->tr, "C");
+    EXPECT_REFUSED(fx, ms_t_compute_inline(fx->tr, b), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+    fx = setup_src("#pragma mscc kernel sizes(M=16)\n"
+                   "void g(int M, float X[restrict M][8], float Y[restrict M][8]) {\n"
+                   "  for (int i = 0; i < M; i++) {\n"
+                   "    float t[8];\n"
+                   "    for (int j = 0; j < 8; j++) t[j] = X[i][j];\n"
+                   "    for (int j = 0; j < 8; j++) X[i][j] = 0;\n"
+                   "    for (int j = 0; j < 8; j++) Y[i][j] = t[j];\n"
+                   "  }\n}\n");
+    b = ms_t_get_block(fx->tr, "t");
+    EXPECT_REFUSED(fx, ms_t_compute_inline(fx->tr, b), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+}

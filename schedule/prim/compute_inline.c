@@ -1,0 +1,300 @@
+/*
+ * compute_inline.c - compute_inline: a block that computes a local
+ * intermediate (t[v] = e) disappears, and every read of t[x] becomes e with
+ * v replaced by x. Legal when the block is the intermediate's only writer,
+ * writes it at its own iteration variables, unconditionally, and e reads
+ * only data the kernel never writes (so it does not matter when e is
+ * evaluated).
+ */
+#include "schedule/prim/prim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct inline_check {
+    const ms_buffer *buf;
+    const ms_stmt *producer;
+    int writers;
+    MS_VEC(const ms_buffer *) written;
+} inline_check;
+
+static void on_access(void *ctx, const ms_access_site *a)
+{
+    inline_check *c = ctx;
+    if (!a->write)
+        return;
+    if (a->buf == c->buf && a->block != c->producer)
+        c->writers++;
+    MS_VEC_PUSH(c->written, a->buf);
+}
+
+static bool reads_written(const ms_expr *e, const inline_check *c)
+{
+    for (int i = 0; i < c->written.len; i++)
+        if (ms_expr_reads_buffer(e, c->written.data[i]))
+            return true;
+    return false;
+}
+
+typedef struct replacer {
+    ms_func *f;
+    const ms_stmt *producer;
+    const ms_stmt *store;  /* the producer's store, in its iteration variables */
+    const ms_stmt *reader; /* the block being rewritten */
+} replacer;
+
+/* The producer's iteration variables in terms of a reader block's: the
+ * indexed ones become the subscripts of the read, the others the reader's
+ * variable bound to the same loop expression. False if one has none. */
+static bool map_vars(const replacer *r, const ms_stmt *reader, ms_expr *const *idx, ms_var **vars,
+                     ms_expr **with, int *n)
+{
+    const ms_stmt *P = r->producer;
+    *n = 0;
+    for (int i = 0; i < P->block.niter; i++) {
+        ms_var *v = P->block.iters[i].var;
+        ms_expr *to = NULL;
+        for (int d = 0; d < r->store->store.nidx && !to; d++)
+            if (r->store->store.idx[d]->var == v)
+                to = idx[d];
+        for (int k = 0; !to && reader && k < reader->block.niter; k++)
+            if (ms_expr_equal(reader->block.iters[k].binding, P->block.iters[i].binding))
+                to = ms_var_ref(r->f, reader->block.iters[k].var);
+        if (!to && ms_expr_uses_var(r->store->store.value, v))
+            return false;
+        if (to) {
+            vars[*n] = v;
+            with[(*n)++] = to;
+        }
+    }
+    return true;
+}
+
+typedef struct map_check {
+    replacer *r;
+    bool ok;
+} map_check;
+
+static void check_read(void *ctx, const ms_access_site *a)
+{
+    map_check *m = ctx;
+    if (a->write || a->buf != m->r->store->store.buf || a->block == m->r->producer)
+        return;
+    ms_var *vars[64];
+    ms_expr *with[64];
+    int n;
+    /* reads outside any block (bounds, conditions) are not rewritten: refuse them */
+    m->ok = m->ok && a->block && a->block->block.niter <= 32 && m->r->producer->block.niter <= 32 &&
+            map_vars(m->r, a->block, *a->idx, vars, with, &n);
+}
+
+static ms_expr *replace(replacer *r, ms_expr *e);
+
+static ms_expr **replace_all(replacer *r, int n, ms_expr **es, bool *changed)
+{
+    ms_expr **out = ms_arena_alloc(r->f->arena, sizeof(ms_expr *) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        out[i] = replace(r, es[i]);
+        *changed = *changed || out[i] != es[i];
+    }
+    return out;
+}
+
+static ms_expr *replace(replacer *r, ms_expr *e)
+{
+    bool changed = false;
+    switch (e->kind) {
+    case MS_EXPR_INT:
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_VAR:
+        return e;
+    case MS_EXPR_LOAD: {
+        ms_expr **idx = replace_all(r, e->load.nidx, e->load.idx, &changed);
+        if (e->load.buf != r->store->store.buf)
+            return changed ? ms_load(r->f, e->load.buf, e->load.nidx, idx) : e;
+        /* t[x] -> e[v := x] */
+        ms_var *vars[64];
+        ms_expr *with[64];
+        int n;
+        bool ok = map_vars(r, r->reader, idx, vars, with, &n);
+        MS_ASSERT(ok); /* checked before anything changed */
+        return ms_expr_subst(r->f, r->store->store.value, n, vars, with);
+    }
+    case MS_EXPR_BINARY: {
+        ms_expr *a = replace(r, e->bin.a), *b = replace(r, e->bin.b);
+        if (a == e->bin.a && b == e->bin.b)
+            return e;
+        ms_expr *x = ms_binary(r->f, e->bin.op, a, b);
+        x->dtype = e->dtype;
+        return x;
+    }
+    case MS_EXPR_UNARY: {
+        ms_expr *a = replace(r, e->un.a);
+        return a == e->un.a ? e : ms_unary(r->f, e->un.op, a);
+    }
+    case MS_EXPR_SELECT: {
+        ms_expr *c = replace(r, e->sel.cond), *a = replace(r, e->sel.a), *b = replace(r, e->sel.b);
+        if (c == e->sel.cond && a == e->sel.a && b == e->sel.b)
+            return e;
+        ms_expr *x = ms_select(r->f, c, a, b);
+        x->dtype = e->dtype;
+        return x;
+    }
+    case MS_EXPR_CAST: {
+        ms_expr *a = replace(r, e->cast.a);
+        return a == e->cast.a ? e : ms_cast(r->f, e->cast.ctype, e->dtype, a);
+    }
+    case MS_EXPR_CALL: {
+        ms_expr **args = replace_all(r, e->call.nargs, e->call.args, &changed);
+        return changed ? ms_call(r->f, e->call.name, e->dtype, e->call.nargs, args) : e;
+    }
+    }
+    ms_unreachable();
+}
+
+static bool rewrite(void *ctx, ms_stmt *s)
+{
+    replacer *r = ctx;
+    switch (s->kind) {
+    case MS_STMT_FOR:
+        s->loop.extent = replace(r, s->loop.extent);
+        s->loop.min = replace(r, s->loop.min);
+        return true;
+    case MS_STMT_IF:
+        s->if_.cond = replace(r, s->if_.cond);
+        return true;
+    case MS_STMT_BLOCK:
+        if (s->block.predicate)
+            s->block.predicate = replace(r, s->block.predicate);
+        r->reader = s;
+        return true;
+    case MS_STMT_STORE:
+        for (int i = 0; i < s->store.nidx; i++)
+            s->store.idx[i] = replace(r, s->store.idx[i]);
+        s->store.value = replace(r, s->store.value);
+        return true;
+    case MS_STMT_SEQ:
+    case MS_STMT_ALLOC:
+        return true;
+    }
+    ms_unreachable();
+}
+
+static bool is_empty(const ms_stmt *s)
+{
+    if (s->kind != MS_STMT_SEQ)
+        return false;
+    for (int i = 0; i < s->seq.n; i++)
+        if (!is_empty(s->seq.items[i]))
+            return false;
+    return true;
+}
+
+/* Removes target (and loops left empty by it) from the tree under *at. */
+static bool remove_stmt(ms_stmt **at, const ms_stmt *target, ms_func *f)
+{
+    ms_stmt *s = *at;
+    if (s == target) {
+        *at = ms_seq(f, 0, NULL);
+        return true;
+    }
+    bool found = false;
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n && !found; i++)
+            found = remove_stmt(&s->seq.items[i], target, f);
+        return found;
+    case MS_STMT_FOR:
+        found = remove_stmt(&s->loop.body, target, f);
+        if (found && is_empty(s->loop.body))
+            *at = s->loop.body; /* an empty loop goes too */
+        return found;
+    case MS_STMT_IF:
+        return remove_stmt(&s->if_.then_s, target, f) ||
+               (s->if_.else_s && remove_stmt(&s->if_.else_s, target, f));
+    case MS_STMT_BLOCK:
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return false;
+    }
+    ms_unreachable();
+}
+
+static ms_stmt **find_alloc(ms_stmt **at, const ms_buffer *b)
+{
+    ms_stmt *s = *at;
+    ms_stmt **r = NULL;
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n && !r; i++)
+            r = find_alloc(&s->seq.items[i], b);
+        return r;
+    case MS_STMT_FOR:
+        return find_alloc(&s->loop.body, b);
+    case MS_STMT_IF:
+        r = find_alloc(&s->if_.then_s, b);
+        return r || !s->if_.else_s ? r : find_alloc(&s->if_.else_s, b);
+    case MS_STMT_ALLOC:
+        return s->alloc.buf == b ? at : NULL;
+    case MS_STMT_BLOCK:
+    case MS_STMT_STORE:
+        return NULL;
+    }
+    ms_unreachable();
+}
+
+ms_status ms_sched_compute_inline(ms_sched *s, int block)
+{
+    ms_stmt *P = prim_get(s, block, MS_RV_BLOCK);
+    if (!P)
+        return prim_fail(s, MS_ERR_INPUT, "compute_inline: not a block");
+    const ms_stmt *st = P->block.body;
+    ms_buffer *t = st->store.buf;
+    if (t->scope != MS_SCOPE_LOCAL || t->ndim == 0)
+        return prim_fail(s, MS_ERR_ILLEGAL,
+                         "compute_inline: '%s' is not a local array (its values must be kept)",
+                         t->name);
+    if (P->block.predicate)
+        return prim_fail(s, MS_ERR_ILLEGAL, "compute_inline: block '%s' is conditional",
+                         P->block.name);
+    /* written at distinct iteration variables, which are all the value depends on */
+    for (int d = 0; d < st->store.nidx; d++) {
+        const ms_expr *x = st->store.idx[d];
+        bool iter = false;
+        for (int i = 0; i < P->block.niter && x->kind == MS_EXPR_VAR; i++)
+            iter = iter || P->block.iters[i].var == x->var;
+        for (int e = 0; e < d && iter; e++)
+            iter = !ms_expr_equal(x, st->store.idx[e]);
+        if (!iter)
+            return prim_fail(s, MS_ERR_ILLEGAL,
+                             "compute_inline: '%s' is not written at the block's own variables",
+                             t->name);
+    }
+    inline_check c = {t, P, 0, {0}};
+    static const ms_walk_fns fns = {on_access, NULL, NULL};
+    ms_walk(s->f->body, &fns, &c);
+    bool ok = c.writers == 0 && !reads_written(st->store.value, &c);
+    free(c.written.data);
+    if (!ok)
+        return prim_fail(s, MS_ERR_ILLEGAL,
+                         "compute_inline: '%s' has other writers, or its value reads data the "
+                         "kernel writes",
+                         t->name);
+    replacer r = {s->f, P, st, NULL};
+    map_check m = {&r, true};
+    static const ms_walk_fns read_fns = {check_read, NULL, NULL};
+    ms_walk(s->f->body, &read_fns, &m);
+    if (!m.ok)
+        return prim_fail(s, MS_ERR_ILLEGAL,
+                         "compute_inline: a reader of '%s' does not share the loops its value "
+                         "depends on",
+                         t->name);
+    bool removed = remove_stmt(&s->f->body, P, s->f);
+    MS_ASSERT(removed);
+    ms_stmt_visit(s->f->body, rewrite, &r);
+    /* nothing reads t any more: its declaration goes too */
+    for (ms_stmt **decl; (decl = find_alloc(&s->f->body, t));)
+        *decl = ms_seq(s->f, 0, NULL);
+    prim_consume(s, P);
+    return MS_OK;
+}
