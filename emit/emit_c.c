@@ -83,6 +83,10 @@ static void emit_store(const ms_stmt *st, int indent, ms_str *out)
 
 static void emit_decl(const ms_buffer *b, ms_str *out)
 {
+    /* arrays on a cache line: vector code may assume it (GCC 12 does at -O1 with
+     * OpenMP simd, and faults without it), and it is faster anyway */
+    if (b->ndim > 0)
+        ms_str_add(out, "_Alignas(64) ");
     ms_str_addf(out, "%s %s", b->elem_ctype, b->name);
     for (int i = 0; i < b->ndim; i++) {
         ms_str_add(out, "[");
@@ -94,7 +98,9 @@ static void emit_decl(const ms_buffer *b, ms_str *out)
 /* A block that initialises a scalar just allocated: printed as one line. */
 static const ms_stmt *init_of(ms_func *f, const ms_stmt *alloc, const ms_stmt *next)
 {
-    if (!next || next->kind != MS_STMT_BLOCK || alloc->alloc.buf->ndim != 0)
+    /* a guarded initialisation cannot become an unconditional initialiser */
+    if (!next || next->kind != MS_STMT_BLOCK || alloc->alloc.buf->ndim != 0 ||
+        next->block.predicate)
         return NULL;
     const ms_stmt *st = ms_block_realize(f, next);
     return st->store.buf == alloc->alloc.buf ? st : NULL;

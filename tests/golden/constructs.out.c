@@ -25,7 +25,7 @@ void constructs(size_t B, long N, double eps, const float *x, const int8_t q[sta
         #pragma omp parallel for
 #endif
         for (size_t b = 0; b < 64; b++) {
-            float window[5];
+            _Alignas(64) float window[5];
             for (int t = 0; t < 5; t++) {
                 window[t] = (float)t / 5.0f;
             }
@@ -53,7 +53,7 @@ void constructs(size_t B, long N, double eps, const float *x, const int8_t q[sta
         #pragma omp parallel for
 #endif
         for (size_t b = 0; b < B; b++) {
-            float window[5];
+            _Alignas(64) float window[5];
             for (int t = 0; t < 5; t++) {
                 window[t] = (float)t / 5.0f;
             }

@@ -377,3 +377,35 @@ Test(sched, compute_inline)
     EXPECT_REFUSED(fx, ms_t_compute_inline(fx->tr, b), MS_ERR_ILLEGAL);
     teardown_fx(fx);
 }
+
+Test(sched, guarded_scalar_initialisation_stays_guarded)
+{
+    fixture *fx = setup_src("#pragma mscc kernel sizes(M=10)\n"
+                            "void g(int M, const float X[restrict M][8], float y[restrict M]) {\n"
+                            "  for (int i = 0; i < M; i++) {\n"
+                            "    float mx = X[i][0];\n"
+                            "    for (int j = 1; j < 8; j++) mx = mx > X[i][j] ? mx : X[i][j];\n"
+                            "    y[i] = mx;\n  }\n}\n");
+    int l[8], parts[2];
+    loops(fx, "mx", l);
+    ms_operand f4[2] = {{-1, -1}, {-1, 4}};
+    ms_t_split(fx->tr, l[0], 2, f4, parts); /* 10 is not a multiple of 4 */
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    const ms_kernel *k = &fx->src.kernels[0];
+    char *orig = ms_xmalloc(k->body_end - k->body_begin + 1);
+    memcpy(orig, fx->src.text + k->body_begin, k->body_end - k->body_begin);
+    orig[k->body_end - k->body_begin] = '\0';
+    const char *why;
+    char *body = ms_emit_body(fx->tr->s->f, k->func, orig, NULL, &why);
+    cr_assert(body, "%s", why);
+    /* X[i][0] may be past the end in the last tile: read unguarded only in the
+     * full tiles (once), guarded in the last tile and at the tuning sizes */
+    int unguarded = 0;
+    for (const char *p = body; (p = strstr(p, "float mx = X")); p++)
+        unguarded++;
+    cr_expect_eq(unguarded, 1, "%s", body);
+    cr_expect(strstr(body, "float mx;"), "%s", body);
+    free(body);
+    free(orig);
+    teardown_fx(fx);
+}
