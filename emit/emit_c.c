@@ -178,7 +178,9 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
     case MS_STMT_ALLOC:
         ms_str_indent(out, indent);
         emit_decl(s->alloc.buf, out);
-        ms_str_add(out, ";\n");
+        /* a scalar set under a guard: compilers cannot see that every read is
+         * under the same guard, and warn; the 0 is never read */
+        ms_str_add(out, s->alloc.buf->ndim == 0 ? " = 0;\n" : ";\n");
         return;
     }
     ms_unreachable();
