@@ -338,7 +338,7 @@ static bool inner_fits(collector *col, const index_parts *p, const access *a, in
 {
     if (p->inner.n == 0)
         return true;
-    ms_expr *e = ms_poly_to_expr(col->f, &p->inner, NULL);
+    ms_expr *e = ms_poly_to_expr(col->f, &p->inner);
     ms_poly lo, hi;
     if (!ms_expr_range(col->f, e, a->depth - depth - 1, a->loops + depth + 1, &lo, &hi))
         return false;
@@ -538,7 +538,7 @@ ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
         ms_term one = {1, 0, {0}};
         ms_poly p1 = {1, &one};
         ms_poly_add(&hi, &p1, 1);
-        ms_expr *e = ms_poly_to_expr(f, &hi, NULL);
+        ms_expr *e = ms_poly_to_expr(f, &hi);
         ms_poly_free(&lo);
         ms_poly_free(&hi);
         if (!result) {

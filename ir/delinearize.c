@@ -182,7 +182,7 @@ static bool split_index(ms_func *f, const ms_expr *e, const ms_term *chain, int 
     }
     for (int d = 0; d < n; d++) {
         if (ok)
-            out[d] = ms_poly_to_expr(f, &parts[d], NULL);
+            out[d] = ms_poly_to_expr(f, &parts[d]);
         ms_poly_free(&parts[d]);
     }
     ms_poly_free(&p);
@@ -192,7 +192,7 @@ static bool split_index(ms_func *f, const ms_expr *e, const ms_term *chain, int 
 static ms_expr *term_expr(ms_func *f, const ms_term *t)
 {
     ms_poly p = {1, (ms_term *)t};
-    return ms_poly_to_expr(f, &p, NULL);
+    return ms_poly_to_expr(f, &p);
 }
 
 /* Every inner index of every access within [0, extent). */

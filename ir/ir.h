@@ -296,7 +296,7 @@ void ms_poly_add(ms_poly *acc, const ms_poly *p, int64_t scale);
 bool ms_poly_mul(const ms_poly *a, const ms_poly *b, ms_poly *out);
 bool ms_poly_is_const(const ms_poly *p, int64_t *value);
 bool ms_poly_equal(const ms_poly *a, const ms_poly *b);
-ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p, const char *ctype);
+ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p);
 /* Affine in loop variables: no term multiplies two loop/block variables. */
 bool ms_poly_is_affine(const ms_poly *p);
 

@@ -66,7 +66,7 @@ static bool is_tile_guard(peeler *p, const tile *t, const ms_expr *cond)
             uses_v = uses_v || r.terms[i].vars[k] == t->v;
     if (!uses_v) {
         ms_poly lo, hi;
-        ms_expr *re = ms_poly_to_expr(p->f, &r, NULL);
+        ms_expr *re = ms_poly_to_expr(p->f, &r);
         if (ms_expr_range(p->f, re, p->loops.len, p->loops.data, &lo, &hi)) {
             int64_t l, h;
             ok = ms_poly_is_const(&lo, &l) && ms_poly_is_const(&hi, &h) && l >= 0 && h < t->factor;
@@ -156,7 +156,7 @@ static ms_stmt *peel(peeler *p, ms_stmt *s)
             return s;
         }
         /* full tiles: [0, E / F) without the guards */
-        ms_expr *e = ms_poly_to_expr(f, &t.extent, NULL);
+        ms_expr *e = ms_poly_to_expr(f, &t.extent);
         ms_expr *full_n = ms_binary(f, MS_BIN_DIV, e, ms_int(f, t.factor));
         p->loops.len = 0; /* guard ranges are over the loops below the tile loop */
         ms_stmt *full_body = copy_without(p, &t, s->loop.body);

@@ -222,9 +222,8 @@ static int print_cmp(const void *x, const void *y)
     return term_cmp(a, b);
 }
 
-ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p, const char *ctype)
+ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p)
 {
-    (void)ctype;
     ms_expr *e = NULL;
     ms_term *order = ms_xmalloc(sizeof(ms_term) * (size_t)(p->n ? p->n : 1));
     if (p->n)
@@ -284,7 +283,7 @@ ms_expr *ms_simplify(ms_func *f, ms_expr *e)
         return e;
     if (!ms_poly_from_expr(e, &p))
         return simplify_parts(f, e);
-    ms_expr *r = ms_poly_to_expr(f, &p, NULL);
+    ms_expr *r = ms_poly_to_expr(f, &p);
     ms_poly_free(&p);
     return r;
 }

@@ -65,7 +65,7 @@ static int64_t work(ctx *c, const ms_stmt *s, ms_stmt **outer, int nouter)
         int64_t e = tuning_extent(c, s);
         ms_poly lo, hi;
         if (e < 0 && ms_expr_range(c->f, s->loop.extent, nouter, outer, &lo, &hi)) {
-            ms_expr *bound = ms_poly_to_expr(c->f, &hi, NULL);
+            ms_expr *bound = ms_poly_to_expr(c->f, &hi);
             if (!ms_expr_eval_hints(c->f, bound, &e))
                 e = -1;
             ms_poly_free(&lo);
