@@ -66,9 +66,7 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
     if (verbose)
         print_ir("scheduled IR", k->name, tr->s->f);
     char *comment = body_comment(tr->t);
-    char *orig = ms_xmalloc(k->body_end - k->body_begin + 1);
-    memcpy(orig, src->text + k->body_begin, k->body_end - k->body_begin);
-    orig[k->body_end - k->body_begin] = '\0';
+    char *orig = ms_kernel_body_text(src, k);
     const char *why = NULL;
     char *body = ms_emit_body(tr->s->f, k->func, orig, comment, &why);
     if (!body)

@@ -41,6 +41,8 @@ typedef struct ms_source {
  * valid C or cannot be read (errors in diags, src left empty). */
 int ms_frontend_parse(const ms_frontend_opts *opts, ms_source *src, ms_diags *diags);
 void ms_source_free(ms_source *src);
+/* The kernel's body as the user wrote it, '{' to '}' (caller frees). */
+char *ms_kernel_body_text(const ms_source *src, const ms_kernel *k);
 
 /* Parses "N=V,N=V" into hints (malloc'd names). Returns the count, or -1
  * with a reason in *why. */

@@ -43,6 +43,8 @@ bool lower_dtype(CXType t, ms_dtype *out);
 char *lower_type_spelling(ms_func *f, CXType t); /* without qualifiers */
 int lower_children(CXCursor cur, CXCursor *out, int max);
 CXCursor lower_strip(CXCursor cur); /* through implicit casts and parentheses */
+/* Does expression e name the variable declared by decl (through casts)? */
+bool lower_is_ref_to(CXCursor e, CXCursor decl);
 
 ms_expr *lower_expr(lower_ctx *c, CXCursor cur);
 /* An lvalue: buffer and indices (0-d buffers for scalar locals). */

@@ -109,6 +109,13 @@ CXCursor lower_strip(CXCursor cur)
     }
 }
 
+bool lower_is_ref_to(CXCursor e, CXCursor decl)
+{
+    e = lower_strip(e);
+    return clang_getCursorKind(e) == CXCursor_DeclRefExpr &&
+           clang_equalCursors(clang_getCursorReferenced(e), decl);
+}
+
 static char *spelling(CXCursor cur)
 {
     CXString s = clang_getCursorSpelling(cur);

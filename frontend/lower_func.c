@@ -57,13 +57,6 @@ typedef struct modified_query {
     bool found;
 } modified_query;
 
-static bool refers_to(CXCursor e, CXCursor decl)
-{
-    e = lower_strip(e);
-    return clang_getCursorKind(e) == CXCursor_DeclRefExpr &&
-           clang_equalCursors(clang_getCursorReferenced(e), decl);
-}
-
 static enum CXChildVisitResult find_write(CXCursor cur, CXCursor parent, CXClientData data)
 {
     (void)parent;
@@ -81,7 +74,7 @@ static enum CXChildVisitResult find_write(CXCursor cur, CXCursor parent, CXClien
                   u == CXUnaryOperator_PostDec || u == CXUnaryOperator_PreDec ||
                   u == CXUnaryOperator_AddrOf;
     }
-    if (assigns && lower_children(cur, kids, 2) >= 1 && refers_to(kids[0], q->decl)) {
+    if (assigns && lower_children(cur, kids, 2) >= 1 && lower_is_ref_to(kids[0], q->decl)) {
         q->found = true;
         return CXChildVisit_Break;
     }

@@ -272,14 +272,6 @@ static ms_stmt *lower_declstmt(lower_ctx *c, CXCursor cur)
     return ms_seq(c->f, n < 16 ? n : 16, items);
 }
 
-/* Does expression cursor e denote loop counter decl (through casts)? */
-static bool is_ref_to(CXCursor e, CXCursor decl)
-{
-    e = lower_strip(e);
-    return clang_getCursorKind(e) == CXCursor_DeclRefExpr &&
-           clang_equalCursors(clang_getCursorReferenced(e), decl);
-}
-
 static bool is_unit_step(lower_ctx *c, CXCursor inc, CXCursor var)
 {
     CXCursor kids[2];
@@ -287,9 +279,9 @@ static bool is_unit_step(lower_ctx *c, CXCursor inc, CXCursor var)
     if (k == CXCursor_UnaryOperator) {
         enum CXUnaryOperatorKind uk = clang_getCursorUnaryOperatorKind(inc);
         return (uk == CXUnaryOperator_PostInc || uk == CXUnaryOperator_PreInc) &&
-               lower_children(inc, kids, 1) == 1 && is_ref_to(kids[0], var);
+               lower_children(inc, kids, 1) == 1 && lower_is_ref_to(kids[0], var);
     }
-    if (lower_children(inc, kids, 2) != 2 || !is_ref_to(kids[0], var))
+    if (lower_children(inc, kids, 2) != 2 || !lower_is_ref_to(kids[0], var))
         return false;
     CXCursor rhs = lower_strip(kids[1]);
     if (k == CXCursor_CompoundAssignOperator &&
@@ -309,7 +301,7 @@ static bool is_unit_step(lower_ctx *c, CXCursor inc, CXCursor var)
         if (lower_children(rhs, add, 2) != 2)
             return false;
         CXEvalResult r = clang_Cursor_Evaluate(lower_strip(add[1]));
-        bool one = is_ref_to(add[0], var) && r && clang_EvalResult_getKind(r) == CXEval_Int &&
+        bool one = lower_is_ref_to(add[0], var) && r && clang_EvalResult_getKind(r) == CXEval_Int &&
                    clang_EvalResult_getAsLongLong(r) == 1;
         if (r)
             clang_EvalResult_dispose(r);
@@ -363,7 +355,7 @@ static ms_stmt *lower_for(lower_ctx *c, CXCursor cur)
                                        ? clang_getCursorBinaryOperatorKind(cond)
                                        : CXBinaryOperator_Invalid;
     if ((op != CXBinaryOperator_LT && op != CXBinaryOperator_LE) ||
-        lower_children(cond, ck, 2) != 2 || !is_ref_to(ck[0], var)) {
+        lower_children(cond, ck, 2) != 2 || !lower_is_ref_to(ck[0], var)) {
         lower_fail(c, cond, "loop condition is not 'v < HI' or 'v <= HI'");
         return NULL;
     }

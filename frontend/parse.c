@@ -351,6 +351,15 @@ void ms_source_free(ms_source *src)
     *src = (ms_source){0};
 }
 
+char *ms_kernel_body_text(const ms_source *src, const ms_kernel *k)
+{
+    size_t n = k->body_end - k->body_begin;
+    char *t = ms_xmalloc(n + 1);
+    memcpy(t, src->text + k->body_begin, n);
+    t[n] = '\0';
+    return t;
+}
+
 int ms_parse_size_list(const char *text, ms_size_hint **out, const char **why)
 {
     MS_VEC(ms_size_hint) v = {0};

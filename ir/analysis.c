@@ -547,8 +547,6 @@ ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
             ms_expr *gt = ms_binary(f, MS_BIN_GT, result, e);
             result = ms_select(f, gt, result, e);
         }
-        if (i == c.acc.len - 1)
-            break;
     }
     collector_free(&c);
     return result;

@@ -98,9 +98,7 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
 
 static char *emit(const ms_source *src, const ms_kernel *k, const ms_func *scheduled)
 {
-    char *orig = ms_xmalloc(k->body_end - k->body_begin + 1);
-    memcpy(orig, src->text + k->body_begin, k->body_end - k->body_begin);
-    orig[k->body_end - k->body_begin] = '\0';
+    char *orig = ms_kernel_body_text(src, k);
     const char *why = NULL;
     char *body = ms_emit_body((ms_func *)scheduled, k->func, orig, "fuzzed schedule", &why);
     cr_assert(body, "emit failed: %s", why);

@@ -392,9 +392,7 @@ Test(sched, guarded_scalar_initialisation_stays_guarded)
     ms_t_split(fx->tr, l[0], 2, f4, parts); /* 10 is not a multiple of 4 */
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
     const ms_kernel *k = &fx->src.kernels[0];
-    char *orig = ms_xmalloc(k->body_end - k->body_begin + 1);
-    memcpy(orig, fx->src.text + k->body_begin, k->body_end - k->body_begin);
-    orig[k->body_end - k->body_begin] = '\0';
+    char *orig = ms_kernel_body_text(&fx->src, k);
     const char *why;
     char *body = ms_emit_body(fx->tr->s->f, k->func, orig, NULL, &why);
     cr_assert(body, "%s", why);
