@@ -88,14 +88,17 @@ static void emit_tuned(ms_func *f, int indent, ms_str *out)
     ms_str_free(&cond);
 }
 
-char *ms_emit_body(ms_func *f, const ms_func *original, const char *original_body,
+char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
                    const char *comment, const char **why)
 {
     ms_str check = {0}, out = {0};
-    if (!overlap_check(f, original, &check, why)) {
+    if (!overlap_check(scheduled, original, &check, why)) {
         ms_str_free(&check);
         return NULL;
     }
+    /* reductions still carrying their init: decomposed where it runs once */
+    ms_func *f = ms_func_clone(scheduled);
+    ms_decompose_all_reductions(f);
     ms_str_add(&out, "{\n");
     if (comment)
         ms_str_addf(&out, "    /* %s */\n", comment);
@@ -103,6 +106,7 @@ char *ms_emit_body(ms_func *f, const ms_func *original, const char *original_bod
         emit_tuned(f, 1, &out);
         ms_str_add(&out, "}");
         ms_str_free(&check);
+        ms_func_free(f);
         return ms_str_take(&out);
     }
     /* arrays that may overlap: the tuned loops only when they do not */
@@ -116,6 +120,7 @@ char *ms_emit_body(ms_func *f, const ms_func *original, const char *original_bod
     MS_ASSERT(n >= 2 && original_body[0] == '{' && original_body[n - 1] == '}');
     ms_str_addn(&out, original_body + 1, n - 1);
     ms_str_free(&check);
+    ms_func_free(f);
     return ms_str_take(&out);
 }
 

@@ -12,7 +12,7 @@
  * that runs original_body (the user's text) instead.
  * comment is put at the top as a C comment (may be NULL). Returns NULL and
  * sets *why when the kernel cannot be emitted safely. Caller frees. */
-char *ms_emit_body(ms_func *f, const ms_func *original, const char *original_body,
+char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
                    const char *comment, const char **why);
 
 /* Statements of f's body as C at the given indentation (no braces). */

@@ -185,6 +185,7 @@ ms_func *ms_lower_function(CXTranslationUnit tu, CXCursor fn, const char *path, 
     if (!c.failed) {
         ms_delinearize(c.f);
         ms_sink_allocs(c.f);
+        ms_merge_reduction_inits(c.f);
     }
     if (c.failed) {
         *why_loc = c.err_loc;

@@ -133,6 +133,7 @@ static ms_stmt *stmt(cloner *c, const ms_stmt *s)
         }
         r->block.predicate = s->block.predicate ? expr(c, s->block.predicate) : NULL;
         r->block.body = stmt(c, s->block.body);
+        r->block.init = s->block.init ? stmt(c, s->block.init) : NULL;
         return r;
     case MS_STMT_STORE:
         r->store.buf = buf(c, s->store.buf);

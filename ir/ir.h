@@ -179,6 +179,10 @@ struct ms_stmt {
             ms_iter_var *iters;
             ms_expr *predicate; /* in loop variables; NULL: always (split remainders) */
             ms_stmt *body;      /* a STORE over the iteration variables */
+            /* a reduction's initial value (TensorIR's init): a STORE over the
+             * spatial iteration variables, run before the first update of
+             * each element, even when the reduction is empty; NULL if none */
+            ms_stmt *init;
         } block;
         struct {
             ms_buffer *buf;
@@ -254,6 +258,8 @@ void ms_stmt_subst_inplace(ms_func *f, ms_stmt *s, int n, ms_var *const *vars,
                            ms_expr *const *with);
 /* A block's store with the bindings put in place of the iteration variables. */
 ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block);
+/* The same for another statement over the block's variables (its init). */
+ms_stmt *ms_block_realize_stmt(ms_func *f, const ms_stmt *block, ms_stmt *st);
 
 /* ---- printing, equality, hashing ---- */
 
@@ -371,6 +377,17 @@ ms_func *ms_func_specialize(const ms_func *f);
 /* A copy of f where each loop over split tiles runs its full tiles
  * without the per-element remainder checks, then the last tile with them. */
 ms_func *ms_func_peel_tiles(const ms_func *f);
+
+/* Reduction blocks with an init part (ir/reduction.c). Merges each
+ * "X[idx] = v;" followed by a nest of reduction loops updating X[idx] into
+ * one block with that init. */
+void ms_merge_reduction_inits(ms_func *f);
+/* Moves block's init into a nest of its own placed before loop (NULL: just
+ * before the block), over copies of the spatial loops from loop down. The
+ * init block, or NULL with why. */
+ms_stmt *ms_decompose_reduction(ms_func *f, ms_stmt *block, ms_stmt *loop, const char **why);
+/* Decomposes every init at the outermost loop of its reduction. */
+void ms_decompose_all_reductions(ms_func *f);
 
 /* Moves each local array's declaration into the loop that uses it, when
  * every iteration writes the whole array before reading it. */

@@ -369,6 +369,8 @@ static ms_stmt *subst_stmt(ms_func *f, ms_stmt *s, const subst *m)
         if (s->block.predicate)
             r->block.predicate = subst_expr(f, s->block.predicate, m);
         r->block.body = subst_stmt(f, s->block.body, m);
+        if (s->block.init)
+            r->block.init = subst_stmt(f, s->block.init, m);
         return r;
     case MS_STMT_STORE:
         r->store.idx = alloc(f, sizeof(ms_expr *) * (size_t)(s->store.nidx ? s->store.nidx : 1));
@@ -412,6 +414,8 @@ static void subst_inplace(ms_func *f, ms_stmt *s, const subst *m)
         if (s->block.predicate)
             s->block.predicate = subst_expr(f, s->block.predicate, m);
         subst_inplace(f, s->block.body, m);
+        if (s->block.init)
+            subst_inplace(f, s->block.init, m);
         return;
     case MS_STMT_STORE:
         for (int i = 0; i < s->store.nidx; i++)
@@ -432,6 +436,11 @@ void ms_stmt_subst_inplace(ms_func *f, ms_stmt *s, int n, ms_var *const *vars, m
 
 ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block)
 {
+    return ms_block_realize_stmt(f, block, block->block.body);
+}
+
+ms_stmt *ms_block_realize_stmt(ms_func *f, const ms_stmt *block, ms_stmt *st)
+{
     MS_ASSERT(block->kind == MS_STMT_BLOCK);
     int n = block->block.niter;
     ms_var **vars = ms_xmalloc(sizeof(ms_var *) * (size_t)(n ? n : 1));
@@ -440,7 +449,7 @@ ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block)
         vars[i] = block->block.iters[i].var;
         with[i] = block->block.iters[i].binding;
     }
-    ms_stmt *r = ms_stmt_subst(f, block->block.body, n, vars, with);
+    ms_stmt *r = ms_stmt_subst(f, st, n, vars, with);
     free(vars);
     free(with);
     return r;
@@ -498,6 +507,8 @@ bool ms_stmt_uses_var(const ms_stmt *s, const ms_var *v)
             if (ms_expr_uses_var(s->block.iters[i].binding, v))
                 return true;
         if (s->block.predicate && ms_expr_uses_var(s->block.predicate, v))
+            return true;
+        if (s->block.init && ms_stmt_uses_var(s->block.init, v))
             return true;
         return ms_stmt_uses_var(s->block.body, v);
     case MS_STMT_STORE:

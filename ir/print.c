@@ -240,6 +240,17 @@ void ms_stmt_print(const ms_stmt *s, int indent, ms_str *out)
             ms_expr_print(s->block.predicate, out);
         }
         ms_str_add(out, " {\n");
+        if (s->block.init) {
+            ms_str_indent(out, indent + 1);
+            ms_str_add(out, "init:\n");
+            ms_stmt_print(s->block.init, indent + 2, out);
+            ms_str_indent(out, indent + 1);
+            ms_str_add(out, "update:\n");
+            ms_stmt_print(s->block.body, indent + 2, out);
+            ms_str_indent(out, indent);
+            ms_str_add(out, "}\n");
+            return;
+        }
         ms_stmt_print(s->block.body, indent + 1, out);
         ms_str_indent(out, indent);
         ms_str_add(out, "}\n");
@@ -416,6 +427,8 @@ static uint64_t hash_stmt(uint64_t h, const ms_stmt *s)
         }
         if (s->block.predicate)
             h = hash_expr(h, s->block.predicate);
+        if (s->block.init)
+            h = hash_stmt(ms_hash_u64(h, 0x1417), s->block.init);
         return hash_stmt(h, s->block.body);
     case MS_STMT_STORE:
         h = ms_hash_u64(h, (uint64_t)s->store.buf->id);

@@ -71,6 +71,8 @@ static ms_stmt *fold_stmt(pruner *p, ms_stmt *s)
         if (s->block.predicate)
             s->block.predicate = prune(p, ms_simplify(f, s->block.predicate));
         s->block.body = fold_stmt(p, s->block.body);
+        if (s->block.init)
+            s->block.init = fold_stmt(p, s->block.init);
         return s;
     case MS_STMT_STORE:
         for (int i = 0; i < s->store.nidx; i++)

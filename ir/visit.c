@@ -85,6 +85,8 @@ static void walk_stmt(walker *w, ms_stmt *s)
         if (s->block.predicate)
             walk_expr(w, s->block.predicate);
         w->block = s;
+        if (s->block.init)
+            walk_stmt(w, s->block.init);
         walk_stmt(w, s->block.body);
         w->block = outer;
         return;
@@ -145,6 +147,8 @@ bool ms_stmt_visit(ms_stmt *s, bool (*fn)(void *ctx, ms_stmt *s), void *ctx)
         return ms_stmt_visit(s->if_.then_s, fn, ctx) &&
                (!s->if_.else_s || ms_stmt_visit(s->if_.else_s, fn, ctx));
     case MS_STMT_BLOCK:
+        if (s->block.init && !ms_stmt_visit(s->block.init, fn, ctx))
+            return false;
         return ms_stmt_visit(s->block.body, fn, ctx);
     case MS_STMT_STORE:
     case MS_STMT_ALLOC:

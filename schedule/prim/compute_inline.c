@@ -254,6 +254,9 @@ ms_status ms_sched_compute_inline(ms_sched *s, int block)
         return prim_fail(s, MS_ERR_ILLEGAL,
                          "compute_inline: '%s' is not a local array (its values must be kept)",
                          t->name);
+    if (P->block.init)
+        return prim_fail(s, MS_ERR_ILLEGAL, "compute_inline: block '%s' is a reduction",
+                         P->block.name);
     if (P->block.predicate)
         return prim_fail(s, MS_ERR_ILLEGAL, "compute_inline: block '%s' is conditional",
                          P->block.name);

@@ -9,6 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct mix_check {
+    ms_stmt *const *loops;
+    int n;
+    bool mixed;
+} mix_check;
+
+static bool binds_kind(const ms_stmt *b, ms_iter_kind kind, const mix_check *m)
+{
+    for (int i = 0; i < b->block.niter; i++)
+        for (int l = 0; l < m->n; l++)
+            if (b->block.iters[i].kind == kind &&
+                ms_expr_uses_var(b->block.iters[i].binding, m->loops[l]->loop.var))
+                return true;
+    return false;
+}
+
+/* A reduction with an init runs it at the reduction's first step: a loop
+ * that fed both kinds of variables would have no such step. */
+static bool check_mix(void *ctx, ms_stmt *s)
+{
+    mix_check *m = ctx;
+    if (s->kind == MS_STMT_BLOCK && s->block.init && binds_kind(s, MS_ITER_SPATIAL, m) &&
+        binds_kind(s, MS_ITER_REDUCE, m))
+        m->mixed = true;
+    return !m->mixed;
+}
+
 ms_status ms_sched_fuse(ms_sched *s, int n, const int *loops, int *out)
 {
     ms_func *f = s->f;
@@ -30,6 +57,12 @@ ms_status ms_sched_fuse(ms_sched *s, int n, const int *loops, int *out)
             return prim_fail(s, MS_ERR_ILLEGAL, "fuse: '%s' is no longer a serial loop",
                              L[i]->loop.var->name);
     }
+    mix_check mix = {L, n, false};
+    ms_stmt_visit(L[n - 1]->loop.body, check_mix, &mix);
+    if (mix.mixed)
+        return prim_fail(s, MS_ERR_ILLEGAL,
+                         "fuse: the loops feed both spatial and reduction variables of a block "
+                         "with an init");
     /* distinct tuples of independent loops touch distinct data: so does the fused loop,
      * though its div/mod subscripts are beyond the analysis */
     ms_loop_info *infos;

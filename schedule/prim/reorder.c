@@ -59,7 +59,8 @@ static bool order_free(ms_stmt *body, const char **why)
             const ms_access_site *a = &rc.sites.data[j];
             if (j == i || a->buf != w->buf)
                 continue;
-            bool same = a->block == w->block && !a->write && *a->nidx == *w->nidx;
+            /* the block's own update, or its init */
+            bool same = a->block == w->block && *a->nidx == *w->nidx;
             for (int d = 0; same && d < *w->nidx; d++)
                 same = ms_expr_equal(rc.idx.data[i][d], rc.idx.data[j][d]);
             if (!same) {

@@ -4,12 +4,12 @@ void gemm(int M, int N, int K, const float A[restrict M][K], const float B[restr
           float C[restrict M][N])
 {
     /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
-     *   b0 = get_block("C")
-     *   l1, l2 = get_loops(b0)
+     *   b0 = get_block("C_1")
+     *   l1, l2, l3 = get_loops(b0)
      *   parallel(l1)
-     *   b3 = get_block("C")
-     *   l4, l5 = get_loops(b3)
-     *   vectorize(l5)
+     *   b4 = get_block("C_1")
+     *   l5, l6, l7 = get_loops(b4)
+     *   vectorize(l6)
      */
     if (M == 512 && N == 512 && K == 512) {
         /* the tuning sizes: constant extents */

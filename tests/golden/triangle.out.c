@@ -3,8 +3,8 @@
 void lower_sum(int N, const double L[restrict N][N], double y[restrict N])
 {
     /* tuned by mscc 0.1.0; the schedule, replayable with --trace:
-     *   b0 = get_block("y")
-     *   l1 = get_loops(b0)
+     *   b0 = get_block("y_1")
+     *   l1, l2 = get_loops(b0)
      *   parallel(l1)
      */
     if (N == 300) {
