@@ -67,12 +67,14 @@ static void emit_tuned(ms_func *f, int indent, ms_str *out)
             ms_str_addf(&cond, "%s%s == %lld", cond.len ? " && " : "", v->name, (long long)val);
     }
     ms_func *generic = ms_func_peel_tiles(f);
+    ms_func_flatten_blocks(generic);
     if (!cond.len) {
         ms_emit_stmts(generic, generic->body, indent, out);
         ms_func_free(generic);
         return;
     }
     ms_func *spec = ms_func_specialize(f);
+    ms_func_flatten_blocks(spec);
     ms_str_indent(out, indent);
     ms_str_addf(out, "if (%s) {\n", ms_str_cstr(&cond));
     ms_str_indent(out, indent + 1);
@@ -88,6 +90,39 @@ static void emit_tuned(ms_func *f, int indent, ms_str *out)
     ms_str_free(&cond);
 }
 
+typedef struct packed_list {
+    ms_buffer *bufs[16];
+    int n;
+} packed_list;
+
+static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
+{
+    packed_list *p = ctx;
+    (void)loops;
+    if (b->scope == MS_SCOPE_PACKED) {
+        MS_ASSERT(depth == 0 && p->n < 16);
+        p->bufs[p->n++] = b;
+    }
+}
+
+/* "T (*X)[S1][S2] = aligned_alloc(64, bytes);" for a packed copy. */
+static void emit_packed_decl(const ms_buffer *b, ms_str *out)
+{
+    ms_str_addf(out, "    %s (*%s)", b->elem_ctype, b->name);
+    for (int d = 1; d < b->ndim; d++) {
+        ms_str_add(out, "[");
+        ms_expr_print(b->shape[d], out);
+        ms_str_add(out, "]");
+    }
+    ms_str_add(out, " = aligned_alloc(64, ((size_t)(");
+    for (int d = 0; d < b->ndim; d++) {
+        if (d)
+            ms_str_add(out, ") * (size_t)(");
+        ms_expr_print(b->shape[d], out);
+    }
+    ms_str_addf(out, ") * sizeof(%s) + 63) / 64 * 64);\n", b->elem_ctype);
+}
+
 char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
                    const char *comment, const char **why)
 {
@@ -99,9 +134,38 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
     /* reductions still carrying their init: decomposed where it runs once */
     ms_func *f = ms_func_clone(scheduled);
     ms_decompose_all_reductions(f);
+    packed_list packed = {.n = 0};
+    static const ms_walk_fns fns = {NULL, on_alloc, NULL};
+    ms_walk(f->body, &fns, &packed);
     ms_str_add(&out, "{\n");
     if (comment)
         ms_str_addf(&out, "    /* %s */\n", comment);
+    if (packed.n) {
+        /* packed copies of inputs: without memory for them, the original loops */
+        if (check.len)
+            ms_str_addf(&out, "    const int mscc_overlap =\n        %s;\n", ms_str_cstr(&check));
+        for (int i = 0; i < packed.n; i++)
+            emit_packed_decl(packed.bufs[i], &out);
+        ms_str_add(&out, check.len ? "    if (!mscc_overlap" : "    if (");
+        for (int i = 0; i < packed.n; i++)
+            ms_str_addf(&out, "%s%s", i || check.len ? " && " : "", packed.bufs[i]->name);
+        ms_str_add(&out, ") {\n");
+        emit_tuned(f, 2, &out);
+        for (int i = 0; i < packed.n; i++)
+            ms_str_addf(&out, "        free(%s);\n", packed.bufs[i]->name);
+        ms_str_add(&out, "        return;\n    }\n");
+        for (int i = 0; i < packed.n; i++)
+            ms_str_addf(&out, "    free(%s);\n", packed.bufs[i]->name);
+        ms_str_add(&out, check.len ? "    /* the arrays overlap, or there was no memory for "
+                                     "packing: the original loops */"
+                                   : "    /* no memory for packing: the original loops */");
+        size_t n = strlen(original_body);
+        MS_ASSERT(n >= 2 && original_body[0] == '{' && original_body[n - 1] == '}');
+        ms_str_addn(&out, original_body + 1, n - 1);
+        ms_str_free(&check);
+        ms_func_free(f);
+        return ms_str_take(&out);
+    }
     if (!check.len) {
         emit_tuned(f, 1, &out);
         ms_str_add(&out, "}");
@@ -129,6 +193,19 @@ char *ms_emit_splice(const char *text, size_t len, int n, const size_t *begin, c
 {
     ms_str out = {0};
     size_t at = 0;
+    /* what tuned bodies call: declared once, atop the file */
+    bool need_math = false, need_stdlib = false;
+    for (int i = 0; i < n; i++)
+        if (with[i]) {
+            need_math = need_math || strstr(with[i], "fmaf(") || strstr(with[i], "fma(") ||
+                        strstr(with[i], "fmal(");
+            need_stdlib = need_stdlib || strstr(with[i], "aligned_alloc(");
+        }
+    if (need_math)
+        ms_str_add(&out, "#include <math.h> /* added by mscc: fma() in tuned kernels */\n");
+    if (need_stdlib)
+        ms_str_add(&out,
+                   "#include <stdlib.h> /* added by mscc: packed arrays in tuned kernels */\n");
     for (int i = 0; i < n; i++) {
         if (!with[i])
             continue;

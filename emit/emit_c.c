@@ -65,10 +65,40 @@ static bool same_access(const ms_expr *load, const ms_stmt *st)
     return true;
 }
 
+/* x = x + a * b into a local tile (a cache_write): fma(a, b, x), because
+ * -std=c11 stops GCC from contracting it and the tile is the hot loop. */
+static bool emit_fma(const ms_stmt *st, ms_str *out)
+{
+    const ms_buffer *b = st->store.buf;
+    const ms_expr *v = st->store.value;
+    const char *fn = b->dtype == MS_DT_F32 ? "fmaf" : b->dtype == MS_DT_F64 ? "fma" : NULL;
+    if (!fn || b->scope != MS_SCOPE_LOCAL || b->ndim == 0 || v->kind != MS_EXPR_BINARY ||
+        v->bin.op != MS_BIN_ADD)
+        return false;
+    const ms_expr *acc = v->bin.a, *prod = v->bin.b;
+    if (!same_access(acc, st)) {
+        acc = v->bin.b;
+        prod = v->bin.a;
+    }
+    if (!same_access(acc, st) || prod->kind != MS_EXPR_BINARY || prod->bin.op != MS_BIN_MUL ||
+        prod->dtype != b->dtype || prod->bin.a->dtype != b->dtype || prod->bin.b->dtype != b->dtype)
+        return false;
+    ms_str_addf(out, " = %s(", fn);
+    ms_expr_print(prod->bin.a, out);
+    ms_str_add(out, ", ");
+    ms_expr_print(prod->bin.b, out);
+    ms_str_add(out, ", ");
+    ms_expr_print(acc, out);
+    ms_str_add(out, ");\n");
+    return true;
+}
+
 static void emit_store(const ms_stmt *st, int indent, ms_str *out)
 {
     ms_str_indent(out, indent);
     ms_print_access(st->store.buf, st->store.nidx, st->store.idx, out);
+    if (emit_fma(st, out))
+        return;
     const ms_expr *v = st->store.value;
     if (v->kind == MS_EXPR_BINARY && v->bin.op <= MS_BIN_SHR && same_access(v->bin.a, st)) {
         /* x = x op y  ->  x op= y: identical meaning, as the user wrote it */
@@ -176,6 +206,8 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
         emit_store(s, indent, out);
         return;
     case MS_STMT_ALLOC:
+        if (s->alloc.buf->scope == MS_SCOPE_PACKED)
+            return; /* declared, allocated and freed by the body (body.c) */
         ms_str_indent(out, indent);
         emit_decl(s->alloc.buf, out);
         /* a scalar set under a guard: compilers cannot see that every read is

@@ -60,7 +60,8 @@ typedef struct ms_var {
     int id; /* unique within the function; orders variables canonically */
 } ms_var;
 
-typedef enum { MS_SCOPE_PARAM, MS_SCOPE_GLOBAL, MS_SCOPE_LOCAL } ms_scope;
+/* PACKED: a copy of an input in another layout, allocated once per call. */
+typedef enum { MS_SCOPE_PARAM, MS_SCOPE_GLOBAL, MS_SCOPE_LOCAL, MS_SCOPE_PACKED } ms_scope;
 
 /* A multi-dimensional array. Scalar locals (accumulators) are 0-d buffers so
  * that one dependence analysis covers both. */
@@ -386,8 +387,14 @@ void ms_merge_reduction_inits(ms_func *f);
  * before the block), over copies of the spatial loops from loop down. The
  * init block, or NULL with why. */
 ms_stmt *ms_decompose_reduction(ms_func *f, ms_stmt *block, ms_stmt *loop, const char **why);
+/* The conjuncts of c that use none of the n variables (NULL: none left). */
+ms_expr *ms_conjuncts_without(ms_func *f, ms_expr *c, int n, ms_var *const *vars);
 /* Decomposes every init at the outermost loop of its reduction. */
 void ms_decompose_all_reductions(ms_func *f);
+
+/* For printing: each block's statement in loop variables, with quotients
+ * and remainders by constants that the loop ranges decide simplified. */
+void ms_func_flatten_blocks(ms_func *f);
 
 /* Moves each local array's declaration into the loop that uses it, when
  * every iteration writes the whole array before reading it. */

@@ -203,12 +203,11 @@ static bool binds(const ms_stmt *B, ms_iter_kind kind, const ms_var *v)
     return false;
 }
 
-/* The conjuncts of c that use none of the dropped variables. */
-static ms_expr *keep_conjuncts(ms_func *f, ms_expr *c, int n, ms_var *const *dropped)
+ms_expr *ms_conjuncts_without(ms_func *f, ms_expr *c, int n, ms_var *const *dropped)
 {
     if (c->kind == MS_EXPR_BINARY && c->bin.op == MS_BIN_LAND) {
-        ms_expr *a = keep_conjuncts(f, c->bin.a, n, dropped);
-        ms_expr *b = keep_conjuncts(f, c->bin.b, n, dropped);
+        ms_expr *a = ms_conjuncts_without(f, c->bin.a, n, dropped);
+        ms_expr *b = ms_conjuncts_without(f, c->bin.b, n, dropped);
         return !a ? b : !b ? a : ms_binary(f, MS_BIN_LAND, a, b);
     }
     for (int i = 0; i < n; i++)
@@ -322,7 +321,7 @@ ms_stmt *ms_decompose_reduction(ms_func *f, ms_stmt *block, ms_stmt *loop, const
     ms_stmt *ib = ms_block(f, name, niter, iters, ms_stmt_subst(f, body, nmap, from, to));
     ib->loc = block->loc;
     if (block->block.predicate) {
-        ms_expr *pred = keep_conjuncts(f, block->block.predicate, ndropped, dropped);
+        ms_expr *pred = ms_conjuncts_without(f, block->block.predicate, ndropped, dropped);
         ib->block.predicate = pred ? ms_expr_subst(f, pred, nmap, from, to) : NULL;
     }
     ms_stmt *top = ib;

@@ -191,6 +191,53 @@ static ms_status apply_compute_inline(ms_tracer *tr, ms_inst *in)
     return ms_sched_compute_inline(tr->s, b);
 }
 
+static ms_status apply_decompose_reduction(ms_tracer *tr, ms_inst *in)
+{
+    int b = in->nin == 2 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
+    int l = in->nin == 2 ? state_rv(tr, &in->in[1], MS_RV_LOOP) : -1, out;
+    if (b < 0 || l < 0)
+        return bad(tr, "decompose_reduction: want a block and a loop");
+    ms_status st = ms_sched_decompose_reduction(tr->s, b, l, &out);
+    if (st == MS_OK) {
+        in->nout = 1;
+        in->out[0] = inst_bind(tr, MS_RV_BLOCK, out);
+    }
+    return st;
+}
+
+static ms_status apply_cache_write(ms_tracer *tr, ms_inst *in)
+{
+    int b = in->nin == 2 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
+    int l = in->nin == 2 ? state_rv(tr, &in->in[1], MS_RV_LOOP) : -1, out;
+    if (b < 0 || l < 0)
+        return bad(tr, "cache_write: want a block, a loop and a scope");
+    ms_status st = ms_sched_cache_write(tr->s, b, l, in->str, &out);
+    if (st == MS_OK) {
+        in->nout = 1;
+        in->out[0] = inst_bind(tr, MS_RV_BLOCK, out);
+    }
+    return st;
+}
+
+/* operands: the factors, one per dimension (attr[0] of them), then the
+ * permutation; str: the buffer */
+static ms_status apply_transform_layout(ms_tracer *tr, ms_inst *in)
+{
+    int64_t v[MS_INST_MAX_IN];
+    int nf = in->nattr == 1 ? (int)in->attr[0] : -1, out;
+    if (nf < 1 || nf > in->nin || !in->str[0])
+        return bad(tr, "transform_layout: want a buffer, factors and a permutation");
+    for (int i = 0; i < in->nin; i++)
+        if (!int_value(tr, &in->in[i], &v[i]))
+            return bad(tr, "transform_layout: want integers");
+    ms_status st = ms_sched_transform_layout(tr->s, in->str, nf, v, in->nin - nf, v + nf, &out);
+    if (st == MS_OK) {
+        in->nout = 1;
+        in->out[0] = inst_bind(tr, MS_RV_BLOCK, out);
+    }
+    return st;
+}
+
 static ms_status apply_sample_perfect_tile(ms_tracer *tr, ms_inst *in)
 {
     int l = in->nin == 1 ? state_rv(tr, &in->in[0], MS_RV_LOOP) : -1;
@@ -258,6 +305,9 @@ const ms_inst_entry ms_inst_table[MS_INST_COUNT] = {
     [MS_INST_UNROLL] = {apply_unroll, false},
     [MS_INST_ANNOTATE] = {apply_annotate, false},
     [MS_INST_COMPUTE_INLINE] = {apply_compute_inline, false},
+    [MS_INST_DECOMPOSE_REDUCTION] = {apply_decompose_reduction, false},
+    [MS_INST_CACHE_WRITE] = {apply_cache_write, false},
+    [MS_INST_TRANSFORM_LAYOUT] = {apply_transform_layout, false},
     [MS_INST_SAMPLE_PERFECT_TILE] = {apply_sample_perfect_tile, true},
     [MS_INST_SAMPLE_CATEGORICAL] = {apply_sample_categorical, true},
 };

@@ -65,6 +65,21 @@ ms_status ms_sched_unroll(ms_sched *s, int loop);
 ms_status ms_sched_annotate(ms_sched *s, int loop, const char *key, int64_t value);
 /* The block computing a local intermediate disappears into its readers. */
 ms_status ms_sched_compute_inline(ms_sched *s, int block);
+/* A reduction block's init moves into a nest of its own just before loop,
+ * over copies of the spatial loops below it; out: the init block. */
+ms_status ms_sched_decompose_reduction(ms_sched *s, int block, int loop, int *out);
+/* The block's output is computed in a local array (scope "local", or
+ * "register" for a small tile the compiler keeps in registers) that lives
+ * in one iteration of loop and covers what the block writes there; it is
+ * copied out at the end of each iteration (and in at the start when the
+ * block reads old values). out: the copy-out block. */
+ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *scope, int *out);
+/* Array parameter buf, only read by the kernel, is packed once per call
+ * into a new blocked layout: dimension d split by factors[d] (1: kept),
+ * then the resulting dimensions permuted (new dim i = old perm[i]); every
+ * read goes to the packed copy. out: the packing block. */
+ms_status ms_sched_transform_layout(ms_sched *s, const char *buf, int nf, const int64_t *factors,
+                                    int np, const int64_t *perm, int *out);
 
 /* ---- sampling (through one seeded RNG) ---- */
 
@@ -148,6 +163,10 @@ void ms_t_vectorize(ms_tracer *tr, int loop);
 void ms_t_unroll(ms_tracer *tr, int loop);
 void ms_t_annotate(ms_tracer *tr, int loop, const char *key, int64_t value);
 void ms_t_compute_inline(ms_tracer *tr, int block);
+int ms_t_decompose_reduction(ms_tracer *tr, int block, int loop);
+int ms_t_cache_write(ms_tracer *tr, int block, int loop, const char *scope);
+int ms_t_transform_layout(ms_tracer *tr, const char *buf, int nf, const int64_t *factors, int np,
+                          const int64_t *perm);
 void ms_t_sample_perfect_tile(ms_tracer *tr, int loop, int n, int max_innermost, int *out);
 int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, const double *weights);
 

@@ -164,6 +164,45 @@ void ms_t_compute_inline(ms_tracer *tr, int block)
     ms_tracer_apply(tr, &in);
 }
 
+int ms_t_decompose_reduction(ms_tracer *tr, int block, int loop)
+{
+    ms_inst in = make(MS_INST_DECOMPOSE_REDUCTION);
+    in.nin = 2;
+    in.in[0] = rv_op(block);
+    in.in[1] = rv_op(loop);
+    return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
+}
+
+int ms_t_cache_write(ms_tracer *tr, int block, int loop, const char *scope)
+{
+    ms_inst in = make(MS_INST_CACHE_WRITE);
+    in.nin = 2;
+    in.in[0] = rv_op(block);
+    in.in[1] = rv_op(loop);
+    snprintf(in.str, sizeof in.str, "%s", scope);
+    return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
+}
+
+int ms_t_transform_layout(ms_tracer *tr, const char *buf, int nf, const int64_t *factors, int np,
+                          const int64_t *perm)
+{
+    ms_inst in = make(MS_INST_TRANSFORM_LAYOUT);
+    if (nf + np > MS_INST_MAX_IN) {
+        tr->status = MS_ERR_INPUT;
+        snprintf(tr->why, sizeof tr->why, "transform_layout: too many dimensions");
+        return -1;
+    }
+    in.nin = nf + np;
+    for (int i = 0; i < nf; i++)
+        in.in[i] = (ms_operand){-1, factors[i]};
+    for (int i = 0; i < np; i++)
+        in.in[nf + i] = (ms_operand){-1, perm[i]};
+    in.nattr = 1;
+    in.attr[0] = nf;
+    snprintf(in.str, sizeof in.str, "%s", buf);
+    return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
+}
+
 void ms_t_annotate(ms_tracer *tr, int loop, const char *key, int64_t value)
 {
     ms_inst in = make(MS_INST_ANNOTATE);

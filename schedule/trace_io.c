@@ -48,7 +48,7 @@ void ms_trace_print(const ms_trace *t, ms_str *out)
         }
         ms_str_addf(out, "%s%s(", in->nout ? " = " : "", ms_inst_name(in->kind));
         bool first = true;
-        if (in->kind == MS_INST_GET_BLOCK) {
+        if (in->str[0] && in->kind != MS_INST_ANNOTATE) {
             ms_str_addf(out, "\"%s\"", in->str);
             first = false;
         }

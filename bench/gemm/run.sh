@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh [N] - sgemm at N x N x N (default 1024), in one run: naive -O3, the
-# kernel tuned by mscc with bench/gemm/gemm.json, and OpenBLAS, with 1 and 2
+# kernel tuned by mscc with bench/traces/gemm.json, and OpenBLAS, with 1 and 2
 # threads; GFLOP/s, median of repeats. Compiled as issue #3 asks:
 # -std=c11 -O3 -march=native -fopenmp.
 set -euo pipefail
@@ -9,7 +9,7 @@ bash scripts/setup.sh >/dev/null
 n=${1:-1024}
 out=build/bench-gemm
 mkdir -p "$out"
-build/mscc bench/gemm/gemm.c -o "$out/gemm.tuned.c" --trace bench/gemm/gemm.json -q
+build/mscc bench/gemm/gemm.c -o "$out/gemm.tuned.c" --trace bench/traces/gemm.json -q
 cc -std=c11 -O3 -march=native -fopenmp -Wno-unknown-pragmas \
     -DNAIVE_FILE="\"$PWD/bench/gemm/gemm.c\"" -DTUNED_FILE="\"$PWD/$out/gemm.tuned.c\"" \
     bench/gemm/bench_main.c -o "$out/bench" -lopenblas -lm

@@ -29,12 +29,12 @@ void conv(int N, int C, int H, int W, int F, const float in[restrict N][C][H][W]
                     for (int ky = 0; ky < 3; ky++) {
                         for (int kx = 0; kx < 3; kx++) {
                             if (n_f_y_fused % 30 + ky - 1 >= 0 && n_f_y_fused % 30 + ky - 1 < 30 && x + kx - 1 >= 0 && x + kx - 1 < 30) {
-                                acc += in[n_f_y_fused / 960][c][n_f_y_fused % 30 + ky - 1][x + kx - 1] * w[n_f_y_fused / 30 % 32][c][ky][kx];
+                                acc += in[0][c][ky + n_f_y_fused % 30 - 1][x + kx - 1] * w[n_f_y_fused / 30 % 32][c][ky][kx];
                             }
                         }
                     }
                 }
-                out[n_f_y_fused / 960][n_f_y_fused / 30 % 32][n_f_y_fused % 30][x] = acc;
+                out[0][n_f_y_fused / 30 % 32][n_f_y_fused % 30][x] = acc;
             }
         }
     } else {
@@ -51,7 +51,7 @@ void conv(int N, int C, int H, int W, int F, const float in[restrict N][C][H][W]
                     for (int ky = 0; ky < 3; ky++) {
                         for (int kx = 0; kx < 3; kx++) {
                             if (n_f_y_fused % H + ky - 1 >= 0 && n_f_y_fused % H + ky - 1 < H && x + kx - 1 >= 0 && x + kx - 1 < W) {
-                                acc += in[n_f_y_fused / (H * F)][c][n_f_y_fused % H + ky - 1][x + kx - 1] * w[n_f_y_fused / H % F][c][ky][kx];
+                                acc += in[n_f_y_fused / (H * F)][c][ky + n_f_y_fused % H - 1][x + kx - 1] * w[n_f_y_fused / H % F][c][ky][kx];
                             }
                         }
                     }

@@ -1,0 +1,244 @@
+/*
+ * flatten.c - the last step before printing: each block's statement is
+ * said in loop variables (its bindings put in place), and quotients and
+ * remainders by constants that the loop ranges decide are simplified away:
+ * B_packed[(32 * j_0 + j_1) / 32][k][(32 * j_0 + j_1) % 32] reads
+ * B_packed[j_0][k][j_1], which compilers vectorise.
+ */
+#include "ir/ir.h"
+
+#include <stdlib.h>
+
+/* A subexpression the polynomial form cannot see into (fused / 16), named
+ * by a symbol so that the terms around it still cancel. */
+typedef struct atom {
+    ms_expr *e;
+    ms_var *sym;
+    bool nonneg;
+} atom;
+
+typedef struct flattener {
+    ms_func *f;
+    MS_VEC(ms_stmt *) loops;
+    MS_VEC(atom) atoms;
+} flattener;
+
+static const atom *atom_of(const flattener *fl, const ms_var *v)
+{
+    for (int i = 0; i < fl->atoms.len; i++)
+        if (fl->atoms.data[i].sym == v)
+            return &fl->atoms.data[i];
+    return NULL;
+}
+
+static const ms_stmt *loop_of(const flattener *fl, const ms_var *v)
+{
+    for (int i = 0; i < fl->loops.len; i++)
+        if (fl->loops.data[i]->loop.var == v)
+            return fl->loops.data[i];
+    return NULL;
+}
+
+/* Every term a non-negative multiple of loop counters that start at >= 0. */
+static bool nonnegative(const flattener *fl, const ms_poly *p)
+{
+    for (int t = 0; t < p->n; t++) {
+        if (p->terms[t].coef < 0)
+            return false;
+        for (int k = 0; k < p->terms[t].nvars; k++) {
+            const atom *a = atom_of(fl, p->terms[t].vars[k]);
+            if (a) {
+                if (!a->nonneg)
+                    return false;
+                continue;
+            }
+            const ms_stmt *L = loop_of(fl, p->terms[t].vars[k]);
+            ms_poly m;
+            int64_t lo;
+            if (!L || !ms_poly_from_expr(L->loop.min, &m))
+                return false;
+            bool ok = ms_poly_is_const(&m, &lo) && lo >= 0;
+            ms_poly_free(&m);
+            if (!ok)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* a / c or a % c, with a = c * q + r, q >= 0 and 0 <= r < c: q or r. */
+static ms_expr *divmod(flattener *fl, ms_binop op, ms_expr *a, int64_t c)
+{
+    ms_poly p;
+    if (!ms_poly_from_expr(a, &p))
+        return NULL;
+    ms_poly q = {0}, r = {0};
+    for (int t = 0; t < p.n; t++) {
+        ms_term term = p.terms[t];
+        ms_poly one = {1, &term};
+        if (term.coef % c == 0) {
+            term.coef /= c;
+            ms_poly_add(&q, &one, 1);
+        } else {
+            ms_poly_add(&r, &one, 1);
+        }
+    }
+    ms_poly_free(&p);
+    ms_expr *result = NULL, *rexpr = ms_poly_to_expr(fl->f, &r);
+    ms_poly lo, hi;
+    int64_t l, h;
+    if (nonnegative(fl, &q) &&
+        ms_expr_range(fl->f, rexpr, fl->loops.len, fl->loops.data, &lo, &hi)) {
+        if (ms_poly_is_const(&lo, &l) && ms_poly_is_const(&hi, &h) && l >= 0 && h < c)
+            result = op == MS_BIN_DIV ? ms_poly_to_expr(fl->f, &q) : rexpr;
+        ms_poly_free(&lo);
+        ms_poly_free(&hi);
+    }
+    ms_poly_free(&q);
+    ms_poly_free(&r);
+    return result;
+}
+
+static ms_expr *simplify(flattener *fl, ms_expr *e);
+
+/* e with its non-polynomial parts replaced by symbols (the same part, the
+ * same symbol). */
+static ms_expr *atomize(flattener *fl, ms_expr *e)
+{
+    ms_func *f = fl->f;
+    ms_poly p;
+    if (ms_dtype_is_float(e->dtype))
+        return e;
+    if (ms_poly_from_expr(e, &p)) {
+        ms_poly_free(&p);
+        return e;
+    }
+    if (e->kind == MS_EXPR_BINARY &&
+        (e->bin.op == MS_BIN_ADD || e->bin.op == MS_BIN_SUB || e->bin.op == MS_BIN_MUL))
+        return ms_binary(f, e->bin.op, atomize(fl, e->bin.a), atomize(fl, e->bin.b));
+    ms_expr *s = simplify(fl, e);
+    if (ms_poly_from_expr(s, &p)) {
+        ms_poly_free(&p);
+        return s;
+    }
+    for (int i = 0; i < fl->atoms.len; i++)
+        if (ms_expr_equal(fl->atoms.data[i].e, s))
+            return ms_var_ref(f, fl->atoms.data[i].sym);
+    bool nonneg = false;
+    if (s->kind == MS_EXPR_BINARY && (s->bin.op == MS_BIN_DIV || s->bin.op == MS_BIN_MOD) &&
+        s->bin.b->kind == MS_EXPR_INT && s->bin.b->i.value > 0 &&
+        ms_poly_from_expr(atomize(fl, s->bin.a), &p)) {
+        nonneg = nonnegative(fl, &p);
+        ms_poly_free(&p);
+    }
+    atom a = {s, ms_var_new(f, "atom", "int", s->dtype, MS_VAR_OPAQUE), nonneg};
+    MS_VEC_PUSH(fl->atoms, a);
+    return ms_var_ref(f, a.sym);
+}
+
+/* The atoms' symbols replaced by what they stand for. */
+static ms_expr *unatomize(flattener *fl, ms_expr *e)
+{
+    int n = fl->atoms.len;
+    if (!n)
+        return e;
+    ms_var **syms = ms_xmalloc(sizeof(ms_var *) * (size_t)n);
+    ms_expr **with = ms_xmalloc(sizeof(ms_expr *) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        syms[i] = fl->atoms.data[i].sym;
+        with[i] = fl->atoms.data[i].e;
+    }
+    ms_expr *r = ms_expr_subst(fl->f, e, n, syms, with);
+    free(syms);
+    free(with);
+    return r;
+}
+
+/* An integer subscript, simplified through its atoms. */
+static ms_expr *simplify_index(flattener *fl, ms_expr *e)
+{
+    return unatomize(fl, ms_simplify(fl->f, atomize(fl, simplify(fl, e))));
+}
+
+static ms_expr *simplify(flattener *fl, ms_expr *e)
+{
+    ms_func *f = fl->f;
+    switch (e->kind) {
+    case MS_EXPR_INT:
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_VAR:
+        return e;
+    case MS_EXPR_BINARY: {
+        ms_expr *a = simplify(fl, e->bin.a), *b = simplify(fl, e->bin.b);
+        if ((e->bin.op == MS_BIN_DIV || e->bin.op == MS_BIN_MOD) && b->kind == MS_EXPR_INT &&
+            b->i.value > 0 && !ms_dtype_is_float(e->dtype)) {
+            ms_expr *r = divmod(fl, e->bin.op, ms_simplify(f, atomize(fl, a)), b->i.value);
+            if (r)
+                return unatomize(fl, r);
+        }
+        return a == e->bin.a && b == e->bin.b ? e : ms_binary(f, e->bin.op, a, b);
+    }
+    case MS_EXPR_UNARY:
+        return ms_unary(f, e->un.op, simplify(fl, e->un.a));
+    case MS_EXPR_SELECT:
+        return ms_select(f, simplify(fl, e->sel.cond), simplify(fl, e->sel.a),
+                         simplify(fl, e->sel.b));
+    case MS_EXPR_CAST:
+        return ms_cast(f, e->cast.ctype, e->dtype, simplify(fl, e->cast.a));
+    case MS_EXPR_CALL: {
+        ms_expr **args = ms_arena_alloc(f->arena, sizeof(ms_expr *) * (size_t)e->call.nargs);
+        for (int i = 0; i < e->call.nargs; i++)
+            args[i] = simplify(fl, e->call.args[i]);
+        return ms_call(f, e->call.name, e->dtype, e->call.nargs, args);
+    }
+    case MS_EXPR_LOAD: {
+        ms_expr **idx = ms_arena_alloc(f->arena, sizeof(ms_expr *) * (size_t)e->load.nidx);
+        for (int i = 0; i < e->load.nidx; i++)
+            idx[i] = simplify_index(fl, e->load.idx[i]);
+        return ms_load(f, e->load.buf, e->load.nidx, idx);
+    }
+    }
+    ms_unreachable();
+}
+
+static void flatten(flattener *fl, ms_stmt *s)
+{
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++)
+            flatten(fl, s->seq.items[i]);
+        return;
+    case MS_STMT_FOR:
+        MS_VEC_PUSH(fl->loops, s);
+        flatten(fl, s->loop.body);
+        fl->loops.len--;
+        return;
+    case MS_STMT_IF:
+        flatten(fl, s->if_.then_s);
+        if (s->if_.else_s)
+            flatten(fl, s->if_.else_s);
+        return;
+    case MS_STMT_BLOCK: {
+        MS_ASSERT(!s->block.init); /* decomposed before */
+        ms_stmt *st = ms_block_realize(fl->f, s);
+        for (int i = 0; i < st->store.nidx; i++)
+            st->store.idx[i] = simplify_index(fl, st->store.idx[i]);
+        st->store.value = simplify(fl, st->store.value);
+        s->block.body = st;
+        s->block.niter = 0;
+        return;
+    }
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return;
+    }
+    ms_unreachable();
+}
+
+void ms_func_flatten_blocks(ms_func *f)
+{
+    flattener fl = {f, {0}, {0}};
+    flatten(&fl, f->body);
+    free(fl.loops.data);
+    free(fl.atoms.data);
+}
