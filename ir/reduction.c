@@ -235,6 +235,19 @@ static void insert_before(ms_func *f, ms_stmt **slot, ms_stmt *seq, ms_stmt *wha
     seq->seq.n++;
 }
 
+typedef struct declared_inside {
+    const ms_buffer *buf;
+    bool found;
+} declared_inside;
+
+static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
+{
+    declared_inside *d = ctx;
+    (void)depth;
+    (void)loops;
+    d->found = d->found || b == d->buf;
+}
+
 ms_stmt *ms_decompose_reduction(ms_func *f, ms_stmt *block, ms_stmt *loop, const char **why)
 {
     if (block->kind != MS_STMT_BLOCK || !block->block.init) {
@@ -260,6 +273,16 @@ ms_stmt *ms_decompose_reduction(ms_func *f, ms_stmt *block, ms_stmt *loop, const
             *why = "a loop above it runs the reduction";
             return NULL;
         }
+    if (at < p.n) {
+        /* the init's array (a cache, say) must be declared where the init goes */
+        declared_inside d = {block->block.init->store.buf, false};
+        static const ms_walk_fns fns = {NULL, on_alloc, NULL};
+        ms_walk(p.loops[at], &fns, &d);
+        if (d.found) {
+            *why = "the array the init writes is declared inside the loop";
+            return NULL;
+        }
+    }
     ms_var *from[64], *dropped[64];
     ms_expr *to[64];
     int nmap = 0, ndropped = 0;

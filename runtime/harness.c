@@ -228,6 +228,8 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
     ms_str_addn(&s, src->text, src->len);
     ms_str_addf(&s, "\n#line 1 \"<mscc harness of %s>\"\n#undef %s\n#undef main\n", k->name,
                 k->name);
+    /* what tuned bodies may call (fma, packed arrays), as the output file has it */
+    ms_str_add(&s, "#include <math.h>\n#include <stdlib.h>\n");
     ms_str_addn(&s, src->text + k->decl_begin, k->name_begin - k->decl_begin);
     ms_str_addf(&s, "%s__mscc", k->name);
     ms_str_addn(&s, src->text + k->name_end, k->body_begin - k->name_end);

@@ -136,6 +136,39 @@ static ms_stmt *copy_nest(ms_func *f, const char *name, ms_buffer *x, ms_buffer 
     return top;
 }
 
+typedef struct name_probe {
+    const char *name;
+    bool taken;
+} name_probe;
+
+static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
+{
+    name_probe *p = ctx;
+    (void)depth;
+    (void)loops;
+    p->taken = p->taken || !strcmp(b->name, p->name);
+}
+
+/* A buffer name no parameter or local of f has: base, base_1, base_2... */
+static void unique_name(ms_func *f, const char *base, char *out, size_t size)
+{
+    for (int k = 0;; k++) {
+        if (k)
+            snprintf(out, size, "%s_%d", base, k);
+        else
+            snprintf(out, size, "%s", base);
+        name_probe p = {out, false};
+        for (int i = 0; i < f->nparams; i++)
+            p.taken =
+                p.taken ||
+                !strcmp(f->params[i].var ? f->params[i].var->name : f->params[i].buf->name, out);
+        static const ms_walk_fns fns = {NULL, on_alloc, NULL};
+        ms_walk(f->body, &fns, &p);
+        if (!p.taken)
+            return;
+    }
+}
+
 ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *scope, int *out)
 {
     ms_func *f = s->f;
@@ -250,8 +283,9 @@ ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *sco
                          "elements",
                          x->name);
     /* all checks done: build */
-    char name[128];
-    snprintf(name, sizeof name, "%s_%s", x->name, reg ? "reg" : "local");
+    char base_name[128], name[140];
+    snprintf(base_name, sizeof base_name, "%s_%s", x->name, reg ? "reg" : "local");
+    unique_name(f, base_name, name, sizeof name);
     ms_buffer *cache = ms_buffer_new(f, name, x->elem_ctype, x->dtype, ndim, MS_SCOPE_LOCAL);
     for (int d = 0; d < ndim; d++)
         cache->shape[d] = ms_int(f, size[d]);

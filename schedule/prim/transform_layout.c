@@ -111,6 +111,17 @@ static void on_access(void *ctx, const ms_access_site *a)
     L->written = L->written || (a->buf == L->x && a->write);
 }
 
+/* The size parameter an extent is made of, if any. */
+static const ms_var *size_var(const ms_expr *e)
+{
+    if (e->kind == MS_EXPR_VAR)
+        return e->var;
+    if (e->kind != MS_EXPR_BINARY)
+        return NULL;
+    const ms_var *a = size_var(e->bin.a);
+    return a ? a : size_var(e->bin.b);
+}
+
 static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
 {
     layout *L = ctx;
@@ -191,8 +202,12 @@ ms_status ms_sched_transform_layout(ms_sched *s, const char *name, int nf, const
     for (int i = 0; i < nnew; i++) {
         char vn[96];
         snprintf(vn, sizeof vn, "%s_p%d", name, i);
-        ms_var *lv = ms_var_new(f, vn, "int", MS_DT_I32, MS_VAR_LOOP);
-        ms_var *iv = ms_var_new(f, vn, "int", MS_DT_I32, MS_VAR_BLOCK);
+        /* counters of the extent's own type: size_t sizes give size_t counters */
+        const ms_var *sz = size_var(L.packed->shape[i]);
+        const char *ct = sz ? sz->ctype : "int";
+        ms_dtype dt = sz ? sz->dtype : MS_DT_I32;
+        ms_var *lv = ms_var_new(f, vn, ct, dt, MS_VAR_LOOP);
+        ms_var *iv = ms_var_new(f, vn, ct, dt, MS_VAR_BLOCK);
         loops[i] = ms_for(f, lv, ms_int(f, 0), L.packed->shape[i], NULL);
         iters[i] = (ms_iter_var){iv, MS_ITER_SPATIAL, ms_var_ref(f, lv)};
         split_iv[L.perm[i]] = ms_var_ref(f, iv);

@@ -33,12 +33,46 @@ static bool collect_block(void *ctx, ms_stmt *s)
     return true;
 }
 
+/* A random blocked layout of a random array parameter. */
+static void random_layout(ms_tracer *tr, ms_rng *r)
+{
+    const ms_func *f = tr->s->f;
+    ms_buffer *cands[16];
+    int n = 0;
+    for (int i = 0; i < f->nparams && n < 16; i++)
+        if (f->params[i].buf && f->params[i].buf->ndim >= 1 && f->params[i].buf->ndim <= 4)
+            cands[n++] = f->params[i].buf;
+    if (!n)
+        return;
+    ms_buffer *b = cands[ms_rng_range(r, 0, n)];
+    static const int64_t choices[] = {1, 1, 2, 3, 4, 8, 16};
+    int64_t factors[4], perm[8];
+    int nnew = 0;
+    for (int d = 0; d < b->ndim; d++) {
+        factors[d] = choices[ms_rng_range(r, 0, 7)];
+        nnew += factors[d] == 1 ? 1 : 2;
+    }
+    for (int i = 0; i < nnew; i++)
+        perm[i] = i;
+    for (int i = nnew - 1; i > 0; i--) {
+        int j = (int)ms_rng_range(r, 0, i + 1);
+        int64_t t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+    ms_t_transform_layout(tr, b->name, b->ndim, factors, nnew, perm);
+}
+
 /* Random steps; a refused step leaves the state as it was and is skipped. */
 static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
 {
     names blocks = {0};
-    ms_stmt_visit(tr->s->f->body, collect_block, &blocks);
-    for (int step = 0; step < steps && blocks.v.len; step++) {
+    for (int step = 0; step < steps; step++) {
+        /* blocks come and go (caches, inits, packing): look again each step */
+        blocks.v.len = 0;
+        ms_stmt_visit(tr->s->f->body, collect_block, &blocks);
+        if (!blocks.v.len)
+            break;
         int b = ms_t_get_block(tr, blocks.v.data[ms_rng_range(r, 0, blocks.v.len)]);
         int l[MS_INST_MAX_OUT];
         int n = b < 0 ? 0 : ms_t_get_loops(tr, b, l);
@@ -47,7 +81,7 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             continue;
         }
         int pick = (int)ms_rng_range(r, 0, n);
-        switch (ms_rng_range(r, 0, 9)) {
+        switch (ms_rng_range(r, 0, 12)) {
         case 0:
         case 1: { /* split by sampled perfect tiles, or by literal factors */
             int parts = (int)ms_rng_range(r, 2, 4), f[4], out[4];
@@ -89,6 +123,15 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             break;
         case 8:
             ms_t_compute_inline(tr, b);
+            break;
+        case 9:
+            ms_t_decompose_reduction(tr, b, l[pick]);
+            break;
+        case 10:
+            ms_t_cache_write(tr, b, l[pick], ms_rng_range(r, 0, 2) ? "local" : "register");
+            break;
+        case 11:
+            random_layout(tr, r);
             break;
         }
         tr->status = MS_OK; /* refused: nothing was recorded or changed */
