@@ -210,9 +210,12 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
             return; /* declared, allocated and freed by the body (body.c) */
         ms_str_indent(out, indent);
         emit_decl(s->alloc.buf, out);
-        /* a scalar set under a guard: compilers cannot see that every read is
-         * under the same guard, and warn; the 0 is never read */
-        ms_str_add(out, s->alloc.buf->ndim == 0 ? " = 0;\n" : ";\n");
+        /* a scalar or a cache set under a guard: compilers cannot see that
+         * every read is under the same guard, and warn; the 0 is never read
+         * (and a tile's zeroing is dead code once its init runs) */
+        ms_str_add(out, s->alloc.buf->ndim == 0  ? " = 0;\n"
+                        : s->alloc.buf->is_cache ? " = {0};\n"
+                                                 : ";\n");
         return;
     }
     ms_unreachable();

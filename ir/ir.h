@@ -75,6 +75,7 @@ typedef struct ms_buffer {
     bool is_pointer;  /* parameter written as T *p (1-d, unknown length) */
     bool is_const;    /* never written by the kernel (declared const) */
     bool is_restrict; /* restrict, or covered by the kernel's noalias clause */
+    bool is_cache;    /* made by the schedule (a cache, partial results) */
     int id;
 } ms_buffer;
 
@@ -261,6 +262,14 @@ void ms_stmt_subst_inplace(ms_func *f, ms_stmt *s, int n, ms_var *const *vars,
 ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block);
 /* The same for another statement over the block's variables (its init). */
 ms_stmt *ms_block_realize_stmt(ms_func *f, const ms_stmt *block, ms_stmt *st);
+
+/* Rebuilds e with every load (its subscripts mapped first) replaced by
+ * fn(ctx, load); shares what does not change. */
+typedef ms_expr *(*ms_load_fn)(void *ctx, ms_expr *load);
+ms_expr *ms_expr_map_loads(ms_func *f, ms_expr *e, ms_load_fn fn, void *ctx);
+/* The same, in place, for every expression of s and the statements in it
+ * (bounds, conditions, predicates, subscripts, values, inits). */
+void ms_stmt_map_loads(ms_func *f, ms_stmt *s, ms_load_fn fn, void *ctx);
 
 /* ---- printing, equality, hashing ---- */
 

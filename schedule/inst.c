@@ -191,18 +191,41 @@ static ms_status apply_compute_inline(ms_tracer *tr, ms_inst *in)
     return ms_sched_compute_inline(tr->s, b);
 }
 
-static ms_status apply_decompose_reduction(ms_tracer *tr, ms_inst *in)
+typedef ms_status (*block_loop_prim)(ms_sched *, int, int, int *);
+
+/* (block, loop) -> a new block */
+static ms_status apply_block_loop(ms_tracer *tr, ms_inst *in, block_loop_prim p, const char *what)
 {
     int b = in->nin == 2 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
     int l = in->nin == 2 ? state_rv(tr, &in->in[1], MS_RV_LOOP) : -1, out;
     if (b < 0 || l < 0)
-        return bad(tr, "decompose_reduction: want a block and a loop");
-    ms_status st = ms_sched_decompose_reduction(tr->s, b, l, &out);
+        return bad(tr, what);
+    ms_status st = p(tr->s, b, l, &out);
     if (st == MS_OK) {
         in->nout = 1;
         in->out[0] = inst_bind(tr, MS_RV_BLOCK, out);
     }
     return st;
+}
+
+static ms_status apply_decompose_reduction(ms_tracer *tr, ms_inst *in)
+{
+    return apply_block_loop(tr, in, ms_sched_decompose_reduction,
+                            "decompose_reduction: want a block and a loop");
+}
+
+static ms_status apply_rfactor(ms_tracer *tr, ms_inst *in)
+{
+    return apply_block_loop(tr, in, ms_sched_rfactor, "rfactor: want a block and a loop");
+}
+
+static ms_status apply_reverse_compute_inline(ms_tracer *tr, ms_inst *in)
+{
+    int b = in->nin == 1 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
+    if (b < 0)
+        return bad(tr, "reverse_compute_inline: want one block");
+    in->nout = 0;
+    return ms_sched_reverse_compute_inline(tr->s, b);
 }
 
 static ms_status apply_cache_write(ms_tracer *tr, ms_inst *in)
@@ -308,6 +331,8 @@ const ms_inst_entry ms_inst_table[MS_INST_COUNT] = {
     [MS_INST_DECOMPOSE_REDUCTION] = {apply_decompose_reduction, false},
     [MS_INST_CACHE_WRITE] = {apply_cache_write, false},
     [MS_INST_TRANSFORM_LAYOUT] = {apply_transform_layout, false},
+    [MS_INST_REVERSE_COMPUTE_INLINE] = {apply_reverse_compute_inline, false},
+    [MS_INST_RFACTOR] = {apply_rfactor, false},
     [MS_INST_SAMPLE_PERFECT_TILE] = {apply_sample_perfect_tile, true},
     [MS_INST_SAMPLE_CATEGORICAL] = {apply_sample_categorical, true},
 };

@@ -74,6 +74,13 @@ ms_status ms_sched_decompose_reduction(ms_sched *s, int block, int loop, int *ou
  * copied out at the end of each iteration (and in at the start when the
  * block reads old values). out: the copy-out block. */
 ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *scope, int *out);
+/* A block that only post-processes a local intermediate moves into the
+ * block producing it, which then writes the block's output directly. */
+ms_status ms_sched_reverse_compute_inline(ms_sched *s, int block);
+/* The sum or product block keeps one partial per iteration of loop (a
+ * reduction loop of constant extent), combined by a new block after the
+ * reduction; out: that block. */
+ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out);
 /* Array parameter buf, only read by the kernel, is packed once per call
  * into a new blocked layout: dimension d split by factors[d] (1: kept),
  * then the resulting dimensions permuted (new dim i = old perm[i]); every
@@ -164,6 +171,8 @@ void ms_t_unroll(ms_tracer *tr, int loop);
 void ms_t_annotate(ms_tracer *tr, int loop, const char *key, int64_t value);
 void ms_t_compute_inline(ms_tracer *tr, int block);
 int ms_t_decompose_reduction(ms_tracer *tr, int block, int loop);
+void ms_t_reverse_compute_inline(ms_tracer *tr, int block);
+int ms_t_rfactor(ms_tracer *tr, int block, int loop);
 int ms_t_cache_write(ms_tracer *tr, int block, int loop, const char *scope);
 int ms_t_transform_layout(ms_tracer *tr, const char *buf, int nf, const int64_t *factors, int np,
                           const int64_t *perm);

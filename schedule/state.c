@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 ms_sched *ms_sched_new(const ms_func *original)
 {
@@ -129,4 +130,110 @@ ms_stmt *prim_only_child_loop(ms_stmt *loop)
     while (b->kind == MS_STMT_SEQ && b->seq.n == 1)
         b = b->seq.items[0];
     return b->kind == MS_STMT_FOR ? b : NULL;
+}
+
+static bool is_empty(const ms_stmt *s)
+{
+    if (s->kind != MS_STMT_SEQ)
+        return false;
+    for (int i = 0; i < s->seq.n; i++)
+        if (!is_empty(s->seq.items[i]))
+            return false;
+    return true;
+}
+
+/* Removes target (and loops left empty by it) from the tree under *at. */
+static bool remove_in(ms_stmt **at, const ms_stmt *target, ms_func *f)
+{
+    ms_stmt *s = *at;
+    if (s == target) {
+        *at = ms_seq(f, 0, NULL);
+        return true;
+    }
+    bool found = false;
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n && !found; i++)
+            found = remove_in(&s->seq.items[i], target, f);
+        return found;
+    case MS_STMT_FOR:
+        found = remove_in(&s->loop.body, target, f);
+        if (found && is_empty(s->loop.body))
+            *at = s->loop.body; /* an empty loop goes too */
+        return found;
+    case MS_STMT_IF:
+        return remove_in(&s->if_.then_s, target, f) ||
+               (s->if_.else_s && remove_in(&s->if_.else_s, target, f));
+    case MS_STMT_BLOCK:
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return false;
+    }
+    ms_unreachable();
+}
+
+static ms_stmt **find_alloc_in(ms_stmt **at, const ms_buffer *b)
+{
+    ms_stmt *s = *at;
+    ms_stmt **r = NULL;
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n && !r; i++)
+            r = find_alloc_in(&s->seq.items[i], b);
+        return r;
+    case MS_STMT_FOR:
+        return find_alloc_in(&s->loop.body, b);
+    case MS_STMT_IF:
+        r = find_alloc_in(&s->if_.then_s, b);
+        return r || !s->if_.else_s ? r : find_alloc_in(&s->if_.else_s, b);
+    case MS_STMT_ALLOC:
+        return s->alloc.buf == b ? at : NULL;
+    case MS_STMT_BLOCK:
+    case MS_STMT_STORE:
+        return NULL;
+    }
+    ms_unreachable();
+}
+
+bool prim_remove(ms_sched *s, const ms_stmt *target)
+{
+    return remove_in(&s->f->body, target, s->f);
+}
+
+ms_stmt **prim_find_alloc(ms_sched *s, const ms_buffer *b)
+{
+    return find_alloc_in(&s->f->body, b);
+}
+
+typedef struct name_probe {
+    const char *name;
+    bool taken;
+} name_probe;
+
+static void probe_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
+{
+    name_probe *p = ctx;
+    (void)depth;
+    (void)loops;
+    p->taken = p->taken || !strcmp(b->name, p->name);
+}
+
+void prim_unique_name(ms_sched *s, const char *base, char *out, size_t size)
+{
+    ms_func *f = s->f;
+    for (int k = 0;; k++) {
+        if (k)
+            snprintf(out, size, "%s_%d", base, k);
+        else
+            snprintf(out, size, "%s", base);
+        name_probe p = {out, false};
+        for (int i = 0; i < f->nparams; i++)
+            p.taken =
+                p.taken ||
+                !strcmp(f->params[i].var ? f->params[i].var->name : f->params[i].buf->name, out);
+        static const ms_walk_fns fns = {NULL, probe_alloc, NULL};
+        ms_walk(f->body, &fns, &p);
+        if (!p.taken)
+            return;
+    }
 }

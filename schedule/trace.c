@@ -173,6 +173,23 @@ int ms_t_decompose_reduction(ms_tracer *tr, int block, int loop)
     return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
 }
 
+void ms_t_reverse_compute_inline(ms_tracer *tr, int block)
+{
+    ms_inst in = make(MS_INST_REVERSE_COMPUTE_INLINE);
+    in.nin = 1;
+    in.in[0] = rv_op(block);
+    ms_tracer_apply(tr, &in);
+}
+
+int ms_t_rfactor(ms_tracer *tr, int block, int loop)
+{
+    ms_inst in = make(MS_INST_RFACTOR);
+    in.nin = 2;
+    in.in[0] = rv_op(block);
+    in.in[1] = rv_op(loop);
+    return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
+}
+
 int ms_t_cache_write(ms_tracer *tr, int block, int loop, const char *scope)
 {
     ms_inst in = make(MS_INST_CACHE_WRITE);

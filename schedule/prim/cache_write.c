@@ -47,8 +47,6 @@ typedef struct retarget {
     ms_expr **offset; /* subtracted from each subscript */
 } retarget;
 
-static ms_expr *retarget_expr(retarget *r, ms_expr *e);
-
 static ms_expr **retarget_idx(retarget *r, int n, ms_expr **idx)
 {
     ms_expr **out = ms_arena_alloc(r->f->arena, sizeof(ms_expr *) * (size_t)n);
@@ -57,42 +55,20 @@ static ms_expr **retarget_idx(retarget *r, int n, ms_expr **idx)
     return out;
 }
 
-static ms_expr *retarget_expr(retarget *r, ms_expr *e)
+static ms_expr *retarget_load(void *ctx, ms_expr *load)
 {
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return e;
-    case MS_EXPR_BINARY:
-        return ms_binary(r->f, e->bin.op, retarget_expr(r, e->bin.a), retarget_expr(r, e->bin.b));
-    case MS_EXPR_UNARY:
-        return ms_unary(r->f, e->un.op, retarget_expr(r, e->un.a));
-    case MS_EXPR_SELECT:
-        return ms_select(r->f, retarget_expr(r, e->sel.cond), retarget_expr(r, e->sel.a),
-                         retarget_expr(r, e->sel.b));
-    case MS_EXPR_CAST:
-        return ms_cast(r->f, e->cast.ctype, e->dtype, retarget_expr(r, e->cast.a));
-    case MS_EXPR_CALL: {
-        ms_expr **args = ms_arena_alloc(r->f->arena, sizeof(ms_expr *) * (size_t)e->call.nargs);
-        for (int i = 0; i < e->call.nargs; i++)
-            args[i] = retarget_expr(r, e->call.args[i]);
-        return ms_call(r->f, e->call.name, e->dtype, e->call.nargs, args);
-    }
-    case MS_EXPR_LOAD:
-        if (e->load.buf == r->x)
-            return ms_load(r->f, r->cache, e->load.nidx,
-                           retarget_idx(r, e->load.nidx, e->load.idx));
-        return e;
-    }
-    ms_unreachable();
+    retarget *r = ctx;
+    if (load->load.buf != r->x)
+        return load;
+    return ms_load(r->f, r->cache, load->load.nidx,
+                   retarget_idx(r, load->load.nidx, load->load.idx));
 }
 
 static ms_stmt *retarget_store(retarget *r, const ms_stmt *st)
 {
     MS_ASSERT(st->kind == MS_STMT_STORE && st->store.buf == r->x);
     return ms_store(r->f, r->cache, st->store.nidx, retarget_idx(r, st->store.nidx, st->store.idx),
-                    retarget_expr(r, st->store.value));
+                    ms_expr_map_loads(r->f, st->store.value, retarget_load, r));
 }
 
 /* A nest over the box copying X[at + c] <-> cache[c] (out: to X). */
@@ -134,39 +110,6 @@ static ms_stmt *copy_nest(ms_func *f, const char *name, ms_buffer *x, ms_buffer 
         top = loops[l];
     }
     return top;
-}
-
-typedef struct name_probe {
-    const char *name;
-    bool taken;
-} name_probe;
-
-static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
-{
-    name_probe *p = ctx;
-    (void)depth;
-    (void)loops;
-    p->taken = p->taken || !strcmp(b->name, p->name);
-}
-
-/* A buffer name no parameter or local of f has: base, base_1, base_2... */
-static void unique_name(ms_func *f, const char *base, char *out, size_t size)
-{
-    for (int k = 0;; k++) {
-        if (k)
-            snprintf(out, size, "%s_%d", base, k);
-        else
-            snprintf(out, size, "%s", base);
-        name_probe p = {out, false};
-        for (int i = 0; i < f->nparams; i++)
-            p.taken =
-                p.taken ||
-                !strcmp(f->params[i].var ? f->params[i].var->name : f->params[i].buf->name, out);
-        static const ms_walk_fns fns = {NULL, on_alloc, NULL};
-        ms_walk(f->body, &fns, &p);
-        if (!p.taken)
-            return;
-    }
 }
 
 ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *scope, int *out)
@@ -285,8 +228,9 @@ ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *sco
     /* all checks done: build */
     char base_name[128], name[140];
     snprintf(base_name, sizeof base_name, "%s_%s", x->name, reg ? "reg" : "local");
-    unique_name(f, base_name, name, sizeof name);
+    prim_unique_name(s, base_name, name, sizeof name);
     ms_buffer *cache = ms_buffer_new(f, name, x->elem_ctype, x->dtype, ndim, MS_SCOPE_LOCAL);
+    cache->is_cache = true;
     for (int d = 0; d < ndim; d++)
         cache->shape[d] = ms_int(f, size[d]);
     ms_expr *offset_in_iters[MAX_DIMS], *at_x[MAX_DIMS];

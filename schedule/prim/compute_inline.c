@@ -180,69 +180,6 @@ static bool rewrite(void *ctx, ms_stmt *s)
     ms_unreachable();
 }
 
-static bool is_empty(const ms_stmt *s)
-{
-    if (s->kind != MS_STMT_SEQ)
-        return false;
-    for (int i = 0; i < s->seq.n; i++)
-        if (!is_empty(s->seq.items[i]))
-            return false;
-    return true;
-}
-
-/* Removes target (and loops left empty by it) from the tree under *at. */
-static bool remove_stmt(ms_stmt **at, const ms_stmt *target, ms_func *f)
-{
-    ms_stmt *s = *at;
-    if (s == target) {
-        *at = ms_seq(f, 0, NULL);
-        return true;
-    }
-    bool found = false;
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n && !found; i++)
-            found = remove_stmt(&s->seq.items[i], target, f);
-        return found;
-    case MS_STMT_FOR:
-        found = remove_stmt(&s->loop.body, target, f);
-        if (found && is_empty(s->loop.body))
-            *at = s->loop.body; /* an empty loop goes too */
-        return found;
-    case MS_STMT_IF:
-        return remove_stmt(&s->if_.then_s, target, f) ||
-               (s->if_.else_s && remove_stmt(&s->if_.else_s, target, f));
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return false;
-    }
-    ms_unreachable();
-}
-
-static ms_stmt **find_alloc(ms_stmt **at, const ms_buffer *b)
-{
-    ms_stmt *s = *at;
-    ms_stmt **r = NULL;
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n && !r; i++)
-            r = find_alloc(&s->seq.items[i], b);
-        return r;
-    case MS_STMT_FOR:
-        return find_alloc(&s->loop.body, b);
-    case MS_STMT_IF:
-        r = find_alloc(&s->if_.then_s, b);
-        return r || !s->if_.else_s ? r : find_alloc(&s->if_.else_s, b);
-    case MS_STMT_ALLOC:
-        return s->alloc.buf == b ? at : NULL;
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-        return NULL;
-    }
-    ms_unreachable();
-}
-
 ms_status ms_sched_compute_inline(ms_sched *s, int block)
 {
     ms_stmt *P = prim_get(s, block, MS_RV_BLOCK);
@@ -292,11 +229,11 @@ ms_status ms_sched_compute_inline(ms_sched *s, int block)
                          "compute_inline: a reader of '%s' does not share the loops its value "
                          "depends on",
                          t->name);
-    bool removed = remove_stmt(&s->f->body, P, s->f);
+    bool removed = prim_remove(s, P);
     MS_ASSERT(removed);
     ms_stmt_visit(s->f->body, rewrite, &r);
     /* nothing reads t any more: its declaration goes too */
-    for (ms_stmt **decl; (decl = find_alloc(&s->f->body, t));)
+    for (ms_stmt **decl; (decl = prim_find_alloc(s, t));)
         *decl = ms_seq(s->f, 0, NULL);
     prim_consume(s, P);
     return MS_OK;

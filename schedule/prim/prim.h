@@ -22,4 +22,11 @@ ms_status prim_fail(ms_sched *s, ms_status st, const char *fmt, ...)
 /* Invalidates every handle on stmt (it was replaced). */
 void prim_consume(ms_sched *s, const ms_stmt *stmt);
 
+/* A buffer name no parameter or local has: base, base_1, base_2... */
+void prim_unique_name(ms_sched *s, const char *base, char *out, size_t size);
+/* Removes target, and loops left empty by it; false if it is not there. */
+bool prim_remove(ms_sched *s, const ms_stmt *target);
+/* The slot holding the declaration of local b, or NULL. */
+ms_stmt **prim_find_alloc(ms_sched *s, const ms_buffer *b);
+
 #endif

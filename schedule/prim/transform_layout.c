@@ -44,65 +44,12 @@ static ms_expr **new_subscripts(layout *L, ms_expr *const *idx)
     return out;
 }
 
-static ms_expr *reroute(layout *L, ms_expr *e)
-{
-    ms_func *f = L->f;
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return e;
-    case MS_EXPR_BINARY:
-        return ms_binary(f, e->bin.op, reroute(L, e->bin.a), reroute(L, e->bin.b));
-    case MS_EXPR_UNARY:
-        return ms_unary(f, e->un.op, reroute(L, e->un.a));
-    case MS_EXPR_SELECT:
-        return ms_select(f, reroute(L, e->sel.cond), reroute(L, e->sel.a), reroute(L, e->sel.b));
-    case MS_EXPR_CAST:
-        return ms_cast(f, e->cast.ctype, e->dtype, reroute(L, e->cast.a));
-    case MS_EXPR_CALL: {
-        ms_expr **args = ms_arena_alloc(f->arena, sizeof(ms_expr *) * (size_t)e->call.nargs);
-        for (int i = 0; i < e->call.nargs; i++)
-            args[i] = reroute(L, e->call.args[i]);
-        return ms_call(f, e->call.name, e->dtype, e->call.nargs, args);
-    }
-    case MS_EXPR_LOAD: {
-        ms_expr **idx = ms_arena_alloc(f->arena, sizeof(ms_expr *) * (size_t)e->load.nidx);
-        for (int i = 0; i < e->load.nidx; i++)
-            idx[i] = reroute(L, e->load.idx[i]);
-        if (e->load.buf != L->x)
-            return ms_load(f, e->load.buf, e->load.nidx, idx);
-        return ms_load(f, L->packed, L->nnew, new_subscripts(L, idx));
-    }
-    }
-    ms_unreachable();
-}
-
-static bool reroute_stmt(void *ctx, ms_stmt *s)
+static ms_expr *reroute(void *ctx, ms_expr *load)
 {
     layout *L = ctx;
-    switch (s->kind) {
-    case MS_STMT_FOR:
-        s->loop.min = reroute(L, s->loop.min);
-        s->loop.extent = reroute(L, s->loop.extent);
-        return true;
-    case MS_STMT_IF:
-        s->if_.cond = reroute(L, s->if_.cond);
-        return true;
-    case MS_STMT_BLOCK:
-        if (s->block.predicate)
-            s->block.predicate = reroute(L, s->block.predicate);
-        return true;
-    case MS_STMT_STORE:
-        for (int i = 0; i < s->store.nidx; i++)
-            s->store.idx[i] = reroute(L, s->store.idx[i]);
-        s->store.value = reroute(L, s->store.value);
-        return true;
-    case MS_STMT_SEQ:
-    case MS_STMT_ALLOC:
-        return true;
-    }
-    ms_unreachable();
+    if (load->load.buf != L->x)
+        return load;
+    return ms_load(L->f, L->packed, L->nnew, new_subscripts(L, load->load.idx));
 }
 
 static void on_access(void *ctx, const ms_access_site *a)
@@ -194,7 +141,7 @@ ms_status ms_sched_transform_layout(ms_sched *s, const char *name, int nf, const
     L.packed->is_restrict = true;
     for (int i = 0; i < nnew; i++)
         L.packed->shape[i] = ext[L.perm[i]];
-    ms_stmt_visit(f->body, reroute_stmt, &L);
+    ms_stmt_map_loads(f, f->body, reroute, &L);
     /* the packing nest, in the packed order, so that it writes contiguously */
     ms_stmt *loops[2 * MAX_DIMS];
     ms_iter_var iters[2 * MAX_DIMS];

@@ -26,3 +26,29 @@ void scale_rows(int M, int N, const double A[restrict M][N], const double s[rest
         for (int j = 0; j < (N < 12 ? N : 12); j++)
             B[i][j] = tmp[i][j] - 1.0;
 }
+
+/* an epilogue over a local row (reverse_compute_inline's ground), and a
+ * matrix-vector product whose reduction rfactor can split */
+#pragma mscc kernel sizes(M=18, N=40)
+void bias_relu(int M, int N, const float X[restrict M][N], const float b[restrict N],
+               float Y[restrict M][N])
+{
+    for (int i = 0; i < M; i++) {
+        float t[N];
+        for (int j = 0; j < N; j++)
+            t[j] = X[i][j] + b[j];
+        for (int j = 0; j < N; j++)
+            Y[i][j] = t[j] > 0.0f ? t[j] : 0.0f;
+    }
+}
+
+#pragma mscc kernel sizes(M=12, K=64)
+void matvec(int M, int K, const double A[restrict M][K], const double x[restrict K],
+            double y[restrict M])
+{
+    for (int i = 0; i < M; i++) {
+        y[i] = 1.0;
+        for (int k = 0; k < K; k++)
+            y[i] += A[i][k] * x[k];
+    }
+}

@@ -81,7 +81,7 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             continue;
         }
         int pick = (int)ms_rng_range(r, 0, n);
-        switch (ms_rng_range(r, 0, 12)) {
+        switch (ms_rng_range(r, 0, 14)) {
         case 0:
         case 1: { /* split by sampled perfect tiles, or by literal factors */
             int parts = (int)ms_rng_range(r, 2, 4), f[4], out[4];
@@ -132,6 +132,12 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             break;
         case 11:
             random_layout(tr, r);
+            break;
+        case 12:
+            ms_t_rfactor(tr, b, l[pick]);
+            break;
+        case 13:
+            ms_t_reverse_compute_inline(tr, b);
             break;
         }
         tr->status = MS_OK; /* refused: nothing was recorded or changed */

@@ -262,7 +262,7 @@ Test(tile, cache_write_register_tile)
     EXPECT_REFUSED(fx, ms_t_decompose_reduction(fx->tr, b, j2[0]), MS_ERR_ILLEGAL);
     char *body = emitted(fx);
     cr_expect(strstr(body, "= fmaf("), "%s", body);
-    cr_expect(strstr(body, "_Alignas(64) float C_reg[4][16];"), "%s", body);
+    cr_expect(strstr(body, "_Alignas(64) float C_reg[4][16] = {0};"), "%s", body);
     free(body);
     round_trip(fx);
     differential(fx);
@@ -373,4 +373,86 @@ Test(tile, the_bench_trace_applies_and_is_right)
     ms_source_free(&src);
     ms_diags_free(&d);
     ms_str_free(&path);
+}
+
+static const char epilogue_src[] =
+    "#pragma mscc kernel sizes(M=6, N=40)\n"
+    "void bias_relu(int M, int N, const float X[restrict M][N], const float b[restrict N],\n"
+    "               float Y[restrict M][N]) {\n"
+    "  for (int i = 0; i < M; i++) {\n"
+    "    float t[N];\n"
+    "    for (int j = 0; j < N; j++) t[j] = X[i][j] + b[j];\n"
+    "    for (int j = 0; j < N; j++) Y[i][j] = t[j] > 0.0f ? t[j] : 0.0f;\n"
+    "  }\n"
+    "}\n";
+
+Test(tile, reverse_compute_inline)
+{
+    fixture *fx = setup_src(epilogue_src);
+    int t = ms_t_get_block(fx->tr, "t");
+    /* the producer itself is no epilogue */
+    EXPECT_REFUSED(fx, ms_t_reverse_compute_inline(fx->tr, t), MS_ERR_ILLEGAL);
+    int y = ms_t_get_block(fx->tr, "Y_1");
+    ms_t_reverse_compute_inline(fx->tr, y);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "Y[vi][vj] = X[vi][vj] + b[vj] > 0.0f ? X[vi][vj] + b[vj] : 0.0f"), "%s",
+              ir);
+    cr_expect(strstr(ir, "block t(vi: S = i, vj: S = j)"), "%s", ir);
+    cr_expect_null(strstr(ir, "alloc t"), "%s", ir);
+    free(ir);
+    int l[4];
+    cr_assert_eq(ms_t_get_loops(fx->tr, t, l), 2);
+    ms_t_vectorize(fx->tr, l[1]);
+    round_trip(fx);
+    differential(fx);
+    teardown_fx(fx);
+
+    /* over fewer elements than the producer writes: refused */
+    fx = setup_src("#pragma mscc kernel sizes(N=16)\n"
+                   "void g(int N, const float X[restrict N], float Y[restrict N]) {\n"
+                   "  float t[16];\n"
+                   "  for (int j = 0; j < 16; j++) t[j] = X[j] * 2.0f;\n"
+                   "  for (int j = 0; j < 8; j++) Y[j] = t[j] + 1.0f;\n"
+                   "}\n");
+    y = ms_t_get_block(fx->tr, "Y_1");
+    EXPECT_REFUSED(fx, ms_t_reverse_compute_inline(fx->tr, y), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+}
+
+static const char matvec_src[] =
+    "#pragma mscc kernel sizes(M=12, K=64)\n"
+    "void matvec(int M, int K, const double A[restrict M][K], const double x[restrict K],\n"
+    "            double y[restrict M]) {\n"
+    "  for (int i = 0; i < M; i++) {\n"
+    "    y[i] = 1.0;\n"
+    "    for (int k = 0; k < K; k++) y[i] += A[i][k] * x[k];\n"
+    "  }\n"
+    "}\n";
+
+Test(tile, rfactor_makes_the_reduction_vectorisable)
+{
+    fixture *fx = setup_src(matvec_src);
+    int l[4], k2[2];
+    int b = ms_t_get_block(fx->tr, "y_1");
+    ms_t_get_loops(fx->tr, b, l);
+    /* a spatial loop, and a reduction loop of symbolic extent: refused */
+    EXPECT_REFUSED(fx, ms_t_rfactor(fx->tr, b, l[0]), MS_ERR_ILLEGAL);
+    EXPECT_REFUSED(fx, ms_t_rfactor(fx->tr, b, l[1]), MS_ERR_ILLEGAL);
+    /* k in a serial chain: not vectorisable yet */
+    split2(fx, l[1], 8, k2);
+    EXPECT_REFUSED(fx, ms_t_vectorize(fx->tr, k2[1]), MS_ERR_ILLEGAL);
+    int fin = ms_t_rfactor(fx->tr, b, k2[1]);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    cr_assert_geq(fin, 0);
+    ms_t_vectorize(fx->tr, k2[1]);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "alloc y_rf: double[8]"), "%s", ir);
+    cr_expect(strstr(ir, "y_rf[k_1] = y_rf[k_1] + A[vi][vk] * x[vk]"), "%s", ir);
+    cr_expect(strstr(ir, "y[vi] = y[vi] + y_rf[vr]"), "%s", ir);
+    free(ir);
+    round_trip(fx);
+    differential(fx);
+    teardown_fx(fx);
 }
