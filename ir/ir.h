@@ -348,6 +348,9 @@ bool ms_stmt_visit(ms_stmt *s, bool (*fn)(void *ctx, ms_stmt *s), void *ctx);
 /* Visits every access, allocation and loop of body, in program order
  * (subscripts and loads before the store that uses them). */
 void ms_walk(ms_stmt *body, const ms_walk_fns *fns, void *ctx);
+/* A name for a new loop counter or array that no parameter, counter or
+ * local of f has: base, or base_1, base_2... */
+void ms_unique_name(ms_func *f, const char *base, char *out, size_t size);
 /* An access's expression in loop variables (block bindings substituted). */
 ms_expr *ms_site_realize(ms_func *f, const ms_access_site *s, ms_expr *e);
 

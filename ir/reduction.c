@@ -306,8 +306,9 @@ ms_stmt *ms_decompose_reduction(ms_func *f, ms_stmt *block, ms_stmt *loop, const
                 *why = "the bounds of a spatial loop depend on a reduction loop";
                 return NULL;
             }
-        char name[96];
-        snprintf(name, sizeof name, "%s_init", L->loop.var->name);
+        char base[96], name[112];
+        snprintf(base, sizeof base, "%s_init", L->loop.var->name);
+        ms_unique_name(f, base, name, sizeof name);
         ms_var *nv = ms_var_new(f, name, L->loop.var->ctype, L->loop.var->dtype, MS_VAR_LOOP);
         ms_stmt *c = ms_for(f, nv, ms_expr_subst(f, L->loop.min, nmap, from, to),
                             ms_expr_subst(f, L->loop.extent, nmap, from, to), NULL);

@@ -6,7 +6,9 @@
  */
 #include "ir/ir.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct walker {
     const ms_walk_fns *fns;
@@ -155,4 +157,37 @@ bool ms_stmt_visit(ms_stmt *s, bool (*fn)(void *ctx, ms_stmt *s), void *ctx)
         return true;
     }
     ms_unreachable();
+}
+
+typedef struct name_probe {
+    const char *name;
+    bool taken;
+} name_probe;
+
+static bool probe_name(void *ctx, ms_stmt *s)
+{
+    name_probe *p = ctx;
+    if (s->kind == MS_STMT_FOR)
+        p->taken = p->taken || !strcmp(s->loop.var->name, p->name);
+    if (s->kind == MS_STMT_ALLOC)
+        p->taken = p->taken || !strcmp(s->alloc.buf->name, p->name);
+    return !p->taken;
+}
+
+void ms_unique_name(ms_func *f, const char *base, char *out, size_t size)
+{
+    for (int k = 0;; k++) {
+        if (k)
+            snprintf(out, size, "%s_%d", base, k);
+        else
+            snprintf(out, size, "%s", base);
+        name_probe p = {out, false};
+        for (int i = 0; i < f->nparams && !p.taken; i++)
+            p.taken =
+                !strcmp(f->params[i].var ? f->params[i].var->name : f->params[i].buf->name, out);
+        if (!p.taken)
+            ms_stmt_visit(f->body, probe_name, &p);
+        if (!p.taken)
+            return;
+    }
 }

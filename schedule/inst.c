@@ -219,6 +219,62 @@ static ms_status apply_rfactor(ms_tracer *tr, ms_inst *in)
     return apply_block_loop(tr, in, ms_sched_rfactor, "rfactor: want a block and a loop");
 }
 
+static ms_status apply_cache_read(ms_tracer *tr, ms_inst *in)
+{
+    int b = in->nin == 2 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
+    int l = in->nin == 2 ? state_rv(tr, &in->in[1], MS_RV_LOOP) : -1, out;
+    if (b < 0 || l < 0 || !in->str[0])
+        return bad(tr, "cache_read: want a block, a loop and an array");
+    ms_status st = ms_sched_cache_read(tr->s, b, l, in->str, &out);
+    if (st == MS_OK) {
+        in->nout = 1;
+        in->out[0] = inst_bind(tr, MS_RV_BLOCK, out);
+    }
+    return st;
+}
+
+typedef ms_status (*move_prim)(ms_sched *, int, int);
+
+static ms_status apply_move(ms_tracer *tr, ms_inst *in, move_prim p, const char *what)
+{
+    int b = in->nin == 2 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
+    int l = in->nin == 2 ? state_rv(tr, &in->in[1], MS_RV_LOOP) : -1;
+    if (b < 0 || l < 0)
+        return bad(tr, what);
+    in->nout = 0;
+    return p(tr->s, b, l);
+}
+
+static ms_status apply_compute_at(ms_tracer *tr, ms_inst *in)
+{
+    return apply_move(tr, in, ms_sched_compute_at, "compute_at: want a block and a loop");
+}
+
+static ms_status apply_reverse_compute_at(ms_tracer *tr, ms_inst *in)
+{
+    return apply_move(tr, in, ms_sched_reverse_compute_at,
+                      "reverse_compute_at: want a block and a loop");
+}
+
+static ms_status apply_sample_compute_location(ms_tracer *tr, ms_inst *in)
+{
+    int b = in->nin == 1 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1, out;
+    if (b < 0)
+        return bad(tr, "sample_compute_location: want one block");
+    int64_t d = in->ndecision == 1 ? in->decision[0] : 0;
+    if (in->ndecision > 1)
+        return bad(tr, "sample_compute_location: one decision");
+    ms_status st =
+        ms_sched_sample_compute_location(tr->s, in->ndecision ? NULL : &tr->rng, b, &d, &out);
+    if (st != MS_OK)
+        return st;
+    in->ndecision = 1;
+    in->decision[0] = d;
+    in->nout = 1;
+    in->out[0] = inst_bind(tr, MS_RV_LOOP, out);
+    return MS_OK;
+}
+
 static ms_status apply_reverse_compute_inline(ms_tracer *tr, ms_inst *in)
 {
     int b = in->nin == 1 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
@@ -333,6 +389,10 @@ const ms_inst_entry ms_inst_table[MS_INST_COUNT] = {
     [MS_INST_TRANSFORM_LAYOUT] = {apply_transform_layout, false},
     [MS_INST_REVERSE_COMPUTE_INLINE] = {apply_reverse_compute_inline, false},
     [MS_INST_RFACTOR] = {apply_rfactor, false},
+    [MS_INST_CACHE_READ] = {apply_cache_read, false},
+    [MS_INST_COMPUTE_AT] = {apply_compute_at, false},
+    [MS_INST_REVERSE_COMPUTE_AT] = {apply_reverse_compute_at, false},
     [MS_INST_SAMPLE_PERFECT_TILE] = {apply_sample_perfect_tile, true},
     [MS_INST_SAMPLE_CATEGORICAL] = {apply_sample_categorical, true},
+    [MS_INST_SAMPLE_COMPUTE_LOCATION] = {apply_sample_compute_location, true},
 };

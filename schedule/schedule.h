@@ -81,6 +81,16 @@ ms_status ms_sched_reverse_compute_inline(ms_sched *s, int block);
  * reduction loop of constant extent), combined by a new block after the
  * reduction; out: that block. */
 ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out);
+/* What block reads of array buf in one iteration of loop is copied into a
+ * local array at the start of the iteration; out: the copying block. */
+ms_status ms_sched_cache_read(ms_sched *s, int block, int loop, const char *buf, int *out);
+/* A block producing a local intermediate moves inside loop (a loop of its
+ * readers) and computes there the box they read in each iteration. A loop
+ * handle from sample_compute_location's "stay" leaves it where it is. */
+ms_status ms_sched_compute_at(ms_sched *s, int block, int loop);
+/* A block consuming a local intermediate moves inside loop (a loop of the
+ * producer) and consumes there the box written in each iteration. */
+ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop);
 /* Array parameter buf, only read by the kernel, is packed once per call
  * into a new blocked layout: dimension d split by factors[d] (1: kept),
  * then the resulting dimensions permuted (new dim i = old perm[i]); every
@@ -94,6 +104,15 @@ ms_status ms_sched_transform_layout(ms_sched *s, const char *buf, int nf, const 
  * innermost at most max_innermost. */
 ms_status ms_sched_sample_perfect_tile(ms_sched *s, ms_rng *rng, int loop, int n, int max_innermost,
                                        int64_t *factors);
+/* The loops block could be computed at: around all its readers, not
+ * around itself; outermost first. Returns the count, -1 if not a block. */
+int ms_sched_compute_locations(ms_sched *s, int block, ms_stmt **out, int cap);
+/* A loop handle for "stay where it is" (compute_at does nothing). */
+#define MS_ROOT_LOCATION (-1)
+/* One of those loops, or MS_ROOT_LOCATION (decision -1); with rng NULL,
+ * the decision given. out: a loop handle. */
+ms_status ms_sched_sample_compute_location(ms_sched *s, ms_rng *rng, int block, int64_t *decision,
+                                           int *out);
 /* One of the candidates, with the given weights (sum > 0). */
 ms_status ms_sched_sample_categorical(ms_sched *s, ms_rng *rng, int n, const int64_t *candidates,
                                       const double *weights, int64_t *choice);
@@ -173,6 +192,10 @@ void ms_t_compute_inline(ms_tracer *tr, int block);
 int ms_t_decompose_reduction(ms_tracer *tr, int block, int loop);
 void ms_t_reverse_compute_inline(ms_tracer *tr, int block);
 int ms_t_rfactor(ms_tracer *tr, int block, int loop);
+int ms_t_cache_read(ms_tracer *tr, int block, int loop, const char *buf);
+void ms_t_compute_at(ms_tracer *tr, int block, int loop);
+void ms_t_reverse_compute_at(ms_tracer *tr, int block, int loop);
+int ms_t_sample_compute_location(ms_tracer *tr, int block);
 int ms_t_cache_write(ms_tracer *tr, int block, int loop, const char *scope);
 int ms_t_transform_layout(ms_tracer *tr, const char *buf, int nf, const int64_t *factors, int np,
                           const int64_t *perm);

@@ -205,35 +205,96 @@ ms_stmt **prim_find_alloc(ms_sched *s, const ms_buffer *b)
     return find_alloc_in(&s->f->body, b);
 }
 
-typedef struct name_probe {
-    const char *name;
-    bool taken;
-} name_probe;
 
-static void probe_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
+static int loops_under(ms_stmt *s, ms_stmt **out, int n, int cap)
 {
-    name_probe *p = ctx;
-    (void)depth;
-    (void)loops;
-    p->taken = p->taken || !strcmp(b->name, p->name);
+    switch (s->kind) {
+    case MS_STMT_SEQ:
+        for (int i = 0; i < s->seq.n; i++)
+            n = loops_under(s->seq.items[i], out, n, cap);
+        return n;
+    case MS_STMT_FOR:
+        if (n < cap)
+            out[n++] = s;
+        return loops_under(s->loop.body, out, n, cap);
+    case MS_STMT_IF:
+        n = loops_under(s->if_.then_s, out, n, cap);
+        return s->if_.else_s ? loops_under(s->if_.else_s, out, n, cap) : n;
+    case MS_STMT_BLOCK:
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return n;
+    }
+    ms_unreachable();
 }
 
-void prim_unique_name(ms_sched *s, const char *base, char *out, size_t size)
+int prim_all_loops_under(ms_stmt *loop, ms_stmt **out, int cap)
 {
-    ms_func *f = s->f;
-    for (int k = 0;; k++) {
-        if (k)
-            snprintf(out, size, "%s_%d", base, k);
-        else
-            snprintf(out, size, "%s", base);
-        name_probe p = {out, false};
-        for (int i = 0; i < f->nparams; i++)
-            p.taken =
-                p.taken ||
-                !strcmp(f->params[i].var ? f->params[i].var->name : f->params[i].buf->name, out);
-        static const ms_walk_fns fns = {NULL, probe_alloc, NULL};
-        ms_walk(f->body, &fns, &p);
-        if (!p.taken)
-            return;
+    return loops_under(loop->loop.body, out, 0, cap);
+}
+
+bool prim_holds_only(ms_stmt *loop, const ms_stmt *block)
+{
+    ms_stmt *b = loop->loop.body;
+    for (;;) {
+        while (b->kind == MS_STMT_SEQ && b->seq.n == 1)
+            b = b->seq.items[0];
+        if (b->kind != MS_STMT_FOR)
+            return b == block;
+        b = b->loop.body;
     }
+}
+
+/* The local array the block reads, if it reads exactly one. */
+typedef struct local_read {
+    const ms_buffer *t;
+    const ms_expr *load; /* its (one) subscript pattern */
+    bool several;
+} local_read;
+
+static ms_expr *find_local(void *ctx, ms_expr *load)
+{
+    local_read *r = ctx;
+    ms_buffer *b = load->load.buf;
+    if (b->scope != MS_SCOPE_LOCAL || b->ndim == 0)
+        return load;
+    if (!r->t) {
+        r->t = b;
+        r->load = load;
+    } else if (r->t != b || !ms_expr_equal(r->load, load)) {
+        r->several = true;
+    }
+    return load;
+}
+
+int prim_iter_index(const ms_stmt *b, const ms_expr *e)
+{
+    for (int i = 0; e->kind == MS_EXPR_VAR && i < b->block.niter; i++)
+        if (b->block.iters[i].var == e->var)
+            return i;
+    return -1;
+}
+
+/* The loop a plain binding names, among the loops around b. */
+ms_stmt *prim_bound_loop(ms_sched *s, const ms_stmt *b, int iter)
+{
+    const ms_expr *x = b->block.iters[iter].binding;
+    if (x->kind != MS_EXPR_VAR)
+        return NULL;
+    ms_stmt *around[64];
+    int n = prim_enclosing_loops(s, b, around, 64);
+    for (int i = 0; i < n; i++)
+        if (around[i]->loop.var == x->var)
+            return around[i];
+    return NULL;
+}
+
+bool prim_single_local_read(ms_func *f, const ms_stmt *block, const ms_buffer **t,
+                            const ms_expr **load)
+{
+    local_read lr = {0};
+    ms_expr_map_loads(f, block->block.body->store.value, find_local, &lr);
+    *t = lr.t;
+    *load = lr.load;
+    return lr.t && !lr.several;
 }

@@ -190,6 +190,43 @@ int ms_t_rfactor(ms_tracer *tr, int block, int loop)
     return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
 }
 
+int ms_t_cache_read(ms_tracer *tr, int block, int loop, const char *buf)
+{
+    ms_inst in = make(MS_INST_CACHE_READ);
+    in.nin = 2;
+    in.in[0] = rv_op(block);
+    in.in[1] = rv_op(loop);
+    snprintf(in.str, sizeof in.str, "%s", buf);
+    return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
+}
+
+static void block_at_loop(ms_tracer *tr, ms_inst_kind k, int block, int loop)
+{
+    ms_inst in = make(k);
+    in.nin = 2;
+    in.in[0] = rv_op(block);
+    in.in[1] = rv_op(loop);
+    ms_tracer_apply(tr, &in);
+}
+
+void ms_t_compute_at(ms_tracer *tr, int block, int loop)
+{
+    block_at_loop(tr, MS_INST_COMPUTE_AT, block, loop);
+}
+
+void ms_t_reverse_compute_at(ms_tracer *tr, int block, int loop)
+{
+    block_at_loop(tr, MS_INST_REVERSE_COMPUTE_AT, block, loop);
+}
+
+int ms_t_sample_compute_location(ms_tracer *tr, int block)
+{
+    ms_inst in = make(MS_INST_SAMPLE_COMPUTE_LOCATION);
+    in.nin = 1;
+    in.in[0] = rv_op(block);
+    return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
+}
+
 int ms_t_cache_write(ms_tracer *tr, int block, int loop, const char *scope)
 {
     ms_inst in = make(MS_INST_CACHE_WRITE);

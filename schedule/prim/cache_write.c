@@ -87,8 +87,9 @@ static ms_stmt *copy_nest(ms_func *f, const char *name, ms_buffer *x, ms_buffer 
             xi[d] = at[d];
             continue;
         }
-        char vn[96];
-        snprintf(vn, sizeof vn, "%s_c%d", x->name, d);
+        char base[96], vn[112];
+        snprintf(base, sizeof base, "%s_c%d", x->name, d);
+        ms_unique_name(f, base, vn, sizeof vn);
         ms_var *lv = ms_var_new(f, vn, "int", MS_DT_I32, MS_VAR_LOOP);
         ms_var *iv = ms_var_new(f, vn, "int", MS_DT_I32, MS_VAR_BLOCK);
         loops[nloops++] = ms_for(f, lv, ms_int(f, 0), ms_int(f, size[d]), NULL);
@@ -228,7 +229,7 @@ ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *sco
     /* all checks done: build */
     char base_name[128], name[140];
     snprintf(base_name, sizeof base_name, "%s_%s", x->name, reg ? "reg" : "local");
-    prim_unique_name(s, base_name, name, sizeof name);
+    ms_unique_name(s->f, base_name, name, sizeof name);
     ms_buffer *cache = ms_buffer_new(f, name, x->elem_ctype, x->dtype, ndim, MS_SCOPE_LOCAL);
     cache->is_cache = true;
     for (int d = 0; d < ndim; d++)

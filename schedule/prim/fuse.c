@@ -74,13 +74,14 @@ ms_status ms_sched_fuse(ms_sched *s, int n, const int *loops, int *out)
                 independent = independent && (infos[k].independent || L[i]->loop.fused_independent);
     free(infos);
     ms_expr *total = L[0]->loop.extent;
-    char name[160] = "";
+    char base[160] = "", name[176];
     for (int i = 1; i < n; i++)
         total = ms_simplify(f, ms_binary(f, MS_BIN_MUL, total, L[i]->loop.extent));
     for (int i = 0; i < n; i++)
-        snprintf(name + strlen(name), sizeof name - strlen(name), "%s%s", i ? "_" : "",
+        snprintf(base + strlen(base), sizeof base - strlen(base), "%s%s", i ? "_" : "",
                  L[i]->loop.var->name);
-    snprintf(name + strlen(name), sizeof name - strlen(name), "_fused");
+    snprintf(base + strlen(base), sizeof base - strlen(base), "_fused");
+    ms_unique_name(f, base, name, sizeof name);
     ms_var *fv =
         ms_var_new(f, name, L[n - 1]->loop.var->ctype, L[n - 1]->loop.var->dtype, MS_VAR_LOOP);
     ms_var *olds[8];

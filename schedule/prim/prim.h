@@ -22,8 +22,26 @@ ms_status prim_fail(ms_sched *s, ms_status st, const char *fmt, ...)
 /* Invalidates every handle on stmt (it was replaced). */
 void prim_consume(ms_sched *s, const ms_stmt *stmt);
 
-/* A buffer name no parameter or local has: base, base_1, base_2... */
-void prim_unique_name(ms_sched *s, const char *base, char *out, size_t size);
+/* The loops inside loop, outer ones first; returns the count (<= cap). */
+int prim_all_loops_under(ms_stmt *loop, ms_stmt **out, int cap);
+/* Is loop a perfect nest with block at its bottom? */
+bool prim_holds_only(ms_stmt *loop, const ms_stmt *block);
+/* The box of subscripts idx (in loop variables) over one iteration of
+ * path[at], from the ranges of path[at+1..n): lo[d] <= idx[d] <= hi[d]. */
+bool prim_access_box(ms_func *f, ms_stmt *const *path, int n, int at, int nidx, ms_expr *const *idx,
+                     ms_poly *lo, ms_poly *hi);
+/* Widens box (lo, hi) by (lo2, hi2) when they differ by constants only. */
+bool prim_box_union(int nidx, ms_poly *lo, ms_poly *hi, ms_poly *lo2, ms_poly *hi2);
+/* hi - lo + 1 when it is a constant. */
+bool prim_box_extent(const ms_poly *lo, const ms_poly *hi, int64_t *ext);
+void prim_box_free(int nidx, ms_poly *lo, ms_poly *hi);
+/* The one local array block reads, at one subscript pattern. */
+bool prim_single_local_read(ms_func *f, const ms_stmt *block, const ms_buffer **t,
+                            const ms_expr **load);
+/* Which iteration variable of b the expression is (-1: none). */
+int prim_iter_index(const ms_stmt *b, const ms_expr *e);
+/* The loop around b that iteration variable iter is bound to as itself. */
+ms_stmt *prim_bound_loop(ms_sched *s, const ms_stmt *b, int iter);
 /* Removes target, and loops left empty by it; false if it is not there. */
 bool prim_remove(ms_sched *s, const ms_stmt *target);
 /* The slot holding the declaration of local b, or NULL. */

@@ -37,50 +37,6 @@ static void on_access(void *ctx, const ms_access_site *a)
         u->y_elsewhere++;
 }
 
-/* The local array the block reads, if it reads exactly one. */
-typedef struct local_read {
-    const ms_buffer *t;
-    const ms_expr *load; /* its (one) subscript pattern */
-    bool several;
-} local_read;
-
-static ms_expr *find_local(void *ctx, ms_expr *load)
-{
-    local_read *r = ctx;
-    ms_buffer *b = load->load.buf;
-    if (b->scope != MS_SCOPE_LOCAL || b->ndim == 0)
-        return load;
-    if (!r->t) {
-        r->t = b;
-        r->load = load;
-    } else if (r->t != b || !ms_expr_equal(r->load, load)) {
-        r->several = true;
-    }
-    return load;
-}
-
-static int iter_index(const ms_stmt *b, const ms_expr *e)
-{
-    for (int i = 0; e->kind == MS_EXPR_VAR && i < b->block.niter; i++)
-        if (b->block.iters[i].var == e->var)
-            return i;
-    return -1;
-}
-
-/* The loop a plain binding names, among the loops around b. */
-static ms_stmt *bound_loop(ms_sched *s, const ms_stmt *b, int iter)
-{
-    const ms_expr *x = b->block.iters[iter].binding;
-    if (x->kind != MS_EXPR_VAR)
-        return NULL;
-    ms_stmt *around[64];
-    int n = prim_enclosing_loops(s, b, around, 64);
-    for (int i = 0; i < n; i++)
-        if (around[i]->loop.var == x->var)
-            return around[i];
-    return NULL;
-}
-
 typedef struct inliner {
     const ms_buffer *t;
     ms_expr *value; /* the producer's value, in its variables */
@@ -103,14 +59,14 @@ ms_status ms_sched_reverse_compute_inline(ms_sched *s, int block)
                          "reverse_compute_inline: block '%s' is conditional or a reduction",
                          C->block.name);
     const ms_stmt *cst = C->block.body;
-    local_read lr = {0};
-    ms_expr_map_loads(f, cst->store.value, find_local, &lr);
-    if (!lr.t || lr.several)
+    const ms_buffer *lt;
+    const ms_expr *lload;
+    if (!prim_single_local_read(f, C, &lt, &lload))
         return prim_fail(s, MS_ERR_ILLEGAL,
                          "reverse_compute_inline: '%s' does not read one local array at one "
                          "element",
                          C->block.name);
-    const ms_buffer *t = lr.t, *y = cst->store.buf;
+    const ms_buffer *t = lt, *y = cst->store.buf;
     if (y->scope == MS_SCOPE_LOCAL && y->ndim == 0)
         return prim_fail(s, MS_ERR_ILLEGAL, "reverse_compute_inline: '%s' writes a scalar",
                          C->block.name);
@@ -137,12 +93,13 @@ ms_status ms_sched_reverse_compute_inline(ms_sched *s, int block)
     int nmap = 0, kind_of[16];
     bool p_matched[16] = {0};
     for (int d = 0; d < t->ndim; d++) {
-        int pi = iter_index(P, pst->store.idx[d]), ci = iter_index(C, lr.load->load.idx[d]);
+        int pi = prim_iter_index(P, pst->store.idx[d]), ci = prim_iter_index(C, lload->load.idx[d]);
         bool same = pi >= 0 && ci >= 0;
         for (int e = 0; same && e < d; e++)
-            same = !ms_expr_equal(lr.load->load.idx[e], lr.load->load.idx[d]) &&
+            same = !ms_expr_equal(lload->load.idx[e], lload->load.idx[d]) &&
                    !ms_expr_equal(pst->store.idx[e], pst->store.idx[d]);
-        ms_stmt *pl = same ? bound_loop(s, P, pi) : NULL, *cl = same ? bound_loop(s, C, ci) : NULL;
+        ms_stmt *pl = same ? prim_bound_loop(s, P, pi) : NULL,
+                *cl = same ? prim_bound_loop(s, C, ci) : NULL;
         same = pl && cl && ms_expr_equal(pl->loop.min, cl->loop.min) &&
                ms_expr_equal(pl->loop.extent, cl->loop.extent);
         if (!same)
@@ -188,7 +145,7 @@ ms_status ms_sched_reverse_compute_inline(ms_sched *s, int block)
     for (int k = 0; k < C->block.niter; k++) {
         bool indexed = false;
         for (int d = 0; d < cst->store.nidx; d++)
-            indexed = indexed || iter_index(C, cst->store.idx[d]) == k;
+            indexed = indexed || prim_iter_index(C, cst->store.idx[d]) == k;
         if (!indexed)
             return prim_fail(s, MS_ERR_ILLEGAL,
                              "reverse_compute_inline: '%s' writes one element twice",

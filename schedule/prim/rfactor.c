@@ -110,12 +110,14 @@ ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out)
     /* the partials, declared where the reduction starts */
     char base_name[128], name[140];
     snprintf(base_name, sizeof base_name, "%s_rf", x->name);
-    prim_unique_name(s, base_name, name, sizeof name);
+    ms_unique_name(s->f, base_name, name, sizeof name);
     ms_buffer *rf = ms_buffer_new(f, name, x->elem_ctype, x->dtype, 1, MS_SCOPE_LOCAL);
     rf->shape[0] = ms_int(f, F);
     rf->is_cache = true;
     /* x_rf[r] = identity */
-    ms_var *lr = ms_var_new(f, "r", "int", MS_DT_I32, MS_VAR_LOOP);
+    char rn[96]; /* both loops below are siblings: one name serves */
+    ms_unique_name(f, "r", rn, sizeof rn);
+    ms_var *lr = ms_var_new(f, rn, "int", MS_DT_I32, MS_VAR_LOOP);
     ms_var *ir = ms_var_new(f, "r", "int", MS_DT_I32, MS_VAR_BLOCK);
     ms_iter_var iv = {ir, MS_ITER_SPATIAL, ms_var_ref(f, lr)};
     ms_expr *ridx = ms_var_ref(f, ir);
@@ -125,7 +127,7 @@ ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out)
         ms_for(f, lr, ms_int(f, 0), ms_int(f, F),
                ms_block(f, bname, 1, &iv, ms_store(f, rf, 1, &ridx, identity(f, op, x->dtype))));
     /* x op= x_rf[r], over the same spatial variables, with the original init */
-    ms_var *lr2 = ms_var_new(f, "r", "int", MS_DT_I32, MS_VAR_LOOP);
+    ms_var *lr2 = ms_var_new(f, rn, "int", MS_DT_I32, MS_VAR_LOOP);
     ms_iter_var iters[64];
     ms_var *old_iv[64];
     ms_expr *new_iv[64];

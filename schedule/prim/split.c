@@ -81,8 +81,9 @@ ms_status ms_sched_split(ms_sched *s, int loop, int n, const int64_t *factors, i
     ms_stmt *loops[8];
     ms_expr *combined = NULL;
     for (int i = 0; i < n; i++) {
-        char name[96];
-        snprintf(name, sizeof name, "%s_%d", v->name, i);
+        char base[96], name[112];
+        snprintf(base, sizeof base, "%s_%d", v->name, i);
+        ms_unique_name(f, base, name, sizeof name);
         ms_var *nv = ms_var_new(f, name, v->ctype, v->dtype, MS_VAR_LOOP);
         loops[i] = ms_for(f, nv, ms_int(f, 0), exts[i], NULL);
         loops[i]->loc = L->loc;

@@ -147,8 +147,9 @@ ms_status ms_sched_transform_layout(ms_sched *s, const char *name, int nf, const
     ms_iter_var iters[2 * MAX_DIMS];
     ms_expr *split_iv[2 * MAX_DIMS];
     for (int i = 0; i < nnew; i++) {
-        char vn[96];
-        snprintf(vn, sizeof vn, "%s_p%d", name, i);
+        char base[96], vn[112];
+        snprintf(base, sizeof base, "%s_p%d", name, i);
+        ms_unique_name(f, base, vn, sizeof vn);
         /* counters of the extent's own type: size_t sizes give size_t counters */
         const ms_var *sz = size_var(L.packed->shape[i]);
         const char *ct = sz ? sz->ctype : "int";

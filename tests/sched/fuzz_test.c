@@ -81,7 +81,7 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             continue;
         }
         int pick = (int)ms_rng_range(r, 0, n);
-        switch (ms_rng_range(r, 0, 14)) {
+        switch (ms_rng_range(r, 0, 18)) {
         case 0:
         case 1: { /* split by sampled perfect tiles, or by literal factors */
             int parts = (int)ms_rng_range(r, 2, 4), f[4], out[4];
@@ -138,6 +138,30 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             break;
         case 13:
             ms_t_reverse_compute_inline(tr, b);
+            break;
+        case 14: { /* cache a random array read by the block */
+            const ms_func *f = tr->s->f;
+            int k = (int)ms_rng_range(r, 0, f->nparams);
+            if (f->params[k].buf)
+                ms_t_cache_read(tr, b, l[pick], f->params[k].buf->name);
+            break;
+        }
+        case 15: {
+            int at = ms_t_sample_compute_location(tr, b);
+            if (at >= 0)
+                ms_t_compute_at(tr, b, at);
+            break;
+        }
+        case 16: { /* under a loop of another block (its producer, maybe) */
+            int other = ms_t_get_block(tr, blocks.v.data[ms_rng_range(r, 0, blocks.v.len)]);
+            int ol[MS_INST_MAX_OUT];
+            int on = other < 0 ? 0 : ms_t_get_loops(tr, other, ol);
+            if (on > 0)
+                ms_t_reverse_compute_at(tr, b, ol[ms_rng_range(r, 0, on)]);
+            break;
+        }
+        case 17: /* a loop of its own nest: mostly refused, which must leave it as it was */
+            ms_t_compute_at(tr, b, l[pick]);
             break;
         }
         tr->status = MS_OK; /* refused: nothing was recorded or changed */

@@ -456,3 +456,99 @@ Test(tile, rfactor_makes_the_reduction_vectorisable)
     differential(fx);
     teardown_fx(fx);
 }
+
+static const char smooth_src[] = "#pragma mscc kernel sizes(M=6, N=24)\n"
+                                 "void smooth(int M, int N, const float X[restrict M][N],\n"
+                                 "            float Y[restrict M][N]) {\n"
+                                 "  for (int i = 0; i < M; i++) {\n"
+                                 "    float t[N];\n"
+                                 "    for (int j = 0; j < N; j++) t[j] = X[i][j] * 0.5f + 1.0f;\n"
+                                 "    for (int j = 1; j < N - 1; j++)\n"
+                                 "      Y[i][j] = t[j - 1] + t[j] + t[j + 1];\n"
+                                 "  }\n"
+                                 "}\n";
+
+Test(tile, compute_at_recomputes_the_window)
+{
+    fixture *fx = setup_src(smooth_src);
+    int t = ms_t_get_block(fx->tr, "t");
+    int yl[4];
+    cr_assert_eq(loops(fx, "Y_1", yl), 2);
+    /* where t could go: the loops around its readers, not around itself */
+    int at = ms_t_sample_compute_location(fx->tr, t);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    const ms_inst *last = &fx->tr->t->insts.data[fx->tr->t->insts.len - 1];
+    cr_expect(last->ndecision == 1 && last->decision[0] >= -1 && last->decision[0] <= 0);
+    (void)at;
+    /* the row loop holds t already */
+    EXPECT_REFUSED(fx, ms_t_compute_at(fx->tr, t, yl[0]), MS_ERR_ILLEGAL);
+    ms_t_compute_at(fx->tr, t, yl[1]);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    /* three elements per j: t[j - 1 .. j + 1], where t exists */
+    cr_expect(strstr(ir, "for t_0: int in [0, +3)"), "%s", ir);
+    free(ir);
+    round_trip(fx);
+    differential(fx);
+    teardown_fx(fx);
+}
+
+Test(tile, reverse_compute_at_consumes_each_tile)
+{
+    fixture *fx = setup_src(epilogue_src);
+    int tl[4], j2[2];
+    int t = ms_t_get_block(fx->tr, "t");
+    ms_t_get_loops(fx->tr, t, tl);
+    split2(fx, tl[1], 8, j2);
+    int y = ms_t_get_block(fx->tr, "Y_1");
+    /* inside the tile, under j_1: the producer is not written as a box there */
+    EXPECT_REFUSED(fx, ms_t_reverse_compute_at(fx->tr, y, tl[0]), MS_ERR_ILLEGAL);
+    ms_t_reverse_compute_at(fx->tr, y, j2[0]);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    const char *tile = strstr(ir, "for j_0");
+    cr_expect(tile && strstr(tile, "block t(") && strstr(tile, "block Y_1("), "%s", ir);
+    free(ir);
+    round_trip(fx);
+    differential(fx);
+    teardown_fx(fx);
+}
+
+Test(tile, cache_read_copies_the_window)
+{
+    fixture *fx = setup_src(gemm_src);
+    int l[4], i2[2];
+    int b = ms_t_get_block(fx->tr, "C_1");
+    ms_t_get_loops(fx->tr, b, l);
+    split2(fx, l[0], 4, i2);
+    /* per i_0, B is read whole: K x N, sizes not known in advance */
+    EXPECT_REFUSED(fx, ms_t_cache_read(fx->tr, b, i2[0], "B"), MS_ERR_ILLEGAL);
+    EXPECT_REFUSED(fx, ms_t_cache_read(fx->tr, b, i2[0], "nope"), MS_ERR_INPUT);
+    /* C is written, not read, by... it is read and written by the block: refused */
+    EXPECT_REFUSED(fx, ms_t_cache_read(fx->tr, b, l[1], "C"), MS_ERR_ILLEGAL);
+    /* per k: one element of A and of B */
+    int copy = ms_t_cache_read(fx->tr, b, l[2], "A");
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    cr_assert_geq(copy, 0);
+    round_trip(fx);
+    differential(fx);
+    teardown_fx(fx);
+
+    fx = setup_src(smooth_src);
+    int yl[4];
+    b = ms_t_get_block(fx->tr, "t");
+    int tl[4];
+    ms_t_get_loops(fx->tr, b, tl);
+    int j2[2];
+    split2(fx, tl[1], 8, j2);
+    copy = ms_t_cache_read(fx->tr, b, j2[0], "X");
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    cr_assert_geq(copy, 0);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "alloc X_local: float[1][8]"), "%s", ir);
+    free(ir);
+    (void)yl;
+    round_trip(fx);
+    differential(fx);
+    teardown_fx(fx);
+}
