@@ -205,7 +205,6 @@ ms_stmt **prim_find_alloc(ms_sched *s, const ms_buffer *b)
     return find_alloc_in(&s->f->body, b);
 }
 
-
 static int loops_under(ms_stmt *s, ms_stmt **out, int n, int cap)
 {
     switch (s->kind) {

@@ -52,7 +52,9 @@ void ms_trace_print(const ms_trace *t, ms_str *out)
             ms_str_addf(out, "\"%s\"", in->str);
             first = false;
         }
-        int nplain = in->kind == MS_INST_SPLIT ? 1 : in->nin;
+        int nplain = in->kind == MS_INST_SPLIT              ? 1
+                     : in->kind == MS_INST_TRANSFORM_LAYOUT ? 0
+                                                            : in->nin;
         for (int k = 0; k < nplain; k++, first = false) {
             ms_str_add(out, first ? "" : ", ");
             if (in->kind == MS_INST_ANNOTATE && k == 1)
@@ -63,6 +65,14 @@ void ms_trace_print(const ms_trace *t, ms_str *out)
             ms_str_add(out, ", factors=[");
             for (int k = 1; k < in->nin; k++) {
                 ms_str_add(out, k > 1 ? ", " : "");
+                print_operand(t, &in->in[k], out);
+            }
+            ms_str_add(out, "]");
+        }
+        if (in->kind == MS_INST_TRANSFORM_LAYOUT && in->nattr == 1) {
+            int nf = (int)in->attr[0];
+            for (int k = 0; k < in->nin; k++) {
+                ms_str_add(out, k == 0 ? ", factors=[" : k == nf ? "], perm=[" : ", ");
                 print_operand(t, &in->in[k], out);
             }
             ms_str_add(out, "]");

@@ -355,7 +355,9 @@ Test(tile, the_bench_trace_applies_and_is_right)
     char *orig = ms_kernel_body_text(&src, &src.kernels[0]);
     char *body = ms_emit_body(tr->s->f, src.kernels[0].func, orig, NULL, &why);
     cr_assert(body, "%s", why);
-    cr_expect(strstr(body, "fmaf(A[i_0 * 8 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1])"),
+    /* the hot loop: a register tile updated with fma from plain, contiguous reads */
+    cr_expect(strstr(body, "C_reg[i_2][j_2] = fmaf(A[i_0 * 32 + i_1 * 8 + i_2][k_0 * 256 + k_1], "
+                           "B_packed[j_0 * 4 + j_1][k_0 * 256 + k_1][j_2], C_reg[i_2][j_2]);"),
               "%s", body);
     bool ok;
     char *rep;
