@@ -126,9 +126,9 @@ ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop)
         }
         if (conv)
             ms_poly_free(&p);
-        ok = ok && box_loop[d];
-        /* the box's extent is fixed for the iteration: no inner counters in it */
-        for (int l = at + 1; ok && l < pn; l++)
+        /* the box's extent is fixed for the iteration: no inner counters in it
+         * (no inner loop at all: one element along this dimension) */
+        for (int l = at + 1; ok && box_loop[d] && l < pn; l++)
             ok = !ms_expr_uses_var(box_loop[d]->loop.min, ppath[l]->loop.var) &&
                  !ms_expr_uses_var(box_loop[d]->loop.extent, ppath[l]->loop.var);
         box_at[d] = ok ? ms_poly_to_expr(f, &base) : NULL;
@@ -137,6 +137,22 @@ ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop)
             return prim_fail(s, MS_ERR_ILLEGAL,
                              "reverse_compute_at: '%s' is not written as a box inside the loop",
                              t->name);
+    }
+    /* each element written once: every variable of the producer indexes t
+     * or is a loop around both (the boxes of two iterations are apart) */
+    for (int i = 0; i < P->block.niter; i++) {
+        bool indexed = false;
+        for (int d = 0; d < t->ndim; d++)
+            indexed = indexed || prim_iter_index(P, P->block.body->store.idx[d]) == i;
+        const ms_expr *bnd = P->block.iters[i].binding;
+        bool outer = false;
+        for (int l = 0; l < at && bnd->kind == MS_EXPR_VAR; l++)
+            for (int c = 0; c < cn; c++)
+                outer = outer || (ppath[l] == cpath[c] && ppath[l]->loop.var == bnd->var);
+        if (!indexed && !outer)
+            return prim_fail(s, MS_ERR_ILLEGAL,
+                             "reverse_compute_at: '%s' writes some elements of '%s' repeatedly",
+                             P->block.name, t->name);
     }
     /* the consumer: t[c] at its own variables, each a loop of its own nest */
     ms_var *from[MAX_DIMS];
@@ -161,11 +177,13 @@ ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop)
         snprintf(base, sizeof base, "%s_%d", cl->loop.var->name, d);
         ms_unique_name(f, base, vn, sizeof vn);
         ms_var *nv = ms_var_new(f, vn, cl->loop.var->ctype, cl->loop.var->dtype, MS_VAR_LOOP);
-        loops[d] = ms_for(f, nv, ms_int(f, 0), box_loop[d]->loop.extent, NULL);
+        loops[d] = box_loop[d] ? ms_for(f, nv, ms_int(f, 0), box_loop[d]->loop.extent, NULL) : NULL;
         from[d] = cl->loop.var;
-        to[d] = ms_simplify(f, ms_binary(f, MS_BIN_ADD,
-                                         ms_binary(f, MS_BIN_ADD, box_at[d], box_loop[d]->loop.min),
-                                         ms_var_ref(f, nv)));
+        to[d] = box_loop[d] ? ms_simplify(f, ms_binary(f, MS_BIN_ADD,
+                                                       ms_binary(f, MS_BIN_ADD, box_at[d],
+                                                                 box_loop[d]->loop.min),
+                                                       ms_var_ref(f, nv)))
+                            : box_at[d];
         /* only what the consumer computed itself */
         ms_expr *end = ms_simplify(f, ms_binary(f, MS_BIN_ADD, cl->loop.min, cl->loop.extent));
         ms_expr *in = ms_binary(f, MS_BIN_LAND, ms_binary(f, MS_BIN_GE, to[d], cl->loop.min),
@@ -199,10 +217,11 @@ ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop)
         C->block.iters[i].binding = ms_expr_subst(f, C->block.iters[i].binding, t->ndim, from, to);
     C->block.predicate = ms_expr_subst(f, pred, t->ndim, from, to);
     ms_stmt *top = C;
-    for (int d = t->ndim - 1; d >= 0; d--) {
-        loops[d]->loop.body = top;
-        top = loops[d];
-    }
+    for (int d = t->ndim - 1; d >= 0; d--)
+        if (loops[d]) {
+            loops[d]->loop.body = top;
+            top = loops[d];
+        }
     ms_stmt *items[2] = {L->loop.body, top};
     L->loop.body = ms_seq(f, 2, items);
     return MS_OK;

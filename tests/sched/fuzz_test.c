@@ -152,12 +152,20 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
                 ms_t_compute_at(tr, b, at);
             break;
         }
-        case 16: { /* under a loop of another block (its producer, maybe) */
-            int other = ms_t_get_block(tr, blocks.v.data[ms_rng_range(r, 0, blocks.v.len)]);
-            int ol[MS_INST_MAX_OUT];
-            int on = other < 0 ? 0 : ms_t_get_loops(tr, other, ol);
-            if (on > 0)
-                ms_t_reverse_compute_at(tr, b, ol[ms_rng_range(r, 0, on)]);
+        case 16: { /* under a loop of another block: the first that takes it */
+            int first = (int)ms_rng_range(r, 0, blocks.v.len);
+            bool done = false;
+            for (int k = 0; k < blocks.v.len && !done; k++) {
+                int other = ms_t_get_block(tr, blocks.v.data[(first + k) % blocks.v.len]);
+                int ol[MS_INST_MAX_OUT];
+                int on = other < 0 ? 0 : ms_t_get_loops(tr, other, ol);
+                for (int m = 0; m < on && !done; m++) {
+                    tr->status = MS_OK;
+                    ms_t_reverse_compute_at(tr, b, ol[(m + pick) % on]);
+                    done = tr->status == MS_OK;
+                }
+                tr->status = MS_OK;
+            }
             break;
         }
         case 17: /* a loop of its own nest: mostly refused, which must leave it as it was */

@@ -514,6 +514,17 @@ Test(tile, reverse_compute_at_consumes_each_tile)
     round_trip(fx);
     differential(fx);
     teardown_fx(fx);
+
+    /* under the producer's innermost loop: one element per iteration */
+    fx = setup_src(epilogue_src);
+    t = ms_t_get_block(fx->tr, "t");
+    ms_t_get_loops(fx->tr, t, tl);
+    y = ms_t_get_block(fx->tr, "Y_1");
+    ms_t_reverse_compute_at(fx->tr, y, tl[1]);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    round_trip(fx);
+    differential(fx);
+    teardown_fx(fx);
 }
 
 Test(tile, cache_read_copies_the_window)
