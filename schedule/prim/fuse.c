@@ -82,8 +82,12 @@ ms_status ms_sched_fuse(ms_sched *s, int n, const int *loops, int *out)
                  L[i]->loop.var->name);
     snprintf(base + strlen(base), sizeof base - strlen(base), "_fused");
     ms_unique_name(f, base, name, sizeof name);
-    ms_var *fv =
-        ms_var_new(f, name, L[n - 1]->loop.var->ctype, L[n - 1]->loop.var->dtype, MS_VAR_LOOP);
+    /* the widest counter type: the product of a size_t extent is a size_t */
+    const ms_var *widest = L[n - 1]->loop.var;
+    for (int i = 0; i < n; i++)
+        if (ms_dtype_bytes(L[i]->loop.var->dtype) > ms_dtype_bytes(widest->dtype))
+            widest = L[i]->loop.var;
+    ms_var *fv = ms_var_new(f, name, widest->ctype, widest->dtype, MS_VAR_LOOP);
     ms_var *olds[8];
     ms_expr *news[8];
     /* v_i = min_i + (fused / (ext_{i+1} * ... * ext_{n-1})) % ext_i */
