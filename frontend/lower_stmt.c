@@ -43,7 +43,14 @@ static ms_stmt *make_block(lower_ctx *c, ms_buffer *b, int nidx, ms_expr **idx, 
         bool spatial = false;
         for (int d = 0; d < nidx; d++)
             spatial = spatial || ms_expr_uses_var(idx[d], lv);
-        iters[i] = (ms_iter_var){bv, spatial ? MS_ITER_SPATIAL : MS_ITER_REDUCE, ms_var_ref(f, lv)};
+        iters[i] =
+            (ms_iter_var){bv, spatial ? MS_ITER_SPATIAL : MS_ITER_REDUCE, ms_var_ref(f, lv), false};
+        ms_poly mp;
+        int64_t lo;
+        if (ms_poly_from_expr(c->loops.data[i]->loop.min, &mp)) {
+            iters[i].nonneg = ms_poly_is_const(&mp, &lo) && lo >= 0;
+            ms_poly_free(&mp);
+        }
         from[i] = lv;
         to[i] = ms_var_ref(f, bv);
     }

@@ -3,7 +3,9 @@
  * said in loop variables (its bindings put in place), and quotients and
  * remainders by constants that the loop ranges decide are simplified away:
  * B_packed[(32 * j_0 + j_1) / 32][k][(32 * j_0 + j_1) % 32] reads
- * B_packed[j_0][k][j_1], which compilers vectorise.
+ * B_packed[j_0][k][j_1], which compilers vectorise. And a remainder guard
+ * leaves the hot loop: "k_0 * 256 + k_1 < K" becomes k_1's bound, and a
+ * guard on outer counters only wraps the loops below them.
  */
 #include "ir/ir.h"
 
@@ -21,7 +23,22 @@ typedef struct flattener {
     ms_func *f;
     MS_VEC(ms_stmt *) loops;
     MS_VEC(atom) atoms;
+    MS_VEC(ms_expr *) nonneg; /* the current block's variables known >= 0, realized */
 } flattener;
+
+static bool known_nonneg(flattener *fl, const ms_poly *p)
+{
+    for (int i = 0; i < fl->nonneg.len; i++) {
+        ms_poly q;
+        if (!ms_poly_from_expr(fl->nonneg.data[i], &q))
+            continue;
+        bool same = ms_poly_equal(p, &q);
+        ms_poly_free(&q);
+        if (same)
+            return true;
+    }
+    return false;
+}
 
 static const atom *atom_of(const flattener *fl, const ms_var *v)
 {
@@ -83,11 +100,13 @@ static ms_expr *divmod(flattener *fl, ms_binop op, ms_expr *a, int64_t c)
             ms_poly_add(&r, &one, 1);
         }
     }
+    /* a >= 0: a block variable whose domain starts at 0, or q >= 0 (with r) */
+    bool a_nonneg = known_nonneg(fl, &p);
     ms_poly_free(&p);
     ms_expr *result = NULL, *rexpr = ms_poly_to_expr(fl->f, &r);
     ms_poly lo, hi;
     int64_t l, h;
-    if (nonnegative(fl, &q) &&
+    if ((a_nonneg || nonnegative(fl, &q)) &&
         ms_expr_range(fl->f, rexpr, fl->loops.len, fl->loops.data, &lo, &hi)) {
         if (ms_poly_is_const(&lo, &l) && ms_poly_is_const(&hi, &h) && l >= 0 && h < c)
             result = op == MS_BIN_DIV ? ms_poly_to_expr(fl->f, &q) : rexpr;
@@ -201,6 +220,89 @@ static ms_expr *simplify(flattener *fl, ms_expr *e)
     ms_unreachable();
 }
 
+/* Does loop lead to block alone, through loops and one-item sequences? */
+static bool holds_only(const ms_stmt *loop, const ms_stmt *block)
+{
+    const ms_stmt *b = loop->loop.body;
+    for (;;) {
+        while (b->kind == MS_STMT_SEQ && b->seq.n == 1)
+            b = b->seq.items[0];
+        if (b->kind != MS_STMT_FOR)
+            return b == block;
+        b = b->loop.body;
+    }
+}
+
+/* "rest + v < rhs" with v the counter of L, all signed: L's extent becomes
+ * min(extent, rhs - rest - min). */
+static bool tighten(flattener *fl, ms_stmt *L, const ms_expr *c)
+{
+    ms_func *f = fl->f;
+    ms_var *v = L->loop.var;
+    if (c->kind != MS_EXPR_BINARY || c->bin.op != MS_BIN_LT || !ms_dtype_is_signed(v->dtype) ||
+        !ms_dtype_is_signed(c->bin.a->dtype) || !ms_dtype_is_signed(c->bin.b->dtype) ||
+        ms_expr_uses_var(c->bin.b, v))
+        return false;
+    ms_poly p;
+    if (!ms_poly_from_expr(c->bin.a, &p))
+        return false;
+    bool ok = true;
+    int found = 0;
+    ms_poly rest = {0};
+    for (int t = 0; t < p.n; t++) {
+        bool has_v = false;
+        for (int k = 0; k < p.terms[t].nvars; k++)
+            has_v = has_v || p.terms[t].vars[k] == v;
+        if (!has_v) {
+            ms_poly one = {1, &p.terms[t]};
+            ms_poly_add(&rest, &one, 1);
+            continue;
+        }
+        ok = ok && p.terms[t].nvars == 1 && p.terms[t].coef == 1;
+        found++;
+    }
+    ms_poly_free(&p);
+    if (!ok || found != 1) {
+        ms_poly_free(&rest);
+        return false;
+    }
+    ms_expr *room = ms_simplify(
+        f, ms_binary(f, MS_BIN_SUB, ms_binary(f, MS_BIN_SUB, c->bin.b, ms_poly_to_expr(f, &rest)),
+                     L->loop.min));
+    ms_poly_free(&rest);
+    ms_expr *old = L->loop.extent;
+    L->loop.extent = ms_select(f, ms_binary(f, MS_BIN_LT, old, room), old, room);
+    L->loop.extent->dtype = old->dtype;
+    return true;
+}
+
+/* Moves the conjuncts of a block's predicate out of the hot loop: each to
+ * the bound of the innermost loop it uses, or around the loops below it;
+ * returns what stays on the block (NULL: nothing). */
+static ms_expr *hoist(flattener *fl, ms_stmt *block, ms_expr *c)
+{
+    if (c->kind == MS_EXPR_BINARY && c->bin.op == MS_BIN_LAND) {
+        ms_expr *a = hoist(fl, block, c->bin.a), *b = hoist(fl, block, c->bin.b);
+        return !a ? b : !b ? a : ms_binary(fl->f, MS_BIN_LAND, a, b);
+    }
+    int m = -1;
+    for (int i = 0; i < fl->loops.len; i++)
+        if (ms_expr_uses_var(c, fl->loops.data[i]->loop.var))
+            m = i;
+    if (m < 0 || !holds_only(fl->loops.data[m], block))
+        return c;
+    ms_stmt *L = fl->loops.data[m];
+    /* OpenMP's collapse wants a perfect, rectangular nest: leave it be */
+    if (L->loop.collapse > 1 || L->loop.collapsed)
+        return c;
+    if (tighten(fl, L, c))
+        return NULL;
+    if (m == fl->loops.len - 1 || fl->loops.data[m + 1]->loop.collapsed)
+        return c;
+    L->loop.body = ms_if(fl->f, c, L->loop.body, NULL);
+    return NULL;
+}
+
 static void flatten(flattener *fl, ms_stmt *s)
 {
     switch (s->kind) {
@@ -220,12 +322,18 @@ static void flatten(flattener *fl, ms_stmt *s)
         return;
     case MS_STMT_BLOCK: {
         MS_ASSERT(!s->block.init); /* decomposed before */
+        fl->nonneg.len = 0;
+        for (int i = 0; i < s->block.niter; i++)
+            if (s->block.iters[i].nonneg)
+                MS_VEC_PUSH(fl->nonneg, ms_simplify(fl->f, s->block.iters[i].binding));
         ms_stmt *st = ms_block_realize(fl->f, s);
         for (int i = 0; i < st->store.nidx; i++)
             st->store.idx[i] = simplify_index(fl, st->store.idx[i]);
         st->store.value = simplify(fl, st->store.value);
         s->block.body = st;
         s->block.niter = 0;
+        if (s->block.predicate)
+            s->block.predicate = hoist(fl, s, s->block.predicate);
         return;
     }
     case MS_STMT_STORE:
@@ -237,8 +345,11 @@ static void flatten(flattener *fl, ms_stmt *s)
 
 void ms_func_flatten_blocks(ms_func *f)
 {
-    flattener fl = {f, {0}, {0}};
+    flattener fl = {f, {0}, {0}, {0}};
+    /* a private copy: blocks may be shared between peeled copies of a nest */
+    f->body = ms_stmt_subst(f, f->body, 0, NULL, NULL);
     flatten(&fl, f->body);
     free(fl.loops.data);
     free(fl.atoms.data);
+    free(fl.nonneg.data);
 }

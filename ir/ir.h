@@ -146,6 +146,7 @@ typedef struct ms_iter_var {
     ms_var *var;
     ms_iter_kind kind;
     ms_expr *binding;
+    bool nonneg; /* never negative where the block runs (its domain starts at >= 0) */
 } ms_iter_var;
 
 typedef struct ms_stmt ms_stmt;

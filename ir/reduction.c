@@ -333,8 +333,8 @@ ms_stmt *ms_decompose_reduction(ms_func *f, ms_stmt *block, ms_stmt *loop, const
         if (iv->kind != MS_ITER_SPATIAL)
             continue;
         ms_var *nv = ms_var_new(f, iv->var->name, iv->var->ctype, iv->var->dtype, MS_VAR_BLOCK);
-        iters[niter] =
-            (ms_iter_var){nv, MS_ITER_SPATIAL, ms_expr_subst(f, iv->binding, nmap, from, to)};
+        iters[niter] = (ms_iter_var){nv, MS_ITER_SPATIAL,
+                                     ms_expr_subst(f, iv->binding, nmap, from, to), iv->nonneg};
         old_iv[niter] = iv->var;
         new_iv[niter++] = ms_var_ref(f, nv);
     }

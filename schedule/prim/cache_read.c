@@ -144,7 +144,7 @@ ms_status ms_sched_cache_read(ms_sched *s, int block, int loop, const char *buf,
         ms_var *lv = ms_var_new(f, vn, "int", MS_DT_I32, MS_VAR_LOOP);
         ms_var *iv = ms_var_new(f, vn, "int", MS_DT_I32, MS_VAR_BLOCK);
         loops[d] = ms_for(f, lv, ms_int(f, 0), ms_int(f, ext[d]), NULL);
-        iters[d] = (ms_iter_var){iv, MS_ITER_SPATIAL, ms_var_ref(f, lv)};
+        iters[d] = (ms_iter_var){iv, MS_ITER_SPATIAL, ms_var_ref(f, lv), true};
         ci[d] = ms_var_ref(f, iv);
         xi[d] = ms_simplify(f, ms_binary(f, MS_BIN_ADD, lo_e[d], ms_var_ref(f, lv)));
         ms_expr *in = ms_binary(f, MS_BIN_LAND, ms_binary(f, MS_BIN_GE, xi[d], ms_int(f, 0)),

@@ -93,7 +93,7 @@ static ms_stmt *copy_nest(ms_func *f, const char *name, ms_buffer *x, ms_buffer 
         ms_var *lv = ms_var_new(f, vn, "int", MS_DT_I32, MS_VAR_LOOP);
         ms_var *iv = ms_var_new(f, vn, "int", MS_DT_I32, MS_VAR_BLOCK);
         loops[nloops++] = ms_for(f, lv, ms_int(f, 0), ms_int(f, size[d]), NULL);
-        iters[niter++] = (ms_iter_var){iv, MS_ITER_SPATIAL, ms_var_ref(f, lv)};
+        iters[niter++] = (ms_iter_var){iv, MS_ITER_SPATIAL, ms_var_ref(f, lv), true};
         ci[d] = ms_var_ref(f, iv);
         xi[d] = ms_binary(f, MS_BIN_ADD, at[d], ci[d]);
         pred_vars[nloops - 1] = dim_loop[d]->loop.var;

@@ -119,7 +119,7 @@ ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out)
     ms_unique_name(f, "r", rn, sizeof rn);
     ms_var *lr = ms_var_new(f, rn, "int", MS_DT_I32, MS_VAR_LOOP);
     ms_var *ir = ms_var_new(f, "r", "int", MS_DT_I32, MS_VAR_BLOCK);
-    ms_iter_var iv = {ir, MS_ITER_SPATIAL, ms_var_ref(f, lr)};
+    ms_iter_var iv = {ir, MS_ITER_SPATIAL, ms_var_ref(f, lr), true};
     ms_expr *ridx = ms_var_ref(f, ir);
     char bname[160];
     snprintf(bname, sizeof bname, "%s_init", name);
@@ -137,12 +137,12 @@ ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out)
         if (it->kind != MS_ITER_SPATIAL)
             continue;
         ms_var *nv = ms_var_new(f, it->var->name, it->var->ctype, it->var->dtype, MS_VAR_BLOCK);
-        iters[niter] = (ms_iter_var){nv, MS_ITER_SPATIAL, it->binding};
+        iters[niter] = (ms_iter_var){nv, MS_ITER_SPATIAL, it->binding, it->nonneg};
         old_iv[niter] = it->var;
         new_iv[niter++] = ms_var_ref(f, nv);
     }
     ms_var *vr = ms_var_new(f, "vr", "int", MS_DT_I32, MS_VAR_BLOCK);
-    iters[niter++] = (ms_iter_var){vr, MS_ITER_REDUCE, ms_var_ref(f, lr2)};
+    iters[niter++] = (ms_iter_var){vr, MS_ITER_REDUCE, ms_var_ref(f, lr2), true};
     ms_expr *vr_ref = ms_var_ref(f, vr);
     ms_stmt *upd = ms_stmt_subst(f, (ms_stmt *)st, niter - 1, old_iv, new_iv);
     ms_expr *cur = ms_load(f, x, upd->store.nidx, upd->store.idx);

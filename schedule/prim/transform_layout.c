@@ -157,7 +157,7 @@ ms_status ms_sched_transform_layout(ms_sched *s, const char *name, int nf, const
         ms_var *lv = ms_var_new(f, vn, ct, dt, MS_VAR_LOOP);
         ms_var *iv = ms_var_new(f, vn, ct, dt, MS_VAR_BLOCK);
         loops[i] = ms_for(f, lv, ms_int(f, 0), L.packed->shape[i], NULL);
-        iters[i] = (ms_iter_var){iv, MS_ITER_SPATIAL, ms_var_ref(f, lv)};
+        iters[i] = (ms_iter_var){iv, MS_ITER_SPATIAL, ms_var_ref(f, lv), true};
         split_iv[L.perm[i]] = ms_var_ref(f, iv);
     }
     ms_expr *old_idx[MAX_DIMS], *pred = NULL;

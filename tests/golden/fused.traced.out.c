@@ -86,10 +86,8 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
             }
             for (int B_p0 = N / 16; B_p0 < (N + 15) / 16; B_p0++) {
                 for (int B_p1 = 0; B_p1 < K; B_p1++) {
-                    for (int B_p2 = 0; B_p2 < 16; B_p2++) {
-                        if (B_p0 * 16 + B_p2 < N) {
-                            B_packed[B_p0][B_p1][B_p2] = B[B_p1][B_p0 * 16 + B_p2];
-                        }
+                    for (int B_p2 = 0; B_p2 < (16 < B_p0 * -16 + N ? 16 : B_p0 * -16 + N); B_p2++) {
+                        B_packed[B_p0][B_p1][B_p2] = B[B_p1][B_p0 * 16 + B_p2];
                     }
                 }
             }
@@ -147,10 +145,8 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
 #if defined(_OPENMP)
                         #pragma omp simd
 #endif
-                        for (int j_1_init = 0; j_1_init < 16; j_1_init++) {
-                            if (j_0 * 16 + j_1_init < N) {
-                                C_reg[i_1_init][j_1_init] = 0.0f;
-                            }
+                        for (int j_1_init = 0; j_1_init < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1_init++) {
+                            C_reg[i_1_init][j_1_init] = 0.0f;
                         }
                     }
                     for (int k = 0; k < K; k++) {
@@ -163,10 +159,8 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
 #if defined(_OPENMP)
                             #pragma omp simd
 #endif
-                            for (int j_1 = 0; j_1 < 16; j_1++) {
-                                if (j_0 * 16 + j_1 < N) {
-                                    C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[(j_0 * 16 + j_1) / 16][k][(j_0 * 16 + j_1) % 16], C_reg[i_1][j_1]);
-                                }
+                            for (int j_1 = 0; j_1 < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1++) {
+                                C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
                             }
                         }
                     }
@@ -174,10 +168,8 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
 #if defined(_OPENMP)
                         #pragma omp simd
 #endif
-                        for (int C_c1 = 0; C_c1 < 16; C_c1++) {
-                            if (j_0 * 16 + C_c1 < N) {
-                                C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
-                            }
+                        for (int C_c1 = 0; C_c1 < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); C_c1++) {
+                            C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
                         }
                     }
                 }
@@ -186,90 +178,78 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                 for (int j_0 = 0; j_0 < N / 16; j_0++) {
                     _Alignas(64) float C_reg[4][16] = {0};
 #if defined(__clang__)
-                    #pragma unroll 4
+                    #pragma unroll 16
 #elif defined(__GNUC__)
-                    #pragma GCC unroll 4
+                    #pragma GCC unroll 16
 #endif
-                    for (int i_1_init = 0; i_1_init < 4; i_1_init++) {
+                    for (int i_1_init = 0; i_1_init < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); i_1_init++) {
 #if defined(_OPENMP)
                         #pragma omp simd
 #endif
                         for (int j_1_init = 0; j_1_init < 16; j_1_init++) {
-                            if (i_0 * 4 + i_1_init < M) {
-                                C_reg[i_1_init][j_1_init] = 0.0f;
-                            }
+                            C_reg[i_1_init][j_1_init] = 0.0f;
                         }
                     }
                     for (int k = 0; k < K; k++) {
 #if defined(__clang__)
-                        #pragma unroll 4
+                        #pragma unroll 16
 #elif defined(__GNUC__)
-                        #pragma GCC unroll 4
+                        #pragma GCC unroll 16
 #endif
-                        for (int i_1 = 0; i_1 < 4; i_1++) {
+                        for (int i_1 = 0; i_1 < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); i_1++) {
 #if defined(_OPENMP)
                             #pragma omp simd
 #endif
                             for (int j_1 = 0; j_1 < 16; j_1++) {
-                                if (i_0 * 4 + i_1 < M) {
-                                    C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
-                                }
+                                C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
                             }
                         }
                     }
-                    for (int C_c0 = 0; C_c0 < 4; C_c0++) {
+                    for (int C_c0 = 0; C_c0 < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); C_c0++) {
 #if defined(_OPENMP)
                         #pragma omp simd
 #endif
                         for (int C_c1 = 0; C_c1 < 16; C_c1++) {
-                            if (i_0 * 4 + C_c0 < M) {
-                                C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
-                            }
+                            C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
                         }
                     }
                 }
                 for (int j_0 = N / 16; j_0 < (N + 15) / 16; j_0++) {
                     _Alignas(64) float C_reg[4][16] = {0};
 #if defined(__clang__)
-                    #pragma unroll 4
+                    #pragma unroll 16
 #elif defined(__GNUC__)
-                    #pragma GCC unroll 4
+                    #pragma GCC unroll 16
 #endif
-                    for (int i_1_init = 0; i_1_init < 4; i_1_init++) {
+                    for (int i_1_init = 0; i_1_init < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); i_1_init++) {
 #if defined(_OPENMP)
                         #pragma omp simd
 #endif
-                        for (int j_1_init = 0; j_1_init < 16; j_1_init++) {
-                            if (i_0 * 4 + i_1_init < M && j_0 * 16 + j_1_init < N) {
-                                C_reg[i_1_init][j_1_init] = 0.0f;
-                            }
+                        for (int j_1_init = 0; j_1_init < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1_init++) {
+                            C_reg[i_1_init][j_1_init] = 0.0f;
                         }
                     }
                     for (int k = 0; k < K; k++) {
 #if defined(__clang__)
-                        #pragma unroll 4
+                        #pragma unroll 16
 #elif defined(__GNUC__)
-                        #pragma GCC unroll 4
+                        #pragma GCC unroll 16
 #endif
-                        for (int i_1 = 0; i_1 < 4; i_1++) {
+                        for (int i_1 = 0; i_1 < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); i_1++) {
 #if defined(_OPENMP)
                             #pragma omp simd
 #endif
-                            for (int j_1 = 0; j_1 < 16; j_1++) {
-                                if (i_0 * 4 + i_1 < M && j_0 * 16 + j_1 < N) {
-                                    C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[(j_0 * 16 + j_1) / 16][k][(j_0 * 16 + j_1) % 16], C_reg[i_1][j_1]);
-                                }
+                            for (int j_1 = 0; j_1 < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1++) {
+                                C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
                             }
                         }
                     }
-                    for (int C_c0 = 0; C_c0 < 4; C_c0++) {
+                    for (int C_c0 = 0; C_c0 < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); C_c0++) {
 #if defined(_OPENMP)
                         #pragma omp simd
 #endif
-                        for (int C_c1 = 0; C_c1 < 16; C_c1++) {
-                            if (i_0 * 4 + C_c0 < M && j_0 * 16 + C_c1 < N) {
-                                C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
-                            }
+                        for (int C_c1 = 0; C_c1 < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); C_c1++) {
+                            C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
                         }
                     }
                 }
@@ -384,10 +364,8 @@ void matvec(int M, int K, const double A[restrict M][K], const double x[restrict
 #if defined(_OPENMP)
                 #pragma omp simd
 #endif
-                for (int k_1 = 0; k_1 < 8; k_1++) {
-                    if (k_0 * 8 + k_1 < K) {
-                        y_rf[k_1] = fma(A[i][k_0 * 8 + k_1], x[k_0 * 8 + k_1], y_rf[k_1]);
-                    }
+                for (int k_1 = 0; k_1 < (8 < k_0 * -8 + K ? 8 : k_0 * -8 + K); k_1++) {
+                    y_rf[k_1] = fma(A[i][k_0 * 8 + k_1], x[k_0 * 8 + k_1], y_rf[k_1]);
                 }
             }
             y[i] = 0.0;
@@ -420,9 +398,11 @@ void smooth(int M, int N, const float X[restrict M][N], float Y[restrict M][N])
             for (int j = 1; j < 31; j++) {
                 _Alignas(64) float X_local[1][3] = {0};
                 for (int X_local_c0 = 0; X_local_c0 < 1; X_local_c0++) {
-                    for (int X_local_c1 = 0; X_local_c1 < 3; X_local_c1++) {
-                        if (i + X_local_c0 >= 0 && j + X_local_c1 - 1 >= 0) {
-                            X_local[X_local_c0][X_local_c1] = X[i + X_local_c0][j + X_local_c1 - 1];
+                    if (i + X_local_c0 >= 0) {
+                        for (int X_local_c1 = 0; X_local_c1 < 3; X_local_c1++) {
+                            if (j + X_local_c1 - 1 >= 0) {
+                                X_local[X_local_c0][X_local_c1] = X[i + X_local_c0][j + X_local_c1 - 1];
+                            }
                         }
                     }
                 }
@@ -443,14 +423,16 @@ void smooth(int M, int N, const float X[restrict M][N], float Y[restrict M][N])
             for (int j = 1; j < N - 1; j++) {
                 _Alignas(64) float X_local[1][3] = {0};
                 for (int X_local_c0 = 0; X_local_c0 < 1; X_local_c0++) {
-                    for (int X_local_c1 = 0; X_local_c1 < 3; X_local_c1++) {
-                        if (i + X_local_c0 >= 0 && i + X_local_c0 < M && (j + X_local_c1 - 1 >= 0 && j + X_local_c1 - 1 < N)) {
-                            X_local[X_local_c0][X_local_c1] = X[i + X_local_c0][j + X_local_c1 - 1];
+                    if (i + X_local_c0 >= 0) {
+                        for (int X_local_c1 = 0; X_local_c1 < (3 < N - j + 1 ? 3 : N - j + 1); X_local_c1++) {
+                            if (i + X_local_c0 < M && j + X_local_c1 - 1 >= 0) {
+                                X_local[X_local_c0][X_local_c1] = X[i + X_local_c0][j + X_local_c1 - 1];
+                            }
                         }
                     }
                 }
-                for (int t_0 = 0; t_0 < 3; t_0++) {
-                    if (j + t_0 - 1 >= 0 && j + t_0 - 1 < N) {
+                for (int t_0 = 0; t_0 < (3 < N - j + 1 ? 3 : N - j + 1); t_0++) {
+                    if (j + t_0 - 1 >= 0) {
                         t[j + t_0 - 1] = X_local[0][t_0] * 0.5f;
                     }
                 }
