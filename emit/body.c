@@ -90,6 +90,16 @@ static void emit_tuned(ms_func *f, int indent, ms_str *out)
     ms_str_free(&cond);
 }
 
+/* The fallback: a comment, then the user's body without its opening brace,
+ * as written (its closing brace closes ours). */
+static void add_original(const char *comment, const char *original_body, ms_str *out)
+{
+    ms_str_add(out, comment);
+    size_t n = strlen(original_body);
+    MS_ASSERT(n >= 2 && original_body[0] == '{' && original_body[n - 1] == '}');
+    ms_str_addn(out, original_body + 1, n - 1);
+}
+
 typedef struct packed_list {
     ms_buffer *bufs[16];
     int n;
@@ -156,12 +166,10 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
         ms_str_add(&out, "        return;\n    }\n");
         for (int i = 0; i < packed.n; i++)
             ms_str_addf(&out, "    free(%s);\n", packed.bufs[i]->name);
-        ms_str_add(&out, check.len ? "    /* the arrays overlap, or there was no memory for "
-                                     "packing: the original loops */"
-                                   : "    /* no memory for packing: the original loops */");
-        size_t n = strlen(original_body);
-        MS_ASSERT(n >= 2 && original_body[0] == '{' && original_body[n - 1] == '}');
-        ms_str_addn(&out, original_body + 1, n - 1);
+        add_original(check.len ? "    /* the arrays overlap, or there was no memory for "
+                                 "packing: the original loops */"
+                               : "    /* no memory for packing: the original loops */",
+                     original_body, &out);
         ms_str_free(&check);
         ms_func_free(f);
         return ms_str_take(&out);
@@ -178,11 +186,8 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
     ms_str_add(&out, "    if (!mscc_overlap) {\n");
     emit_tuned(f, 2, &out);
     ms_str_add(&out, "        return;\n    }\n");
-    ms_str_add(&out, "    /* the arrays overlap: the original loops, in their order */");
-    /* the user's body without its braces, as written */
-    size_t n = strlen(original_body);
-    MS_ASSERT(n >= 2 && original_body[0] == '{' && original_body[n - 1] == '}');
-    ms_str_addn(&out, original_body + 1, n - 1);
+    add_original("    /* the arrays overlap: the original loops, in their order */", original_body,
+                 &out);
     ms_str_free(&check);
     ms_func_free(f);
     return ms_str_take(&out);

@@ -54,17 +54,6 @@ static void emit_pragma(const ms_stmt *s, int indent, ms_str *out)
     ms_str_add(out, "\n#endif\n");
 }
 
-static bool same_access(const ms_expr *load, const ms_stmt *st)
-{
-    if (load->kind != MS_EXPR_LOAD || load->load.buf != st->store.buf ||
-        load->load.nidx != st->store.nidx)
-        return false;
-    for (int i = 0; i < st->store.nidx; i++)
-        if (!ms_expr_equal(load->load.idx[i], st->store.idx[i]))
-            return false;
-    return true;
-}
-
 /* x = x + a * b into a local tile (a cache_write): fma(a, b, x), because
  * -std=c11 stops GCC from contracting it and the tile is the hot loop. */
 static bool emit_fma(const ms_stmt *st, ms_str *out)
@@ -76,12 +65,13 @@ static bool emit_fma(const ms_stmt *st, ms_str *out)
         v->bin.op != MS_BIN_ADD)
         return false;
     const ms_expr *acc = v->bin.a, *prod = v->bin.b;
-    if (!same_access(acc, st)) {
+    if (!ms_load_is_store_target(acc, st)) {
         acc = v->bin.b;
         prod = v->bin.a;
     }
-    if (!same_access(acc, st) || prod->kind != MS_EXPR_BINARY || prod->bin.op != MS_BIN_MUL ||
-        prod->dtype != b->dtype || prod->bin.a->dtype != b->dtype || prod->bin.b->dtype != b->dtype)
+    if (!ms_load_is_store_target(acc, st) || prod->kind != MS_EXPR_BINARY ||
+        prod->bin.op != MS_BIN_MUL || prod->dtype != b->dtype || prod->bin.a->dtype != b->dtype ||
+        prod->bin.b->dtype != b->dtype)
         return false;
     ms_str_addf(out, " = %s(", fn);
     ms_expr_print(prod->bin.a, out);
@@ -100,7 +90,8 @@ static void emit_store(const ms_stmt *st, int indent, ms_str *out)
     if (emit_fma(st, out))
         return;
     const ms_expr *v = st->store.value;
-    if (v->kind == MS_EXPR_BINARY && v->bin.op <= MS_BIN_SHR && same_access(v->bin.a, st)) {
+    if (v->kind == MS_EXPR_BINARY && v->bin.op <= MS_BIN_SHR &&
+        ms_load_is_store_target(v->bin.a, st)) {
         /* x = x op y  ->  x op= y: identical meaning, as the user wrote it */
         ms_str_addf(out, " %s= ", ms_binop_spelling(v->bin.op));
         ms_expr_print(v->bin.b, out);

@@ -220,19 +220,6 @@ static ms_expr *simplify(flattener *fl, ms_expr *e)
     ms_unreachable();
 }
 
-/* Does loop lead to block alone, through loops and one-item sequences? */
-static bool holds_only(const ms_stmt *loop, const ms_stmt *block)
-{
-    const ms_stmt *b = loop->loop.body;
-    for (;;) {
-        while (b->kind == MS_STMT_SEQ && b->seq.n == 1)
-            b = b->seq.items[0];
-        if (b->kind != MS_STMT_FOR)
-            return b == block;
-        b = b->loop.body;
-    }
-}
-
 /* "rest + v < rhs" with v the counter of L, all signed: L's extent becomes
  * min(extent, rhs - rest - min). */
 static bool tighten(flattener *fl, ms_stmt *L, const ms_expr *c)
@@ -289,7 +276,7 @@ static ms_expr *hoist(flattener *fl, ms_stmt *block, ms_expr *c)
     for (int i = 0; i < fl->loops.len; i++)
         if (ms_expr_uses_var(c, fl->loops.data[i]->loop.var))
             m = i;
-    if (m < 0 || !holds_only(fl->loops.data[m], block))
+    if (m < 0 || !ms_loop_holds_only(fl->loops.data[m], block))
         return c;
     ms_stmt *L = fl->loops.data[m];
     /* OpenMP's collapse wants a perfect, rectangular nest: leave it be */

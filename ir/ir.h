@@ -288,6 +288,8 @@ bool ms_expr_equal(const ms_expr *a, const ms_expr *b);
 uint64_t ms_func_hash(const ms_func *f);
 
 bool ms_expr_uses_var(const ms_expr *e, const ms_var *v);
+/* Does load read the very element store writes (x = x op ...)? */
+bool ms_load_is_store_target(const ms_expr *load, const ms_stmt *store);
 bool ms_expr_reads_buffer(const ms_expr *e, const ms_buffer *b);
 bool ms_stmt_uses_var(const ms_stmt *s, const ms_var *v);
 
@@ -352,6 +354,10 @@ void ms_walk(ms_stmt *body, const ms_walk_fns *fns, void *ctx);
 /* A name for a new loop counter or array that no parameter, counter or
  * local of f has: base, or base_1, base_2... */
 void ms_unique_name(ms_func *f, const char *base, char *out, size_t size);
+/* Is loop a perfect nest (through one-item sequences) with block at its bottom? */
+bool ms_loop_holds_only(const ms_stmt *loop, const ms_stmt *block);
+/* Do both occur under root, a first in program (pre-)order? */
+bool ms_stmt_precedes(ms_stmt *root, const ms_stmt *a, const ms_stmt *b);
 /* An access's expression in loop variables (block bindings substituted). */
 ms_expr *ms_site_realize(ms_func *f, const ms_access_site *s, ms_expr *e);
 

@@ -651,3 +651,14 @@ void ms_stmt_map_loads(ms_func *f, ms_stmt *s, ms_load_fn fn, void *ctx)
     load_mapper m = {f, fn, ctx};
     ms_stmt_visit(s, map_stmt_loads, &m);
 }
+
+bool ms_load_is_store_target(const ms_expr *load, const ms_stmt *store)
+{
+    if (load->kind != MS_EXPR_LOAD || load->load.buf != store->store.buf ||
+        load->load.nidx != store->store.nidx)
+        return false;
+    for (int i = 0; i < store->store.nidx; i++)
+        if (!ms_expr_equal(load->load.idx[i], store->store.idx[i]))
+            return false;
+    return true;
+}

@@ -191,3 +191,38 @@ void ms_unique_name(ms_func *f, const char *base, char *out, size_t size)
             return;
     }
 }
+
+bool ms_loop_holds_only(const ms_stmt *loop, const ms_stmt *block)
+{
+    const ms_stmt *b = loop->loop.body;
+    for (;;) {
+        while (b->kind == MS_STMT_SEQ && b->seq.n == 1)
+            b = b->seq.items[0];
+        if (b->kind != MS_STMT_FOR)
+            return b == block;
+        b = b->loop.body;
+    }
+}
+
+typedef struct order_probe {
+    const ms_stmt *a, *b;
+    int a_at, b_at, at;
+} order_probe;
+
+static bool find_order(void *ctx, ms_stmt *s)
+{
+    order_probe *o = ctx;
+    if (s == o->a)
+        o->a_at = o->at;
+    if (s == o->b)
+        o->b_at = o->at;
+    o->at++;
+    return o->a_at < 0 || o->b_at < 0;
+}
+
+bool ms_stmt_precedes(ms_stmt *root, const ms_stmt *a, const ms_stmt *b)
+{
+    order_probe o = {a, b, -1, -1, 0};
+    ms_stmt_visit(root, find_order, &o);
+    return o.a_at >= 0 && o.b_at > o.a_at;
+}

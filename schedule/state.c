@@ -232,18 +232,6 @@ int prim_all_loops_under(ms_stmt *loop, ms_stmt **out, int cap)
     return loops_under(loop->loop.body, out, 0, cap);
 }
 
-bool prim_holds_only(ms_stmt *loop, const ms_stmt *block)
-{
-    ms_stmt *b = loop->loop.body;
-    for (;;) {
-        while (b->kind == MS_STMT_SEQ && b->seq.n == 1)
-            b = b->seq.items[0];
-        if (b->kind != MS_STMT_FOR)
-            return b == block;
-        b = b->loop.body;
-    }
-}
-
 /* The local array the block reads, if it reads exactly one. */
 typedef struct local_read {
     const ms_buffer *t;

@@ -59,22 +59,6 @@ static void on_access(void *ctx, const ms_access_site *a)
     u->nreads++;
 }
 
-typedef struct order_probe {
-    const ms_stmt *producer, *loop;
-    int producer_at, loop_at, at;
-} order_probe;
-
-static bool find_order(void *ctx, ms_stmt *s)
-{
-    order_probe *o = ctx;
-    if (s == o->producer)
-        o->producer_at = o->at;
-    if (s == o->loop)
-        o->loop_at = o->at;
-    o->at++;
-    return true;
-}
-
 ms_status ms_sched_compute_at(ms_sched *s, int block, int loop)
 {
     ms_func *f = s->f;
@@ -120,13 +104,12 @@ ms_status ms_sched_compute_at(ms_sched *s, int block, int loop)
             return prim_fail(s, MS_ERR_ILLEGAL, "compute_at: the loop holds '%s' already",
                              P->block.name);
     /* the producer first, then the loop */
-    order_probe o = {P, L, -1, -1, 0};
-    ms_stmt_visit(f->body, find_order, &o);
+
     users u = {.t = t, .producer = P, .loop = L, .f = f};
     static const ms_walk_fns fns = {on_access, NULL, NULL};
     ms_walk(f->body, &fns, &u);
-    bool ok = o.producer_at >= 0 && o.loop_at > o.producer_at && u.writers == 0 &&
-              u.reads_outside == 0 && !u.too_many && u.nreads > 0;
+    bool ok = ms_stmt_precedes(f->body, P, L) && u.writers == 0 && u.reads_outside == 0 &&
+              !u.too_many && u.nreads > 0;
     for (int i = 0; ok && i < u.written.len; i++)
         ok = !ms_expr_reads_buffer(pst->store.value, u.written.data[i]) &&
              (!P->block.predicate || !ms_expr_reads_buffer(P->block.predicate, u.written.data[i]));
@@ -228,7 +211,7 @@ ms_status ms_sched_compute_at(ms_sched *s, int block, int loop)
         bool mine = false;
         for (int d = 0; d < ndim; d++)
             mine = mine || ppath[i] == ploop[d];
-        if (mine && !prim_holds_only(ppath[i], P))
+        if (mine && !ms_loop_holds_only(ppath[i], P))
             return prim_fail(s, MS_ERR_ILLEGAL, "compute_at: the loops of '%s' hold more",
                              P->block.name);
     }

@@ -24,8 +24,6 @@ void prim_consume(ms_sched *s, const ms_stmt *stmt);
 
 /* The loops inside loop, outer ones first; returns the count (<= cap). */
 int prim_all_loops_under(ms_stmt *loop, ms_stmt **out, int cap);
-/* Is loop a perfect nest with block at its bottom? */
-bool prim_holds_only(ms_stmt *loop, const ms_stmt *block);
 /* The box of subscripts idx (in loop variables) over one iteration of
  * path[at], from the ranges of path[at+1..n): lo[d] <= idx[d] <= hi[d]. */
 bool prim_access_box(ms_func *f, ms_stmt *const *path, int n, int at, int nidx, ms_expr *const *idx,

@@ -36,22 +36,6 @@ static void on_access(void *ctx, const ms_access_site *a)
         u->y_elsewhere++;
 }
 
-typedef struct order_probe {
-    const ms_stmt *a, *b;
-    int a_at, b_at, at;
-} order_probe;
-
-static bool find_order(void *ctx, ms_stmt *s)
-{
-    order_probe *o = ctx;
-    if (s == o->a)
-        o->a_at = o->at;
-    if (s == o->b)
-        o->b_at = o->at;
-    o->at++;
-    return true;
-}
-
 ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop)
 {
     ms_func *f = s->f;
@@ -87,12 +71,11 @@ ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop)
     int at = 0;
     while (at < pn && ppath[at] != L)
         at++;
-    order_probe o = {L, C, -1, -1, 0};
-    ms_stmt_visit(f->body, find_order, &o);
+
     bool c_inside = false;
     for (int i = 0; i < cn; i++)
         c_inside = c_inside || cpath[i] == L;
-    if (at == pn || c_inside || o.b_at < o.a_at)
+    if (at == pn || c_inside || !ms_stmt_precedes(f->body, L, C))
         return prim_fail(s, MS_ERR_ILLEGAL,
                          "reverse_compute_at: the loop must hold the producer and come before "
                          "'%s'",
@@ -197,7 +180,7 @@ ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop)
         bool shared = false;
         for (int j = 0; j < ln; j++)
             shared = shared || lpath[j] == cpath[i];
-        if (mine[i] ? !prim_holds_only(cpath[i], C) : !shared)
+        if (mine[i] ? !ms_loop_holds_only(cpath[i], C) : !shared)
             return prim_fail(s, MS_ERR_ILLEGAL,
                              "reverse_compute_at: the loops of '%s' do other work or are not "
                              "around the loop",

@@ -24,17 +24,6 @@ static void on_access(void *ctx, const ms_access_site *a)
     u->others = u->others || (a->buf == u->x && a->block != u->block);
 }
 
-static bool same_element(const ms_expr *load, const ms_stmt *st)
-{
-    if (load->kind != MS_EXPR_LOAD || load->load.buf != st->store.buf ||
-        load->load.nidx != st->store.nidx)
-        return false;
-    for (int d = 0; d < st->store.nidx; d++)
-        if (!ms_expr_equal(load->load.idx[d], st->store.idx[d]))
-            return false;
-    return true;
-}
-
 static bool binds_kind(const ms_stmt *b, ms_iter_kind kind, const ms_var *v)
 {
     for (int i = 0; i < b->block.niter; i++)
@@ -67,9 +56,9 @@ ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out)
     ms_binop op = v->kind == MS_EXPR_BINARY ? v->bin.op : MS_BIN_ADD;
     const ms_expr *e = NULL;
     if (v->kind == MS_EXPR_BINARY && (op == MS_BIN_ADD || op == MS_BIN_MUL)) {
-        if (same_element(v->bin.a, st))
+        if (ms_load_is_store_target(v->bin.a, st))
             e = v->bin.b;
-        else if (same_element(v->bin.b, st))
+        else if (ms_load_is_store_target(v->bin.b, st))
             e = v->bin.a;
     }
     if (!e || ms_expr_reads_buffer(e, x))

@@ -3,10 +3,8 @@
  * uses it refuses (with the right status, leaving the state unchanged), and
  * the trace round trip (JSON and text, replayed on a fresh clone, same IR).
  */
-#include "testutil.h"
+#include "fixture.h"
 
-#include <criterion/criterion.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char gemm_src[] = "#pragma mscc kernel sizes(M=64, N=48, K=32)\n"
@@ -24,84 +22,6 @@ static const char scan_src[] = "#pragma mscc kernel sizes(N=40)\n"
                                "  for (int i = 1; i < N; i++)\n"
                                "    for (int j = 0; j < 4; j++) s[i] += s[i - 1] * (float)j;\n"
                                "}\n";
-
-typedef struct fixture {
-    ms_source src;
-    ms_diags diags;
-    ms_tracer *tr;
-} fixture;
-
-static fixture *setup_src(const char *text)
-{
-    fixture *fx = ms_xcalloc(1, sizeof *fx);
-    tu_parse_text(text, &fx->src, &fx->diags);
-    cr_assert(fx->src.kernels[0].func);
-    fx->tr = ms_tracer_new(fx->src.kernels[0].func, 42);
-    return fx;
-}
-
-static void teardown_fx(fixture *fx)
-{
-    ms_tracer_free(fx->tr);
-    ms_source_free(&fx->src);
-    ms_diags_free(&fx->diags);
-    free(fx);
-}
-
-static char *ir_of(const ms_func *f)
-{
-    ms_str s = {0};
-    ms_func_print(f, &s);
-    return ms_str_take(&s);
-}
-
-/* The loops of block name, as trace variables. */
-static int loops(fixture *fx, const char *block, int *out)
-{
-    int b = ms_t_get_block(fx->tr, block);
-    return ms_t_get_loops(fx->tr, b, out);
-}
-
-/* Replays the trace through JSON and through a fresh clone: same IR. */
-static void round_trip(fixture *fx)
-{
-    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
-    char *json = ms_trace_to_json(fx->tr->t);
-    const char *why;
-    ms_trace *back = ms_trace_from_json(json, &why);
-    cr_assert(back, "%s", why);
-    char *json2 = ms_trace_to_json(back);
-    cr_expect_str_eq(json, json2);
-    ms_str t1 = {0}, t2 = {0};
-    ms_trace_print(fx->tr->t, &t1);
-    ms_trace_print(back, &t2);
-    cr_expect_str_eq(ms_str_cstr(&t1), ms_str_cstr(&t2));
-    ms_tracer *re = ms_trace_replay(back, fx->src.kernels[0].func, false, 0);
-    cr_assert_eq(re->status, MS_OK, "%s", re->why);
-    char *a = ir_of(fx->tr->s->f), *b = ir_of(re->s->f);
-    cr_expect_str_eq(a, b);
-    free(a);
-    free(b);
-    free(json);
-    free(json2);
-    ms_str_free(&t1);
-    ms_str_free(&t2);
-    ms_trace_free(back);
-    ms_tracer_free(re);
-}
-
-/* A primitive that fails must leave the state as it was. */
-#define EXPECT_REFUSED(fx, call, want)                                                             \
-    do {                                                                                           \
-        char *before = ir_of((fx)->tr->s->f);                                                      \
-        call;                                                                                      \
-        cr_expect_eq((fx)->tr->status, want, "status %d: %s", (fx)->tr->status, (fx)->tr->why);    \
-        char *after = ir_of((fx)->tr->s->f);                                                       \
-        cr_expect_str_eq(before, after);                                                           \
-        free(before);                                                                              \
-        free(after);                                                                               \
-        (fx)->tr->status = MS_OK;                                                                  \
-    } while (0)
 
 Test(sched, get_block_and_loops)
 {

@@ -6,10 +6,8 @@
  * differential run of the emitted C against the original at the tuning
  * sizes, at odd sizes and at random ones.
  */
-#include "testutil.h"
+#include "fixture.h"
 
-#include <criterion/criterion.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char gemm_src[] = "#pragma mscc kernel sizes(M=24, N=40, K=16)\n"
@@ -33,71 +31,10 @@ static const char acc_src[] =
     "      for (size_t k = 0; k < K; k++) C[i][j] += A[i][k] * B[k][j];\n"
     "}\n";
 
-typedef struct fixture {
-    ms_source src;
-    ms_diags diags;
-    ms_tracer *tr;
-} fixture;
-
-static fixture *setup_src(const char *text)
-{
-    fixture *fx = ms_xcalloc(1, sizeof *fx);
-    tu_parse_text(text, &fx->src, &fx->diags);
-    cr_assert(fx->src.kernels[0].func);
-    fx->tr = ms_tracer_new(fx->src.kernels[0].func, 7);
-    return fx;
-}
-
-static void teardown_fx(fixture *fx)
-{
-    ms_tracer_free(fx->tr);
-    ms_source_free(&fx->src);
-    ms_diags_free(&fx->diags);
-    free(fx);
-}
-
-static char *ir_of(const ms_func *f)
-{
-    ms_str s = {0};
-    ms_func_print(f, &s);
-    return ms_str_take(&s);
-}
-
-static int loops(fixture *fx, const char *block, int *out)
-{
-    int b = ms_t_get_block(fx->tr, block);
-    return ms_t_get_loops(fx->tr, b, out);
-}
-
 static void split2(fixture *fx, int loop, int64_t inner, int *out)
 {
     ms_operand f[2] = {{-1, -1}, {-1, inner}};
     ms_t_split(fx->tr, loop, 2, f, out);
-}
-
-/* JSON and text round trip, replay on a fresh clone: the same IR. */
-static void round_trip(fixture *fx)
-{
-    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
-    char *json = ms_trace_to_json(fx->tr->t);
-    const char *why;
-    ms_trace *back = ms_trace_from_json(json, &why);
-    cr_assert(back, "%s", why);
-    ms_str t1 = {0}, t2 = {0};
-    ms_trace_print(fx->tr->t, &t1);
-    ms_trace_print(back, &t2);
-    cr_expect_str_eq(ms_str_cstr(&t1), ms_str_cstr(&t2));
-    ms_tracer *re = ms_trace_replay(back, fx->src.kernels[0].func, false, 0);
-    cr_assert_eq(re->status, MS_OK, "%s", re->why);
-    char *a = ir_of(fx->tr->s->f), *b = ir_of(re->s->f);
-    cr_expect_str_eq(a, b);
-    free(a);
-    free(b);
-    free(json);
-    ms_str_free(&t1);
-    ms_str_free(&t2);
-    ms_trace_free(back);
-    ms_tracer_free(re);
 }
 
 /* The emitted kernel, built and run against the original. */
@@ -125,18 +62,6 @@ static void differential(fixture *fx)
     free(rep);
     free(body);
 }
-
-#define EXPECT_REFUSED(fx, call, want)                                                             \
-    do {                                                                                           \
-        char *before = ir_of((fx)->tr->s->f);                                                      \
-        call;                                                                                      \
-        cr_expect_eq((fx)->tr->status, want, "status %d: %s", (fx)->tr->status, (fx)->tr->why);    \
-        char *after = ir_of((fx)->tr->s->f);                                                       \
-        cr_expect_str_eq(before, after);                                                           \
-        free(before);                                                                              \
-        free(after);                                                                               \
-        (fx)->tr->status = MS_OK;                                                                  \
-    } while (0)
 
 Test(tile, frontend_merges_the_init)
 {
