@@ -226,6 +226,9 @@ static bool tighten(flattener *fl, ms_stmt *L, const ms_expr *c)
 {
     ms_func *f = fl->f;
     ms_var *v = L->loop.var;
+    /* GCC drops "#pragma GCC unroll" on a loop whose condition branches */
+    if (L->loop.kind == MS_LOOP_UNROLLED)
+        return false;
     if (c->kind != MS_EXPR_BINARY || c->bin.op != MS_BIN_LT || !ms_dtype_is_signed(v->dtype) ||
         !ms_dtype_is_signed(c->bin.a->dtype) || !ms_dtype_is_signed(c->bin.b->dtype) ||
         ms_expr_uses_var(c->bin.b, v))
