@@ -178,30 +178,34 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                 for (int j_0 = 0; j_0 < N / 16; j_0++) {
                     _Alignas(64) float C_reg[4][16] = {0};
 #if defined(__clang__)
-                    #pragma unroll 16
+                    #pragma unroll 4
 #elif defined(__GNUC__)
-                    #pragma GCC unroll 16
+                    #pragma GCC unroll 4
 #endif
-                    for (int i_1_init = 0; i_1_init < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); i_1_init++) {
+                    for (int i_1_init = 0; i_1_init < 4; i_1_init++) {
+                        if (i_0 * 4 + i_1_init < M) {
 #if defined(_OPENMP)
-                        #pragma omp simd
+                            #pragma omp simd
 #endif
-                        for (int j_1_init = 0; j_1_init < 16; j_1_init++) {
-                            C_reg[i_1_init][j_1_init] = 0.0f;
+                            for (int j_1_init = 0; j_1_init < 16; j_1_init++) {
+                                C_reg[i_1_init][j_1_init] = 0.0f;
+                            }
                         }
                     }
                     for (int k = 0; k < K; k++) {
 #if defined(__clang__)
-                        #pragma unroll 16
+                        #pragma unroll 4
 #elif defined(__GNUC__)
-                        #pragma GCC unroll 16
+                        #pragma GCC unroll 4
 #endif
-                        for (int i_1 = 0; i_1 < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); i_1++) {
+                        for (int i_1 = 0; i_1 < 4; i_1++) {
+                            if (i_0 * 4 + i_1 < M) {
 #if defined(_OPENMP)
-                            #pragma omp simd
+                                #pragma omp simd
 #endif
-                            for (int j_1 = 0; j_1 < 16; j_1++) {
-                                C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
+                                for (int j_1 = 0; j_1 < 16; j_1++) {
+                                    C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
+                                }
                             }
                         }
                     }
@@ -217,30 +221,34 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                 for (int j_0 = N / 16; j_0 < (N + 15) / 16; j_0++) {
                     _Alignas(64) float C_reg[4][16] = {0};
 #if defined(__clang__)
-                    #pragma unroll 16
+                    #pragma unroll 4
 #elif defined(__GNUC__)
-                    #pragma GCC unroll 16
+                    #pragma GCC unroll 4
 #endif
-                    for (int i_1_init = 0; i_1_init < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); i_1_init++) {
+                    for (int i_1_init = 0; i_1_init < 4; i_1_init++) {
+                        if (i_0 * 4 + i_1_init < M) {
 #if defined(_OPENMP)
-                        #pragma omp simd
+                            #pragma omp simd
 #endif
-                        for (int j_1_init = 0; j_1_init < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1_init++) {
-                            C_reg[i_1_init][j_1_init] = 0.0f;
+                            for (int j_1_init = 0; j_1_init < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1_init++) {
+                                C_reg[i_1_init][j_1_init] = 0.0f;
+                            }
                         }
                     }
                     for (int k = 0; k < K; k++) {
 #if defined(__clang__)
-                        #pragma unroll 16
+                        #pragma unroll 4
 #elif defined(__GNUC__)
-                        #pragma GCC unroll 16
+                        #pragma GCC unroll 4
 #endif
-                        for (int i_1 = 0; i_1 < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); i_1++) {
+                        for (int i_1 = 0; i_1 < 4; i_1++) {
+                            if (i_0 * 4 + i_1 < M) {
 #if defined(_OPENMP)
-                            #pragma omp simd
+                                #pragma omp simd
 #endif
-                            for (int j_1 = 0; j_1 < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1++) {
-                                C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
+                                for (int j_1 = 0; j_1 < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1++) {
+                                    C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
+                                }
                             }
                         }
                     }
