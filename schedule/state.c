@@ -285,3 +285,8 @@ bool prim_single_local_read(ms_func *f, const ms_stmt *block, const ms_buffer **
     *load = lr.load;
     return lr.t && !lr.several;
 }
+
+bool prim_allocates(ms_stmt *loop, const ms_buffer *b)
+{
+    return find_alloc_in(&loop->loop.body, b) != NULL;
+}

@@ -122,6 +122,15 @@ ms_status ms_sched_compute_at(ms_sched *s, int block, int loop)
     /* P's other variables: loops around both (a row both share) */
     ms_stmt *lpath[64];
     int ln = prim_enclosing_loops(s, L, lpath, 64);
+    /* iterations of L may compute the same elements (a halo): not at once */
+    for (int i = 0; i <= ln; i++) {
+        const ms_stmt *A = i < ln ? lpath[i] : L;
+        bool shares_t = !prim_allocates((ms_stmt *)A, t);
+        if (shares_t && (A->loop.kind == MS_LOOP_PARALLEL || A->loop.kind == MS_LOOP_VECTORIZED))
+            return prim_fail(s, MS_ERR_ILLEGAL,
+                             "compute_at: '%s' runs in parallel or SIMD iterations that share '%s'",
+                             A->loop.var->name, t->name);
+    }
     for (int i = 0; i < P->block.niter; i++) {
         bool indexed = false;
         for (int d = 0; d < ndim; d++)

@@ -44,5 +44,7 @@ ms_stmt *prim_bound_loop(ms_sched *s, const ms_stmt *b, int iter);
 bool prim_remove(ms_sched *s, const ms_stmt *target);
 /* The slot holding the declaration of local b, or NULL. */
 ms_stmt **prim_find_alloc(ms_sched *s, const ms_buffer *b);
+/* Is local b declared inside loop (one copy per iteration)? */
+bool prim_allocates(ms_stmt *loop, const ms_buffer *b);
 
 #endif

@@ -86,6 +86,12 @@ ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out)
             r0 = l;
     MS_ASSERT(r0 >= 0);
     for (int l = r0; l < n; l++)
+        if (path[l]->loop.kind == MS_LOOP_PARALLEL || path[l]->loop.kind == MS_LOOP_VECTORIZED)
+            return prim_fail(s, MS_ERR_ILLEGAL,
+                             "rfactor: loop '%s' of the reduction is already parallel or SIMD "
+                             "(its iterations would share the partials)",
+                             path[l]->loop.var->name);
+    for (int l = r0; l < n; l++)
         if (binds_kind(B, MS_ITER_SPATIAL, path[l]->loop.var))
             return prim_fail(s, MS_ERR_ILLEGAL,
                              "rfactor: spatial loop '%s' runs inside the reduction",

@@ -133,9 +133,18 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
         case 11:
             random_layout(tr, r);
             break;
-        case 12:
+        case 12: { /* rfactor wants a constant extent: split off a small inner loop first */
             ms_t_rfactor(tr, b, l[pick]);
+            if (tr->status == MS_OK)
+                break;
+            tr->status = MS_OK;
+            int parts[2];
+            ms_operand f2[2] = {{-1, -1}, {-1, ms_rng_range(r, 2, 9)}};
+            ms_t_split(tr, l[pick], 2, f2, parts);
+            if (tr->status == MS_OK)
+                ms_t_rfactor(tr, b, parts[1]);
             break;
+        }
         case 13:
             ms_t_reverse_compute_inline(tr, b);
             break;

@@ -492,3 +492,35 @@ Test(tile, cache_read_copies_the_window)
     differential(fx);
     teardown_fx(fx);
 }
+
+Test(tile, no_sharing_between_parallel_iterations)
+{
+    /* rfactor of a reduction loop that is SIMD already (a reduction clause) */
+    fixture *fx = setup_src("#pragma mscc kernel sizes(M=4, K=64)\n"
+                            "void dot_rows(int M, int K, const double A[restrict M][K],\n"
+                            "              const double x[restrict K], double y[restrict M]) {\n"
+                            "  for (int i = 0; i < M; i++) {\n"
+                            "    double acc = 0.0;\n"
+                            "    for (int k = 0; k < K; k++) acc += A[i][k] * x[k];\n"
+                            "    y[i] = acc;\n"
+                            "  }\n"
+                            "}\n");
+    int l[4], k2[2];
+    int b = ms_t_get_block(fx->tr, "acc_1");
+    cr_assert_eq(ms_t_get_loops(fx->tr, b, l), 2);
+    split2(fx, l[1], 8, k2);
+    ms_t_vectorize(fx->tr, k2[1]);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    EXPECT_REFUSED(fx, ms_t_rfactor(fx->tr, b, k2[1]), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+
+    /* compute_at under a parallel loop whose iterations share the intermediate */
+    fx = setup_src(smooth_src);
+    int yl[4];
+    loops(fx, "Y_1", yl);
+    ms_t_parallel(fx->tr, yl[1]);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    int t = ms_t_get_block(fx->tr, "t");
+    EXPECT_REFUSED(fx, ms_t_compute_at(fx->tr, t, yl[1]), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+}
