@@ -146,12 +146,13 @@ ms_status ms_sched_cache_read(ms_sched *s, int block, int loop, const char *buf,
         loops[d] = ms_for(f, lv, ms_int(f, 0), ms_int(f, ext[d]), NULL);
         iters[d] = (ms_iter_var){iv, MS_ITER_SPATIAL, ms_var_ref(f, lv), true};
         ci[d] = ms_var_ref(f, iv);
-        xi[d] = ms_simplify(f, ms_binary(f, MS_BIN_ADD, lo_e[d], ms_var_ref(f, lv)));
-        ms_expr *in = ms_binary(f, MS_BIN_LAND, ms_binary(f, MS_BIN_GE, xi[d], ms_int(f, 0)),
-                                ms_binary(f, MS_BIN_LT, xi[d], bound[d]));
+        /* the block reads through its own variable; its predicate is in loop variables */
+        xi[d] = ms_simplify(f, ms_binary(f, MS_BIN_ADD, lo_e[d], ci[d]));
+        ms_expr *where = ms_simplify(f, ms_binary(f, MS_BIN_ADD, lo_e[d], ms_var_ref(f, lv)));
+        ms_expr *in = ms_binary(f, MS_BIN_LAND, ms_binary(f, MS_BIN_GE, where, ms_int(f, 0)),
+                                ms_binary(f, MS_BIN_LT, where, bound[d]));
         pred = pred ? ms_binary(f, MS_BIN_LAND, pred, in) : in;
     }
-    /* the block's subscripts are in loop variables here: fine for a copy */
     ms_stmt *copy =
         ms_block(f, name, ndim, iters, ms_store(f, cache, ndim, ci, ms_load(f, x, ndim, xi)));
     copy->block.predicate = pred;

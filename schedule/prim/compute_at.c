@@ -224,6 +224,11 @@ ms_status ms_sched_compute_at(ms_sched *s, int block, int loop)
             return prim_fail(s, MS_ERR_ILLEGAL, "compute_at: the loops of '%s' hold more",
                              P->block.name);
     }
+    /* the block's statement may name only loops that stay around it */
+    for (int d = 0; d < ndim; d++)
+        if (ms_stmt_uses_var(P->block.body, ploop[d]->loop.var))
+            return prim_fail(s, MS_ERR_ILLEGAL, "compute_at: '%s' names its own loops directly",
+                             P->block.name);
     /* all checked: move */
     bool removed = prim_remove(s, P);
     MS_ASSERT(removed);

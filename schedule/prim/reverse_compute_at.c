@@ -193,6 +193,12 @@ ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop)
                 return prim_fail(s, MS_ERR_ILLEGAL,
                                  "reverse_compute_at: '%s' uses its loops in other ways",
                                  C->block.name);
+    /* the block's statement may name only loops that stay around it */
+    for (int d = 0; d < t->ndim; d++)
+        if (ms_stmt_uses_var(C->block.body, cv[d]))
+            return prim_fail(s, MS_ERR_ILLEGAL,
+                             "reverse_compute_at: '%s' names its own loops directly",
+                             C->block.name);
     /* all checked: move */
     bool removed = prim_remove(s, C);
     MS_ASSERT(removed);

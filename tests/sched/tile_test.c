@@ -524,3 +524,27 @@ Test(tile, no_sharing_between_parallel_iterations)
     EXPECT_REFUSED(fx, ms_t_compute_at(fx->tr, t, yl[1]), MS_ERR_ILLEGAL);
     teardown_fx(fx);
 }
+
+Test(tile, a_cache_copy_moves_with_compute_at)
+{
+    /* found by the fuzzer: the copy block read through its loop counter, which
+     * compute_at then removed */
+    fixture *fx =
+        setup_src("#pragma mscc kernel sizes(N=40, B=5)\n"
+                  "void band(int N, int B, const float x[restrict N], float z[restrict N]) {\n"
+                  "  for (int i = 0; i < N; i++)\n"
+                  "    for (int j = i; j < (i + B < N ? i + B : N); j++)\n"
+                  "      z[j] += x[i] * (float)(j - i + 1);\n"
+                  "}\n");
+    int l[4];
+    int z = ms_t_get_block(fx->tr, "z");
+    ms_t_get_loops(fx->tr, z, l);
+    int copy = ms_t_cache_read(fx->tr, z, l[0], "x");
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    int at = ms_t_sample_compute_location(fx->tr, copy);
+    ms_t_compute_at(fx->tr, copy, at);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    round_trip(fx);
+    differential(fx);
+    teardown_fx(fx);
+}
