@@ -1,5 +1,5 @@
 /*
- * cache_read: what a block reads of an array in one iteration of a loop
+ * cache_read.c - cache_read: what a block reads of an array in one iteration of a loop
  * around it is copied, at the start of that iteration, into a small local
  * array of constant size, and the block reads the copy (a tile of A kept
  * in L1, a stencil's window). The array must not be written inside the

@@ -1,5 +1,5 @@
 /*
- * compute_at: a block producing a local intermediate moves inside a loop of
+ * compute_at.c - compute_at: a block producing a local intermediate moves inside a loop of
  * its readers and computes, in each iteration, just the box of elements
  * the readers take there (recomputing where boxes overlap, as a stencil's
  * halo). The producer writes the intermediate at its own variables over a

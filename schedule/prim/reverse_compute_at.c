@@ -1,5 +1,5 @@
 /*
- * reverse_compute_at: a block consuming a local intermediate moves inside
+ * reverse_compute_at.c - reverse_compute_at: a block consuming a local intermediate moves inside
  * a loop of the intermediate's producer, and in each iteration consumes
  * exactly the box the producer has just written (an epilogue run per tile
  * while the tile is in cache). The producer writes the box at unit stride,
