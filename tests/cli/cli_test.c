@@ -1,7 +1,8 @@
 /*
  * cli_test.c - the mscc command as a user meets it: exit statuses, error
  * messages, no output on invalid C, the input never written, atomic output,
- * and --check.
+ * --check, and traces printed by --print-trace=json replaying to the same
+ * output with --trace.
  */
 #include "testutil.h"
 
@@ -16,7 +17,9 @@ typedef struct run {
     char *out, *err;
 } run;
 
-static run mscc(const char *a1, const char *a2, const char *a3, const char *a4, const char *a5)
+/* mscc with up to 6 arguments (NULL ends them): status, stdout, stderr */
+static run mscc6(const char *a1, const char *a2, const char *a3, const char *a4, const char *a5,
+                 const char *a6)
 {
     static int n;
     char o[64], e[64];
@@ -24,7 +27,7 @@ static run mscc(const char *a1, const char *a2, const char *a3, const char *a4, 
     snprintf(e, sizeof e, "cli_err_%d.txt", n++);
     char *op = tu_write_temp(o, ""), *ep = tu_write_temp(e, "");
     char *argv[] = {(char *)tu_mscc(), (char *)a1, (char *)a2, (char *)a3,
-                    (char *)a4,        (char *)a5, NULL};
+                    (char *)a4,        (char *)a5, (char *)a6, NULL};
     ms_proc_result r;
     cr_assert_eq(ms_proc_run(argv, op, ep, 300, &r), 0);
     run res = {r.timed_out || r.signal ? -1 : r.exit_code, ms_read_file(op, NULL),
@@ -32,6 +35,11 @@ static run mscc(const char *a1, const char *a2, const char *a3, const char *a4, 
     free(op);
     free(ep);
     return res;
+}
+
+static run mscc(const char *a1, const char *a2, const char *a3, const char *a4, const char *a5)
+{
+    return mscc6(a1, a2, a3, a4, a5, NULL);
 }
 
 static void done(run *r)
@@ -158,4 +166,52 @@ Test(cli, check_prints_a_table_and_passes, .timeout = 300)
     done(&r);
     free(in);
     free(out);
+}
+
+/* mscc IN -o A [--trace GIVEN] --print-trace=json > t.json; mscc IN -o B --trace t.json:
+ * B is A, byte for byte. */
+static void compose(const char *in, const char *given)
+{
+    char *a = tu_write_temp("compose_a.c", ""), *b = tu_write_temp("compose_b.c", "");
+    run r1 = given ? mscc6(in, "-o", a, "--trace", given, "--print-trace=json")
+                   : mscc6(in, "-o", a, "--print-trace=json", NULL, NULL);
+    cr_assert_eq(r1.status, 0, "%s: %s", in, r1.err);
+    char *t = tu_write_temp("compose.json", r1.out);
+    run r2 = mscc6(in, "-o", b, "--trace", t, NULL);
+    cr_assert_eq(r2.status, 0, "%s: %s", in, r2.err);
+    char *ta = ms_read_file(a, NULL), *tb = ms_read_file(b, NULL);
+    cr_expect(ta && tb && !strcmp(ta, tb), "%s: --trace of the printed traces differs", in);
+    free(ta);
+    free(tb);
+    free(t);
+    free(a);
+    free(b);
+    done(&r1);
+    done(&r2);
+}
+
+Test(cli, printed_traces_replay_to_the_same_output, .timeout = 300)
+{
+    static const char *const dirs[] = {"tests/e2e", "tests/golden"};
+    int n = 0;
+    for (int d = 0; d < 2; d++) {
+        ms_str dir = {0};
+        ms_str_addf(&dir, "%s/%s", tu_src_dir(), dirs[d]);
+        char **files = tu_list(ms_str_cstr(&dir), ".c");
+        for (char **f = files; *f; f++)
+            if (!strstr(*f, "_test.c") && !strstr(*f, ".out.c")) {
+                compose(*f, NULL);
+                n++;
+            }
+        tu_free_list(files);
+        ms_str_free(&dir);
+    }
+    cr_expect_geq(n, 10);
+    /* a hand trace with every tiling primitive, printed back and replayed */
+    ms_str c = {0}, t = {0};
+    ms_str_addf(&c, "%s/tests/golden/fused.c", tu_src_dir());
+    ms_str_addf(&t, "%s/tests/golden/fused.trace.json", tu_src_dir());
+    compose(ms_str_cstr(&c), ms_str_cstr(&t));
+    ms_str_free(&c);
+    ms_str_free(&t);
 }
