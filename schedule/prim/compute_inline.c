@@ -88,68 +88,23 @@ static void check_read(void *ctx, const ms_access_site *a)
             map_vars(m->r, a->block, *a->idx, vars, with, &n);
 }
 
-static ms_expr *replace(replacer *r, ms_expr *e);
-
-static ms_expr **replace_all(replacer *r, int n, ms_expr **es, bool *changed)
+/* t[x] -> e[v := x] (x already rewritten) */
+static ms_expr *inline_load(void *ctx, ms_expr *load)
 {
-    ms_expr **out = ms_arena_alloc(r->f->arena, sizeof(ms_expr *) * (size_t)(n ? n : 1));
-    for (int i = 0; i < n; i++) {
-        out[i] = replace(r, es[i]);
-        *changed = *changed || out[i] != es[i];
-    }
-    return out;
+    replacer *r = ctx;
+    if (load->load.buf != r->store->store.buf)
+        return load;
+    ms_var *vars[64];
+    ms_expr *with[64];
+    int n;
+    bool ok = map_vars(r, r->reader, load->load.idx, vars, with, &n);
+    MS_ASSERT(ok); /* checked before anything changed */
+    return ms_expr_subst(r->f, r->store->store.value, n, vars, with);
 }
 
 static ms_expr *replace(replacer *r, ms_expr *e)
 {
-    bool changed = false;
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return e;
-    case MS_EXPR_LOAD: {
-        ms_expr **idx = replace_all(r, e->load.nidx, e->load.idx, &changed);
-        if (e->load.buf != r->store->store.buf)
-            return changed ? ms_load(r->f, e->load.buf, e->load.nidx, idx) : e;
-        /* t[x] -> e[v := x] */
-        ms_var *vars[64];
-        ms_expr *with[64];
-        int n;
-        bool ok = map_vars(r, r->reader, idx, vars, with, &n);
-        MS_ASSERT(ok); /* checked before anything changed */
-        return ms_expr_subst(r->f, r->store->store.value, n, vars, with);
-    }
-    case MS_EXPR_BINARY: {
-        ms_expr *a = replace(r, e->bin.a), *b = replace(r, e->bin.b);
-        if (a == e->bin.a && b == e->bin.b)
-            return e;
-        ms_expr *x = ms_binary(r->f, e->bin.op, a, b);
-        x->dtype = e->dtype;
-        return x;
-    }
-    case MS_EXPR_UNARY: {
-        ms_expr *a = replace(r, e->un.a);
-        return a == e->un.a ? e : ms_unary(r->f, e->un.op, a);
-    }
-    case MS_EXPR_SELECT: {
-        ms_expr *c = replace(r, e->sel.cond), *a = replace(r, e->sel.a), *b = replace(r, e->sel.b);
-        if (c == e->sel.cond && a == e->sel.a && b == e->sel.b)
-            return e;
-        ms_expr *x = ms_select(r->f, c, a, b);
-        x->dtype = e->dtype;
-        return x;
-    }
-    case MS_EXPR_CAST: {
-        ms_expr *a = replace(r, e->cast.a);
-        return a == e->cast.a ? e : ms_cast(r->f, e->cast.ctype, e->dtype, a);
-    }
-    case MS_EXPR_CALL: {
-        ms_expr **args = replace_all(r, e->call.nargs, e->call.args, &changed);
-        return changed ? ms_call(r->f, e->call.name, e->dtype, e->call.nargs, args) : e;
-    }
-    }
-    ms_unreachable();
+    return ms_expr_map_loads(r->f, e, inline_load, r);
 }
 
 static bool rewrite(void *ctx, ms_stmt *s)
