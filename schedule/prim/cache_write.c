@@ -148,28 +148,10 @@ ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *sco
     ms_stmt *dim_loop[MAX_DIMS] = {0};
     int64_t size[MAX_DIMS], dim_min[MAX_DIMS], elems = 1;
     for (int d = 0; d < ndim; d++) {
-        ms_poly p, b = {0};
-        if (!ms_poly_from_expr(ms_simplify(f, realized->store.idx[d]), &p))
-            return prim_fail(s, MS_ERR_ILLEGAL, "cache_write: subscript %d is not a polynomial", d);
-        bool ok = true;
-        for (int t = 0; t < p.n && ok; t++) {
-            const ms_term *term = &p.terms[t];
-            int inner = -1;
-            for (int l = at + 1; l < n; l++)
-                for (int k = 0; k < term->nvars; k++)
-                    if (term->vars[k] == path[l]->loop.var)
-                        inner = l;
-            if (inner < 0) {
-                ms_poly one = {1, (ms_term *)term};
-                ms_poly_add(&b, &one, 1);
-                continue;
-            }
-            ok = term->nvars == 1 && term->coef == 1 && !dim_loop[d];
-            for (int e = 0; e < d && ok; e++)
-                ok = dim_loop[e] != path[inner];
-            dim_loop[d] = ok ? path[inner] : NULL;
-        }
-        ms_poly_free(&p);
+        bool ok =
+            prim_unit_stride_split(f, path, n, at, realized->store.idx[d], &base[d], &dim_loop[d]);
+        for (int e = 0; e < d && ok && dim_loop[d]; e++)
+            ok = dim_loop[e] != dim_loop[d];
         size[d] = 1;
         dim_min[d] = 0;
         if (ok && dim_loop[d]) {
@@ -183,15 +165,11 @@ ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *sco
             if (cext)
                 ms_poly_free(&ep);
         }
-        if (!ok) {
-            ms_poly_free(&b);
+        if (!ok)
             return prim_fail(s, MS_ERR_ILLEGAL,
                              "cache_write: subscript %d of '%s' is not a constant box inside the "
                              "loop",
                              d, x->name);
-        }
-        base[d] = ms_poly_to_expr(f, &b);
-        ms_poly_free(&b);
         elems *= size[d];
     }
     if (elems > (reg ? MAX_REGISTER_ELEMS : MAX_CACHE_ELEMS))

@@ -33,6 +33,11 @@ bool prim_box_union(int nidx, ms_poly *lo, ms_poly *hi, ms_poly *lo2, ms_poly *h
 /* hi - lo + 1 when it is a constant. */
 bool prim_box_extent(const ms_poly *lo, const ms_poly *hi, int64_t *ext);
 void prim_box_free(int nidx, ms_poly *lo, ms_poly *hi);
+/* Subscript idx (in loop variables) as base + v: base free of the loops
+ * path[at+1..n), v the counter of one of them at unit stride (*loop; NULL
+ * when none appears). False when idx has another form. */
+bool prim_unit_stride_split(ms_func *f, ms_stmt *const *path, int n, int at, ms_expr *idx,
+                            ms_expr **base, ms_stmt **loop);
 /* The one local array block reads, at one subscript pattern. */
 bool prim_single_local_read(ms_func *f, const ms_stmt *block, const ms_buffer **t,
                             const ms_expr **load);

@@ -75,3 +75,35 @@ void prim_box_free(int nidx, ms_poly *lo, ms_poly *hi)
         ms_poly_free(&hi[d]);
     }
 }
+
+bool prim_unit_stride_split(ms_func *f, ms_stmt *const *path, int n, int at, ms_expr *idx,
+                            ms_expr **base, ms_stmt **loop)
+{
+    ms_poly p, b = {0};
+    *loop = NULL;
+    if (!ms_poly_from_expr(ms_simplify(f, idx), &p))
+        return false;
+    bool ok = true;
+    for (int t = 0; t < p.n && ok; t++) {
+        ms_term *term = &p.terms[t];
+        int inner = -1;
+        for (int l = at + 1; l < n; l++)
+            for (int k = 0; k < term->nvars; k++)
+                if (term->vars[k] == path[l]->loop.var)
+                    inner = l;
+        if (inner < 0) {
+            ms_poly one = {1, term};
+            ms_poly_add(&b, &one, 1);
+            continue;
+        }
+        /* one inner counter, alone, with coefficient 1 */
+        ok = term->nvars == 1 && term->coef == 1 && !*loop;
+        *loop = path[inner];
+    }
+    ms_poly_free(&p);
+    *base = ok ? ms_poly_to_expr(f, &b) : NULL;
+    if (!ok)
+        *loop = NULL;
+    ms_poly_free(&b);
+    return ok;
+}

@@ -85,37 +85,15 @@ ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop)
     ms_expr *box_at[MAX_DIMS];
     ms_stmt *box_loop[MAX_DIMS];
     for (int d = 0; d < t->ndim; d++) {
-        ms_poly p = {0}, base = {0};
-        box_loop[d] = NULL;
-        bool conv = preal->store.nidx == t->ndim &&
-                    ms_poly_from_expr(ms_simplify(f, preal->store.idx[d]), &p);
-        ok = conv;
-        for (int k = 0; ok && k < p.n; k++) {
-            const ms_term *term = &p.terms[k];
-            int inner = -1;
-            for (int l = at + 1; l < pn; l++)
-                for (int v = 0; v < term->nvars; v++)
-                    if (term->vars[v] == ppath[l]->loop.var)
-                        inner = l;
-            if (inner < 0) {
-                ms_poly one = {1, (ms_term *)term};
-                ms_poly_add(&base, &one, 1);
-                continue;
-            }
-            ok = term->nvars == 1 && term->coef == 1 && !box_loop[d];
-            for (int e = 0; ok && e < d; e++)
-                ok = box_loop[e] != ppath[inner];
-            box_loop[d] = ok ? ppath[inner] : NULL;
-        }
-        if (conv)
-            ms_poly_free(&p);
+        ok =
+            prim_unit_stride_split(f, ppath, pn, at, preal->store.idx[d], &box_at[d], &box_loop[d]);
+        for (int e = 0; e < d && ok && box_loop[d]; e++)
+            ok = box_loop[e] != box_loop[d];
         /* the box's extent is fixed for the iteration: no inner counters in it
          * (no inner loop at all: one element along this dimension) */
         for (int l = at + 1; ok && box_loop[d] && l < pn; l++)
             ok = !ms_expr_uses_var(box_loop[d]->loop.min, ppath[l]->loop.var) &&
                  !ms_expr_uses_var(box_loop[d]->loop.extent, ppath[l]->loop.var);
-        box_at[d] = ok ? ms_poly_to_expr(f, &base) : NULL;
-        ms_poly_free(&base);
         if (!ok)
             return prim_fail(s, MS_ERR_ILLEGAL,
                              "reverse_compute_at: '%s' is not written as a box inside the loop",
