@@ -9,7 +9,9 @@
 
 #include <clang-c/Index.h>
 
-typedef enum { SYM_VAR, SYM_BUFFER, SYM_LET } sym_kind;
+/* SYM_COUNTER: an integer local assigned only by loop headers (C89 style),
+ * outside those loops: let is its value there, NULL where it has none. */
+typedef enum { SYM_VAR, SYM_BUFFER, SYM_LET, SYM_COUNTER } sym_kind;
 
 /* What a declaration (parameter, local, loop counter) stands for. */
 typedef struct sym {
@@ -17,7 +19,8 @@ typedef struct sym {
     sym_kind kind;
     ms_var *var;
     ms_buffer *buf;
-    ms_expr *let; /* integer helper: substituted at each use */
+    ms_expr *let;         /* integer helper: substituted at each use */
+    bool counter_of_loop; /* bound by an enclosing loop's header */
 } sym;
 
 typedef struct lower_ctx {
@@ -27,6 +30,7 @@ typedef struct lower_ctx {
     MS_VEC(sym) syms;
     MS_VEC(ms_stmt *) loops; /* enclosing FOR statements */
     CXCursor body;           /* the function body, for whole-body questions */
+    char **idents;           /* identifiers of the kernel's text (lazily; NULL-terminated) */
     int nblocks;
     /* first rejection */
     bool failed;
@@ -55,7 +59,21 @@ bool lower_is_affine(const ms_expr *e);
 ms_stmt *lower_stmt(lower_ctx *c, CXCursor cur);
 /* Is the variable declared by decl assigned anywhere in the body? */
 bool lower_is_modified(lower_ctx *c, CXCursor decl);
+/* Does the expression cur assign decl (=, op=, ++, --, &)? */
+bool lower_writes_to(CXCursor cur, CXCursor decl);
+/* Does the kernel's text use this identifier (so a new name must avoid it)? */
+bool lower_kernel_has_identifier(lower_ctx *c, const char *name);
+
+/* A for loop (lower_loop.c). */
+ms_stmt *lower_for(lower_ctx *c, CXCursor cur);
+/* Is decl an integer local that only loop headers assign (a C89 counter)? */
+bool lower_is_counter(lower_ctx *c, CXCursor decl);
 bool lower_array_dims(lower_ctx *c, CXCursor decl, CXType t, ms_expr **dims, int *ndim);
+
+/* The tuning sizes of a lowered kernel (sizes.c): the pragma's, --sizes,
+ * those the arrays' constant extents imply; warnings for the rest. */
+void lower_sizes(ms_func *f, int npragma, const ms_size_hint *pragma, const ms_frontend_opts *o,
+                 ms_loc at, ms_diags *diags);
 
 ms_func *ms_lower_function(CXTranslationUnit tu, CXCursor fn, const char *path, bool noalias,
                            ms_loc *why_loc, char *why, size_t why_size);

@@ -311,7 +311,7 @@ bool lower_lvalue(lower_ctx *c, CXCursor cur, ms_buffer **buf, int *nidx, ms_exp
             return true;
         }
         char *n = spelling(s);
-        if (y && y->kind == SYM_VAR && y->var->kind == MS_VAR_LOOP)
+        if (y && (y->counter_of_loop || y->kind == SYM_COUNTER))
             lower_fail(c, s, "loop counter '%s' is assigned in the loop body", n);
         else if (y && y->kind == SYM_VAR)
             lower_fail(c, s, "parameter '%s' is assigned", n);
@@ -342,6 +342,17 @@ static ms_expr *lower_declref(lower_ctx *c, CXCursor cur, ms_dtype t)
         return ms_var_ref(c->f, s->var);
     case SYM_LET:
         return s->let;
+    case SYM_COUNTER: {
+        if (s->let)
+            return s->let;
+        char *n = spelling(cur);
+        lower_fail(c, cur,
+                   "integer local '%s' is read where it has no known value (before any loop sets "
+                   "it, or after an inner loop set it)",
+                   n);
+        free(n);
+        return NULL;
+    }
     case SYM_BUFFER:
         if (s->buf->ndim == 0)
             return ms_load(c->f, s->buf, 0, NULL);

@@ -52,15 +52,8 @@ static bool outer_restrict(CXType t)
     return yes;
 }
 
-typedef struct modified_query {
-    CXCursor decl;
-    bool found;
-} modified_query;
-
-static enum CXChildVisitResult find_write(CXCursor cur, CXCursor parent, CXClientData data)
+bool lower_writes_to(CXCursor cur, CXCursor decl)
 {
-    (void)parent;
-    modified_query *q = data;
     enum CXCursorKind k = clang_getCursorKind(cur);
     CXCursor kids[2];
     bool assigns = false;
@@ -74,7 +67,19 @@ static enum CXChildVisitResult find_write(CXCursor cur, CXCursor parent, CXClien
                   u == CXUnaryOperator_PostDec || u == CXUnaryOperator_PreDec ||
                   u == CXUnaryOperator_AddrOf;
     }
-    if (assigns && lower_children(cur, kids, 2) >= 1 && lower_is_ref_to(kids[0], q->decl)) {
+    return assigns && lower_children(cur, kids, 2) >= 1 && lower_is_ref_to(kids[0], decl);
+}
+
+typedef struct modified_query {
+    CXCursor decl;
+    bool found;
+} modified_query;
+
+static enum CXChildVisitResult find_write(CXCursor cur, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    modified_query *q = data;
+    if (lower_writes_to(cur, q->decl)) {
         q->found = true;
         return CXChildVisit_Break;
     }
@@ -86,6 +91,27 @@ bool lower_is_modified(lower_ctx *c, CXCursor decl)
     modified_query q = {decl, false};
     clang_visitChildren(c->body, find_write, &q);
     return q.found;
+}
+
+bool lower_kernel_has_identifier(lower_ctx *c, const char *name)
+{
+    if (!c->idents) {
+        CXToken *toks;
+        unsigned n;
+        clang_tokenize(c->tu, clang_getCursorExtent(c->body), &toks, &n);
+        c->idents = ms_xcalloc(n + 1, sizeof(char *));
+        for (unsigned i = 0, m = 0; i < n; i++)
+            if (clang_getTokenKind(toks[i]) == CXToken_Identifier) {
+                CXString s = clang_getTokenSpelling(c->tu, toks[i]);
+                c->idents[m++] = ms_xstrdup(clang_getCString(s));
+                clang_disposeString(s);
+            }
+        clang_disposeTokens(c->tu, toks, n);
+    }
+    for (char **p = c->idents; *p; p++)
+        if (!strcmp(*p, name))
+            return true;
+    return false;
 }
 
 static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noalias, ms_param *out)
@@ -145,8 +171,8 @@ static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noali
         ok = false;
     }
     if (ok)
-        MS_VEC_PUSH(c->syms,
-                    ((sym){parm, out->buf ? SYM_BUFFER : SYM_VAR, out->var, out->buf, NULL}));
+        MS_VEC_PUSH(c->syms, ((sym){parm, out->buf ? SYM_BUFFER : SYM_VAR, out->var, out->buf, NULL,
+                                    false}));
     clang_disposeString(ns);
     return ok;
 }
@@ -182,6 +208,9 @@ ms_func *ms_lower_function(CXTranslationUnit tu, CXCursor fn, const char *path, 
         c.f->body = lower_stmt(&c, body);
     free(c.syms.data);
     free(c.loops.data);
+    for (char **p = c.idents; p && *p; p++)
+        free(*p);
+    free(c.idents);
     if (!c.failed) {
         ms_delinearize(c.f);
         ms_sink_allocs(c.f);

@@ -1,8 +1,10 @@
 /*
  * lower_stmt.c - clang statements to IR statements: canonical for loops,
  * declarations (scalar accumulators become 0-d local buffers, integer
- * helpers are substituted, local arrays become local buffers), assignments
- * (each a block), and if statements. The first unsupported construct
+ * helpers are substituted, C89 loop counters are left to their loops,
+ * local arrays become local buffers), assignments (each a block; chained
+ * and comma-separated ones one after the other), and if statements; for
+ * loops are lower_loop.c's. The first unsupported construct
  * rejects the kernel.
  */
 #include "frontend/lower_ctx.h"
@@ -113,13 +115,45 @@ static ms_stmt *lower_compound_assign(lower_ctx *c, CXCursor cur)
     return NULL;
 }
 
+static ms_stmt *seq2(ms_func *f, ms_stmt *a, ms_stmt *b)
+{
+    ms_stmt *items[2] = {a, b};
+    return a && b ? ms_seq(f, 2, items) : NULL;
+}
+
+static bool is_assignment(CXCursor e)
+{
+    enum CXCursorKind k = clang_getCursorKind(e);
+    return k == CXCursor_CompoundAssignOperator ||
+           (k == CXCursor_BinaryOperator &&
+            clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Assign);
+}
+
 static ms_stmt *lower_binary_stmt(lower_ctx *c, CXCursor cur)
 {
     CXCursor kids[2];
-    if (clang_getCursorBinaryOperatorKind(cur) != CXBinaryOperator_Assign ||
-        lower_children(cur, kids, 2) != 2) {
-        lower_fail(c, cur, "expression statement without effect or with a comma");
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(cur);
+    if (lower_children(cur, kids, 2) != 2 ||
+        (op != CXBinaryOperator_Assign && op != CXBinaryOperator_Comma)) {
+        lower_fail(c, cur, "expression statement without effect");
         return NULL;
+    }
+    if (op == CXBinaryOperator_Comma) /* "a = 1, b = 2;": one after the other */
+        return seq2(c->f, lower_stmt(c, kids[0]), lower_stmt(c, kids[1]));
+    CXCursor rhs = lower_strip(kids[1]);
+    if (is_assignment(rhs)) {
+        /* "a = b = e;": b first, then a takes b's new value */
+        ms_stmt *inner = lower_stmt(c, rhs);
+        CXCursor target[2];
+        if (!inner || lower_children(rhs, target, 2) != 2)
+            return NULL;
+        ms_expr *v = lower_expr(c, target[0]);
+        if (v && clang_getCursorType(kids[0]).kind != clang_getCursorType(target[0]).kind) {
+            ms_dtype dt;
+            if (lower_dtype(clang_getCursorType(kids[0]), &dt))
+                v = ms_cast(c->f, lower_type_spelling(c->f, clang_getCursorType(kids[0])), dt, v);
+        }
+        return seq2(c->f, inner, lower_assign(c, cur, kids[0], NULL, v));
     }
     return lower_assign(c, cur, kids[0], NULL, lower_expr(c, kids[1]));
 }
@@ -218,7 +252,7 @@ static ms_stmt *lower_vardecl(lower_ctx *c, CXCursor decl)
         ms_buffer *b = ms_buffer_new(f, name, lower_type_spelling(f, e), dt, ndim, MS_SCOPE_LOCAL);
         for (int d = 0; d < ndim; d++)
             b->shape[d] = dims[d];
-        add_sym(c, (sym){decl, SYM_BUFFER, NULL, b, NULL});
+        add_sym(c, (sym){decl, SYM_BUFFER, NULL, b, NULL, false});
         return ms_alloc(f, b);
     }
     ms_dtype dt;
@@ -233,30 +267,41 @@ static ms_stmt *lower_vardecl(lower_ctx *c, CXCursor decl)
     for (int i = 0; i < nk; i++)
         if (clang_isExpression(clang_getCursorKind(kids[i])))
             init = kids[i];
+    if (!ms_dtype_is_float(dt) && lower_is_counter(c, decl)) {
+        /* "int i, j;" then "for (i = 0; ...)": each loop binds its own counter */
+        ms_expr *v = clang_Cursor_isNull(init) ? NULL : lower_expr(c, init);
+        if (!clang_Cursor_isNull(init) && !v)
+            return NULL;
+        if (v && v->dtype != dt)
+            v = ms_cast(f, lower_type_spelling(f, t), dt, v);
+        add_sym(c, (sym){decl, SYM_COUNTER, NULL, NULL, v, false});
+        return ms_seq(f, 0, NULL);
+    }
     if (!ms_dtype_is_float(dt) && !lower_is_modified(c, decl)) {
         /* integer helpers (int ih = oh*2 - 1 + kh) are substituted at each use */
         if (clang_Cursor_isNull(init)) {
-            lower_fail(c, decl, "integer local '%s' without an initializer", name);
-            return NULL;
+            /* never assigned: fine until something reads it */
+            add_sym(c, (sym){decl, SYM_COUNTER, NULL, NULL, NULL, false});
+            return ms_seq(f, 0, NULL);
         }
         ms_expr *v = lower_expr(c, init);
         if (!v)
             return NULL;
         if (v->dtype != dt)
             v = ms_cast(f, lower_type_spelling(f, t), dt, v);
-        add_sym(c, (sym){decl, SYM_LET, NULL, NULL, v});
+        add_sym(c, (sym){decl, SYM_LET, NULL, NULL, v, false});
         return ms_seq(f, 0, NULL);
     }
     ms_buffer *b = ms_buffer_new(f, name, lower_type_spelling(f, t), dt, 0, MS_SCOPE_LOCAL);
     ms_stmt *alloc = ms_alloc(f, b);
     alloc->loc = lower_loc(c, decl);
     if (clang_Cursor_isNull(init)) {
-        add_sym(c, (sym){decl, SYM_BUFFER, NULL, b, NULL});
+        add_sym(c, (sym){decl, SYM_BUFFER, NULL, b, NULL, false});
         return alloc;
     }
     /* the initializer cannot see the variable it initialises */
     ms_expr *v = lower_expr(c, init);
-    add_sym(c, (sym){decl, SYM_BUFFER, NULL, b, NULL});
+    add_sym(c, (sym){decl, SYM_BUFFER, NULL, b, NULL, false});
     if (!v)
         return NULL;
     ms_stmt *items[2] = {alloc, make_block(c, b, 0, NULL, v)};
@@ -277,119 +322,6 @@ static ms_stmt *lower_declstmt(lower_ctx *c, CXCursor cur)
             return NULL;
     }
     return ms_seq(c->f, n < 16 ? n : 16, items);
-}
-
-static bool is_unit_step(lower_ctx *c, CXCursor inc, CXCursor var)
-{
-    CXCursor kids[2];
-    enum CXCursorKind k = clang_getCursorKind(inc);
-    if (k == CXCursor_UnaryOperator) {
-        enum CXUnaryOperatorKind uk = clang_getCursorUnaryOperatorKind(inc);
-        return (uk == CXUnaryOperator_PostInc || uk == CXUnaryOperator_PreInc) &&
-               lower_children(inc, kids, 1) == 1 && lower_is_ref_to(kids[0], var);
-    }
-    if (lower_children(inc, kids, 2) != 2 || !lower_is_ref_to(kids[0], var))
-        return false;
-    CXCursor rhs = lower_strip(kids[1]);
-    if (k == CXCursor_CompoundAssignOperator &&
-        clang_getCursorBinaryOperatorKind(inc) == CXBinaryOperator_AddAssign) {
-        CXEvalResult r = clang_Cursor_Evaluate(rhs);
-        bool one = r && clang_EvalResult_getKind(r) == CXEval_Int &&
-                   clang_EvalResult_getAsLongLong(r) == 1;
-        if (r)
-            clang_EvalResult_dispose(r);
-        return one;
-    }
-    if (k == CXCursor_BinaryOperator &&
-        clang_getCursorBinaryOperatorKind(inc) == CXBinaryOperator_Assign &&
-        clang_getCursorKind(rhs) == CXCursor_BinaryOperator &&
-        clang_getCursorBinaryOperatorKind(rhs) == CXBinaryOperator_Add) {
-        CXCursor add[2];
-        if (lower_children(rhs, add, 2) != 2)
-            return false;
-        CXEvalResult r = clang_Cursor_Evaluate(lower_strip(add[1]));
-        bool one = lower_is_ref_to(add[0], var) && r && clang_EvalResult_getKind(r) == CXEval_Int &&
-                   clang_EvalResult_getAsLongLong(r) == 1;
-        if (r)
-            clang_EvalResult_dispose(r);
-        return one;
-    }
-    (void)c;
-    return false;
-}
-
-/* Loop bounds: affine, or min/max of affine written with ?: */
-static bool bound_ok(const ms_expr *e)
-{
-    if (e->kind == MS_EXPR_SELECT)
-        return bound_ok(e->sel.a) && bound_ok(e->sel.b);
-    return !ms_dtype_is_float(e->dtype) && lower_is_affine(e);
-}
-
-static ms_stmt *lower_for(lower_ctx *c, CXCursor cur)
-{
-    ms_func *f = c->f;
-    CXCursor kids[4];
-    if (lower_children(cur, kids, 4) != 4) {
-        lower_fail(c, cur, "for loop without an initialisation, condition and increment");
-        return NULL;
-    }
-    CXCursor init = kids[0], cond = lower_strip(kids[1]), inc = kids[2], body = kids[3];
-    CXCursor decls[2];
-    if (clang_getCursorKind(init) != CXCursor_DeclStmt || lower_children(init, decls, 2) != 1 ||
-        clang_getCursorKind(decls[0]) != CXCursor_VarDecl) {
-        lower_fail(c, init,
-                   "loop counter not declared in the for statement (want 'for (int v = LO; ...)')");
-        return NULL;
-    }
-    CXCursor var = decls[0];
-    ms_dtype dt;
-    if (!lower_dtype(clang_getCursorType(var), &dt) || ms_dtype_is_float(dt)) {
-        lower_fail(c, var, "loop counter is not an integer");
-        return NULL;
-    }
-    CXCursor vk[2];
-    int nv = lower_children(var, vk, 2);
-    if (nv < 1 || !clang_isExpression(clang_getCursorKind(vk[nv - 1]))) {
-        lower_fail(c, var, "loop counter without an initial value");
-        return NULL;
-    }
-    ms_expr *lo = lower_expr(c, vk[nv - 1]);
-    if (!lo)
-        return NULL;
-    CXCursor ck[2];
-    enum CXBinaryOperatorKind op = clang_getCursorKind(cond) == CXCursor_BinaryOperator
-                                       ? clang_getCursorBinaryOperatorKind(cond)
-                                       : CXBinaryOperator_Invalid;
-    if ((op != CXBinaryOperator_LT && op != CXBinaryOperator_LE) ||
-        lower_children(cond, ck, 2) != 2 || !lower_is_ref_to(ck[0], var)) {
-        lower_fail(c, cond, "loop condition is not 'v < HI' or 'v <= HI'");
-        return NULL;
-    }
-    if (!is_unit_step(c, inc, var)) {
-        lower_fail(c, inc, "loop step is not v++, ++v or v += 1");
-        return NULL;
-    }
-    char *name = cursor_name(c, var);
-    ms_var *v =
-        ms_var_new(f, name, lower_type_spelling(f, clang_getCursorType(var)), dt, MS_VAR_LOOP);
-    ms_expr *hi = lower_expr(c, ck[1]);
-    if (!hi)
-        return NULL;
-    if (!bound_ok(lo) || !bound_ok(hi)) {
-        lower_fail(c, bound_ok(lo) ? ck[1] : vk[nv - 1], "loop bound is not affine");
-        return NULL;
-    }
-    ms_expr *extent = ms_binary(f, MS_BIN_SUB, hi, lo);
-    if (op == CXBinaryOperator_LE)
-        extent = ms_binary(f, MS_BIN_ADD, extent, ms_int(f, 1));
-    ms_stmt *loop = ms_for(f, v, lo, ms_simplify(f, extent), NULL);
-    loop->loc = lower_loc(c, cur);
-    add_sym(c, (sym){var, SYM_VAR, v, NULL, NULL});
-    MS_VEC_PUSH(c->loops, loop);
-    loop->loop.body = lower_stmt(c, body);
-    c->loops.len--;
-    return loop->loop.body ? loop : NULL;
 }
 
 static ms_stmt *lower_if(lower_ctx *c, CXCursor cur)

@@ -98,7 +98,7 @@ static void parse_clauses(scan *s, unsigned i, unsigned line, pragma *p)
                     break;
                 }
                 if (p->nhints < 32)
-                    p->hints[p->nhints++] = (ms_size_hint){name, neg ? -v : v};
+                    p->hints[p->nhints++] = (ms_size_hint){name, neg ? -v : v, 0};
                 else
                     free(name);
                 free(val);
@@ -164,28 +164,6 @@ static unsigned offset_of(CXSourceLocation loc)
     return off;
 }
 
-static void apply_overrides(ms_func *f, const ms_frontend_opts *o)
-{
-    for (int i = 0; i < o->nsizes; i++) {
-        bool found = false;
-        for (int h = 0; h < f->nhints; h++)
-            if (!strcmp(f->hints[h].name, o->sizes[i].name)) {
-                f->hints[h].value = o->sizes[i].value;
-                found = true;
-            }
-        if (found)
-            continue;
-        for (int p = 0; p < f->nparams; p++)
-            if (f->params[p].var && !strcmp(f->params[p].var->name, o->sizes[i].name)) {
-                ms_size_hint *h = ms_arena_alloc(f->arena, sizeof *h * (size_t)(f->nhints + 1));
-                memcpy(h, f->hints, sizeof *h * (size_t)f->nhints);
-                h[f->nhints++] =
-                    (ms_size_hint){ms_arena_strdup(f->arena, o->sizes[i].name), o->sizes[i].value};
-                f->hints = h;
-            }
-    }
-}
-
 static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXCursor fn,
                         ms_kernel *k)
 {
@@ -216,22 +194,8 @@ static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXC
                      why);
         return;
     }
-    ms_func *f = k->func;
-    f->nhints = p->nhints;
-    f->hints = ms_arena_alloc(f->arena, sizeof(ms_size_hint) * (size_t)(p->nhints ? p->nhints : 1));
-    for (int i = 0; i < p->nhints; i++) {
-        f->hints[i] =
-            (ms_size_hint){ms_arena_strdup(f->arena, p->hints[i].name), p->hints[i].value};
-        bool known = false;
-        for (int q = 0; q < f->nparams; q++)
-            known =
-                known || (f->params[q].var && !strcmp(f->params[q].var->name, p->hints[i].name));
-        if (!known)
-            ms_diags_add(s->diags, MS_DIAG_WARNING, (ms_loc){s->path, (int)p->line, (int)p->col},
-                         "kernel '%s': 'sizes' names '%s', which is not an integer parameter",
-                         k->name, p->hints[i].name);
-    }
-    apply_overrides(f, o);
+    lower_sizes(k->func, p->nhints, p->hints, o, (ms_loc){s->path, (int)p->line, (int)p->col},
+                s->diags);
 }
 
 static void render_clang_diags(CXTranslationUnit tu, ms_diags *diags, int *nerrors)
@@ -378,7 +342,7 @@ int ms_parse_size_list(const char *text, ms_size_hint **out, const char **why)
             return -1;
         }
         *eq = '\0';
-        ms_size_hint h = {ms_xstrdup(tok), val};
+        ms_size_hint h = {ms_xstrdup(tok), val, 0};
         MS_VEC_PUSH(v, h);
     }
     free(buf);

@@ -167,8 +167,8 @@ ms_func *ms_func_clone(const ms_func *f)
     to->hints =
         ms_arena_alloc(to->arena, sizeof(ms_size_hint) * (size_t)(f->nhints ? f->nhints : 1));
     for (int i = 0; i < f->nhints; i++)
-        to->hints[i] =
-            (ms_size_hint){ms_arena_strdup(to->arena, f->hints[i].name), f->hints[i].value};
+        to->hints[i] = (ms_size_hint){ms_arena_strdup(to->arena, f->hints[i].name),
+                                      f->hints[i].value, f->hints[i].max};
     free(c.vars);
     free(c.bufs);
     return to;

@@ -208,6 +208,7 @@ typedef struct ms_param {
 typedef struct ms_size_hint {
     const char *name;
     int64_t value;
+    int64_t max; /* the largest value the kernel's fixed-size arrays allow; 0: none */
 } ms_size_hint;
 
 typedef struct ms_func {

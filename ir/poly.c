@@ -285,5 +285,7 @@ ms_expr *ms_simplify(ms_func *f, ms_expr *e)
         return simplify_parts(f, e);
     ms_expr *r = ms_poly_to_expr(f, &p);
     ms_poly_free(&p);
+    if (r->kind == MS_EXPR_BINARY) /* a new node: it keeps e's type, not 64-bit literals' */
+        r->dtype = e->dtype;
     return r;
 }

@@ -155,15 +155,12 @@ static const char *type_code(ms_dtype t)
     ms_unreachable();
 }
 
-static int64_t hint_of(const ms_func *f, const char *name, bool *found)
+static const ms_size_hint *hint_of(const ms_func *f, const char *name)
 {
     for (int i = 0; i < f->nhints; i++)
-        if (!strcmp(f->hints[i].name, name)) {
-            *found = true;
-            return f->hints[i].value;
-        }
-    *found = false;
-    return 64;
+        if (!strcmp(f->hints[i].name, name))
+            return &f->hints[i];
+    return NULL;
 }
 
 /* Element count to allocate: the larger of the declared shape and the
@@ -253,8 +250,8 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
             ms_str_addf(&s, "    %s %s = (%s)%g;\n", v->ctype, v->name, v->ctype,
                         0.5 + 0.25 * (double)((i * 3 + 1) % 4));
         } else {
-            bool found;
-            int64_t dflt = hint_of(f, v->name, &found);
+            const ms_size_hint *h = hint_of(f, v->name);
+            int64_t dflt = h ? h->value : 64;
             ms_str_addf(&s, "    %s %s = (%s)mscc_size(argc, argv, \"%s\", %" PRId64 "LL);\n",
                         v->ctype, v->name, v->ctype, v->name, dflt);
         }
@@ -360,9 +357,11 @@ int ms_check_sizes(const ms_func *f, int nrandom, uint64_t seed, char ***out)
             const ms_var *v = f->params[i].var;
             if (!v || ms_dtype_is_float(v->dtype))
                 continue;
-            bool found;
-            int64_t h = hint_of(f, v->name, &found);
+            const ms_size_hint *hint = hint_of(f, v->name);
+            int64_t h = hint ? hint->value : 64;
             int64_t val = s == 0 ? h : s < 4 ? vary(h, s - 1) : ms_rng_range(&r, 1, 2 * h + 2) | 1;
+            if (hint && hint->max > 0 && val > hint->max) /* fixed-size arrays: stay inside */
+                val = hint->max;
             ms_str_addf(&t, "%s%s=%" PRId64, t.len ? "," : "", v->name, val);
         }
         list[s] = ms_str_take(&t);

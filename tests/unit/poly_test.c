@@ -125,7 +125,7 @@ Test(poly, equal_and_hash)
 
 Test(poly, eval_hints)
 {
-    ms_size_hint h[2] = {{"M", 10}, {"N", 7}};
+    ms_size_hint h[2] = {{"M", 10, 0}, {"N", 7, 0}};
     f->hints = h;
     f->nhints = 2;
     int64_t v;

@@ -1,7 +1,6 @@
 #pragma mscc kernel sizes(n=64)
 void k(int n, float y[restrict n])
 {
-    int i;
-    for (i = 0; i < n; i++)
+    for (int i = 0; i != n; i += 2)
         y[i] = 0;
 }

@@ -1,8 +1,7 @@
 #pragma mscc kernel sizes(n=64)
 void k(int n, float y[restrict n])
 {
-    for (int i = 0; i < n; i++) {
-        int t;
+    int i;
+    for (; i < n; i++)
         y[i] = 0;
-    }
 }

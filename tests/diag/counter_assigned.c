@@ -1,6 +1,8 @@
 #pragma mscc kernel sizes(n=64)
 void k(int n, float y[restrict n])
 {
-    for (int i = n - 1; i >= 0; i--)
+    int i;
+    i = 2;
+    for (i = 0; i < n; i++)
         y[i] = 0;
 }
