@@ -86,11 +86,34 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
 #define SLOWER_MARGIN 1.05
 
 /* Prints the --check table; reverts kernels that failed. Returns true if all passed. */
+/* "'-I' 'DIR' '-DX=1'": the input's folder, then the user's preprocessor
+ * flags, quoted for the shell, so that harnesses see the input's includes. */
+static char *harness_flags(const ms_options *o)
+{
+    ms_str s = {0};
+    const char *slash = strrchr(o->input, '/');
+    ms_str_add(&s, "-I '");
+    if (slash)
+        ms_str_addn(&s, o->input, (size_t)(slash - o->input) + (slash == o->input));
+    else
+        ms_str_add(&s, ".");
+    ms_str_add(&s, "'");
+    for (int i = 0; i < o->clang_args.len; i++) {
+        ms_str_add(&s, " '");
+        for (const char *c = o->clang_args.data[i]; *c; c++)
+            ms_str_add(&s, *c == '\'' ? "'\\''" : (char[]){*c, 0});
+        ms_str_add(&s, "'");
+    }
+    return ms_str_take(&s);
+}
+
 static bool run_check(const ms_options *o, const ms_source *src, char **bodies, ms_diags *diags)
 {
     ms_target *t = ms_target_new(o->cc, o->cflags);
     ms_check_result *res = ms_xcalloc((size_t)(src->nkernels ? src->nkernels : 1), sizeof *res);
-    ms_check_kernels(t, src, bodies, o->jobs, res);
+    char *flags = harness_flags(o);
+    ms_check_kernels(t, src, bodies, flags, o->jobs, res);
+    free(flags);
     bool all_ok = true;
     if (!o->quiet) {
         ms_str d = {0};

@@ -176,6 +176,20 @@ static ms_stmt *lower_incdec(lower_ctx *c, CXCursor cur)
     return lower_assign(c, cur, kid, &op, ms_int(c->f, 1));
 }
 
+/* "(void)x;", which silences an unused parameter: nothing to do, as long
+ * as evaluating x does nothing either. */
+static ms_stmt *lower_void_cast(lower_ctx *c, CXCursor cur)
+{
+    CXCursor kids[2];
+    int n = lower_children(cur, kids, 2);
+    if (clang_getCursorType(cur).kind != CXType_Void || n < 1 ||
+        clang_getCursorKind(lower_strip(kids[n - 1])) != CXCursor_DeclRefExpr) {
+        lower_fail(c, cur, "expression statement without effect");
+        return NULL;
+    }
+    return ms_seq(c->f, 0, NULL);
+}
+
 static bool is_array_type(CXType t)
 {
     return t.kind == CXType_ConstantArray || t.kind == CXType_VariableArray ||
@@ -409,6 +423,8 @@ ms_stmt *lower_stmt(lower_ctx *c, CXCursor cur)
     case CXCursor_ParenExpr:
     case CXCursor_UnexposedExpr:
         return lower_stmt(c, lower_strip(cur));
+    case CXCursor_CStyleCastExpr:
+        return lower_void_cast(c, cur);
     default:
         break;
     }

@@ -115,14 +115,15 @@ void lower_sizes(ms_func *f, int npragma, const ms_size_hint *pragma, const ms_f
         ms_size_hint *h = find_hint(f, v->name);
         if (!h && cc.ceiling[p]) {
             add_hint(f, v->name, cc.ceiling[p]);
-        } else if (!h) {
+        } else if (!h && ms_stmt_uses_var(f->body, v)) {
             ms_diags_add(diags, MS_DIAG_WARNING, at,
                          "kernel '%s': no tuning size for '%s' (no sizes() clause, no --sizes, no "
                          "array of constant extent that it bounds); using %d",
                          f->name, v->name, DEFAULT_SIZE);
             add_hint(f, v->name, DEFAULT_SIZE);
         }
-        find_hint(f, v->name)->max = cc.ceiling[p];
+        if ((h = find_hint(f, v->name)))
+            h->max = cc.ceiling[p];
     }
     free(cc.ceiling);
 }

@@ -518,38 +518,70 @@ static ms_expr *linear_index(ms_func *f, const ms_buffer *b, int n, ms_expr **id
     return e;
 }
 
+/* Keeps the candidate upper ends that no other one bounds by a constant:
+ * of n and n + 3, only n + 3 stays. Takes p. */
+typedef MS_VEC(ms_poly) poly_list;
+
+static void keep_largest(poly_list *ends, ms_poly p)
+{
+    for (int i = 0; i < ends->len; i++) {
+        ms_poly d = {0};
+        ms_poly_add(&d, &p, 1);
+        ms_poly_add(&d, &ends->data[i], -1);
+        int64_t gap;
+        bool fixed = ms_poly_is_const(&d, &gap);
+        ms_poly_free(&d);
+        if (!fixed)
+            continue;
+        if (gap > 0) {
+            ms_poly_free(&ends->data[i]);
+            ends->data[i] = p;
+        } else {
+            ms_poly_free(&p);
+        }
+        return;
+    }
+    MS_VEC_PUSH(*ends, p);
+}
+
 ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
 {
     if (b->ndim == 0)
         return ms_int(f, 1);
     collector c = {.f = f};
     collect(&c, f->body);
-    ms_expr *result = NULL;
-    for (int i = 0; i < c.acc.len; i++) {
+    poly_list ends = {0};
+    bool bounded = true;
+    for (int i = 0; i < c.acc.len && bounded; i++) {
         const access *a = &c.acc.data[i];
         if (a->buf != b)
             continue;
         ms_expr *lin = linear_index(f, b, a->nidx, a->idx);
         ms_poly lo, hi;
         if (!lin || !ms_expr_range(f, lin, a->depth, a->loops, &lo, &hi)) {
-            result = NULL;
+            bounded = false;
             break;
         }
         ms_term one = {1, 0, {0}};
         ms_poly p1 = {1, &one};
         ms_poly_add(&hi, &p1, 1);
-        ms_expr *e = ms_poly_to_expr(f, &hi);
         ms_poly_free(&lo);
-        ms_poly_free(&hi);
+        keep_largest(&ends, hi);
+    }
+    ms_expr *result = NULL;
+    for (int i = 0; i < ends.len; i++) {
+        ms_expr *e = bounded ? ms_poly_to_expr(f, &ends.data[i]) : NULL;
         if (!result) {
             result = e;
-        } else if (!ms_expr_equal(result, e)) {
+        } else if (e) {
             ms_expr *gt = ms_binary(f, MS_BIN_GT, result, e);
             result = ms_select(f, gt, result, e);
         }
+        ms_poly_free(&ends.data[i]);
     }
+    free(ends.data);
     collector_free(&c);
-    return result;
+    return bounded ? result : NULL;
 }
 
 bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out)

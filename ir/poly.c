@@ -230,6 +230,13 @@ ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p)
         memcpy(order, p->terms, sizeof(ms_term) * (size_t)p->n);
     if (p->n > 1)
         qsort(order, (size_t)p->n, sizeof(ms_term), print_cmp);
+    /* "39 - i", not "i * -1 + 39": a positive term leads when there is one */
+    for (int i = 1; i < p->n && order[0].coef < 0; i++)
+        if (order[i].coef > 0) {
+            ms_term lead = order[i];
+            memmove(order + 1, order, sizeof(ms_term) * (size_t)i);
+            order[0] = lead;
+        }
     for (int i = 0; i < p->n; i++) {
         const ms_term *t = &order[i];
         if (!e) {

@@ -83,8 +83,8 @@ static void run_sizes(const char *dir, int idx, const ms_kernel *k, ms_check_res
     free(sizes);
 }
 
-void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bodies, int jobs,
-                      ms_check_result *results)
+void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bodies,
+                      const char *flags, int jobs, ms_check_result *results)
 {
     char *dir = ms_tempdir_new();
     int n = src->nkernels;
@@ -116,7 +116,7 @@ void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bod
             fclose(f);
         }
         free(text);
-        bj[nb] = (ms_build_job){paths[i][0], paths[i][1], paths[i][2], NULL, false};
+        bj[nb] = (ms_build_job){paths[i][0], paths[i][1], paths[i][2], flags, false};
         which[nb++] = i;
     }
     ms_build_all(t, bj, nb, jobs);

@@ -81,7 +81,9 @@ typedef struct ms_check_result {
 } ms_check_result;
 
 /* Checks and times each kernel whose bodies[i] is not NULL. */
-void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bodies, int jobs,
-                      ms_check_result *results);
+/* flags: added to every harness build (the source's folder for its
+ * includes, the user's -I/-D), may be NULL. */
+void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bodies,
+                      const char *flags, int jobs, ms_check_result *results);
 
 #endif

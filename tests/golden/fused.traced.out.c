@@ -86,7 +86,7 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
             }
             for (int B_p0 = N / 16; B_p0 < (N + 15) / 16; B_p0++) {
                 for (int B_p1 = 0; B_p1 < K; B_p1++) {
-                    for (int B_p2 = 0; B_p2 < (16 < B_p0 * -16 + N ? 16 : B_p0 * -16 + N); B_p2++) {
+                    for (int B_p2 = 0; B_p2 < (16 < N - B_p0 * 16 ? 16 : N - B_p0 * 16); B_p2++) {
                         B_packed[B_p0][B_p1][B_p2] = B[B_p1][B_p0 * 16 + B_p2];
                     }
                 }
@@ -145,7 +145,7 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
 #if defined(_OPENMP)
                         #pragma omp simd
 #endif
-                        for (int j_1_init = 0; j_1_init < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1_init++) {
+                        for (int j_1_init = 0; j_1_init < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); j_1_init++) {
                             C_reg[i_1_init][j_1_init] = 0.0f;
                         }
                     }
@@ -159,7 +159,7 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
 #if defined(_OPENMP)
                             #pragma omp simd
 #endif
-                            for (int j_1 = 0; j_1 < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1++) {
+                            for (int j_1 = 0; j_1 < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); j_1++) {
                                 C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
                             }
                         }
@@ -168,7 +168,7 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
 #if defined(_OPENMP)
                         #pragma omp simd
 #endif
-                        for (int C_c1 = 0; C_c1 < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); C_c1++) {
+                        for (int C_c1 = 0; C_c1 < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); C_c1++) {
                             C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
                         }
                     }
@@ -209,7 +209,7 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                             }
                         }
                     }
-                    for (int C_c0 = 0; C_c0 < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); C_c0++) {
+                    for (int C_c0 = 0; C_c0 < (4 < M - i_0 * 4 ? 4 : M - i_0 * 4); C_c0++) {
 #if defined(_OPENMP)
                         #pragma omp simd
 #endif
@@ -230,7 +230,7 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
 #if defined(_OPENMP)
                             #pragma omp simd
 #endif
-                            for (int j_1_init = 0; j_1_init < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1_init++) {
+                            for (int j_1_init = 0; j_1_init < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); j_1_init++) {
                                 C_reg[i_1_init][j_1_init] = 0.0f;
                             }
                         }
@@ -246,17 +246,17 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
 #if defined(_OPENMP)
                                 #pragma omp simd
 #endif
-                                for (int j_1 = 0; j_1 < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); j_1++) {
+                                for (int j_1 = 0; j_1 < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); j_1++) {
                                     C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
                                 }
                             }
                         }
                     }
-                    for (int C_c0 = 0; C_c0 < (4 < i_0 * -4 + M ? 4 : i_0 * -4 + M); C_c0++) {
+                    for (int C_c0 = 0; C_c0 < (4 < M - i_0 * 4 ? 4 : M - i_0 * 4); C_c0++) {
 #if defined(_OPENMP)
                         #pragma omp simd
 #endif
-                        for (int C_c1 = 0; C_c1 < (16 < j_0 * -16 + N ? 16 : j_0 * -16 + N); C_c1++) {
+                        for (int C_c1 = 0; C_c1 < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); C_c1++) {
                             C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
                         }
                     }
@@ -372,7 +372,7 @@ void matvec(int M, int K, const double A[restrict M][K], const double x[restrict
 #if defined(_OPENMP)
                 #pragma omp simd
 #endif
-                for (int k_1 = 0; k_1 < (8 < k_0 * -8 + K ? 8 : k_0 * -8 + K); k_1++) {
+                for (int k_1 = 0; k_1 < (8 < K - k_0 * 8 ? 8 : K - k_0 * 8); k_1++) {
                     y_rf[k_1] = fma(A[i][k_0 * 8 + k_1], x[k_0 * 8 + k_1], y_rf[k_1]);
                 }
             }
