@@ -86,8 +86,9 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
 #define SLOWER_MARGIN 1.05
 
 /* Prints the --check table; reverts kernels that failed. Returns true if all passed. */
-/* "'-I' 'DIR' '-DX=1'": the input's folder, then the user's preprocessor
- * flags, quoted for the shell, so that harnesses see the input's includes. */
+/* "-I 'DIR' '-DX=1'": the input's folder, then the user's preprocessor
+ * flags, quoted for the shell, so that harnesses see the input's includes;
+ * -ffp-contract=off under --fp-model=strict. */
 static char *harness_flags(const ms_options *o)
 {
     ms_str s = {0};
@@ -98,6 +99,9 @@ static char *harness_flags(const ms_options *o)
     else
         ms_str_add(&s, ".");
     ms_str_add(&s, "'");
+    /* strict: compilers may not fuse a * b + c differently in the two versions */
+    if (o->fp_strict)
+        ms_str_add(&s, " -ffp-contract=off");
     for (int i = 0; i < o->clang_args.len; i++) {
         ms_str_add(&s, " '");
         for (const char *c = o->clang_args.data[i]; *c; c++)
@@ -210,7 +214,8 @@ int ms_driver_main(int argc, char **argv)
         ms_options_free(&o);
         return 1;
     }
-    ms_frontend_opts fo = {o.input, o.clang_args.len, o.clang_args.data, o.nsizes, o.sizes};
+    ms_frontend_opts fo = {o.input,  o.clang_args.len, o.clang_args.data,
+                           o.nsizes, o.sizes,          o.fp_strict};
     ms_source src;
     ms_diags diags = {0};
     if (ms_frontend_parse(&fo, &src, &diags) != 0) {

@@ -13,7 +13,8 @@
 const char ms_usage[] =
     "usage: mscc IN.c -o OUT.c [--sizes N=V,...] [-I DIR] [-D NAME[=V]] [-std=STD]\n"
     "            [--cc CC] [--cflags \"FLAGS\"] [--trials N] [--check] [--jobs N]\n"
-    "            [--trace FILE.json] [--print-trace=text|json] [-q|-v] [--version] [--help]\n";
+    "            [--fp-model=reassoc|strict] [--trace FILE.json] [--print-trace=text|json]\n"
+    "            [-q|-v] [--version] [--help]\n";
 
 static bool parse_int(const char *s, int lo, int *out)
 {
@@ -34,11 +35,11 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         /* options with a value, as "--opt V" or "--opt=V" */
-        const char *names[] = {"-o",       "--sizes", "--cc",    "--cflags",
-                               "--trials", "--jobs",  "--trace", "--print-trace"};
+        const char *names[] = {"-o",     "--sizes", "--cc",          "--cflags",  "--trials",
+                               "--jobs", "--trace", "--print-trace", "--fp-model"};
         const char *val = NULL;
         int which = -1;
-        for (int k = 0; k < 8 && which < 0; k++) {
+        for (int k = 0; k < 9 && which < 0; k++) {
             size_t l = strlen(names[k]);
             if (!strcmp(a, names[k])) {
                 if (i + 1 >= argc) {
@@ -97,6 +98,13 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
                 return 1;
             }
             o->print_trace = val;
+            continue;
+        case 8:
+            if (strcmp(val, "reassoc") && strcmp(val, "strict")) {
+                snprintf(why, n, "--fp-model wants 'reassoc' or 'strict', not '%s'", val);
+                return 1;
+            }
+            o->fp_strict = !strcmp(val, "strict");
             continue;
         default:
             break;

@@ -15,6 +15,7 @@ typedef struct ms_options {
     const char *trace_file;  /* --trace */
     const char *print_trace; /* --print-trace: "text" or "json" */
     int trials, jobs;
+    bool fp_strict; /* --fp-model=strict: every float result as the original rounds it */
     bool check, quiet, verbose, help, version;
 } ms_options;
 

@@ -55,14 +55,15 @@ static void emit_pragma(const ms_stmt *s, int indent, ms_str *out)
 }
 
 /* x = x + a * b into a local tile (a cache_write): fma(a, b, x), because
- * -std=c11 stops GCC from contracting it and the tile is the hot loop. */
-static bool emit_fma(const ms_stmt *st, ms_str *out)
+ * -std=c11 stops GCC from contracting it and the tile is the hot loop.
+ * Not under --fp-model=strict: the original rounds the product. */
+static bool emit_fma(const ms_func *f, const ms_stmt *st, ms_str *out)
 {
     const ms_buffer *b = st->store.buf;
     const ms_expr *v = st->store.value;
     const char *fn = b->dtype == MS_DT_F32 ? "fmaf" : b->dtype == MS_DT_F64 ? "fma" : NULL;
-    if (!fn || b->scope != MS_SCOPE_LOCAL || b->ndim == 0 || v->kind != MS_EXPR_BINARY ||
-        v->bin.op != MS_BIN_ADD)
+    if (!fn || f->fp_strict || b->scope != MS_SCOPE_LOCAL || b->ndim == 0 ||
+        v->kind != MS_EXPR_BINARY || v->bin.op != MS_BIN_ADD)
         return false;
     const ms_expr *acc = v->bin.a, *prod = v->bin.b;
     if (!ms_load_is_store_target(acc, st)) {
@@ -83,11 +84,11 @@ static bool emit_fma(const ms_stmt *st, ms_str *out)
     return true;
 }
 
-static void emit_store(const ms_stmt *st, int indent, ms_str *out)
+static void emit_store(const ms_func *f, const ms_stmt *st, int indent, ms_str *out)
 {
     ms_str_indent(out, indent);
     ms_print_access(st->store.buf, st->store.nidx, st->store.idx, out);
-    if (emit_fma(st, out))
+    if (emit_fma(f, st, out))
         return;
     const ms_expr *v = st->store.value;
     if (v->kind == MS_EXPR_BINARY && v->bin.op <= MS_BIN_SHR &&
@@ -186,15 +187,15 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
             ms_str_add(out, "if (");
             ms_expr_print(s->block.predicate, out);
             ms_str_add(out, ") {\n");
-            emit_store(ms_block_realize(f, s), indent + 1, out);
+            emit_store(f, ms_block_realize(f, s), indent + 1, out);
             ms_str_indent(out, indent);
             ms_str_add(out, "}\n");
             return;
         }
-        emit_store(ms_block_realize(f, s), indent, out);
+        emit_store(f, ms_block_realize(f, s), indent, out);
         return;
     case MS_STMT_STORE:
-        emit_store(s, indent, out);
+        emit_store(f, s, indent, out);
         return;
     case MS_STMT_ALLOC:
         if (s->alloc.buf->scope == MS_SCOPE_PACKED)

@@ -15,6 +15,7 @@ typedef struct ms_frontend_opts {
     const char *const *args;
     int nsizes; /* --sizes overrides, applied over the pragma's */
     const ms_size_hint *sizes;
+    bool fp_strict; /* --fp-model=strict, recorded in every kernel */
 } ms_frontend_opts;
 
 /* One `#pragma mscc kernel` function of the file. */

@@ -194,6 +194,7 @@ static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXC
                      why);
         return;
     }
+    k->func->fp_strict = o->fp_strict;
     lower_sizes(k->func, p->nhints, p->hints, o, (ms_loc){s->path, (int)p->line, (int)p->col},
                 s->diags);
 }

@@ -433,6 +433,8 @@ static bool scalar_reduction(collector *c, const ms_buffer *x, int depth, const 
     const ms_expr *operand;
     if (!the_store || nread != 1)
         return false;
+    if (c->f->fp_strict && ms_dtype_is_float(x->dtype))
+        return false; /* a vector or parallel reduction reassociates */
     int op = reduction_op(the_store, x, &operand);
     if (op < 0 || ms_expr_reads_buffer(operand, x))
         return false;

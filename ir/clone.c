@@ -154,6 +154,7 @@ ms_func *ms_func_clone(const ms_func *f)
                 ms_xcalloc((size_t)f->next_id + 1, sizeof(ms_buffer *)), f->next_id + 1};
     to->loc = f->loc;
     to->noalias = f->noalias;
+    to->fp_strict = f->fp_strict;
     to->next_id = f->next_id;
     to->nparams = f->nparams;
     to->params =

@@ -221,6 +221,9 @@ typedef struct ms_func {
     int nhints;
     ms_size_hint *hints;
     bool noalias;
+    /* --fp-model=strict: no float operation may be reassociated or fused,
+     * so every float result rounds as the original's does */
+    bool fp_strict;
     int next_id;
 } ms_func;
 

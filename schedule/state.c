@@ -254,6 +254,13 @@ static ms_expr *find_local(void *ctx, ms_expr *load)
     return load;
 }
 
+ms_expr *prim_stored_value(ms_func *f, const ms_stmt *store)
+{
+    const ms_buffer *b = store->store.buf;
+    ms_expr *v = store->store.value;
+    return v->dtype == b->dtype ? v : ms_cast(f, b->elem_ctype, b->dtype, v);
+}
+
 int prim_iter_index(const ms_stmt *b, const ms_expr *e)
 {
     for (int i = 0; e->kind == MS_EXPR_VAR && i < b->block.niter; i++)

@@ -40,7 +40,12 @@ char *tu_write_temp(const char *name, const char *text)
 
 void tu_parse_file(const char *path, ms_source *src, ms_diags *diags)
 {
-    ms_frontend_opts o = {path, 0, NULL, 0, NULL};
+    tu_parse_file_fp(path, false, src, diags);
+}
+
+void tu_parse_file_fp(const char *path, bool fp_strict, ms_source *src, ms_diags *diags)
+{
+    ms_frontend_opts o = {path, 0, NULL, 0, NULL, fp_strict};
     int rc = ms_frontend_parse(&o, src, diags);
     if (rc != 0) {
         char *d = tu_render(diags);

@@ -16,6 +16,8 @@
 char *tu_write_temp(const char *name, const char *text);
 /* Parses a file; asserts that it is valid C. */
 void tu_parse_file(const char *path, ms_source *src, ms_diags *diags);
+/* The same, with the kernels under --fp-model=strict when fp_strict. */
+void tu_parse_file_fp(const char *path, bool fp_strict, ms_source *src, ms_diags *diags);
 /* Parses a C snippet written to a temporary file. */
 void tu_parse_text(const char *text, ms_source *src, ms_diags *diags);
 /* The default pipeline on every kernel: schedule, emit; bodies[i] NULL when

@@ -99,7 +99,7 @@ static ms_expr *inline_load(void *ctx, ms_expr *load)
     int n;
     bool ok = map_vars(r, r->reader, load->load.idx, vars, with, &n);
     MS_ASSERT(ok); /* checked before anything changed */
-    return ms_expr_subst(r->f, r->store->store.value, n, vars, with);
+    return ms_expr_subst(r->f, prim_stored_value(r->f, r->store), n, vars, with);
 }
 
 static ms_expr *replace(replacer *r, ms_expr *e)

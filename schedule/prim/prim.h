@@ -41,6 +41,9 @@ bool prim_unit_stride_split(ms_func *f, ms_stmt *const *path, int n, int at, ms_
 /* The one local array block reads, at one subscript pattern. */
 bool prim_single_local_read(ms_func *f, const ms_stmt *block, const ms_buffer **t,
                             const ms_expr **load);
+/* The value a store puts in its buffer, converted to the element type as
+ * the store converts it: what an inlined read of that element yields. */
+ms_expr *prim_stored_value(ms_func *f, const ms_stmt *store);
 /* Which iteration variable of b the expression is (-1: none). */
 int prim_iter_index(const ms_stmt *b, const ms_expr *e);
 /* The loop around b that iteration variable iter is bound to as itself. */

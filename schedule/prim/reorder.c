@@ -74,6 +74,46 @@ static bool order_free(ms_stmt *body, const char **why)
     return rc.ok;
 }
 
+/* --fp-model=strict: the loops that run a float reduction keep their
+ * order, so that each element sums its terms in the original order. */
+typedef struct strict_check {
+    ms_stmt *const *from, *const *to;
+    int len;
+    const char *clash; /* a loop that would cross another of the same reduction */
+} strict_check;
+
+static bool reduces_over(const ms_stmt *block, const ms_stmt *loop)
+{
+    for (int i = 0; i < block->block.niter; i++)
+        if (block->block.iters[i].kind == MS_ITER_REDUCE &&
+            ms_expr_uses_var(block->block.iters[i].binding, loop->loop.var))
+            return true;
+    return false;
+}
+
+static int position(ms_stmt *const *list, int len, const ms_stmt *loop)
+{
+    for (int i = 0; i < len; i++)
+        if (list[i] == loop)
+            return i;
+    return -1;
+}
+
+static bool check_reduction_order(void *ctx, ms_stmt *st)
+{
+    strict_check *sc = ctx;
+    if (st->kind != MS_STMT_BLOCK || !ms_dtype_is_float(st->block.body->store.buf->dtype))
+        return true;
+    for (int a = 0; a < sc->len; a++)
+        for (int b = a + 1; b < sc->len; b++)
+            if (reduces_over(st, sc->from[a]) && reduces_over(st, sc->from[b]) &&
+                position(sc->to, sc->len, sc->from[a]) > position(sc->to, sc->len, sc->from[b])) {
+                sc->clash = sc->from[a]->loop.var->name;
+                return false;
+            }
+    return true;
+}
+
 ms_status ms_sched_reorder(ms_sched *s, int n, const int *loops)
 {
     if (n < 1 || n > 16)
@@ -140,6 +180,12 @@ ms_status ms_sched_reorder(ms_sched *s, int n, const int *loops)
         moved = moved || order[c] != chain[c];
     if (moved && !order_free(innermost_body, &why))
         return prim_fail(s, MS_ERR_ILLEGAL, "reorder: %s", why);
+    strict_check sc = {chain, order, len, NULL};
+    if (moved && s->f->fp_strict && !ms_stmt_visit(innermost_body, check_reduction_order, &sc))
+        return prim_fail(s, MS_ERR_ILLEGAL,
+                         "reorder: under --fp-model=strict, reduction loop '%s' keeps its place "
+                         "among the loops of its reduction",
+                         sc.clash);
     ms_stmt **slot = prim_slot(s, top);
     MS_ASSERT(slot);
     for (int c = 0; c < len; c++)

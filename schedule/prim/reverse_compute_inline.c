@@ -152,7 +152,7 @@ ms_status ms_sched_reverse_compute_inline(ms_sched *s, int block)
                              C->block.name);
     }
     /* all checked: the producer writes y */
-    inliner in = {t, pst->store.value};
+    inliner in = {t, prim_stored_value(f, pst)};
     ms_expr *value = ms_expr_map_loads(f, cst->store.value, inline_load, &in);
     ms_stmt *st = ms_stmt_subst(f, (ms_stmt *)cst, nmap, from, to);
     st->store.value = ms_expr_subst(f, value, nmap, from, to);

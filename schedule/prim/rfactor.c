@@ -49,6 +49,9 @@ ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out)
     ms_stmt *RL = prim_get(s, loop, MS_RV_LOOP);
     if (!B || !RL)
         return prim_fail(s, MS_ERR_INPUT, "rfactor: want a block and a loop");
+    if (f->fp_strict && ms_dtype_is_float(B->block.body->store.buf->dtype))
+        return prim_fail(s, MS_ERR_ILLEGAL,
+                         "rfactor: partial sums reassociate, which --fp-model=strict forbids");
     const ms_stmt *st = B->block.body;
     ms_buffer *x = st->store.buf;
     const ms_expr *v = st->store.value;
