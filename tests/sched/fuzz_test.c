@@ -1,13 +1,15 @@
 /*
  * fuzz_test.c - the differential schedule fuzzer: random schedules (random
  * primitives with random operands and sampled decisions, from a seed) on
- * every kernel of tests/e2e, emitted, compiled with -Wall -Wextra -Werror,
- * run and compared with the original kernel at the tuning sizes and at odd
- * ones. Illegal steps are refused by the primitives and skipped. A failure
- * prints the seed and a shrunk trace.
+ * every kernel of tests/e2e and tests/realc, emitted, compiled with -Wall
+ * -Wextra -Werror, run and compared with the original kernel at the tuning
+ * sizes and at odd ones. Illegal steps are refused by the primitives and
+ * skipped. A failure prints the seed and a shrunk trace. A second run
+ * parses the kernels under --fp-model=strict and wants every bit equal.
  *
  * MSCC_FUZZ_SCHEDULES sets how many schedules (default 300, spread over the
- * kernels); MSCC_FUZZ_SEED the first seed. `bash scripts/fuzz.sh N` runs N.
+ * kernels; the strict run does half as many); MSCC_FUZZ_SEED the first
+ * seed. `bash scripts/fuzz.sh N` runs N.
  */
 #include "testutil.h"
 
@@ -20,6 +22,16 @@
 
 static const char fuzz_flags[] =
     "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror -Wno-unknown-pragmas";
+
+/* The flags a harness is built with: the kernels' includes, and no
+ * contraction under --fp-model=strict. */
+static char *flags_for(const ms_kernel *k)
+{
+    ms_str s = {0};
+    ms_str_addf(&s, "%s -I%s/tests/realc%s", fuzz_flags, tu_src_dir(),
+                k->func->fp_strict ? " -ffp-contract=off" : "");
+    return ms_str_take(&s);
+}
 
 typedef struct names {
     MS_VEC(const char *) v;
@@ -205,7 +217,9 @@ static bool still_fails(const ms_source *src, const ms_kernel *k, const ms_trace
         char *body = emit(src, k, tr->s->f);
         bool ok;
         char *rep;
-        tu_check_bodies(src, k, &body, 1, fuzz_flags, 0, 1, &ok, &rep);
+        char *flags = flags_for(k);
+        tu_check_bodies(src, k, &body, 1, flags, 0, 1, &ok, &rep);
+        free(flags);
         fails = !ok;
         free(rep);
         free(body);
@@ -254,20 +268,26 @@ static int env_int(const char *name, int dflt)
 
 enum { BATCH = 8 };
 
-Test(sched, differential_fuzzer, .timeout = 1800)
+static void fuzz(bool strict, int total, int first)
 {
-    int total = env_int("MSCC_FUZZ_SCHEDULES", 300), first = env_int("MSCC_FUZZ_SEED", 1);
-    ms_str dir = {0};
-    ms_str_addf(&dir, "%s/tests/e2e", tu_src_dir());
-    char **files = tu_list(ms_str_cstr(&dir), ".c");
+    const char *dirs[] = {"e2e", "realc"};
+    MS_VEC(char *) files = {0};
+    for (int d = 0; d < 2; d++) {
+        ms_str dir = {0};
+        ms_str_addf(&dir, "%s/tests/%s", tu_src_dir(), dirs[d]);
+        char **list = tu_list(ms_str_cstr(&dir), ".c");
+        for (char **f = list; *f; f++)
+            if (!strstr(*f, "_test.c"))
+                MS_VEC_PUSH(files, ms_xstrdup(*f));
+        tu_free_list(list);
+        ms_str_free(&dir);
+    }
     /* all kernels of all files */
-    ms_source srcs[16];
+    ms_source srcs[32];
     ms_diags diags = {0};
     int nsrc = 0, nkern = 0;
-    for (char **f = files; *f && nsrc < 16; f++) {
-        if (strstr(*f, "_test.c"))
-            continue;
-        tu_parse_file(*f, &srcs[nsrc], &diags);
+    for (int i = 0; i < files.len && nsrc < 32; i++) {
+        tu_parse_file_fp(files.data[i], strict, &srcs[nsrc], &diags);
         nkern += srcs[nsrc++].nkernels;
     }
     int done = 0, failures = 0, seed = first;
@@ -290,7 +310,9 @@ Test(sched, differential_fuzzer, .timeout = 1800)
                 }
                 bool ok[BATCH];
                 char *rep[BATCH];
-                tu_check_bodies(&srcs[s], kn, bodies, n, fuzz_flags, 1, (uint64_t)seed, ok, rep);
+                char *flags = flags_for(kn);
+                tu_check_bodies(&srcs[s], kn, bodies, n, flags, 1, (uint64_t)seed, ok, rep);
+                free(flags);
                 for (int b = 0; b < n; b++) {
                     if (!ok[b]) {
                         failures++;
@@ -313,10 +335,11 @@ Test(sched, differential_fuzzer, .timeout = 1800)
         if (nkern == 0)
             break;
     }
-    cr_log_info("%d random schedules on %d kernels, seeds %d..%d, %d failures", done, nkern, first,
-                seed - 1, failures);
-    printf("fuzzer: %d random schedules on %d kernels, seeds %d..%d, %d failures\n", done, nkern,
-           first, seed - 1, failures);
+    const char *model = strict ? "strict" : "reassoc";
+    cr_log_info("%d random schedules (--fp-model=%s) on %d kernels, seeds %d..%d, %d failures",
+                done, model, nkern, first, seed - 1, failures);
+    printf("fuzzer: %d random schedules (--fp-model=%s) on %d kernels, seeds %d..%d, %d failures\n",
+           done, model, nkern, first, seed - 1, failures);
     printf("fuzzer: instructions applied:");
     for (int k = 0; k < MS_INST_COUNT; k++)
         printf(" %s %d", ms_inst_name((ms_inst_kind)k), applied[k]);
@@ -325,6 +348,19 @@ Test(sched, differential_fuzzer, .timeout = 1800)
     for (int s = 0; s < nsrc; s++)
         ms_source_free(&srcs[s]);
     ms_diags_free(&diags);
-    tu_free_list(files);
-    ms_str_free(&dir);
+    for (int i = 0; i < files.len; i++)
+        free(files.data[i]);
+    free(files.data);
+}
+
+Test(sched, differential_fuzzer, .timeout = 1800)
+{
+    fuzz(false, env_int("MSCC_FUZZ_SCHEDULES", 300), env_int("MSCC_FUZZ_SEED", 1));
+}
+
+/* Seeds of their own: the strict run starts where the other's range ends. */
+Test(sched, differential_fuzzer_strict, .timeout = 1800)
+{
+    int total = env_int("MSCC_FUZZ_SCHEDULES", 300);
+    fuzz(true, total / 2, env_int("MSCC_FUZZ_SEED", 1) + total);
 }
