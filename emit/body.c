@@ -8,19 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "(const char *)X + sizeof(T) * (EXTENT)": one past X's last touched byte. */
-static void emit_end(const ms_buffer *b, const ms_expr *extent, ms_str *out)
-{
-    ms_str_addf(out, "(const char *)%s + sizeof(%s) * (", b->name, b->elem_ctype);
-    ms_expr_print(extent, out);
-    ms_str_add(out, ")");
-}
-
-/* Disjunction over pairs (written, other) of arrays that may overlap. */
-static bool overlap_check(const ms_func *f, const ms_func *original, ms_str *out, const char **why)
+/* The run-time overlap test for arrays that are neither restrict nor
+ * covered by noalias: first the byte range each one may touch, one line
+ * per array, then the pairs (a written array, another) that must not
+ * meet. ranges gets the declarations, pairs the condition; both stay
+ * empty when every array is restrict. */
+static bool overlap_check(const ms_func *f, const ms_func *original, ms_str *ranges, ms_str *pairs,
+                          const char **why)
 {
     ms_buffer *bufs[64];
-    ms_expr *ext[64];
     bool written[64];
     int n = 0;
     for (int i = 0; i < f->nparams && n < 64; i++) {
@@ -28,29 +24,39 @@ static bool overlap_check(const ms_func *f, const ms_func *original, ms_str *out
         if (!b || b->is_restrict)
             continue;
         bufs[n] = original->params[i].buf;
-        ext[n] = NULL;
         written[n] = !b->is_const;
         n++;
     }
-    int terms = 0;
+    bool any_written = false;
+    for (int i = 0; i < n; i++)
+        any_written = any_written || written[i];
+    if (n < 2 || !any_written)
+        return true;
+    ms_str_add(ranges,
+               "    /* the bytes each array may touch (they are not restrict): the tuned loops\n"
+               "     * run when no written one meets another */\n");
+    for (int i = 0; i < n; i++) {
+        ms_expr *extent = ms_buffer_extent((ms_func *)original, bufs[i]);
+        if (!extent) {
+            *why = "the accesses of an array that is not restrict cannot be bounded";
+            return false;
+        }
+        const char *x = bufs[i]->name;
+        ms_str_addf(ranges,
+                    "    const char *const mscc_%s_begin = (const char *)%s, *const mscc_%s_end =\n"
+                    "        mscc_%s_begin + sizeof(%s) * ",
+                    x, x, x, x, bufs[i]->elem_ctype);
+        ms_expr_print_operand_of(MS_BIN_MUL, extent, ranges);
+        ms_str_add(ranges, ";\n");
+    }
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) {
             if (i == j || !written[i] || (written[j] && j < i))
                 continue;
-            for (int k = 0; k < 2; k++) {
-                int x = k ? j : i;
-                if (!ext[x] && !(ext[x] = ms_buffer_extent((ms_func *)original, bufs[x]))) {
-                    *why = "the accesses of an array that is not restrict cannot be bounded";
-                    return false;
-                }
-            }
-            ms_str_add(out, terms++ ? " ||\n        " : "");
-            ms_str_add(out, "(");
-            ms_str_addf(out, "(const char *)%s < ", bufs[i]->name);
-            emit_end(bufs[j], ext[j], out);
-            ms_str_addf(out, " && (const char *)%s < ", bufs[j]->name);
-            emit_end(bufs[i], ext[i], out);
-            ms_str_add(out, ")");
+            const char *a = bufs[i]->name, *b = bufs[j]->name;
+            ms_str_add(pairs, pairs->len ? " ||\n        " : "");
+            ms_str_addf(pairs, "(mscc_%s_begin < mscc_%s_end && mscc_%s_begin < mscc_%s_end)", a, b,
+                        b, a);
         }
     return true;
 }
@@ -136,8 +142,9 @@ static void emit_packed_decl(const ms_buffer *b, ms_str *out)
 char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
                    const char *comment, const char **why)
 {
-    ms_str check = {0}, out = {0};
-    if (!overlap_check(scheduled, original, &check, why)) {
+    ms_str ranges = {0}, check = {0}, out = {0};
+    if (!overlap_check(scheduled, original, &ranges, &check, why)) {
+        ms_str_free(&ranges);
         ms_str_free(&check);
         return NULL;
     }
@@ -153,7 +160,8 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
     if (packed.n) {
         /* packed copies of inputs: without memory for them, the original loops */
         if (check.len)
-            ms_str_addf(&out, "    const int mscc_overlap =\n        %s;\n", ms_str_cstr(&check));
+            ms_str_addf(&out, "%s    const int mscc_overlap =\n        %s;\n", ms_str_cstr(&ranges),
+                        ms_str_cstr(&check));
         for (int i = 0; i < packed.n; i++)
             emit_packed_decl(packed.bufs[i], &out);
         ms_str_add(&out, check.len ? "    if (!mscc_overlap" : "    if (");
@@ -170,6 +178,7 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
                                  "packing: the original loops */"
                                : "    /* no memory for packing: the original loops */",
                      original_body, &out);
+        ms_str_free(&ranges);
         ms_str_free(&check);
         ms_func_free(f);
         return ms_str_take(&out);
@@ -177,17 +186,20 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
     if (!check.len) {
         emit_tuned(f, 1, &out);
         ms_str_add(&out, "}");
+        ms_str_free(&ranges);
         ms_str_free(&check);
         ms_func_free(f);
         return ms_str_take(&out);
     }
     /* arrays that may overlap: the tuned loops only when they do not */
-    ms_str_addf(&out, "    const int mscc_overlap =\n        %s;\n", ms_str_cstr(&check));
+    ms_str_addf(&out, "%s    const int mscc_overlap =\n        %s;\n", ms_str_cstr(&ranges),
+                ms_str_cstr(&check));
     ms_str_add(&out, "    if (!mscc_overlap) {\n");
     emit_tuned(f, 2, &out);
     ms_str_add(&out, "        return;\n    }\n");
     add_original("    /* the arrays overlap: the original loops, in their order */", original_body,
                  &out);
+    ms_str_free(&ranges);
     ms_str_free(&check);
     ms_func_free(f);
     return ms_str_take(&out);

@@ -12,8 +12,14 @@ void scale(size_t n, const double *x, double *y, double a)
      *   parallel(l1)
      *   vectorize(l1)
      */
+    /* the bytes each array may touch (they are not restrict): the tuned loops
+     * run when no written one meets another */
+    const char *const mscc_x_begin = (const char *)x, *const mscc_x_end =
+        mscc_x_begin + sizeof(double) * n;
+    const char *const mscc_y_begin = (const char *)y, *const mscc_y_end =
+        mscc_y_begin + sizeof(double) * n;
     const int mscc_overlap =
-        ((const char *)y < (const char *)x + sizeof(double) * (n) && (const char *)x < (const char *)y + sizeof(double) * (n));
+        (mscc_y_begin < mscc_x_end && mscc_x_begin < mscc_y_end);
     if (!mscc_overlap) {
         if (n == 100000) {
             /* the tuning sizes: constant extents */
