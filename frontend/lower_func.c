@@ -114,6 +114,12 @@ bool lower_kernel_has_identifier(lower_ctx *c, const char *name)
     return false;
 }
 
+static bool is_array(CXType t)
+{
+    return t.kind == CXType_ConstantArray || t.kind == CXType_VariableArray ||
+           t.kind == CXType_IncompleteArray;
+}
+
 static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noalias, ms_param *out)
 {
     ms_func *f = c->f;
@@ -126,6 +132,33 @@ static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noali
     if (!*name) {
         lower_fail(c, parm, "unnamed parameter");
         ok = false;
+    } else if (t.kind == CXType_Pointer && is_array(clang_getPointeeType(t))) {
+        /* "double (*A)[N]": the rows of an array of unknown length */
+        ms_expr *dims[8];
+        int ndim;
+        CXType rows = clang_getPointeeType(t);
+        if (!lower_array_dims(c, parm, rows, dims + 1, &ndim) || ndim > 7) {
+            if (!c->failed)
+                lower_fail(c, parm, "parameter '%s': array of more than 8 dimensions", name);
+            ok = false;
+        } else {
+            CXType e = rows;
+            for (int d = 0; d < ndim; d++)
+                e = clang_getArrayElementType(e);
+            if (!lower_dtype(e, &dt)) {
+                lower_fail(c, parm, "parameter '%s': array of an unsupported element type", name);
+                ok = false;
+            } else {
+                ms_buffer *b =
+                    ms_buffer_new(f, name, lower_type_spelling(f, e), dt, ndim + 1, MS_SCOPE_PARAM);
+                b->shape[0] = NULL;
+                for (int d = 0; d < ndim; d++)
+                    b->shape[d + 1] = dims[d + 1];
+                b->is_const = clang_isConstQualifiedType(e);
+                b->is_restrict = noalias || clang_isRestrictQualifiedType(t);
+                out->buf = b;
+            }
+        }
     } else if (t.kind == CXType_Pointer) {
         CXType e = clang_getPointeeType(t);
         if (!lower_dtype(e, &dt)) {

@@ -482,11 +482,7 @@ static ms_expr *final_value(ms_func *f, ms_expr *start, int64_t step, ms_expr *t
     ms_expr *moved =
         ms_simplify(f, add(f, start, ms_binary(f, MS_BIN_MUL, lit(f, step, start->dtype), trips)));
     int64_t n;
-    ms_poly p;
-    bool known = ms_poly_from_expr(trips, &p) && ms_poly_is_const(&p, &n);
-    if (ms_poly_from_expr(trips, &p) || known)
-        ms_poly_free(&p);
-    if (known)
+    if (ms_expr_const_int(trips, &n))
         return n > 0 ? moved : start;
     ms_expr *runs = ms_binary(f, MS_BIN_GT, trips, lit(f, 0, trips->dtype));
     runs->dtype = MS_DT_BOOL;
@@ -563,8 +559,9 @@ ms_stmt *lower_for(lower_ctx *c, CXCursor cur)
         return NULL;
     char *tname = lower_type_spelling(f, clang_getCursorType(tested->decl));
     CXString ns = clang_getCursorSpelling(tested->decl);
-    /* "for (v = LO; v < HI; v++)" as written; anything else over a fresh counter */
-    bool plain = h.n == 1 && tested->step == 1 && !h.postdec;
+    /* a tested counter stepping by +1 runs the loop as written, from its
+     * start; anything else runs over a fresh counter from 0 */
+    bool plain = tested->step == 1 && !h.postdec;
     const char *name = plain ? ms_arena_strdup(f->arena, clang_getCString(ns)) : NULL;
     if (!plain) {
         char base[128];
@@ -573,20 +570,20 @@ ms_stmt *lower_for(lower_ctx *c, CXCursor cur)
     }
     clang_disposeString(ns);
     ms_var *t = ms_var_new(f, name, tname, dt, MS_VAR_LOOP);
-    ms_stmt *loop =
-        plain ? ms_for(f, t, start[0], trips, NULL) : ms_for(f, t, lit(f, 0, dt), trips, NULL);
+    ms_expr *first = plain ? start[h.tested] : lit(f, 0, dt);
+    ms_stmt *loop = ms_for(f, t, first, trips, NULL);
     loop->loc = lower_loc(c, cur);
     c->syms.len = scope;
     for (int k = 0; k < h.n; k++) {
-        ms_expr *v = ms_var_ref(f, t);
-        if (!plain)
-            v = as_type(
-                c, h.ctr[k].decl,
-                ms_simplify(
-                    f, add(f, start[k], ms_binary(f, MS_BIN_MUL, lit(f, h.ctr[k].step, dt), v))));
-        sym s = plain ? (sym){h.ctr[k].decl, SYM_VAR, t, NULL, NULL, true}
-                      : (sym){h.ctr[k].decl, SYM_LET, NULL, NULL, v, true};
-        MS_VEC_PUSH(c->syms, s);
+        if (plain && k == h.tested) {
+            MS_VEC_PUSH(c->syms, ((sym){h.ctr[k].decl, SYM_VAR, t, NULL, NULL, true}));
+            continue;
+        }
+        /* start + step * (iterations done so far) */
+        ms_expr *done = ms_simplify(f, sub(f, ms_var_ref(f, t), first));
+        ms_expr *v = add(f, start[k], ms_binary(f, MS_BIN_MUL, lit(f, h.ctr[k].step, dt), done));
+        v = as_type(c, h.ctr[k].decl, ms_simplify(f, v));
+        MS_VEC_PUSH(c->syms, ((sym){h.ctr[k].decl, SYM_LET, NULL, NULL, v, true}));
     }
     MS_VEC_PUSH(c->loops, loop);
     loop->loop.body = lower_stmt(c, p.body);

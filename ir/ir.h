@@ -318,6 +318,8 @@ void ms_poly_free(ms_poly *p);
 void ms_poly_add(ms_poly *acc, const ms_poly *p, int64_t scale);
 bool ms_poly_mul(const ms_poly *a, const ms_poly *b, ms_poly *out);
 bool ms_poly_is_const(const ms_poly *p, int64_t *value);
+/* Is integer expression e a constant once collected (3 * 4 - 2, n - n + 1)? */
+bool ms_expr_const_int(const ms_expr *e, int64_t *value);
 bool ms_poly_equal(const ms_poly *a, const ms_poly *b);
 ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p);
 /* Affine in loop variables: no term multiplies two loop/block variables. */

@@ -251,19 +251,63 @@ ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p)
     return e ? e : ms_int(f, 0);
 }
 
+bool ms_expr_const_int(const ms_expr *e, int64_t *value)
+{
+    ms_poly p;
+    if (!ms_poly_from_expr(e, &p))
+        return false;
+    bool known = ms_poly_is_const(&p, value);
+    ms_poly_free(&p);
+    return known;
+}
+
 static bool is_int(const ms_expr *e, int64_t v)
 {
     return e->kind == MS_EXPR_INT && e->i.value == v;
+}
+
+/* a - b, when it is a constant (both integer polynomials). */
+static bool poly_gap(const ms_expr *a, const ms_expr *b, int64_t *gap)
+{
+    ms_poly pa, pb;
+    if (ms_dtype_is_float(a->dtype) || ms_dtype_is_float(b->dtype) || !ms_poly_from_expr(a, &pa))
+        return false;
+    if (!ms_poly_from_expr(b, &pb)) {
+        ms_poly_free(&pa);
+        return false;
+    }
+    ms_poly_add(&pa, &pb, -1);
+    bool known = ms_poly_is_const(&pa, gap);
+    ms_poly_free(&pa);
+    ms_poly_free(&pb);
+    return known;
 }
 
 /* Beyond polynomials (div, mod from fuse and split): simplify the parts,
  * drop additions of 0 and multiplications and divisions by 1. */
 static ms_expr *simplify_parts(ms_func *f, ms_expr *e)
 {
+    if (e->kind == MS_EXPR_SELECT && !ms_dtype_is_float(e->sel.cond->dtype)) {
+        /* "24 > 0 ? 24 : 0" once sizes are known */
+        ms_expr *c = ms_simplify(f, e->sel.cond);
+        if (c->kind == MS_EXPR_INT)
+            return ms_simplify(f, c->i.value ? e->sel.a : e->sel.b);
+        return e;
+    }
     if (e->kind != MS_EXPR_BINARY)
         return e;
     ms_expr *a = ms_simplify(f, e->bin.a), *b = ms_simplify(f, e->bin.b);
     ms_binop op = e->bin.op;
+    int64_t gap;
+    if (op >= MS_BIN_LT && op <= MS_BIN_NE && poly_gap(a, b, &gap)) {
+        bool holds = op == MS_BIN_LT   ? gap < 0
+                     : op == MS_BIN_LE ? gap <= 0
+                     : op == MS_BIN_GT ? gap > 0
+                     : op == MS_BIN_GE ? gap >= 0
+                     : op == MS_BIN_EQ ? gap == 0
+                                       : gap != 0;
+        return ms_int(f, holds);
+    }
     if (op == MS_BIN_ADD && is_int(a, 0))
         return b;
     if ((op == MS_BIN_ADD || op == MS_BIN_SUB) && is_int(b, 0))

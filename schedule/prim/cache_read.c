@@ -149,8 +149,10 @@ ms_status ms_sched_cache_read(ms_sched *s, int block, int loop, const char *buf,
         /* the block reads through its own variable; its predicate is in loop variables */
         xi[d] = ms_simplify(f, ms_binary(f, MS_BIN_ADD, lo_e[d], ci[d]));
         ms_expr *where = ms_simplify(f, ms_binary(f, MS_BIN_ADD, lo_e[d], ms_var_ref(f, lv)));
-        ms_expr *in = ms_binary(f, MS_BIN_LAND, ms_binary(f, MS_BIN_GE, where, ms_int(f, 0)),
-                                ms_binary(f, MS_BIN_LT, where, bound[d]));
+        /* unsigned: below 0 wraps past the bound, and ">= 0" would only draw a warning */
+        ms_expr *in = ms_binary(f, MS_BIN_LT, where, bound[d]);
+        if (ms_dtype_is_signed(where->dtype))
+            in = ms_binary(f, MS_BIN_LAND, ms_binary(f, MS_BIN_GE, where, ms_int(f, 0)), in);
         pred = pred ? ms_binary(f, MS_BIN_LAND, pred, in) : in;
     }
     ms_stmt *copy =

@@ -82,10 +82,11 @@ typedef struct strict_check {
     const char *clash; /* a loop that would cross another of the same reduction */
 } strict_check;
 
-static bool reduces_over(const ms_stmt *block, const ms_stmt *loop)
+/* Does an iteration variable of this kind depend on the loop? */
+static bool binds_over(const ms_stmt *block, ms_iter_kind kind, const ms_stmt *loop)
 {
     for (int i = 0; i < block->block.niter; i++)
-        if (block->block.iters[i].kind == MS_ITER_REDUCE &&
+        if (block->block.iters[i].kind == kind &&
             ms_expr_uses_var(block->block.iters[i].binding, loop->loop.var))
             return true;
     return false;
@@ -104,13 +105,23 @@ static bool check_reduction_order(void *ctx, ms_stmt *st)
     strict_check *sc = ctx;
     if (st->kind != MS_STMT_BLOCK || !ms_dtype_is_float(st->block.body->store.buf->dtype))
         return true;
-    for (int a = 0; a < sc->len; a++)
+    for (int a = 0; a < sc->len; a++) {
+        const ms_stmt *la = sc->from[a];
+        if (!binds_over(st, MS_ITER_REDUCE, la))
+            continue;
+        /* an element chosen by a reduction loop too (a band, a skewed nest):
+         * any move may change the order in which it receives its terms */
+        if (binds_over(st, MS_ITER_SPATIAL, la)) {
+            sc->clash = la->loop.var->name;
+            return false;
+        }
         for (int b = a + 1; b < sc->len; b++)
-            if (reduces_over(st, sc->from[a]) && reduces_over(st, sc->from[b]) &&
-                position(sc->to, sc->len, sc->from[a]) > position(sc->to, sc->len, sc->from[b])) {
-                sc->clash = sc->from[a]->loop.var->name;
+            if (binds_over(st, MS_ITER_REDUCE, sc->from[b]) &&
+                position(sc->to, sc->len, la) > position(sc->to, sc->len, sc->from[b])) {
+                sc->clash = la->loop.var->name;
                 return false;
             }
+    }
     return true;
 }
 
@@ -183,8 +194,8 @@ ms_status ms_sched_reorder(ms_sched *s, int n, const int *loops)
     strict_check sc = {chain, order, len, NULL};
     if (moved && s->f->fp_strict && !ms_stmt_visit(innermost_body, check_reduction_order, &sc))
         return prim_fail(s, MS_ERR_ILLEGAL,
-                         "reorder: under --fp-model=strict, reduction loop '%s' keeps its place "
-                         "among the loops of its reduction",
+                         "reorder: under --fp-model=strict, the terms reduction loop '%s' adds "
+                         "must keep their order",
                          sc.clash);
     ms_stmt **slot = prim_slot(s, top);
     MS_ASSERT(slot);

@@ -62,6 +62,7 @@ E2E(shapes)
 E2E(types)
 E2E(alias)
 E2E(intermediates)
+E2E(loop_forms)
 
 /* Overlapping arrays: the tuned kernel must give the original's answer. */
 static const char alias_driver[] =

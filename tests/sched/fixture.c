@@ -14,6 +14,15 @@ fixture *setup_src(const char *text)
     return fx;
 }
 
+fixture *setup_src_strict(const char *text)
+{
+    fixture *fx = setup_src(text);
+    ms_tracer_free(fx->tr);
+    fx->src.kernels[0].func->fp_strict = true;
+    fx->tr = ms_tracer_new(fx->src.kernels[0].func, 42);
+    return fx;
+}
+
 void teardown_fx(fixture *fx)
 {
     ms_tracer_free(fx->tr);

@@ -19,6 +19,8 @@ typedef struct fixture {
 } fixture;
 
 fixture *setup_src(const char *text);
+/* The same under --fp-model=strict. */
+fixture *setup_src_strict(const char *text);
 void teardown_fx(fixture *fx);
 char *ir_of(const ms_func *f);
 /* The loops of the named block, as trace variables; returns their count. */
