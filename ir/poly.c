@@ -308,6 +308,15 @@ static ms_expr *simplify_parts(ms_func *f, ms_expr *e)
                                        : gap != 0;
         return ms_int(f, holds);
     }
+    if ((op == MS_BIN_LAND || op == MS_BIN_LOR) && a->kind == MS_EXPR_INT) {
+        /* "32 > 0 && 30 > 0" once sizes are known */
+        bool decided = op == MS_BIN_LAND ? a->i.value == 0 : a->i.value != 0;
+        if (decided)
+            return ms_int(f, op == MS_BIN_LOR);
+        if (b->kind == MS_EXPR_INT)
+            return ms_int(f, b->i.value != 0);
+        return b;
+    }
     if (op == MS_BIN_ADD && is_int(a, 0))
         return b;
     if ((op == MS_BIN_ADD || op == MS_BIN_SUB) && is_int(b, 0))

@@ -160,9 +160,18 @@ ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out)
         fin->block.predicate = ms_conjuncts_without(f, B->block.predicate, nred, red);
     }
     ms_stmt *final_nest = ms_for(f, lr2, ms_int(f, 0), ms_int(f, F), fin);
-    /* the update keeps one partial per iteration of the loop */
-    ms_expr *slot_idx =
-        ms_simplify(f, ms_binary(f, MS_BIN_SUB, ms_var_ref(f, RL->loop.var), RL->loop.min));
+    /* the update keeps one partial per iteration of the loop, chosen by a
+     * spatial variable of its own: a block's store names only its variables */
+    ms_iter_var *grown =
+        ms_arena_alloc(f->arena, sizeof(ms_iter_var) * (size_t)(B->block.niter + 1));
+    memcpy(grown, B->block.iters, sizeof(ms_iter_var) * (size_t)B->block.niter);
+    ms_var *vp = ms_var_new(f, "vp", "int", MS_DT_I32, MS_VAR_BLOCK);
+    grown[B->block.niter] = (ms_iter_var){
+        vp, MS_ITER_SPATIAL,
+        ms_simplify(f, ms_binary(f, MS_BIN_SUB, ms_var_ref(f, RL->loop.var), RL->loop.min)), true};
+    B->block.iters = grown;
+    B->block.niter++;
+    ms_expr *slot_idx = ms_var_ref(f, vp);
     ms_expr *part = ms_load(f, rf, 1, &slot_idx);
     ms_expr *nv = op == MS_BIN_ADD || v->bin.a == e ? ms_binary(f, op, part, (ms_expr *)e)
                                                     : ms_binary(f, op, (ms_expr *)e, part);

@@ -200,3 +200,28 @@ Test(strict, cache_read_of_unsigned_subscripts_compiles_cleanly)
     free(body);
     teardown_fx(fx);
 }
+
+Test(strict, rfactor_of_an_rfactored_block_is_refused)
+{
+    /* the partial's slot is the block's own variable: a second rfactor over
+     * the same loop sees a spatial use and refuses (it once emitted a read
+     * of a counter outside its loop) */
+    fixture *fx =
+        setup_src("#pragma mscc kernel sizes(n=40)\n"
+                  "void mvt(int n, double x1[restrict n], const double A[restrict n][n],\n"
+                  "         const double y_1[restrict n]) {\n"
+                  "  for (int i = 0; i < n; i++)\n"
+                  "    for (int j = 0; j < n; j++) x1[i] = x1[i] + A[i][j] * y_1[j];\n"
+                  "}\n");
+    int l[4], parts[2];
+    loops(fx, "x1", l);
+    ms_operand f2[2] = {{-1, -1}, {-1, 8}};
+    ms_t_split(fx->tr, l[1], 2, f2, parts);
+    int b = ms_t_get_block(fx->tr, "x1");
+    ms_t_rfactor(fx->tr, b, parts[1]);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    b = ms_t_get_block(fx->tr, "x1");
+    EXPECT_REFUSED(fx, ms_t_rfactor(fx->tr, b, parts[1]), MS_ERR_ILLEGAL);
+    differential(fx);
+    teardown_fx(fx);
+}
