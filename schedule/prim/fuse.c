@@ -75,19 +75,17 @@ ms_status ms_sched_fuse(ms_sched *s, int n, const int *loops, int *out)
     free(infos);
     ms_expr *total = L[0]->loop.extent;
     char base[160] = "", name[176];
-    ms_expr *inner_run = NULL; /* every inner loop runs: else two empty ones make a product */
     for (int i = 1; i < n; i++) {
+        /* an inner loop that may be empty counts max(extent, 0): else two
+         * empty loops make a positive product; a factor rather than a
+         * guard around the product, which GCC's unroll pragma refuses */
         ms_expr *e = L[i]->loop.extent;
-        total = ms_simplify(f, ms_binary(f, MS_BIN_MUL, total, e));
         int64_t v;
-        if (ms_expr_const_int(e, &v) && v > 0)
-            continue;
-        ms_expr *runs = ms_binary(f, MS_BIN_GT, e, ms_int(f, 0));
-        inner_run = inner_run ? ms_binary(f, MS_BIN_LAND, inner_run, runs) : runs;
-    }
-    if (inner_run) {
-        total = ms_select(f, inner_run, total, ms_int(f, 0));
-        total->dtype = total->sel.a->dtype;
+        if (!ms_expr_const_int(e, &v) || v <= 0) {
+            e = ms_select(f, ms_binary(f, MS_BIN_GT, e, ms_int(f, 0)), e, ms_int(f, 0));
+            e->dtype = L[i]->loop.extent->dtype;
+        }
+        total = ms_simplify(f, ms_binary(f, MS_BIN_MUL, total, e));
     }
     for (int i = 0; i < n; i++)
         snprintf(base + strlen(base), sizeof base - strlen(base), "%s%s", i ? "_" : "",

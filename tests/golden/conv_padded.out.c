@@ -41,7 +41,7 @@ void conv(int N, int C, int H, int W, int F, const float in[restrict N][C][H][W]
 #if defined(_OPENMP)
         #pragma omp parallel for
 #endif
-        for (int n_f_y_fused = 0; n_f_y_fused < (F > 0 && H > 0 ? N * H * F : 0); n_f_y_fused++) {
+        for (int n_f_y_fused = 0; n_f_y_fused < N * (F > 0 ? F : 0) * (H > 0 ? H : 0); n_f_y_fused++) {
 #if defined(_OPENMP)
             #pragma omp simd
 #endif

@@ -155,7 +155,7 @@ void blur(int H, int W, const float *restrict in, float *restrict out)
 #if defined(_OPENMP)
         #pragma omp parallel for
 #endif
-        for (int y_0_x_0_fused = 0; y_0_x_0_fused < ((W + 5) / 8 > 0 ? (H + 1) / 4 * ((W + 5) / 8) : 0); y_0_x_0_fused++) {
+        for (int y_0_x_0_fused = 0; y_0_x_0_fused < (H + 1) / 4 * ((W + 5) / 8 > 0 ? (W + 5) / 8 : 0); y_0_x_0_fused++) {
             for (int y_1 = 0; y_1 < 4; y_1++) {
                 if (y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 < H - 2) {
 #if defined(_OPENMP)
