@@ -144,6 +144,13 @@ static bool run_check(const ms_options *o, const ms_source *src, char **bodies, 
             bodies[i] = NULL;
             continue;
         }
+        if (r->nfastmath)
+            ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                         "kernel '%s': at %d of %d size settings the tuned result is beyond the "
+                         "tolerance (relative error %.3g), but only where the original built with "
+                         "-ffast-math is too: the kernel is ill-conditioned there, and "
+                         "--fp-model=strict keeps every bit",
+                         k->name, r->nfastmath, r->nsizes, r->max_err);
         bool slower = r->t_new > r->t_orig * SLOWER_MARGIN;
         printf("%-24s %-8s %6d %9.4g ms %9.4g ms %7.2fx%s\n", k->name, "yes", r->nsizes,
                r->t_orig * 1e3, r->t_new * 1e3, r->t_new > 0 ? r->t_orig / r->t_new : 0.0,

@@ -85,10 +85,13 @@ static const char harness_support[] =
     "        }\n"
     "    }\n"
     "}\n"
-    "/* max relative error, against max(|ref|, mean |ref|); exact for integers */\n"
+    "/* max relative error, against max(|ref|, mean |ref|); exact for integers;\n"
+    " * the first mismatch is printed, the worst error is measured over all */\n"
     "static int mscc_compare(const char *name, int t, const void *ref, const void *got,\n"
     "                        long long n, double *worst)\n"
     "{\n"
+    "    static int mscc_told = 0;\n"
+    "    int ok = 1;\n"
     "    double mean = 0, tol = MSCC_EXACT ? 0 : t == T_F32 ? 1e-4 : t == T_F64 ? 1e-10 : 0;\n"
     "    for (long long i = 0; i < n; i++) mean += fabs(mscc_get(t, ref, (size_t)i));\n"
     "    mean = n > 0 ? mean / (double)n : 0;\n"
@@ -98,12 +101,47 @@ static const char harness_support[] =
     "        double scale = fabs(a) > mean ? fabs(a) : mean;\n"
     "        double err = a == b ? 0 : fabs(a - b) / (scale > 0 ? scale : 1);\n"
     "        if (!(err <= *worst)) *worst = err;\n"
-    "        if (!(err <= tol)) {\n"
+    "        if (!(err <= tol) && ok && !mscc_told++)\n"
     "            printf(\"mismatch %s[%lld]: original %.9g, tuned %.9g\\n\", name, i, a, b);\n"
-    "            return 0;\n"
+    "        ok = ok && err <= tol;\n"
+    "    }\n"
+    "    return ok;\n"
+    "}\n"
+    "/* The -ffast-math oracle. --dump=F writes the original's and the tuned\n"
+    " * kernel's outputs; --against=F, in a build with -ffast-math, reads them\n"
+    " * back: an element of the tuned result beyond the tolerance passes only\n"
+    " * where this build's original is beyond it too (rounding decides it) */\n"
+    "static void mscc_dump(FILE *f, const void *ref, const void *got, long long n, size_t elem)\n"
+    "{\n"
+    "    if (n > 0 && (fwrite(ref, elem, (size_t)n, f) != (size_t)n ||\n"
+    "                  fwrite(got, elem, (size_t)n, f) != (size_t)n)) exit(3);\n"
+    "}\n"
+    "static int mscc_against(FILE *f, const char *name, int t, const void *fast, long long n,\n"
+    "                        size_t elem)\n"
+    "{\n"
+    "    char *q = malloc((size_t)(n > 0 ? 2 * n : 1) * elem);\n"
+    "    if (!q || (n > 0 && fread(q, elem, (size_t)(2 * n), f) != (size_t)(2 * n))) exit(3);\n"
+    "    const void *ref = q, *got = q + (size_t)n * elem;\n"
+    "    double mean = 0, tol = t == T_F32 ? 1e-4 : t == T_F64 ? 1e-10 : 0;\n"
+    "    for (long long i = 0; i < n; i++) mean += fabs(mscc_get(t, ref, (size_t)i));\n"
+    "    mean = n > 0 ? mean / (double)n : 0;\n"
+    "    int ok = 1;\n"
+    "    for (long long i = 0; i < n && ok; i++) {\n"
+    "        double a = mscc_get(t, ref, (size_t)i), b = mscc_get(t, got, (size_t)i);\n"
+    "        double c = mscc_get(t, fast, (size_t)i);\n"
+    "        double scale = fabs(a) > mean ? fabs(a) : mean;\n"
+    "        scale = scale > 0 ? scale : 1;\n"
+    "        double et = a == b || (isnan(a) && isnan(b)) ? 0 : fabs(a - b) / scale;\n"
+    "        double ef = a == c || (isnan(a) && isnan(c)) ? 0 : fabs(a - c) / scale;\n"
+    "        if (isnan(et) && isnan(ef)) continue;\n"
+    "        if (!(et <= tol) && !(ef > tol)) {\n"
+    "            printf(\"oracle FAIL %s[%lld]: original %.9g, tuned %.9g, original with \"\n"
+    "                   \"-ffast-math %.9g\\n\", name, i, a, b, c);\n"
+    "            ok = 0;\n"
     "        }\n"
     "    }\n"
-    "    return 1;\n"
+    "    free(q);\n"
+    "    return ok;\n"
     "}\n"
     "static int mscc_dcmp(const void *a, const void *b)\n"
     "{\n"
@@ -239,11 +277,16 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
     ms_str_add(&s, harness_support);
     ms_str_add(&s, "int main(int argc, char **argv)\n{\n");
     /* every name of the harness starts with mscc_: the kernel's own names may be anything */
-    ms_str_add(&s, "    int mscc_timing = 0;\n    double mscc_min_time = 0.1;\n");
+    ms_str_add(&s, "    int mscc_timing = 0;\n    double mscc_min_time = 0.1;\n"
+                   "    const char *mscc_dump_to = NULL, *mscc_against_file = NULL;\n");
     ms_str_add(&s, "    for (int mscc_i = 1; mscc_i < argc; mscc_i++) {\n"
                    "        if (!strcmp(argv[mscc_i], \"--time\")) mscc_timing = 1;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--min-time=\", 11))\n"
                    "            mscc_min_time = atof(argv[mscc_i] + 11);\n"
+                   "        else if (!strncmp(argv[mscc_i], \"--dump=\", 7))\n"
+                   "            mscc_dump_to = argv[mscc_i] + 7;\n"
+                   "        else if (!strncmp(argv[mscc_i], \"--against=\", 10))\n"
+                   "            mscc_against_file = argv[mscc_i] + 10;\n"
                    "    }\n");
     for (int i = 0; i < f->nparams; i++) {
         const ms_var *v = f->params[i].var;
@@ -293,14 +336,43 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
     ms_str_add(&s, ";\n    ");
     emit_call(&s, f, "mscc", "new");
     ms_str_add(&s, ";\n");
+    /* the -ffast-math oracle's two halves (runtime/check.c) */
+    for (int pass = 0; pass < 2; pass++) {
+        ms_str_addf(&s,
+                    "    if (%s) {\n        FILE *mscc_f = fopen(%s, \"%s\");\n"
+                    "        if (!mscc_f) return 3;\n",
+                    pass ? "mscc_against_file" : "mscc_dump_to",
+                    pass ? "mscc_against_file" : "mscc_dump_to", pass ? "rb" : "wb");
+        if (pass)
+            ms_str_add(&s, "        int mscc_held = 1;\n");
+        for (int i = 0; i < f->nparams; i++) {
+            const ms_buffer *b = f->params[i].buf;
+            if (!b || b->is_const)
+                continue;
+            if (pass)
+                ms_str_addf(&s,
+                            "        mscc_held = mscc_against(mscc_f, \"%s\", %s, mscc_ref_%s, "
+                            "mscc_n_%s, sizeof(%s)) && mscc_held;\n",
+                            b->name, type_code(b->dtype), b->name, b->name, b->elem_ctype);
+            else
+                ms_str_addf(&s,
+                            "        mscc_dump(mscc_f, mscc_ref_%s, mscc_new_%s, mscc_n_%s, "
+                            "sizeof(%s));\n",
+                            b->name, b->name, b->name, b->elem_ctype);
+        }
+        ms_str_add(&s, "        fclose(mscc_f);\n");
+        if (pass)
+            ms_str_add(&s, "        if (mscc_held) printf(\"oracle ok\\n\");\n"
+                           "        return 0;\n");
+        ms_str_add(&s, "    }\n");
+    }
     for (int i = 0; i < f->nparams; i++) {
         const ms_buffer *b = f->params[i].buf;
         if (b && !b->is_const)
-            ms_str_addf(
-                &s,
-                "    mscc_ok = mscc_ok && mscc_compare(\"%s\", %s, mscc_ref_%s, mscc_new_%s, "
-                "mscc_n_%s, &mscc_err);\n",
-                b->name, type_code(b->dtype), b->name, b->name, b->name);
+            ms_str_addf(&s,
+                        "    mscc_ok = mscc_compare(\"%s\", %s, mscc_ref_%s, mscc_new_%s, "
+                        "mscc_n_%s, &mscc_err) && mscc_ok;\n",
+                        b->name, type_code(b->dtype), b->name, b->name, b->name);
     }
     ms_str_add(&s, "    printf(\"check %s %.3g\\n\", mscc_ok ? \"ok\" : \"FAIL\", mscc_err);\n");
     ms_str_add(&s, "    if (!mscc_timing)\n        return mscc_ok ? 0 : 1;\n");

@@ -77,6 +77,11 @@ typedef struct ms_check_result {
     char reason[512];
     int nsizes;
     double max_err;
+    /* sizes where the tuned result missed the tolerance only at elements
+     * that the original itself moves beyond it when built with -ffast-math
+     * (which reassociates as the tuned code may): ill-conditioned ones,
+     * which rounding decides */
+    int nfastmath;
     double t_orig, t_new; /* seconds per call at the tuning sizes */
 } ms_check_result;
 

@@ -4,7 +4,7 @@
 #define KH 3
 #define KW 3
 
-#pragma mscc kernel sizes(N=2, CI=8, H=17, W=19, CO=6, OH=9, OW=10)
+#pragma mscc kernel sizes(N = 2, CI = 8, H = 17, W = 19, CO = 6, OH = 9, OW = 10)
 void conv2d(int N, int CI, int H, int W, int CO, int OH, int OW,
             const float in[restrict N][CI][H][W], const float w[restrict CO][CI][KH][KW],
             float out[restrict N][CO][OH][OW])
@@ -26,7 +26,7 @@ void conv2d(int N, int CI, int H, int W, int CO, int OH, int OW,
                 }
 }
 
-#pragma mscc kernel sizes(C=12, H=21, W=23)
+#pragma mscc kernel sizes(C = 12, H = 21, W = 23)
 void depthwise(int C, int H, int W, const float *restrict in, const float *restrict w,
                const float *restrict bias, float *restrict out)
 {
@@ -44,7 +44,7 @@ void depthwise(int C, int H, int W, const float *restrict in, const float *restr
             }
 }
 
-#pragma mscc kernel sizes(OH=31, H=16, K=3)
+#pragma mscc kernel sizes(OH = 31, H = 16, K = 3)
 void deconv1d(int OH, int H, int K, const float in[restrict H], const float w[restrict K],
               float out[restrict OH])
 {

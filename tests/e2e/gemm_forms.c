@@ -1,7 +1,7 @@
 /* gemm in several forms: VLA, pointer i-k-j, scalar accumulator, alpha/beta. */
 #include <stddef.h>
 
-#pragma mscc kernel sizes(M=64, N=48, K=40)
+#pragma mscc kernel sizes(M = 64, N = 48, K = 40)
 void gemm_vla(int M, int N, int K, const float A[restrict M][K], const float B[restrict K][N],
               float C[restrict M][N])
 {
@@ -13,7 +13,7 @@ void gemm_vla(int M, int N, int K, const float A[restrict M][K], const float B[r
         }
 }
 
-#pragma mscc kernel sizes(M=64, N=48, K=40)
+#pragma mscc kernel sizes(M = 64, N = 48, K = 40)
 void gemm_ikj(int M, int N, int K, const float *restrict A, const float *restrict B,
               float *restrict C)
 {
@@ -26,7 +26,7 @@ void gemm_ikj(int M, int N, int K, const float *restrict A, const float *restric
                 C[i * N + j] += A[i * K + k] * B[k * N + j];
 }
 
-#pragma mscc kernel sizes(M=64, N=48, K=40)
+#pragma mscc kernel sizes(M = 64, N = 48, K = 40)
 void gemm_acc(size_t M, size_t N, size_t K, const double A[restrict M][K],
               const double B[restrict K][N], double C[restrict M][N])
 {
@@ -39,7 +39,7 @@ void gemm_acc(size_t M, size_t N, size_t K, const double A[restrict M][K],
         }
 }
 
-#pragma mscc kernel sizes(M=64, N=48, K=40)
+#pragma mscc kernel sizes(M = 64, N = 48, K = 40)
 void gemm_ab(int M, int N, int K, float alpha, float beta, const float *restrict A,
              const float *restrict B, float *restrict C)
 {

@@ -1,5 +1,5 @@
 /* local intermediates: arrays a kernel computes and reads back (compute_inline's ground). */
-#pragma mscc kernel sizes(M=20, N=24)
+#pragma mscc kernel sizes(M = 20, N = 24)
 void smooth(int M, int N, const float X[restrict M][N], float Y[restrict M][N])
 {
     for (int i = 0; i < M; i++) {
@@ -11,7 +11,7 @@ void smooth(int M, int N, const float X[restrict M][N], float Y[restrict M][N])
     }
 }
 
-#pragma mscc kernel sizes(M=16, N=12)
+#pragma mscc kernel sizes(M = 16, N = 12)
 void scale_rows(int M, int N, const double A[restrict M][N], const double s[restrict M],
                 double B[restrict M][N])
 {
@@ -29,7 +29,7 @@ void scale_rows(int M, int N, const double A[restrict M][N], const double s[rest
 
 /* an epilogue over a local row (reverse_compute_inline's ground), and a
  * matrix-vector product whose reduction rfactor can split */
-#pragma mscc kernel sizes(M=18, N=40)
+#pragma mscc kernel sizes(M = 18, N = 40)
 void bias_relu(int M, int N, const float X[restrict M][N], const float b[restrict N],
                float Y[restrict M][N])
 {
@@ -42,7 +42,7 @@ void bias_relu(int M, int N, const float X[restrict M][N], const float b[restric
     }
 }
 
-#pragma mscc kernel sizes(M=12, K=64)
+#pragma mscc kernel sizes(M = 12, K = 64)
 void matvec(int M, int K, const double A[restrict M][K], const double x[restrict K],
             double y[restrict M])
 {

@@ -4,7 +4,7 @@
  * and comma assignments, ++ on elements, pointers to rows. */
 #include <stddef.h>
 
-#pragma mscc kernel sizes(n=37)
+#pragma mscc kernel sizes(n = 37)
 void reverse_copy(int n, const float x[restrict n], float y[restrict n])
 {
     int i, j;
@@ -12,7 +12,7 @@ void reverse_copy(int n, const float x[restrict n], float y[restrict n])
         y[i] = x[j];
 }
 
-#pragma mscc kernel sizes(n=41)
+#pragma mscc kernel sizes(n = 41)
 void strided(int n, float y[restrict n], float z[restrict n])
 {
     int i;
@@ -24,14 +24,14 @@ void strided(int n, float y[restrict n], float z[restrict n])
         z[i / 2] = z[i / 2] * 0.5f;
 }
 
-#pragma mscc kernel sizes(n=29)
+#pragma mscc kernel sizes(n = 29)
 void count_down(size_t n, const double x[restrict n], double y[restrict n])
 {
     for (size_t i = n; i-- > 0;)
         y[i] = x[i] + (double)i;
 }
 
-#pragma mscc kernel sizes(n=33, m=9)
+#pragma mscc kernel sizes(n = 33, m = 9)
 void after_loop(int n, int m, float y[restrict n], float z[restrict n])
 {
     int i, k;
@@ -42,7 +42,7 @@ void after_loop(int n, int m, float y[restrict n], float z[restrict n])
     z[0] = (float)i;
 }
 
-#pragma mscc kernel sizes(n=31)
+#pragma mscc kernel sizes(n = 31)
 void recurrence_down(int n, double x[restrict n])
 {
     int i;
@@ -51,7 +51,7 @@ void recurrence_down(int n, double x[restrict n])
         x[i] = x[i] - 0.5 * x[i + 1];
 }
 
-#pragma mscc kernel sizes(n=23)
+#pragma mscc kernel sizes(n = 23)
 void chained(int n, float a[restrict n], float b[restrict n], int c[restrict n])
 {
     int i;
@@ -68,7 +68,7 @@ void chained(int n, float a[restrict n], float b[restrict n], int c[restrict n])
 #pragma endscop
 }
 
-#pragma mscc kernel sizes(n=19)
+#pragma mscc kernel sizes(n = 19)
 void rows(int n, double (*A)[19], const double (*B)[19])
 {
     int i, j;

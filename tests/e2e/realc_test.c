@@ -76,3 +76,60 @@ REALC(solvers)
 REALC(solvers2)
 REALC(stencils)
 REALC(stencils2)
+
+/* --check's oracle for ill-conditioned kernels in the default model: a
+ * tuned result beyond the tolerance passes when the original built with
+ * -ffast-math moves as much, and only then. */
+static void check_illcond(bool strict, const char *edit_from, const char *edit_to, bool want_ok)
+{
+    ms_str path = {0};
+    ms_str_addf(&path, "%s/tests/illcond/gramschmidt.c", tu_src_dir());
+    ms_source src;
+    ms_diags diags = {0};
+    tu_parse_file_fp(ms_str_cstr(&path), strict, &src, &diags);
+    char **bodies;
+    char *out = tu_tune(&src, &bodies, &diags);
+    cr_assert(bodies[0], "%s", tu_render(&diags));
+    if (edit_from) { /* a wrong kernel, to see the oracle refuse it */
+        char *at = strstr(bodies[0], edit_from);
+        cr_assert(at, "%s", bodies[0]);
+        ms_str e = {0};
+        ms_str_addn(&e, bodies[0], (size_t)(at - bodies[0]));
+        ms_str_add(&e, edit_to);
+        ms_str_add(&e, at + strlen(edit_from));
+        free(bodies[0]);
+        bodies[0] = ms_str_take(&e);
+    }
+    ms_target *t = ms_target_new(NULL, NULL);
+    ms_check_result res;
+    ms_check_kernels(t, &src, bodies, strict ? "-ffp-contract=off" : NULL, 1, &res);
+    cr_expect_eq(res.correct, want_ok, "%s", res.reason);
+    if (!strict && want_ok)
+        cr_expect_gt(res.nfastmath, 0, "the tolerance alone passed an ill-conditioned kernel");
+    if (strict)
+        cr_expect_eq(res.nfastmath, 0);
+    if (!want_ok)
+        cr_expect(strstr(res.reason, "beyond what -ffast-math moves"), "%s", res.reason);
+    ms_target_free(t);
+    free(bodies[0]);
+    free(bodies);
+    free(out);
+    ms_source_free(&src);
+    ms_diags_free(&diags);
+    ms_str_free(&path);
+}
+
+Test(realc, ill_conditioned_within_fastmath, .timeout = 300)
+{
+    check_illcond(false, NULL, NULL, true);
+}
+
+Test(realc, ill_conditioned_exact_when_strict, .timeout = 300)
+{
+    check_illcond(true, NULL, NULL, true);
+}
+
+Test(realc, ill_conditioned_but_wrong_is_refused, .timeout = 300)
+{
+    check_illcond(false, "R[k][k] = sqrt(nrm);", "R[k][k] = sqrt(nrm) * 1.001;", false);
+}

@@ -3,7 +3,7 @@
 
 enum { SN = 77 };
 
-#pragma mscc kernel sizes(M=33)
+#pragma mscc kernel sizes(M = 33)
 void softmax(int M, const float X[restrict M][SN], float Y[restrict M][SN])
 {
     float e[SN];
@@ -21,7 +21,7 @@ void softmax(int M, const float X[restrict M][SN], float Y[restrict M][SN])
     }
 }
 
-#pragma mscc kernel sizes(M=40, N=70)
+#pragma mscc kernel sizes(M = 40, N = 70)
 void layernorm(long M, long N, float eps, const float *restrict X, const float *restrict gamma,
                const float *restrict beta, float *restrict Y)
 {
@@ -39,7 +39,7 @@ void layernorm(long M, long N, float eps, const float *restrict X, const float *
     }
 }
 
-#pragma mscc kernel sizes(M=50, N=61)
+#pragma mscc kernel sizes(M = 50, N = 61)
 void rowsum(int M, int N, const float A[static restrict M][N], float out[static restrict M])
 {
     for (int i = 0; i <= M - 1; ++i) {
@@ -49,7 +49,7 @@ void rowsum(int M, int N, const float A[static restrict M][N], float out[static 
     }
 }
 
-#pragma mscc kernel sizes(M=20, N=30, K=40)
+#pragma mscc kernel sizes(M = 20, N = 30, K = 40)
 void dense_relu(int M, int N, int K, const float X[restrict M][K], const float W[restrict N][K],
                 const float bias[restrict N], float Y[restrict M][N])
 {

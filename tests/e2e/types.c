@@ -1,7 +1,7 @@
 /* element types: int8 x int8 -> int32, 16-bit masks and shifts, 64-bit, double. */
 #include <stdint.h>
 
-#pragma mscc kernel sizes(M=23, N=29, K=64)
+#pragma mscc kernel sizes(M = 23, N = 29, K = 64)
 void gemm_s8(int M, int N, int K, const int8_t A[restrict M][K], const int8_t B[restrict K][N],
              int32_t C[restrict M][N])
 {
@@ -14,7 +14,7 @@ void gemm_s8(int M, int N, int K, const int8_t A[restrict M][K], const int8_t B[
         }
 }
 
-#pragma mscc kernel sizes(N=300)
+#pragma mscc kernel sizes(N = 300)
 void bits(int N, const uint16_t a[restrict N], uint8_t lo[restrict N], uint8_t hi[restrict N],
           int64_t w[restrict N])
 {
@@ -25,8 +25,9 @@ void bits(int N, const uint16_t a[restrict N], uint8_t lo[restrict N], uint8_t h
     }
 }
 
-#pragma mscc kernel sizes(N=257)
-void dot_i64(int N, const int16_t x[restrict N], const int16_t y[restrict N], int64_t out[restrict 1])
+#pragma mscc kernel sizes(N = 257)
+void dot_i64(int N, const int16_t x[restrict N], const int16_t y[restrict N],
+             int64_t out[restrict 1])
 {
     int64_t s = 0;
     for (int i = 0; i < N; i++)
@@ -34,7 +35,7 @@ void dot_i64(int N, const int16_t x[restrict N], const int16_t y[restrict N], in
     out[0] = s;
 }
 
-#pragma mscc kernel sizes(M=16, N=16)
+#pragma mscc kernel sizes(M = 16, N = 16)
 void fixed(int M, int N, const double A[restrict 16][16], double B[restrict 16][16])
 {
     for (int i = 0; i < 16; i++)
