@@ -61,6 +61,8 @@ ms_stmt *lower_stmt(lower_ctx *c, CXCursor cur);
 bool lower_is_modified(lower_ctx *c, CXCursor decl);
 /* Does the expression cur assign decl (=, op=, ++, --, &)? */
 bool lower_writes_to(CXCursor cur, CXCursor decl);
+/* How many times e and what is inside it assign decl (e may be null). */
+int lower_writes_in(CXCursor e, CXCursor decl);
 /* Does the kernel's text use this identifier (so a new name must avoid it)? */
 bool lower_kernel_has_identifier(lower_ctx *c, const char *name);
 

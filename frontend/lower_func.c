@@ -70,27 +70,31 @@ bool lower_writes_to(CXCursor cur, CXCursor decl)
     return assigns && lower_children(cur, kids, 2) >= 1 && lower_is_ref_to(kids[0], decl);
 }
 
-typedef struct modified_query {
+typedef struct write_count {
     CXCursor decl;
-    bool found;
-} modified_query;
+    int n;
+} write_count;
 
-static enum CXChildVisitResult find_write(CXCursor cur, CXCursor parent, CXClientData data)
+static enum CXChildVisitResult count_writes(CXCursor cur, CXCursor parent, CXClientData data)
 {
     (void)parent;
-    modified_query *q = data;
-    if (lower_writes_to(cur, q->decl)) {
-        q->found = true;
-        return CXChildVisit_Break;
-    }
+    write_count *w = data;
+    w->n += lower_writes_to(cur, w->decl);
     return CXChildVisit_Recurse;
+}
+
+int lower_writes_in(CXCursor e, CXCursor decl)
+{
+    if (clang_Cursor_isNull(e))
+        return 0;
+    write_count w = {decl, lower_writes_to(e, decl)};
+    clang_visitChildren(e, count_writes, &w);
+    return w.n;
 }
 
 bool lower_is_modified(lower_ctx *c, CXCursor decl)
 {
-    modified_query q = {decl, false};
-    clang_visitChildren(c->body, find_write, &q);
-    return q.found;
+    return lower_writes_in(c->body, decl) > 0;
 }
 
 bool lower_kernel_has_identifier(lower_ctx *c, const char *name)
@@ -120,6 +124,38 @@ static bool is_array(CXType t)
            t.kind == CXType_IncompleteArray;
 }
 
+/* An array parameter of type t ("T A[M][K]"), or with rows of type t when
+ * it points to them ("T (*A)[K]": a first dimension of unknown extent). */
+static ms_buffer *array_param(lower_ctx *c, CXCursor parm, const char *name, CXType t, bool rows,
+                              bool restrict_)
+{
+    ms_expr *dims[8];
+    int ndim, lead = rows ? 1 : 0;
+    if (!lower_array_dims(c, parm, t, dims + lead, &ndim))
+        return NULL;
+    if (ndim + lead > 8) {
+        lower_fail(c, parm, "parameter '%s': array of more than 8 dimensions", name);
+        return NULL;
+    }
+    CXType e = t;
+    for (int d = 0; d < ndim; d++)
+        e = clang_getArrayElementType(e);
+    ms_dtype dt;
+    if (!lower_dtype(e, &dt)) {
+        lower_fail(c, parm, "parameter '%s': array of an unsupported element type", name);
+        return NULL;
+    }
+    ms_buffer *b =
+        ms_buffer_new(c->f, name, lower_type_spelling(c->f, e), dt, ndim + lead, MS_SCOPE_PARAM);
+    if (rows)
+        b->shape[0] = NULL;
+    for (int d = 0; d < ndim; d++)
+        b->shape[d + lead] = dims[d + lead];
+    b->is_const = clang_isConstQualifiedType(e);
+    b->is_restrict = restrict_;
+    return b;
+}
+
 static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noalias, ms_param *out)
 {
     ms_func *f = c->f;
@@ -134,31 +170,8 @@ static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noali
         ok = false;
     } else if (t.kind == CXType_Pointer && is_array(clang_getPointeeType(t))) {
         /* "double (*A)[N]": the rows of an array of unknown length */
-        ms_expr *dims[8];
-        int ndim;
-        CXType rows = clang_getPointeeType(t);
-        if (!lower_array_dims(c, parm, rows, dims + 1, &ndim) || ndim > 7) {
-            if (!c->failed)
-                lower_fail(c, parm, "parameter '%s': array of more than 8 dimensions", name);
-            ok = false;
-        } else {
-            CXType e = rows;
-            for (int d = 0; d < ndim; d++)
-                e = clang_getArrayElementType(e);
-            if (!lower_dtype(e, &dt)) {
-                lower_fail(c, parm, "parameter '%s': array of an unsupported element type", name);
-                ok = false;
-            } else {
-                ms_buffer *b =
-                    ms_buffer_new(f, name, lower_type_spelling(f, e), dt, ndim + 1, MS_SCOPE_PARAM);
-                b->shape[0] = NULL;
-                for (int d = 0; d < ndim; d++)
-                    b->shape[d + 1] = dims[d + 1];
-                b->is_const = clang_isConstQualifiedType(e);
-                b->is_restrict = noalias || clang_isRestrictQualifiedType(t);
-                out->buf = b;
-            }
-        }
+        ok = (out->buf = array_param(c, parm, name, clang_getPointeeType(t), true,
+                                     noalias || clang_isRestrictQualifiedType(t))) != NULL;
     } else if (t.kind == CXType_Pointer) {
         CXType e = clang_getPointeeType(t);
         if (!lower_dtype(e, &dt)) {
@@ -171,30 +184,9 @@ static bool lower_param(lower_ctx *c, CXCursor parm, CXType adjusted, bool noali
             b->is_restrict = noalias || clang_isRestrictQualifiedType(t);
             out->buf = b;
         }
-    } else if (t.kind == CXType_ConstantArray || t.kind == CXType_VariableArray ||
-               t.kind == CXType_IncompleteArray) {
-        ms_expr *dims[8];
-        int ndim;
-        if (!lower_array_dims(c, parm, t, dims, &ndim)) {
-            ok = false;
-        } else {
-            CXType e = t;
-            for (int d = 0; d < ndim; d++)
-                e = clang_getArrayElementType(e);
-            if (!lower_dtype(e, &dt)) {
-                lower_fail(c, parm, "parameter '%s': array of an unsupported element type", name);
-                ok = false;
-            } else {
-                ms_buffer *b =
-                    ms_buffer_new(f, name, lower_type_spelling(f, e), dt, ndim, MS_SCOPE_PARAM);
-                for (int d = 0; d < ndim; d++)
-                    b->shape[d] = dims[d];
-                b->is_const = clang_isConstQualifiedType(e);
-                b->is_restrict =
-                    noalias || clang_isRestrictQualifiedType(adjusted) || outer_restrict(t);
-                out->buf = b;
-            }
-        }
+    } else if (is_array(t)) {
+        bool restrict_ = noalias || clang_isRestrictQualifiedType(adjusted) || outer_restrict(t);
+        ok = (out->buf = array_param(c, parm, name, t, false, restrict_)) != NULL;
     } else if (lower_dtype(t, &dt)) {
         out->var = ms_var_new(f, name, lower_type_spelling(f, t), dt, MS_VAR_PARAM);
     } else {

@@ -614,47 +614,29 @@ ms_stmt *lower_for(lower_ctx *c, CXCursor cur)
     return loop;
 }
 
-typedef struct write_count {
+typedef struct header_writes {
     lower_ctx *c;
     CXCursor decl;
     int n;
-} write_count;
-
-static enum CXChildVisitResult count_writes(CXCursor cur, CXCursor parent, CXClientData data)
-{
-    (void)parent;
-    write_count *w = data;
-    w->n += lower_writes_to(cur, w->decl);
-    return CXChildVisit_Recurse;
-}
-
-/* Writes to decl in e and inside it. */
-static int writes_in(CXCursor e, CXCursor decl)
-{
-    if (clang_Cursor_isNull(e))
-        return 0;
-    write_count w = {NULL, decl, lower_writes_to(e, decl)};
-    clang_visitChildren(e, count_writes, &w);
-    return w.n;
-}
+} header_writes;
 
 static enum CXChildVisitResult count_header_writes(CXCursor cur, CXCursor parent, CXClientData data)
 {
     (void)parent;
-    write_count *w = data;
+    header_writes *w = data;
     if (clang_getCursorKind(cur) == CXCursor_ForStmt) {
         for_parts p;
         if (split_for(w->c, cur, &p))
-            w->n +=
-                writes_in(p.init, w->decl) + writes_in(p.cond, w->decl) + writes_in(p.inc, w->decl);
+            w->n += lower_writes_in(p.init, w->decl) + lower_writes_in(p.cond, w->decl) +
+                    lower_writes_in(p.inc, w->decl);
     }
     return CXChildVisit_Recurse;
 }
 
 bool lower_is_counter(lower_ctx *c, CXCursor decl)
 {
-    int all = writes_in(c->body, decl);
-    write_count in_headers = {c, decl, 0};
+    int all = lower_writes_in(c->body, decl);
+    header_writes in_headers = {c, decl, 0};
     bool failed = c->failed;
     clang_visitChildren(c->body, count_header_writes, &in_headers);
     c->failed = failed; /* split_for's complaints belong to lower_for */

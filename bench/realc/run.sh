@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# run.sh - the real-C benchmark: bench/realc/realc.c (the real-C issue's
-# kernels in C89 style, sizes from their fixed arrays) with the default
-# schedule (--trials 0), under each floating-point model. Each round is
+# run.sh - the real-C benchmark: the kernels of tests/realc/{blas,solvers,
+# stencils}.c (the real-C issue's kernels in C89 style, sizes from their
+# fixed arrays, here made large with -D) with the default schedule
+# (--trials 0), under each floating-point model. Each round is
 # one `mscc --check` run, which times the original and the tuned kernel
 # side by side (median of repeats after a warm-up); the table gives the
 # median over the rounds of each time and of their ratio.
@@ -16,8 +17,11 @@ for model in reassoc strict; do
     [ "$model" = strict ] && flags=(--cflags "-O3 -march=native -fopenmp -ffp-contract=off")
     log=$(mktemp)
     for r in $(seq "$rounds"); do
-        build/mscc bench/realc/realc.c -o build/realc.tuned.c --check --sizes tsteps=10 \
-            --fp-model=$model "${flags[@]}" 2>/dev/null >>"$log" || true
+        for f in blas solvers stencils; do
+            build/mscc tests/realc/$f.c -o build/realc.$f.tuned.c --check --sizes tsteps=10 \
+                -DNI=600 -DNJ=640 -DNK=560 -DN=700 -DW=1200 -DH=1000 \
+                --fp-model=$model "${flags[@]}" 2>/dev/null >>"$log" || true
+        done
     done
     echo
     echo "--fp-model=$model, $rounds rounds (times in ms, medians)"

@@ -1,9 +1,15 @@
 /* Linear algebra in the C89 style of existing numerical code: counters
  * declared first, alpha/beta scaling, triangular loops, fixed-size arrays
  * given by macros, scalar temporaries at function scope. */
+#ifndef NI
 #define NI 40
+#endif
+#ifndef NJ
 #define NJ 50
+#endif
+#ifndef NK
 #define NK 60
+#endif
 
 #pragma mscc kernel
 void gemm(int ni, int nj, int nk, double alpha, double beta, double C[NI][NJ],

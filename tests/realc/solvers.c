@@ -1,6 +1,8 @@
 /* Solvers in the C89 style: in-place LU, a triangular solve that runs
  * backwards, a forward/backward substitution with a scalar temporary. */
+#ifndef N
 #define N 64
+#endif
 
 #pragma mscc kernel
 void lu(int n, double A[N][N])

@@ -1,10 +1,17 @@
 /* Stencils and dynamic programming in the C89 style: a 2-D Jacobi with a
  * time loop, Floyd-Warshall on integers, a recursive filter with chained
  * assignments and a time-reversed sweep. */
-#define N 48
 #include <math.h>
+
+#ifndef N
+#define N 48
+#endif
+#ifndef W
 #define W 40
+#endif
+#ifndef H
 #define H 36
+#endif
 
 #pragma mscc kernel
 void jacobi2d(int tsteps, int n, double A[N][N], double B[N][N])

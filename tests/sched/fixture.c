@@ -23,6 +23,34 @@ fixture *setup_src_strict(const char *text)
     return fx;
 }
 
+char *emit_fx(fixture *fx)
+{
+    const ms_kernel *k = &fx->src.kernels[0];
+    char *orig = ms_kernel_body_text(&fx->src, k);
+    const char *why = NULL;
+    char *body = ms_emit_body(fx->tr->s->f, k->func, orig, NULL, &why);
+    cr_assert(body, "%s", why);
+    free(orig);
+    return body;
+}
+
+void differential_fx(fixture *fx)
+{
+    char *body = emit_fx(fx);
+    bool ok;
+    char *rep;
+    bool strict = fx->src.kernels[0].func->fp_strict;
+    tu_check_bodies(&fx->src, &fx->src.kernels[0], &body, 1,
+                    strict ? "-std=c11 -O2 -march=native -fopenmp -Wall -Wextra -Werror "
+                             "-Wno-unknown-pragmas -ffp-contract=off"
+                           : "-std=c11 -O2 -march=native -fopenmp -Wall -Wextra -Werror "
+                             "-Wno-unknown-pragmas",
+                    6, 99, &ok, &rep);
+    cr_expect(ok, "%s\n%s", rep, body);
+    free(rep);
+    free(body);
+}
+
 void teardown_fx(fixture *fx)
 {
     ms_tracer_free(fx->tr);

@@ -22,6 +22,11 @@ fixture *setup_src(const char *text);
 /* The same under --fp-model=strict. */
 fixture *setup_src_strict(const char *text);
 void teardown_fx(fixture *fx);
+/* The scheduled kernel's new body (caller frees). */
+char *emit_fx(fixture *fx);
+/* The emitted kernel, built and run against the original at the tuning
+ * sizes and odd ones: within the tolerance, or bit for bit when strict. */
+void differential_fx(fixture *fx);
 char *ir_of(const ms_func *f);
 /* The loops of the named block, as trace variables; returns their count. */
 int loops(fixture *fx, const char *block, int *out);

@@ -28,33 +28,6 @@ static const char gemm_src[] = "#pragma mscc kernel sizes(M=24, N=40, K=33)\n"
                                "    }\n"
                                "}\n";
 
-static char *emitted(fixture *fx)
-{
-    const ms_kernel *k = &fx->src.kernels[0];
-    char *orig = ms_kernel_body_text(&fx->src, k);
-    const char *why = NULL;
-    char *body = ms_emit_body(fx->tr->s->f, k->func, orig, NULL, &why);
-    cr_assert(body, "%s", why);
-    free(orig);
-    return body;
-}
-
-/* Original and scheduled agree at the tuning sizes and odd ones; bit for
- * bit when the kernel is strict. */
-static void differential(fixture *fx)
-{
-    char *body = emitted(fx);
-    bool ok;
-    char *rep;
-    tu_check_bodies(&fx->src, &fx->src.kernels[0], &body, 1,
-                    "-std=c11 -O2 -march=native -fopenmp -Wall -Wextra -Werror "
-                    "-Wno-unknown-pragmas -ffp-contract=off",
-                    6, 77, &ok, &rep);
-    cr_expect(ok, "%s\n%s", rep, body);
-    free(rep);
-    free(body);
-}
-
 Test(strict, no_vector_or_parallel_float_reduction)
 {
     fixture *fx = setup_src_strict(dot_src);
@@ -68,7 +41,7 @@ Test(strict, no_vector_or_parallel_float_reduction)
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
     int b = ms_t_get_block(fx->tr, "s_1");
     EXPECT_REFUSED(fx, ms_t_rfactor(fx->tr, b, parts[1]), MS_ERR_ILLEGAL);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 
     /* the default mode takes all three */
@@ -118,10 +91,10 @@ Test(strict, tiles_keep_the_order_of_each_sum)
     int b = ms_t_get_block(fx->tr, "C_1");
     ms_t_cache_write(fx->tr, b, jp[0], "register");
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
-    char *body = emitted(fx);
+    char *body = emit_fx(fx);
     cr_expect_null(strstr(body, "fma"), "%s", body);
     free(body);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }
 
@@ -144,7 +117,7 @@ Test(strict, band_elements_chosen_by_the_reduction_loop_stay_in_order)
     loops(fx, "z", l);
     int swap[2] = {l[1], l[0]};
     EXPECT_REFUSED(fx, ms_t_reorder(fx->tr, 2, swap), MS_ERR_ILLEGAL);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }
 
@@ -165,7 +138,7 @@ Test(strict, fusing_loops_that_may_be_empty)
      * bound is a ?: as a whole: the guard is a factor of the product */
     ms_t_unroll(fx->tr, fused);
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
-    char *body = emitted(fx);
+    char *body = emit_fx(fx);
     bool ok;
     char *rep;
     tu_check_bodies(&fx->src, &fx->src.kernels[0], &body, 1,
@@ -194,7 +167,7 @@ Test(strict, cache_read_of_unsigned_subscripts_compiles_cleanly)
     int b = ms_t_get_block(fx->tr, "acc_1");
     ms_t_cache_read(fx->tr, b, l[n - 1], "A");
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
-    char *body = emitted(fx);
+    char *body = emit_fx(fx);
     bool ok;
     char *rep;
     tu_check_bodies(&fx->src, &fx->src.kernels[0], &body, 1,
@@ -226,6 +199,6 @@ Test(strict, rfactor_of_an_rfactored_block_is_refused)
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
     b = ms_t_get_block(fx->tr, "x1");
     EXPECT_REFUSED(fx, ms_t_rfactor(fx->tr, b, parts[1]), MS_ERR_ILLEGAL);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }

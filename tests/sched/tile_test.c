@@ -37,32 +37,6 @@ static void split2(fixture *fx, int loop, int64_t inner, int *out)
     ms_t_split(fx->tr, loop, 2, f, out);
 }
 
-/* The emitted kernel, built and run against the original. */
-static char *emitted(fixture *fx)
-{
-    const ms_kernel *k = &fx->src.kernels[0];
-    char *orig = ms_kernel_body_text(&fx->src, k);
-    const char *why = NULL;
-    char *body = ms_emit_body(fx->tr->s->f, k->func, orig, NULL, &why);
-    cr_assert(body, "%s", why);
-    free(orig);
-    return body;
-}
-
-static void differential(fixture *fx)
-{
-    char *body = emitted(fx);
-    bool ok;
-    char *rep;
-    tu_check_bodies(
-        &fx->src, &fx->src.kernels[0], &body, 1,
-        "-std=c11 -O2 -march=native -fopenmp -Wall -Wextra -Werror -Wno-unknown-pragmas", 6, 99,
-        &ok, &rep);
-    cr_expect(ok, "%s\n%s", rep, body);
-    free(rep);
-    free(body);
-}
-
 Test(tile, frontend_merges_the_init)
 {
     fixture *fx = setup_src(gemm_src);
@@ -79,7 +53,7 @@ Test(tile, frontend_merges_the_init)
     int order[5] = {i2[0], j2[0], l[2], i2[1], j2[1]};
     ms_t_reorder(fx->tr, 5, order);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }
 
@@ -92,7 +66,7 @@ Test(tile, init_is_kept_when_the_reduction_is_empty)
     int order[3] = {l[2], l[0], l[1]};
     ms_t_reorder(fx->tr, 3, order); /* k outermost: the init goes above it */
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
-    char *body = emitted(fx);
+    char *body = emit_fx(fx);
     const char *init = strstr(body, "= 0.5f"), *kloop = strstr(body, "for (int k");
     cr_expect(init && kloop && init < kloop, "%s", body);
     free(body);
@@ -147,7 +121,7 @@ Test(tile, decompose_reduction)
     /* the init is gone now; a loop that does not hold the block is refused */
     EXPECT_REFUSED(fx, ms_t_decompose_reduction(fx->tr, b, l[2]), MS_ERR_ILLEGAL);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 
     /* above a loop that runs the reduction: refused */
@@ -185,12 +159,12 @@ Test(tile, cache_write_register_tile)
     free(ir);
     /* found by the fuzzer: the init may not leave the cache's scope */
     EXPECT_REFUSED(fx, ms_t_decompose_reduction(fx->tr, b, j2[0]), MS_ERR_ILLEGAL);
-    char *body = emitted(fx);
+    char *body = emit_fx(fx);
     cr_expect(strstr(body, "= fmaf("), "%s", body);
     cr_expect(strstr(body, "_Alignas(64) float C_reg[4][16] = {0};"), "%s", body);
     free(body);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }
 
@@ -210,7 +184,7 @@ Test(tile, cache_write_copies_in_what_it_accumulates)
     cr_expect(strstr(ir, "block C_local_in"), "%s", ir);
     free(ir);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 
     /* a tile too big for registers, and another block touching C in the loop */
@@ -248,13 +222,13 @@ Test(tile, transform_layout_packs_an_input)
     int l[4], j2[2];
     loops(fx, "C_1", l);
     split2(fx, l[1], 16, j2);
-    char *body = emitted(fx);
+    char *body = emit_fx(fx);
     cr_expect(strstr(body, "aligned_alloc(64"), "%s", body);
     cr_expect(strstr(body, "B_packed[j_0][k][j_1]"), "%s", body);
     cr_expect(strstr(body, "no memory for packing: the original loops"), "%s", body);
     free(body);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }
 
@@ -334,7 +308,7 @@ Test(tile, reverse_compute_inline)
     cr_assert_eq(ms_t_get_loops(fx->tr, t, l), 2);
     ms_t_vectorize(fx->tr, l[1]);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 
     /* over fewer elements than the producer writes: refused */
@@ -384,7 +358,7 @@ Test(tile, rfactor_makes_the_reduction_vectorisable)
     cr_expect(strstr(ir, "y[vi] = y[vi] + y_rf[vr]"), "%s", ir);
     free(ir);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }
 
@@ -420,7 +394,7 @@ Test(tile, compute_at_recomputes_the_window)
     cr_expect(strstr(ir, "for t_0: int in [0, +3)"), "%s", ir);
     free(ir);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }
 
@@ -441,7 +415,7 @@ Test(tile, reverse_compute_at_consumes_each_tile)
     cr_expect(tile && strstr(tile, "block t(") && strstr(tile, "block Y_1("), "%s", ir);
     free(ir);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 
     /* under the producer's innermost loop: one element per iteration */
@@ -452,7 +426,7 @@ Test(tile, reverse_compute_at_consumes_each_tile)
     ms_t_reverse_compute_at(fx->tr, y, tl[1]);
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }
 
@@ -473,7 +447,7 @@ Test(tile, cache_read_copies_the_window)
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
     cr_assert_geq(copy, 0);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 
     fx = setup_src(smooth_src);
@@ -491,7 +465,7 @@ Test(tile, cache_read_copies_the_window)
     free(ir);
     (void)yl;
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }
 
@@ -547,6 +521,6 @@ Test(tile, a_cache_copy_moves_with_compute_at)
     ms_t_compute_at(fx->tr, copy, at);
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
     round_trip(fx);
-    differential(fx);
+    differential_fx(fx);
     teardown_fx(fx);
 }
