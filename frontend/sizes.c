@@ -76,7 +76,8 @@ static ms_size_hint *find_hint(ms_func *f, const char *name)
 static void add_hint(ms_func *f, const char *name, int64_t value)
 {
     ms_size_hint *h = ms_arena_alloc(f->arena, sizeof *h * (size_t)(f->nhints + 1));
-    memcpy(h, f->hints, sizeof *h * (size_t)f->nhints);
+    if (f->nhints)
+        memcpy(h, f->hints, sizeof *h * (size_t)f->nhints);
     h[f->nhints++] = (ms_size_hint){ms_arena_strdup(f->arena, name), value, 0};
     f->hints = h;
 }
