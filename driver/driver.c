@@ -32,11 +32,14 @@ static void print_ir(const char *what, const char *name, const ms_func *f)
     ms_str_free(&ir);
 }
 
-/* The comment atop a tuned body: who made it, and the schedule itself. */
-static char *body_comment(const ms_trace *t)
+/* The comment atop a tuned body: who made it, under which fp-model when it
+ * is not the default, and the schedule itself. */
+static char *body_comment(const ms_trace *t, bool fp_strict)
 {
     ms_str c = {0}, text = {0};
-    ms_str_add(&c, "tuned by mscc " MS_VERSION "; the schedule, replayable with --trace:");
+    ms_str_add(&c, fp_strict ? "tuned by mscc " MS_VERSION " (--fp-model=strict)"
+                             : "tuned by mscc " MS_VERSION);
+    ms_str_add(&c, "; the schedule, replayable with --trace:");
     ms_trace_print(t, &text);
     for (const char *line = ms_str_cstr(&text); *line;) {
         size_t len = strcspn(line, "\n");
@@ -65,7 +68,7 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
     }
     if (verbose)
         print_ir("scheduled IR", k->name, tr->s->f);
-    char *comment = body_comment(tr->t);
+    char *comment = body_comment(tr->t, k->func->fp_strict);
     char *orig = ms_kernel_body_text(src, k);
     const char *why = NULL;
     char *body = ms_emit_body(tr->s->f, k->func, orig, comment, &why);

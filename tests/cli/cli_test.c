@@ -6,6 +6,8 @@
  */
 #include "testutil.h"
 
+#include "driver/driver.h"
+
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -163,6 +165,34 @@ Test(cli, check_prints_a_table_and_passes, .timeout = 300)
     cr_expect(strstr(r.out, "kernel "), "%s", r.out);
     cr_expect(strstr(r.out, "scale "), "%s", r.out);
     cr_expect(strstr(r.out, " yes "), "%s", r.out);
+    done(&r);
+    free(in);
+    free(out);
+}
+
+Test(cli, strict_fp_model_keeps_sums_in_order_and_checks_every_bit, .timeout = 300)
+{
+    char *in = tu_write_temp("dot.c", "#pragma mscc kernel sizes(n=100000)\n"
+                                      "void dot(int n, const float *restrict x,\n"
+                                      "         const float *restrict y, float *restrict s) {\n"
+                                      "    float acc = 0.0f;\n"
+                                      "    for (int i = 0; i < n; i++) acc += x[i] * y[i];\n"
+                                      "    s[0] = acc;\n}\n");
+    char *out = tu_write_temp("dot.out.c", "");
+    run r = mscc(in, "-o", out, "--check", "--fp-model=strict");
+    cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.out, " yes "), "%s", r.out);
+    char *text = ms_read_file(out, NULL);
+    cr_expect(strstr(text, "tuned by mscc " MS_VERSION " (--fp-model=strict)"), "%s", text);
+    cr_expect_null(strstr(text, "reduction("), "%s", text);
+    free(text);
+    done(&r);
+    /* the default model vectorises the sum */
+    r = mscc(in, "-o", out, "--fp-model", "reassoc");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    text = ms_read_file(out, NULL);
+    cr_expect(strstr(text, "reduction(+:acc)"), "%s", text);
+    free(text);
     done(&r);
     free(in);
     free(out);

@@ -56,6 +56,7 @@ Test(options, bad_command_lines_have_reasons)
         {{"in.c", "-o", "x.c", "--trials", "-1", NULL}, "--trials"},
         {{"in.c", "-o", "x.c", "--trials", "8", NULL}, "search is not built"},
         {{"a.c", "b.c", "-o", "x.c", NULL}, "more than one input"},
+        {{"in.c", "-o", "x.c", "--fp-model=fast", NULL}, "--fp-model wants 'reassoc' or 'strict'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ms_options o;
