@@ -96,6 +96,158 @@ static bool eliminate(ms_poly *p, const ms_var *v, const ms_poly *vlo, const ms_
     return true;
 }
 
+static bool bound_of(const ms_expr *e, bool want_hi, ms_poly *out);
+
+/* Of two bounds, the looser one when they differ by a constant. Takes both. */
+static bool looser(ms_poly a, ms_poly b, bool want_hi, ms_poly *out)
+{
+    ms_poly d = {0};
+    ms_poly_add(&d, &a, 1);
+    ms_poly_add(&d, &b, -1);
+    int64_t gap;
+    bool known = ms_poly_is_const(&d, &gap);
+    ms_poly_free(&d);
+    if (known) {
+        bool a_wins = want_hi ? gap >= 0 : gap <= 0;
+        *out = a_wins ? a : b;
+        ms_poly_free(a_wins ? &b : &a);
+        return true;
+    }
+    ms_poly_free(&a);
+    ms_poly_free(&b);
+    return false;
+}
+
+/* Terms of e's polynomial that use a loop or block variable (many when e
+ * is not a polynomial). */
+static int counter_terms(const ms_expr *e)
+{
+    ms_poly p;
+    if (!ms_poly_from_expr(e, &p))
+        return 1 << 20;
+    int n = 0;
+    for (int i = 0; i < p.n; i++) {
+        bool counter = false;
+        for (int k = 0; k < p.terms[i].nvars; k++)
+            counter = counter || p.terms[i].vars[k]->kind != MS_VAR_PARAM;
+        n += counter;
+    }
+    ms_poly_free(&p);
+    return n;
+}
+
+/* A bound of c ? a : b. Written as min(a, b) (a < b ? a : b), it is at most
+ * either branch; as max, at least either; otherwise, or the other way, the
+ * looser of the branches' bounds. */
+static bool select_bound(const ms_expr *e, bool want_hi, ms_poly *out)
+{
+    const ms_expr *c = e->sel.cond, *a = e->sel.a, *b = e->sel.b;
+    int shape = 0; /* -1: min(a, b), +1: max(a, b) */
+    if (c->kind == MS_EXPR_BINARY && c->bin.op >= MS_BIN_LT && c->bin.op <= MS_BIN_GE) {
+        bool less = c->bin.op == MS_BIN_LT || c->bin.op == MS_BIN_LE;
+        if (ms_expr_equal(c->bin.a, a) && ms_expr_equal(c->bin.b, b))
+            shape = less ? -1 : 1;
+        else if (ms_expr_equal(c->bin.a, b) && ms_expr_equal(c->bin.b, a))
+            shape = less ? 1 : -1;
+    }
+    if ((shape < 0 && want_hi) || (shape > 0 && !want_hi)) {
+        /* either branch bounds it: the one with fewer counters is usually tighter */
+        if (counter_terms(b) < counter_terms(a)) {
+            const ms_expr *t = a;
+            a = b;
+            b = t;
+        }
+        return bound_of(a, want_hi, out) || bound_of(b, want_hi, out);
+    }
+    ms_poly pa, pb;
+    if (!bound_of(a, want_hi, &pa))
+        return false;
+    if (!bound_of(b, want_hi, &pb)) {
+        ms_poly_free(&pa);
+        return false;
+    }
+    return looser(pa, pb, want_hi, out);
+}
+
+/* A polynomial bound of integer expression e (upper if want_hi), seeing
+ * through the min and max that loop bounds write with ?:. */
+static bool bound_of(const ms_expr *e, bool want_hi, ms_poly *out)
+{
+    if (ms_poly_from_expr(e, out))
+        return true;
+    *out = (ms_poly){0};
+    if (ms_dtype_is_float(e->dtype))
+        return false;
+    if (e->kind == MS_EXPR_SELECT)
+        return select_bound(e, want_hi, out);
+    if (e->kind == MS_EXPR_CAST)
+        return bound_of(e->cast.a, want_hi, out);
+    if (e->kind != MS_EXPR_BINARY)
+        return false;
+    const ms_expr *x = e->bin.a, *y = e->bin.b;
+    ms_poly px, py;
+    if (e->bin.op == MS_BIN_ADD || e->bin.op == MS_BIN_SUB) {
+        bool sub = e->bin.op == MS_BIN_SUB;
+        if (!bound_of(x, want_hi, &px))
+            return false;
+        if (!bound_of(y, sub ? !want_hi : want_hi, &py)) {
+            ms_poly_free(&px);
+            return false;
+        }
+        ms_poly_add(&px, &py, sub ? -1 : 1);
+        ms_poly_free(&py);
+        *out = px;
+        return true;
+    }
+    if (e->bin.op == MS_BIN_MUL) {
+        const ms_expr *k = x->kind == MS_EXPR_INT ? x : y->kind == MS_EXPR_INT ? y : NULL;
+        const ms_expr *v = k == x ? y : x;
+        if (!k || !bound_of(v, k->i.value >= 0 ? want_hi : !want_hi, &px))
+            return false;
+        ms_term t = {k->i.value, 0, {0}};
+        ms_poly kp = {1, &t};
+        bool ok = ms_poly_mul(&px, &kp, out);
+        ms_poly_free(&px);
+        return ok;
+    }
+    return false;
+}
+
+/* An upper bound of a loop's last value, min + extent - 1. An extent the
+ * frontend wrote as HI - min (+ c) gives HI + c - 1 directly: bounding min
+ * and the extent apart would lose min where it is a max() (j from
+ * max(i - B, 0) to i). */
+static bool loop_top(const ms_stmt *L, ms_poly *top)
+{
+    const ms_expr *x = L->loop.extent;
+    int64_t c = 0;
+    if (x->kind == MS_EXPR_BINARY && x->bin.op == MS_BIN_ADD && x->bin.b->kind == MS_EXPR_INT) {
+        c = x->bin.b->i.value;
+        x = x->bin.a;
+    }
+    ms_term t = {c - 1, 0, {0}};
+    ms_poly shift = {c - 1 != 0, &t};
+    if (x->kind == MS_EXPR_BINARY && x->bin.op == MS_BIN_SUB &&
+        ms_expr_equal(x->bin.b, L->loop.min) && bound_of(x->bin.a, true, top)) {
+        ms_poly_add(top, &shift, 1);
+        return true;
+    }
+    ms_poly m, e;
+    if (!bound_of(L->loop.min, true, &m))
+        return false;
+    if (!bound_of(L->loop.extent, true, &e)) {
+        ms_poly_free(&m);
+        return false;
+    }
+    ms_poly_add(&m, &e, 1);
+    ms_poly_free(&e);
+    t.coef = -1;
+    shift.n = 1;
+    ms_poly_add(&m, &shift, 1);
+    *top = m;
+    return true;
+}
+
 bool ms_expr_range(ms_func *f, const ms_expr *e, int nloops, ms_stmt *const *loops, ms_poly *lo,
                    ms_poly *hi)
 {
@@ -119,23 +271,17 @@ bool ms_expr_range(ms_func *f, const ms_expr *e, int nloops, ms_stmt *const *loo
                 used = used || hi->terms[t].vars[k] == L->loop.var;
         if (!used)
             continue;
-        ms_poly vlo, ext;
-        if (!ms_poly_from_expr(L->loop.min, &vlo))
+        /* v in [min, min + extent - 1]; a min() or max() in them is bounded */
+        ms_poly vlo, vhi;
+        if (!bound_of(L->loop.min, false, &vlo))
             goto fail;
-        if (!ms_poly_from_expr(L->loop.extent, &ext)) {
+        if (!loop_top(L, &vhi)) {
             ms_poly_free(&vlo);
             goto fail;
         }
-        ms_poly vhi = {0};
-        ms_poly_add(&vhi, &vlo, 1);
-        ms_poly_add(&vhi, &ext, 1);
-        ms_term m1 = {-1, 0, {0}};
-        ms_poly minus1 = {1, &m1};
-        ms_poly_add(&vhi, &minus1, 1);
         bool ok = eliminate(lo, L->loop.var, &vlo, &vhi, false) &&
                   eliminate(hi, L->loop.var, &vlo, &vhi, true);
         ms_poly_free(&vlo);
-        ms_poly_free(&ext);
         ms_poly_free(&vhi);
         if (!ok)
             goto fail;

@@ -76,3 +76,17 @@ void rows(int n, double (*A)[19], const double (*B)[19])
         for (j = 0; j < 19; j++)
             A[i][j] += B[i][18 - j];
 }
+
+#pragma mscc kernel sizes(N=45, B=6)
+void band_na(int N, int B, const float *x, float *z, float *w)
+{
+    /* min and max bounds over arrays without restrict: the overlap check
+     * bounds them (z and w reach N, not N + B) */
+    int i, j;
+    for (i = 0; i < N; i++)
+        for (j = i; j < (i + B < N ? i + B : N); j++)
+            z[j] += x[i] * (float)(j - i + 1);
+    for (i = 0; i < N; i++)
+        for (j = (i - B > 0 ? i - B : 0); j <= i; j++)
+            w[i] += x[j];
+}

@@ -151,6 +151,29 @@ Test(analysis, ranges_and_extents)
     done(a);
 }
 
+Test(analysis, ranges_see_through_min_and_max_bounds)
+{
+    /* j < min(i + B, N) stays below N (the branch without a counter), and
+     * j >= max(i - B, 0) stays at or above 0 */
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void band(int N, int B, const float *x, float *z, float *w) {\n"
+                          "  for (int i = 0; i < N; i++)\n"
+                          "    for (int j = i; j < (i + B < N ? i + B : N); j++)\n"
+                          "      z[j] += x[i];\n"
+                          "  for (int i = 0; i < N; i++)\n"
+                          "    for (int j = (i - B > 0 ? i - B : 0); j <= i; j++)\n"
+                          "      w[i] += x[j];\n}\n");
+    ms_func *f = a->src.kernels[0].func;
+    ms_str s = {0};
+    ms_expr_print(ms_buffer_extent(f, f->params[3].buf), &s);
+    cr_assert_str_eq(ms_str_cstr(&s), "N");
+    ms_str_free(&s);
+    ms_expr_print(ms_buffer_extent(f, f->params[2].buf), &s);
+    cr_assert_str_eq(ms_str_cstr(&s), "N");
+    ms_str_free(&s);
+    done(a);
+}
+
 /* The shape a pointer parameter was given, as the IR prints it. */
 static char *shape_of(analysed *a, int param)
 {
