@@ -129,7 +129,7 @@ static bool is_array(CXType t)
 static ms_buffer *array_param(lower_ctx *c, CXCursor parm, const char *name, CXType t, bool rows,
                               bool restrict_)
 {
-    ms_expr *dims[8];
+    ms_expr *dims[9]; /* a leading unknown dimension, then up to 8 */
     int ndim, lead = rows ? 1 : 0;
     if (!lower_array_dims(c, parm, t, dims + lead, &ndim))
         return NULL;
