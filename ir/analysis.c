@@ -501,6 +501,16 @@ static bool inner_fits(collector *col, const index_parts *p, const access *a, in
     return ok;
 }
 
+/* -idx: the same elements meet, and a loop that walks an array downwards
+ * (x[n - 1 - t], a normalised downward loop) walks this one upwards. */
+static void negate_parts(index_parts *p)
+{
+    ms_poly *polys[3] = {&p->c, &p->outer, &p->inner};
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < polys[k]->n; i++)
+            polys[k]->terms[i].coef = -polys[k]->terms[i].coef;
+}
+
 /* Different iterations of L make w and a touch different elements. */
 static bool separated(collector *col, const access *w, const access *a, int depth)
 {
@@ -513,6 +523,10 @@ static bool separated(collector *col, const access *w, const access *a, int dept
         if (!index_split(&o, a->idx[d], a, depth, &pa)) {
             parts_free(&pw);
             continue;
+        }
+        if (pw.c.n > 0 && poly_sign(&pw.c) < 0) {
+            negate_parts(&pw);
+            negate_parts(&pa);
         }
         bool ok = pw.c.n > 0 && poly_sign(&pw.c) > 0 && ms_poly_equal(&pw.c, &pa.c) &&
                   ms_poly_equal(&pw.outer, &pa.outer) && inner_fits(col, &pw, w, depth) &&

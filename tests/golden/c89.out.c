@@ -14,6 +14,9 @@ void scale_rows(int ni, int nj, long nk, double alpha, double C[NI][NJ], double 
      *   b0 = get_block("C")
      *   l1, l2 = get_loops(b0)
      *   vectorize(l2)
+     *   b3 = get_block("rev_1")
+     *   l4 = get_loops(b3)
+     *   vectorize(l4)
      */
     /* the bytes each array may touch (they are not restrict): the tuned loops
      * run when no written one meets another */
@@ -40,6 +43,9 @@ void scale_rows(int ni, int nj, long nk, double alpha, double C[NI][NJ], double 
                     C[i][j] *= alpha;
                 }
             }
+#if defined(_OPENMP)
+            #pragma omp simd
+#endif
             for (long k_t = 0; k_t < 60; k_t++) {
                 rev[59 - k_t] = A[0][k_t];
             }
@@ -60,6 +66,9 @@ void scale_rows(int ni, int nj, long nk, double alpha, double C[NI][NJ], double 
                     C[i][j] *= alpha;
                 }
             }
+#if defined(_OPENMP)
+            #pragma omp simd
+#endif
             for (long k_t = 0; k_t < nk; k_t++) {
                 rev[nk - k_t - 1] = A[0][k_t];
             }

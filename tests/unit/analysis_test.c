@@ -151,6 +151,21 @@ Test(analysis, ranges_and_extents)
     done(a);
 }
 
+Test(analysis, normalised_loops_keep_their_dependences)
+{
+    /* x[i] reads x[i + 1], written one iteration earlier going down: serial;
+     * the same loop going up only reads ahead of its writes: also serial
+     * (a write after read); a downward copy between arrays: independent */
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int n, double *restrict x, double *restrict y) {\n"
+                          "  int i, k;\n"
+                          "  for (i = n - 2; i >= 0; i--) x[i] = x[i] - 0.5 * x[i + 1];\n"
+                          "  for (k = n; k-- > 0;) y[k] = 2.0 * y[k];\n}\n");
+    cr_assert_not(LOOP(a, "i_t")->independent);
+    cr_assert(LOOP(a, "k_t")->independent);
+    done(a);
+}
+
 Test(analysis, ranges_see_through_min_and_max_bounds)
 {
     /* j < min(i + B, N) stays below N (the branch without a counter), and
