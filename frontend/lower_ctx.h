@@ -43,6 +43,8 @@ void lower_fail(lower_ctx *c, CXCursor at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 ms_loc lower_loc(lower_ctx *c, CXCursor cur);
 sym *lower_lookup(lower_ctx *c, CXCursor ref);
+/* The innermost symbol a declaration stands for, or NULL. */
+sym *lower_lookup_decl(lower_ctx *c, CXCursor decl);
 bool lower_dtype(CXType t, ms_dtype *out);
 char *lower_type_spelling(ms_func *f, CXType t); /* without qualifiers */
 int lower_children(CXCursor cur, CXCursor *out, int max);

@@ -29,13 +29,17 @@ ms_loc lower_loc(lower_ctx *c, CXCursor cur)
     return (ms_loc){c->path, (int)line, (int)col};
 }
 
-sym *lower_lookup(lower_ctx *c, CXCursor ref)
+sym *lower_lookup_decl(lower_ctx *c, CXCursor decl)
 {
-    CXCursor d = clang_getCursorReferenced(ref);
     for (int i = c->syms.len - 1; i >= 0; i--)
-        if (clang_equalCursors(c->syms.data[i].decl, d))
+        if (clang_equalCursors(c->syms.data[i].decl, decl))
             return &c->syms.data[i];
     return NULL;
+}
+
+sym *lower_lookup(lower_ctx *c, CXCursor ref)
+{
+    return lower_lookup_decl(c, clang_getCursorReferenced(ref));
 }
 
 /* "T A[restrict M][K]": the qualifier inside the first brackets applies to

@@ -351,19 +351,11 @@ static bool bound_is_fixed(lower_ctx *c, const header *h)
     return false;
 }
 
-static sym *lookup_decl(lower_ctx *c, CXCursor decl)
-{
-    for (int i = c->syms.len - 1; i >= 0; i--)
-        if (clang_equalCursors(c->syms.data[i].decl, decl))
-            return &c->syms.data[i];
-    return NULL;
-}
-
 /* A counter declared before the loop must be one of the kernel's counters
  * (assigned in loop headers only) and not the counter of a running loop. */
 static bool check_outer_counter(lower_ctx *c, CXCursor at, const counter *k)
 {
-    sym *s = lookup_decl(c, k->decl);
+    sym *s = lower_lookup_decl(c, k->decl);
     CXString ns = clang_getCursorSpelling(k->decl);
     const char *name = clang_getCString(ns);
     bool ok = false;
@@ -528,7 +520,7 @@ ms_stmt *lower_for(lower_ctx *c, CXCursor cur)
     for (int k = 0; k < h.n; k++) {
         counter *ct = &h.ctr[k];
         if (clang_Cursor_isNull(ct->start)) {
-            start[k] = lookup_decl(c, ct->decl)->let;
+            start[k] = lower_lookup_decl(c, ct->decl)->let;
         } else if (!(start[k] = lower_expr(c, ct->start))) {
             return NULL;
         } else if (!bound_ok(start[k])) {

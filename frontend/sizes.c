@@ -18,6 +18,15 @@ typedef struct ceiling_ctx {
     int64_t *ceiling; /* per parameter; 0: none found */
 } ceiling_ctx;
 
+/* The integer parameter named so, or NULL. */
+static const ms_var *size_param(const ms_func *f, const char *name)
+{
+    for (int i = 0; i < f->nparams; i++)
+        if (f->params[i].var && !strcmp(f->params[i].var->name, name))
+            return f->params[i].var;
+    return NULL;
+}
+
 static int param_index(const ms_func *f, const ms_var *v)
 {
     for (int i = 0; i < f->nparams; i++)
@@ -65,14 +74,6 @@ static void bound_by_access(void *ctx, const ms_access_site *s)
     }
 }
 
-static ms_size_hint *find_hint(ms_func *f, const char *name)
-{
-    for (int h = 0; h < f->nhints; h++)
-        if (!strcmp(f->hints[h].name, name))
-            return &f->hints[h];
-    return NULL;
-}
-
 static void add_hint(ms_func *f, const char *name, int64_t value)
 {
     ms_size_hint *h = ms_arena_alloc(f->arena, sizeof *h * (size_t)(f->nhints + 1));
@@ -89,22 +90,17 @@ void lower_sizes(ms_func *f, int npragma, const ms_size_hint *pragma, const ms_f
     f->hints = NULL;
     for (int i = 0; i < npragma; i++) {
         add_hint(f, pragma[i].name, pragma[i].value);
-        bool known = false;
-        for (int q = 0; q < f->nparams; q++)
-            known = known || (f->params[q].var && !strcmp(f->params[q].var->name, pragma[i].name));
-        if (!known)
+        if (!size_param(f, pragma[i].name))
             ms_diags_add(diags, MS_DIAG_WARNING, at,
                          "kernel '%s': 'sizes' names '%s', which is not an integer parameter",
                          f->name, pragma[i].name);
     }
     for (int i = 0; i < o->nsizes; i++) {
-        ms_size_hint *h = find_hint(f, o->sizes[i].name);
+        ms_size_hint *h = ms_func_hint(f, o->sizes[i].name);
         if (h)
             h->value = o->sizes[i].value;
-        else
-            for (int p = 0; p < f->nparams; p++)
-                if (f->params[p].var && !strcmp(f->params[p].var->name, o->sizes[i].name))
-                    add_hint(f, o->sizes[i].name, o->sizes[i].value);
+        else if (size_param(f, o->sizes[i].name))
+            add_hint(f, o->sizes[i].name, o->sizes[i].value);
     }
     ceiling_ctx cc = {f, ms_xcalloc((size_t)(f->nparams ? f->nparams : 1), sizeof(int64_t))};
     static const ms_walk_fns fns = {bound_by_access, NULL, NULL};
@@ -113,7 +109,7 @@ void lower_sizes(ms_func *f, int npragma, const ms_size_hint *pragma, const ms_f
         const ms_var *v = f->params[p].var;
         if (!v || ms_dtype_is_float(v->dtype))
             continue;
-        ms_size_hint *h = find_hint(f, v->name);
+        ms_size_hint *h = ms_func_hint(f, v->name);
         if (!h && cc.ceiling[p]) {
             add_hint(f, v->name, cc.ceiling[p]);
         } else if (!h && ms_stmt_uses_var(f->body, v)) {
@@ -123,7 +119,7 @@ void lower_sizes(ms_func *f, int npragma, const ms_size_hint *pragma, const ms_f
                          f->name, v->name, DEFAULT_SIZE);
             add_hint(f, v->name, DEFAULT_SIZE);
         }
-        if ((h = find_hint(f, v->name)))
+        if ((h = ms_func_hint(f, v->name)))
             h->max = cc.ceiling[p];
     }
     free(cc.ceiling);

@@ -101,13 +101,8 @@ static bool bound_of(const ms_expr *e, bool want_hi, ms_poly *out);
 /* Of two bounds, the looser one when they differ by a constant. Takes both. */
 static bool looser(ms_poly a, ms_poly b, bool want_hi, ms_poly *out)
 {
-    ms_poly d = {0};
-    ms_poly_add(&d, &a, 1);
-    ms_poly_add(&d, &b, -1);
     int64_t gap;
-    bool known = ms_poly_is_const(&d, &gap);
-    ms_poly_free(&d);
-    if (known) {
+    if (ms_poly_const_gap(&a, &b, &gap)) {
         bool a_wins = want_hi ? gap >= 0 : gap <= 0;
         *out = a_wins ? a : b;
         ms_poly_free(a_wins ? &b : &a);
@@ -687,13 +682,8 @@ typedef MS_VEC(ms_poly) poly_list;
 static void keep_largest(poly_list *ends, ms_poly p)
 {
     for (int i = 0; i < ends->len; i++) {
-        ms_poly d = {0};
-        ms_poly_add(&d, &p, 1);
-        ms_poly_add(&d, &ends->data[i], -1);
         int64_t gap;
-        bool fixed = ms_poly_is_const(&d, &gap);
-        ms_poly_free(&d);
-        if (!fixed)
+        if (!ms_poly_const_gap(&p, &ends->data[i], &gap))
             continue;
         if (gap > 0) {
             ms_poly_free(&ends->data[i]);
@@ -746,6 +736,14 @@ ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
     return bounded ? result : NULL;
 }
 
+ms_size_hint *ms_func_hint(const ms_func *f, const char *name)
+{
+    for (int h = 0; h < f->nhints; h++)
+        if (!strcmp(f->hints[h].name, name))
+            return &f->hints[h];
+    return NULL;
+}
+
 bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out)
 {
     ms_poly p;
@@ -757,12 +755,10 @@ bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out)
         int64_t term = p.terms[i].coef;
         for (int k = 0; k < p.terms[i].nvars && ok; k++) {
             const ms_var *v = p.terms[i].vars[k];
-            int h = 0;
-            while (h < f->nhints && strcmp(f->hints[h].name, v->name))
-                h++;
-            ok = v->kind == MS_VAR_PARAM && h < f->nhints;
+            const ms_size_hint *h = ms_func_hint(f, v->name);
+            ok = v->kind == MS_VAR_PARAM && h;
             if (ok)
-                term *= f->hints[h].value;
+                term *= h->value;
         }
         sum += term;
     }

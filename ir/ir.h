@@ -318,6 +318,8 @@ void ms_poly_free(ms_poly *p);
 void ms_poly_add(ms_poly *acc, const ms_poly *p, int64_t scale);
 bool ms_poly_mul(const ms_poly *a, const ms_poly *b, ms_poly *out);
 bool ms_poly_is_const(const ms_poly *p, int64_t *value);
+/* Is a - b a constant (n + 3 and n: 3)? */
+bool ms_poly_const_gap(const ms_poly *a, const ms_poly *b, int64_t *gap);
 /* Is integer expression e a constant once collected (3 * 4 - 2, n - n + 1)? */
 bool ms_expr_const_int(const ms_expr *e, int64_t *value);
 bool ms_poly_equal(const ms_poly *a, const ms_poly *b);
@@ -425,6 +427,8 @@ void ms_func_flatten_blocks(ms_func *f);
  * every iteration writes the whole array before reading it. */
 void ms_sink_allocs(ms_func *f);
 
+/* The tuning size named so, or NULL. */
+ms_size_hint *ms_func_hint(const ms_func *f, const char *name);
 /* Value of an integer expression at the tuning sizes (f's size hints);
  * false when it uses loop variables or parameters without a hint. */
 bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out);

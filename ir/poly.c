@@ -251,6 +251,16 @@ ms_expr *ms_poly_to_expr(ms_func *f, const ms_poly *p)
     return e ? e : ms_int(f, 0);
 }
 
+bool ms_poly_const_gap(const ms_poly *a, const ms_poly *b, int64_t *gap)
+{
+    ms_poly d = {0};
+    ms_poly_add(&d, a, 1);
+    ms_poly_add(&d, b, -1);
+    bool known = ms_poly_is_const(&d, gap);
+    ms_poly_free(&d);
+    return known;
+}
+
 bool ms_expr_const_int(const ms_expr *e, int64_t *value)
 {
     ms_poly p;
@@ -276,8 +286,7 @@ static bool poly_gap(const ms_expr *a, const ms_expr *b, int64_t *gap)
         ms_poly_free(&pa);
         return false;
     }
-    ms_poly_add(&pa, &pb, -1);
-    bool known = ms_poly_is_const(&pa, gap);
+    bool known = ms_poly_const_gap(&pa, &pb, gap);
     ms_poly_free(&pa);
     ms_poly_free(&pb);
     return known;

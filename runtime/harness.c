@@ -193,14 +193,6 @@ static const char *type_code(ms_dtype t)
     ms_unreachable();
 }
 
-static const ms_size_hint *hint_of(const ms_func *f, const char *name)
-{
-    for (int i = 0; i < f->nhints; i++)
-        if (!strcmp(f->hints[i].name, name))
-            return &f->hints[i];
-    return NULL;
-}
-
 /* Element count to allocate: the larger of the declared shape and the
  * extent the kernel touches. */
 static bool buffer_count(ms_func *f, const ms_buffer *b, ms_str *out)
@@ -297,7 +289,7 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
             ms_str_addf(&s, "    %s %s = (%s)%g;\n", v->ctype, v->name, v->ctype,
                         0.5 + 0.25 * (double)((i * 3 + 1) % 4));
         } else {
-            const ms_size_hint *h = hint_of(f, v->name);
+            const ms_size_hint *h = ms_func_hint(f, v->name);
             int64_t dflt = h ? h->value : 64;
             ms_str_addf(&s, "    %s %s = (%s)mscc_size(argc, argv, \"%s\", %" PRId64 "LL);\n",
                         v->ctype, v->name, v->ctype, v->name, dflt);
@@ -433,7 +425,7 @@ int ms_check_sizes(const ms_func *f, int nrandom, uint64_t seed, char ***out)
             const ms_var *v = f->params[i].var;
             if (!v || ms_dtype_is_float(v->dtype))
                 continue;
-            const ms_size_hint *hint = hint_of(f, v->name);
+            const ms_size_hint *hint = ms_func_hint(f, v->name);
             int64_t h = hint ? hint->value : 64;
             int64_t val = s == 0 ? h : s < 4 ? vary(h, s - 1) : ms_rng_range(&r, 1, 2 * h + 2) | 1;
             if (hint && hint->max > 0 && val > hint->max) /* fixed-size arrays: stay inside */
