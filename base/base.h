@@ -108,4 +108,13 @@ void ms_rng_seed(ms_rng *r, uint64_t seed);
 uint64_t ms_rng_next(ms_rng *r);
 int64_t ms_rng_range(ms_rng *r, int64_t lo, int64_t hi); /* uniform in [lo, hi) */
 
+/* ---- the machine a schedule is for ----
+ * A plain description: runtime/ fills it from hwloc and CPUID (or a
+ * --target), schedule rules and the emitter read it and never probe. */
+typedef struct ms_arch {
+    int ncores;       /* cores the tuned code runs on (its thread count) */
+    int vector_bytes; /* widest vector register: 64 AVX-512, 32 AVX2, 16 SSE/NEON */
+    long l1d, l2, l3; /* cache bytes; 0 = unknown */
+} ms_arch;
+
 #endif

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void print_diags(ms_diags *d)
 {
@@ -60,6 +61,11 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
         print_ir("IR", k->name, k->func);
     ms_tracer *tr = given ? ms_trace_replay(given, k->func, /*resample=*/false, /*seed=*/0)
                           : ms_sched_default_trace(k->func);
+    /* what the search measured: annotations turned into loop kinds, dependences checked */
+    if (tr->status == MS_OK && ms_postproc(tr->s) != MS_OK) {
+        tr->status = MS_ERR_ILLEGAL;
+        snprintf(tr->why, sizeof tr->why, "%s", tr->s->why);
+    }
     if (tr->status != MS_OK) {
         ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s: %s", k->name,
                      given ? "the trace does not apply" : "the default schedule failed", tr->why);
@@ -174,6 +180,39 @@ static bool run_check(const ms_options *o, const ms_source *src, char **bodies, 
     return all_ok;
 }
 
+/* The closing table of a search: per kernel, times, speedup, trials and
+ * failed candidates by cause. */
+static void print_tune_table(const ms_source *src, const ms_tune_report *reps)
+{
+    bool any = false;
+    for (int i = 0; i < src->nkernels; i++)
+        any = any || reps[i].searched || reps[i].from_db;
+    if (!any)
+        return;
+    fprintf(stderr, "%-20s %12s %12s %8s %7s %s\n", "kernel", "original", "tuned", "speedup",
+            "trials", "failed");
+    for (int i = 0; i < src->nkernels; i++) {
+        const ms_tune_report *r = &reps[i];
+        if (!r->searched && !r->from_db)
+            continue;
+        ms_str failed = {0};
+        for (int c = 1; c < MS_MEAS_COUNT; c++)
+            if (r->failed[c])
+                ms_str_addf(&failed, "%s%s %d", failed.len ? ", " : "", ms_meas_status_names[c],
+                            r->failed[c]);
+        if (r->rejected)
+            ms_str_addf(&failed, "%srefused %d", failed.len ? ", " : "", r->rejected);
+        double tuned = r->kept_original ? r->t_orig : r->t_best;
+        fprintf(stderr, "%-20s %9.4g ms %9.4g ms %7.2fx %7d %s%s\n", src->kernels[i].name,
+                r->t_orig * 1e3, tuned * 1e3, tuned > 0 ? r->t_orig / tuned : 0.0, r->trials,
+                failed.len ? ms_str_cstr(&failed) : "-",
+                r->from_db         ? "  (database)"
+                : r->kept_original ? "  (original kept)"
+                                   : "");
+        ms_str_free(&failed);
+    }
+}
+
 /* --print-trace: the traces of the kernels that were tuned, on stdout. */
 static void print_traces(const char *form, const ms_source *src, ms_trace *const *used)
 {
@@ -252,6 +291,37 @@ int ms_driver_main(int argc, char **argv)
         }
     }
     int n = src.nkernels;
+    int ntunable = 0;
+    for (int i = 0; i < n; i++)
+        ntunable += src.kernels[i].func != NULL;
+    ms_tune_report *reps = ms_xcalloc((size_t)(n ? n : 1), sizeof *reps);
+    ms_target *target = NULL;
+    ms_arch arch = {0};
+    char *flags = NULL;
+    /* the database: always when measuring; with --trials 0 only if it exists */
+    char *db_dir = ms_db_default_dir(o.db);
+    ms_db *db = NULL;
+    if (ntunable > 0 && (o.trials > 0 || access(db_dir, F_OK) == 0)) {
+        char dwhy[512];
+        db = ms_db_open(db_dir, dwhy, sizeof dwhy);
+        if (!db)
+            ms_diags_add(&diags, MS_DIAG_WARNING, (ms_loc){0}, "%s; tuning without it", dwhy);
+        const char *const *warns;
+        int nw = db ? ms_db_warnings(db, &warns) : 0;
+        for (int w = 0; w < nw; w++)
+            ms_diags_add(&diags, MS_DIAG_WARNING, (ms_loc){0}, "%s", warns[w]);
+    }
+    free(db_dir);
+    if (ntunable > 0 && (db || o.trials > 0)) {
+        /* candidates run with the thread count they are tuned for */
+        char nthreads[32];
+        snprintf(nthreads, sizeof nthreads, "%d", o.threads);
+        if (o.threads > 0)
+            setenv("OMP_NUM_THREADS", nthreads, 1);
+        target = ms_target_new(o.cc, o.cflags);
+        flags = harness_flags(&o);
+        arch = ms_target_arch(target, o.threads);
+    }
     char **bodies = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
     ms_trace **used = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_trace *));
     size_t *begin = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
@@ -264,9 +334,21 @@ int ms_driver_main(int argc, char **argv)
         for (int g = 0; g < ngiven; g++)
             if (!strcmp(tnames[g], k->name))
                 given = tgiven[g];
+        ms_trace *found = NULL;
+        if (k->func && !given && target) {
+            /* the file's trials are shared among its kernels */
+            int share = o.trials / ntunable + (i < o.trials % ntunable);
+            ms_tune_choice c =
+                ms_tune_choose(&o, target, &arch, db, &src, k, flags,
+                               o.trials > 0 && share < 1 ? 1 : share, &found, &reps[i], &diags);
+            if (c == MS_TUNE_ORIGINAL)
+                continue; /* the original body stays */
+            given = found;
+        }
         if (k->func)
             bodies[i] =
                 ms_tune_kernel(&src, k, given, o.verbose || getenv("MSCC_DEBUG"), &used[i], &diags);
+        ms_trace_free(found);
     }
     for (int g = 0; g < ngiven; g++) {
         bool known = false;
@@ -286,6 +368,8 @@ int ms_driver_main(int argc, char **argv)
         status = 1;
     }
     print_diags(&diags);
+    if (target && !o.quiet)
+        print_tune_table(&src, reps);
     if (o.print_trace && status != 1)
         print_traces(o.print_trace, &src, used);
     if (!o.quiet && status != 1) {
@@ -310,6 +394,10 @@ int ms_driver_main(int argc, char **argv)
     free(begin);
     free(end);
     free(text);
+    free(reps);
+    free(flags);
+    ms_target_free(target);
+    ms_db_close(db);
     ms_source_free(&src);
     ms_options_free(&o);
     return status;

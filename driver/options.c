@@ -35,11 +35,12 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         /* options with a value, as "--opt V" or "--opt=V" */
-        const char *names[] = {"-o",     "--sizes", "--cc",          "--cflags",  "--trials",
-                               "--jobs", "--trace", "--print-trace", "--fp-model"};
+        const char *names[] = {"-o",     "--sizes",   "--cc",          "--cflags",   "--trials",
+                               "--jobs", "--trace",   "--print-trace", "--fp-model", "--seed",
+                               "--db",   "--threads", "--time-budget"};
         const char *val = NULL;
         int which = -1;
-        for (int k = 0; k < 9 && which < 0; k++) {
+        for (int k = 0; k < 13 && which < 0; k++) {
             size_t l = strlen(names[k]);
             if (!strcmp(a, names[k])) {
                 if (i + 1 >= argc) {
@@ -106,6 +107,35 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             }
             o->fp_strict = !strcmp(val, "strict");
             continue;
+        case 9: {
+            char *end;
+            unsigned long long v = strtoull(val, &end, 10);
+            if (!*val || *end || val[0] == '-') {
+                snprintf(why, n, "--seed wants a whole number >= 0, not '%s'", val);
+                return 1;
+            }
+            o->seed = (uint64_t)v;
+            continue;
+        }
+        case 10:
+            o->db = val;
+            continue;
+        case 11:
+            if (!parse_int(val, 1, &o->threads)) {
+                snprintf(why, n, "--threads wants a whole number >= 1, not '%s'", val);
+                return 1;
+            }
+            continue;
+        case 12: {
+            char *end;
+            double v = strtod(val, &end);
+            if (!*val || *end || !(v > 0)) {
+                snprintf(why, n, "--time-budget wants a number of seconds > 0, not '%s'", val);
+                return 1;
+            }
+            o->time_budget = v;
+            continue;
+        }
         default:
             break;
         }
@@ -147,13 +177,6 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
     }
     if (!o->output) {
         snprintf(why, n, "no output file (-o OUT.c)");
-        return 1;
-    }
-    if (o->trials > 0) {
-        snprintf(why, n,
-                 "--trials %d: the search is not built yet; only --trials 0 (the default "
-                 "schedule) is available",
-                 o->trials);
         return 1;
     }
     return 0;

@@ -15,7 +15,11 @@ typedef struct ms_options {
     const char *trace_file;  /* --trace */
     const char *print_trace; /* --print-trace: "text" or "json" */
     int trials, jobs;
-    bool fp_strict; /* --fp-model=strict: every float result as the original rounds it */
+    int threads;    /* --threads: the thread count tuned for; 0: OMP_NUM_THREADS or every core */
+    uint64_t seed;  /* --seed */
+    const char *db; /* --db: the tuning database's folder */
+    double time_budget; /* --time-budget, seconds; 0: none */
+    bool fp_strict;     /* --fp-model=strict: every float result as the original rounds it */
     bool check, quiet, verbose, help, version;
 } ms_options;
 

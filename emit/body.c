@@ -63,7 +63,7 @@ static bool overlap_check(const ms_func *f, const ms_func *original, ms_str *ran
 
 /* The scheduled statements; with a path for the tuning sizes, where extents
  * are constants, when the kernel has any. */
-static void emit_tuned(ms_func *f, int indent, ms_str *out)
+static void emit_tuned(ms_func *f, int indent, bool sizes_only, ms_str *out)
 {
     ms_str cond = {0};
     for (int i = 0; i < f->nparams; i++) {
@@ -88,7 +88,12 @@ static void emit_tuned(ms_func *f, int indent, ms_str *out)
     ms_emit_stmts(spec, spec->body, indent + 1, out);
     ms_str_indent(out, indent);
     ms_str_add(out, "} else {\n");
-    ms_emit_stmts(generic, generic->body, indent + 1, out);
+    if (sizes_only) { /* a candidate of the search: half the code to compile */
+        ms_str_indent(out, indent + 1);
+        ms_str_add(out, "abort(); /* measured at the tuning sizes only */\n");
+    } else {
+        ms_emit_stmts(generic, generic->body, indent + 1, out);
+    }
     ms_str_indent(out, indent);
     ms_str_add(out, "}\n");
     ms_func_free(spec);
@@ -139,8 +144,8 @@ static void emit_packed_decl(const ms_buffer *b, ms_str *out)
     ms_str_addf(out, ") * sizeof(%s) + 63) / 64 * 64);\n", b->elem_ctype);
 }
 
-char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
-                   const char *comment, const char **why)
+static char *emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
+                       const char *comment, const char **why, bool sizes_only)
 {
     ms_str ranges = {0}, check = {0}, out = {0};
     if (!overlap_check(scheduled, original, &ranges, &check, why)) {
@@ -168,7 +173,7 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
         for (int i = 0; i < packed.n; i++)
             ms_str_addf(&out, "%s%s", i || check.len ? " && " : "", packed.bufs[i]->name);
         ms_str_add(&out, ") {\n");
-        emit_tuned(f, 2, &out);
+        emit_tuned(f, 2, sizes_only, &out);
         for (int i = 0; i < packed.n; i++)
             ms_str_addf(&out, "        free(%s);\n", packed.bufs[i]->name);
         ms_str_add(&out, "        return;\n    }\n");
@@ -184,7 +189,7 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
         return ms_str_take(&out);
     }
     if (!check.len) {
-        emit_tuned(f, 1, &out);
+        emit_tuned(f, 1, sizes_only, &out);
         ms_str_add(&out, "}");
         ms_str_free(&ranges);
         ms_str_free(&check);
@@ -195,7 +200,7 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
     ms_str_addf(&out, "%s    const int mscc_overlap =\n        %s;\n", ms_str_cstr(&ranges),
                 ms_str_cstr(&check));
     ms_str_add(&out, "    if (!mscc_overlap) {\n");
-    emit_tuned(f, 2, &out);
+    emit_tuned(f, 2, sizes_only, &out);
     ms_str_add(&out, "        return;\n    }\n");
     add_original("    /* the arrays overlap: the original loops, in their order */", original_body,
                  &out);
@@ -203,6 +208,18 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
     ms_str_free(&check);
     ms_func_free(f);
     return ms_str_take(&out);
+}
+
+char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
+                   const char *comment, const char **why)
+{
+    return emit_body(scheduled, original, original_body, comment, why, false);
+}
+
+char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
+                        const char *original_body, const char **why)
+{
+    return emit_body(scheduled, original, original_body, NULL, why, true);
 }
 
 char *ms_emit_splice(const char *text, size_t len, int n, const size_t *begin, const size_t *end,

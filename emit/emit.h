@@ -15,6 +15,11 @@
 char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
                    const char *comment, const char **why);
 
+/* The same for a candidate of the search, timed at the tuning sizes only:
+ * other sizes abort() (the caller includes <stdlib.h>). */
+char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
+                        const char *original_body, const char **why);
+
 /* Statements of f's body as C at the given indentation (no braces). */
 void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out);
 

@@ -744,11 +744,104 @@ ms_size_hint *ms_func_hint(const ms_func *f, const char *name)
     return NULL;
 }
 
+/* Integer expressions beyond polynomials (tile counts (M + 63) / 64,
+ * remainders, min/max selects), as C evaluates them. */
+static bool eval_int(const ms_func *f, const ms_expr *e, int64_t *out)
+{
+    int64_t a, b, c;
+    switch (e->kind) {
+    case MS_EXPR_INT:
+        *out = e->i.value;
+        return true;
+    case MS_EXPR_VAR: {
+        const ms_size_hint *h = ms_func_hint(f, e->var->name);
+        if (e->var->kind != MS_VAR_PARAM || !h)
+            return false;
+        *out = h->value;
+        return true;
+    }
+    case MS_EXPR_CAST:
+        return !ms_dtype_is_float(e->dtype) && eval_int(f, e->cast.a, out);
+    case MS_EXPR_UNARY:
+        if (!eval_int(f, e->un.a, &a))
+            return false;
+        *out = e->un.op == MS_UN_NEG      ? -a
+               : e->un.op == MS_UN_NOT    ? !a
+               : e->un.op == MS_UN_BITNOT ? ~a
+                                          : a;
+        return true;
+    case MS_EXPR_SELECT:
+        if (!eval_int(f, e->sel.cond, &c))
+            return false;
+        return eval_int(f, c ? e->sel.a : e->sel.b, out);
+    case MS_EXPR_BINARY:
+        if (!eval_int(f, e->bin.a, &a) || !eval_int(f, e->bin.b, &b))
+            return false;
+        switch (e->bin.op) {
+        case MS_BIN_ADD:
+            *out = a + b;
+            return true;
+        case MS_BIN_SUB:
+            *out = a - b;
+            return true;
+        case MS_BIN_MUL:
+            *out = a * b;
+            return true;
+        case MS_BIN_DIV:
+            if (b == 0)
+                return false;
+            *out = a / b;
+            return true;
+        case MS_BIN_MOD:
+            if (b == 0)
+                return false;
+            *out = a % b;
+            return true;
+        case MS_BIN_LT:
+            *out = a < b;
+            return true;
+        case MS_BIN_LE:
+            *out = a <= b;
+            return true;
+        case MS_BIN_GT:
+            *out = a > b;
+            return true;
+        case MS_BIN_GE:
+            *out = a >= b;
+            return true;
+        case MS_BIN_EQ:
+            *out = a == b;
+            return true;
+        case MS_BIN_NE:
+            *out = a != b;
+            return true;
+        case MS_BIN_LAND:
+            *out = a && b;
+            return true;
+        case MS_BIN_LOR:
+            *out = a || b;
+            return true;
+        case MS_BIN_SHL:
+        case MS_BIN_SHR:
+        case MS_BIN_BITAND:
+        case MS_BIN_BITXOR:
+        case MS_BIN_BITOR:
+            return false;
+        }
+        return false;
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_CALL:
+    case MS_EXPR_LOAD:
+        return false;
+    }
+    ms_unreachable();
+}
+
 bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out)
 {
     ms_poly p;
     if (!ms_poly_from_expr(e, &p))
-        return false;
+        return eval_int(f, e, out);
     int64_t sum = 0;
     bool ok = true;
     for (int i = 0; i < p.n && ok; i++) {

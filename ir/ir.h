@@ -288,7 +288,9 @@ void ms_print_access(const ms_buffer *b, int n, ms_expr *const *idx, ms_str *out
 void ms_expr_print_operand_of(ms_binop op, const ms_expr *e, ms_str *out);
 
 bool ms_expr_equal(const ms_expr *a, const ms_expr *b);
-/* Canonical hash: independent of variable and buffer names (uses positions). */
+/* Canonical hash: independent of variable and buffer names (uses positions);
+ * covers how loops run (kinds, collapse, annotations) and the shapes of
+ * local arrays, so two schedules hash alike only when they are one program. */
 uint64_t ms_func_hash(const ms_func *f);
 
 bool ms_expr_uses_var(const ms_expr *e, const ms_var *v);

@@ -416,6 +416,13 @@ static uint64_t hash_stmt(uint64_t h, const ms_stmt *s)
     case MS_STMT_FOR:
         h = ms_hash_u64(h, (uint64_t)s->loop.var->id);
         h = hash_expr(hash_expr(h, s->loop.min), s->loop.extent);
+        /* how a loop runs is part of a schedule: candidates that differ
+         * only there are different programs */
+        h = ms_hash_u64(h, (uint64_t)s->loop.kind);
+        h = ms_hash_u64(h, (uint64_t)s->loop.collapse * 4 + (uint64_t)s->loop.collapsed * 2 +
+                               (uint64_t)s->loop.parallel_simd);
+        for (int i = 0; i < s->loop.nannot; i++)
+            h = ms_hash_u64(hash_str(h, s->loop.annot[i].key), (uint64_t)s->loop.annot[i].value);
         return hash_stmt(h, s->loop.body);
     case MS_STMT_IF:
         h = hash_stmt(hash_expr(h, s->if_.cond), s->if_.then_s);
@@ -437,7 +444,12 @@ static uint64_t hash_stmt(uint64_t h, const ms_stmt *s)
         return hash_expr(h, s->store.value);
     case MS_STMT_ALLOC:
         h = ms_hash_u64(h, (uint64_t)s->alloc.buf->id);
-        return ms_hash_u64(h, (uint64_t)s->alloc.buf->dtype);
+        h = ms_hash_u64(h, (uint64_t)s->alloc.buf->dtype);
+        h = ms_hash_u64(h, (uint64_t)s->alloc.buf->scope);
+        for (int d = 0; d < s->alloc.buf->ndim; d++)
+            if (s->alloc.buf->shape[d])
+                h = hash_expr(h, s->alloc.buf->shape[d]);
+        return h;
     }
     ms_unreachable();
 }

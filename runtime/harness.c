@@ -242,34 +242,131 @@ static void emit_call(ms_str *s, const ms_func *f, const char *suffix, const cha
     ms_str_add(s, ")");
 }
 
+/* The user's whole file with the kernel renamed NAME__orig and main out
+ * of the way, then each body as NAME__<suffix>: the kernel's own
+ * declaration over another body. */
+static void emit_prologue(ms_str *s, const ms_source *src, const ms_kernel *k, int n,
+                          const char *const *suffixes, const char *const *bodies)
+{
+    /* clock_gettime under -std=c11; set before the user's includes */
+    ms_str_add(s, "#ifndef _POSIX_C_SOURCE\n#define _POSIX_C_SOURCE 200809L\n#endif\n");
+    /* the file's other static kernels are not called here */
+    ms_str_add(s, "#pragma GCC diagnostic ignored \"-Wunused-function\"\n");
+    ms_str_addf(s, "#define main mscc_user_main\n#define %s %s__orig\n#line 1 \"%s\"\n", k->name,
+                k->name, src->path);
+    ms_str_addn(s, src->text, src->len);
+    ms_str_addf(s, "\n#line 1 \"<mscc harness of %s>\"\n#undef %s\n#undef main\n", k->name,
+                k->name);
+    /* what tuned bodies may call (fma, packed arrays), as the output file has it */
+    ms_str_add(s, "#include <math.h>\n#include <stdlib.h>\n");
+    /* --fp-model=strict promises the original's every bit */
+    ms_str_addf(s, "#define MSCC_EXACT %d\n", k->func->fp_strict ? 1 : 0);
+    for (int i = 0; i < n; i++) {
+        ms_str_addn(s, src->text + k->decl_begin, k->name_begin - k->decl_begin);
+        ms_str_addf(s, "%s__%s", k->name, suffixes[i]);
+        ms_str_addn(s, src->text + k->name_end, k->body_begin - k->name_end);
+        ms_str_add(s, bodies[i]);
+        ms_str_add(s, "\n");
+    }
+    ms_str_add(s, harness_support);
+}
+
+/* The scalar parameters (sizes from the command line, floats fixed) and
+ * the arrays: inputs filled once, outputs as a reference copy and a copy
+ * for the tuned code, both filled alike. */
+static bool emit_setup(ms_str *s, ms_func *f, const char **why)
+{
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_var *v = f->params[i].var;
+        if (!v)
+            continue;
+        if (ms_dtype_is_float(v->dtype)) {
+            /* distinct, harmless constants: 0.75, 1.25, 0.5 ... */
+            ms_str_addf(s, "    %s %s = (%s)%g;\n", v->ctype, v->name, v->ctype,
+                        0.5 + 0.25 * (double)((i * 3 + 1) % 4));
+        } else {
+            const ms_size_hint *h = ms_func_hint(f, v->name);
+            int64_t dflt = h ? h->value : 64;
+            ms_str_addf(s, "    %s %s = (%s)mscc_size(argc, argv, \"%s\", %" PRId64 "LL);\n",
+                        v->ctype, v->name, v->ctype, v->name, dflt);
+        }
+    }
+    ms_str_add(s, "    double mscc_err = 0;\n    int mscc_ok = 1;\n");
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_buffer *b = f->params[i].buf;
+        if (!b)
+            continue;
+        ms_str_addf(s, "    long long mscc_n_%s = ", b->name);
+        if (!buffer_count(f, b, s)) {
+            *why = "the extent of a pointer parameter cannot be bounded";
+            return false;
+        }
+        ms_str_add(s, ";\n");
+        const char *tc = type_code(b->dtype);
+        if (b->is_const) {
+            ms_str_addf(s, "    void *mscc_in_%s = mscc_alloc(mscc_n_%s, sizeof(%s));\n", b->name,
+                        b->name, b->elem_ctype);
+            ms_str_addf(s, "    mscc_fill(%s, mscc_in_%s, mscc_n_%s);\n", tc, b->name, b->name);
+        } else {
+            for (int c = 0; c < 2; c++)
+                ms_str_addf(s, "    void *mscc_%s_%s = mscc_alloc(mscc_n_%s, sizeof(%s));\n",
+                            c ? "new" : "ref", b->name, b->name, b->elem_ctype);
+            ms_str_addf(s, "    mscc_fill(%s, mscc_ref_%s, mscc_n_%s);\n", tc, b->name, b->name);
+            ms_str_addf(s,
+                        "    memcpy(mscc_new_%s, mscc_ref_%s, (size_t)(mscc_n_%s > 0 ? "
+                        "mscc_n_%s : 1) * sizeof(%s));\n",
+                        b->name, b->name, b->name, b->name, b->elem_ctype);
+        }
+    }
+    return true;
+}
+
+/* Times `call` (a statement) as the median of batches lasting at least
+ * 20 us each, after a warm-up, for at least mscc_min_time seconds; the
+ * median goes to mscc_t[slot], the relative interquartile spread to
+ * mscc_spread. */
+static void emit_timing(ms_str *s, const char *call, int slot)
+{
+    ms_str_addf(s,
+                "    {\n        int mscc_reps = 0;\n        double mscc_t0 = mscc_now();\n"
+                "        %s; /* warm-up */\n"
+                "        double mscc_one = mscc_now() - mscc_t0;\n"
+                "        long mscc_batch = mscc_one > 2e-5 ? 1 : (long)(2e-5 / (mscc_one + "
+                "1e-9)) + 1;\n"
+                "        mscc_t0 = mscc_now();\n"
+                "        while (mscc_reps < 10000 &&\n"
+                "               (mscc_reps < 3 || mscc_now() - mscc_t0 < mscc_min_time)) {\n"
+                "            double mscc_a = mscc_now();\n"
+                "            for (long mscc_b = 0; mscc_b < mscc_batch; mscc_b++) {\n"
+                "                %s;\n"
+                /* the barrier keeps the compiler from hoisting an inlined kernel out of the loop */
+                "                MSCC_BARRIER();\n            }\n"
+                "            mscc_s[mscc_reps++] = (mscc_now() - mscc_a) / (double)mscc_batch;\n"
+                "        }\n"
+                "        mscc_t[%d] = mscc_median(mscc_s, mscc_reps);\n"
+                "        mscc_spread = mscc_t[%d] > 0 ? (mscc_s[mscc_reps * 3 / 4] - "
+                "mscc_s[mscc_reps / 4]) / mscc_t[%d] : 0;\n    }\n",
+                call, call, slot, slot, slot);
+}
+
+static char *call_text(const ms_func *f, const char *suffix, const char *copy)
+{
+    ms_str c = {0};
+    emit_call(&c, f, suffix, copy);
+    return ms_str_take(&c);
+}
+
 char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tuned_body,
                         const char **why)
 {
     ms_func *f = k->func;
     ms_str s = {0};
     ms_str_addf(&s, "/* generated by mscc: checks kernel '%s' against its original */\n", k->name);
-    /* clock_gettime under -std=c11; set before the user's includes */
-    ms_str_add(&s, "#ifndef _POSIX_C_SOURCE\n#define _POSIX_C_SOURCE 200809L\n#endif\n");
-    /* the file's other static kernels are not called here */
-    ms_str_add(&s, "#pragma GCC diagnostic ignored \"-Wunused-function\"\n");
-    ms_str_addf(&s, "#define main mscc_user_main\n#define %s %s__orig\n#line 1 \"%s\"\n", k->name,
-                k->name, src->path);
-    ms_str_addn(&s, src->text, src->len);
-    ms_str_addf(&s, "\n#line 1 \"<mscc harness of %s>\"\n#undef %s\n#undef main\n", k->name,
-                k->name);
-    /* what tuned bodies may call (fma, packed arrays), as the output file has it */
-    ms_str_add(&s, "#include <math.h>\n#include <stdlib.h>\n");
-    /* --fp-model=strict promises the original's every bit */
-    ms_str_addf(&s, "#define MSCC_EXACT %d\n", f->fp_strict ? 1 : 0);
-    ms_str_addn(&s, src->text + k->decl_begin, k->name_begin - k->decl_begin);
-    ms_str_addf(&s, "%s__mscc", k->name);
-    ms_str_addn(&s, src->text + k->name_end, k->body_begin - k->name_end);
-    ms_str_add(&s, tuned_body);
-    ms_str_add(&s, "\n");
-    ms_str_add(&s, harness_support);
+    const char *suffix = "mscc";
+    emit_prologue(&s, src, k, 1, &suffix, &tuned_body);
     ms_str_add(&s, "int main(int argc, char **argv)\n{\n");
     /* every name of the harness starts with mscc_: the kernel's own names may be anything */
-    ms_str_add(&s, "    int mscc_timing = 0;\n    double mscc_min_time = 0.1;\n"
+    ms_str_add(&s, "    int mscc_timing = 0;\n    double mscc_min_time = 0.1, mscc_spread = 0;\n"
                    "    const char *mscc_dump_to = NULL, *mscc_against_file = NULL;\n");
     ms_str_add(&s, "    for (int mscc_i = 1; mscc_i < argc; mscc_i++) {\n"
                    "        if (!strcmp(argv[mscc_i], \"--time\")) mscc_timing = 1;\n"
@@ -280,48 +377,9 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
                    "        else if (!strncmp(argv[mscc_i], \"--against=\", 10))\n"
                    "            mscc_against_file = argv[mscc_i] + 10;\n"
                    "    }\n");
-    for (int i = 0; i < f->nparams; i++) {
-        const ms_var *v = f->params[i].var;
-        if (!v)
-            continue;
-        if (ms_dtype_is_float(v->dtype)) {
-            /* distinct, harmless constants: 0.75, 1.25, 0.5 ... */
-            ms_str_addf(&s, "    %s %s = (%s)%g;\n", v->ctype, v->name, v->ctype,
-                        0.5 + 0.25 * (double)((i * 3 + 1) % 4));
-        } else {
-            const ms_size_hint *h = ms_func_hint(f, v->name);
-            int64_t dflt = h ? h->value : 64;
-            ms_str_addf(&s, "    %s %s = (%s)mscc_size(argc, argv, \"%s\", %" PRId64 "LL);\n",
-                        v->ctype, v->name, v->ctype, v->name, dflt);
-        }
-    }
-    ms_str_add(&s, "    double mscc_err = 0;\n    int mscc_ok = 1;\n");
-    for (int i = 0; i < f->nparams; i++) {
-        const ms_buffer *b = f->params[i].buf;
-        if (!b)
-            continue;
-        ms_str_addf(&s, "    long long mscc_n_%s = ", b->name);
-        if (!buffer_count(f, b, &s)) {
-            *why = "the extent of a pointer parameter cannot be bounded";
-            ms_str_free(&s);
-            return NULL;
-        }
-        ms_str_add(&s, ";\n");
-        const char *tc = type_code(b->dtype);
-        if (b->is_const) {
-            ms_str_addf(&s, "    void *mscc_in_%s = mscc_alloc(mscc_n_%s, sizeof(%s));\n", b->name,
-                        b->name, b->elem_ctype);
-            ms_str_addf(&s, "    mscc_fill(%s, mscc_in_%s, mscc_n_%s);\n", tc, b->name, b->name);
-        } else {
-            for (int c = 0; c < 2; c++)
-                ms_str_addf(&s, "    void *mscc_%s_%s = mscc_alloc(mscc_n_%s, sizeof(%s));\n",
-                            c ? "new" : "ref", b->name, b->name, b->elem_ctype);
-            ms_str_addf(&s, "    mscc_fill(%s, mscc_ref_%s, mscc_n_%s);\n", tc, b->name, b->name);
-            ms_str_addf(&s,
-                        "    memcpy(mscc_new_%s, mscc_ref_%s, (size_t)(mscc_n_%s > 0 ? "
-                        "mscc_n_%s : 1) * sizeof(%s));\n",
-                        b->name, b->name, b->name, b->name, b->elem_ctype);
-        }
+    if (!emit_setup(&s, f, why)) {
+        ms_str_free(&s);
+        return NULL;
     }
     ms_str_add(&s, "    ");
     emit_call(&s, f, "orig", "ref");
@@ -370,33 +428,97 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
     ms_str_add(&s, "    if (!mscc_timing)\n        return mscc_ok ? 0 : 1;\n");
     ms_str_add(&s, "    double mscc_t[2];\n    double *mscc_s = malloc(sizeof(double) * 10000);\n");
     for (int c = 0; c < 2; c++) {
-        const char *copy = c ? "new" : "ref", *which = c ? "mscc" : "orig";
-        ms_str_add(
-            &s,
-            "    {\n        int mscc_reps = 0;\n        double mscc_t0 = mscc_now();\n        ");
-        emit_call(&s, f, which, copy);
-        /* a sample is a batch of calls lasting at least 20 us: clock noise stays small */
-        ms_str_add(&s, "; /* warm-up */\n        double mscc_one = mscc_now() - mscc_t0;\n"
-                       "        long mscc_batch = mscc_one > 2e-5 ? 1 : (long)(2e-5 / (mscc_one + "
-                       "1e-9)) + 1;\n"
-                       "        mscc_t0 = mscc_now();\n");
-        ms_str_add(&s,
-                   "        while (mscc_reps < 10000 &&\n"
-                   "               (mscc_reps < 3 || mscc_now() - mscc_t0 < mscc_min_time)) {\n");
-        ms_str_add(
-            &s,
-            "            double mscc_a = mscc_now();\n"
-            "            for (long mscc_b = 0; mscc_b < mscc_batch; mscc_b++) {\n                ");
-        emit_call(&s, f, which, copy);
-        /* the barrier keeps the compiler from hoisting an inlined kernel out of the loop */
-        ms_str_add(&s,
-                   ";\n                MSCC_BARRIER();\n            }\n"
-                   "            mscc_s[mscc_reps++] = (mscc_now() - mscc_a) / (double)mscc_batch;\n"
-                   "        }\n");
-        ms_str_addf(&s, "        mscc_t[%d] = mscc_median(mscc_s, mscc_reps);\n    }\n", c);
+        char *call = call_text(f, c ? "mscc" : "orig", c ? "new" : "ref");
+        emit_timing(&s, call, c);
+        free(call);
     }
     ms_str_add(&s, "    printf(\"time %.9g %.9g\\n\", mscc_t[0], mscc_t[1]);\n");
-    ms_str_add(&s, "    free(mscc_s);\n    return mscc_ok ? 0 : 1;\n}\n");
+    ms_str_add(&s, "    (void)mscc_spread;\n    free(mscc_s);\n    return mscc_ok ? 0 : 1;\n}\n");
+    return ms_str_take(&s);
+}
+
+char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
+                             const char *const *bodies, const char **why)
+{
+    ms_func *f = k->func;
+    ms_str s = {0};
+    ms_str_addf(&s, "/* generated by mscc: times %d candidates for kernel '%s' */\n", n, k->name);
+    char **suffixes = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
+    for (int i = 0; i < n; i++) {
+        ms_str x = {0};
+        ms_str_addf(&x, "c%d", i);
+        suffixes[i] = ms_str_take(&x);
+    }
+    emit_prologue(&s, src, k, n, (const char *const *)suffixes, bodies);
+    ms_str_add(&s, "int main(int argc, char **argv)\n{\n");
+    ms_str_add(&s, "    int mscc_cand = -2;\n    double mscc_min_time = 0.05, mscc_spread = 0;\n"
+                   "    const char *mscc_ref_file = NULL;\n");
+    ms_str_add(&s, "    for (int mscc_i = 1; mscc_i < argc; mscc_i++) {\n"
+                   "        if (!strncmp(argv[mscc_i], \"--cand=\", 7))\n"
+                   "            mscc_cand = atoi(argv[mscc_i] + 7);\n"
+                   "        else if (!strncmp(argv[mscc_i], \"--ref=\", 6))\n"
+                   "            mscc_ref_file = argv[mscc_i] + 6;\n"
+                   "        else if (!strncmp(argv[mscc_i], \"--min-time=\", 11))\n"
+                   "            mscc_min_time = atof(argv[mscc_i] + 11);\n"
+                   "    }\n"
+                   "    if (mscc_cand < -1 || mscc_cand >= ");
+    ms_str_addf(&s, "%d || !mscc_ref_file)\n        return 2;\n", n);
+    bool ok = emit_setup(&s, f, why);
+    ms_str_add(&s, "    double mscc_t[1];\n    double *mscc_s = malloc(sizeof(double) * 10000);\n"
+                   "    FILE *mscc_f = fopen(mscc_ref_file, mscc_cand < 0 ? \"wb\" : \"rb\");\n"
+                   "    if (!mscc_s || !mscc_f) return 3;\n");
+    /* the original: its outputs become the reference, then it is timed */
+    char *orig = call_text(f, "orig", "ref");
+    ms_str_addf(&s, "    if (mscc_cand < 0) {\n        %s;\n", orig);
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_buffer *b = f->params[i].buf;
+        if (b && !b->is_const)
+            ms_str_addf(&s,
+                        "        if (mscc_n_%s > 0 && fwrite(mscc_ref_%s, sizeof(%s), "
+                        "(size_t)mscc_n_%s, mscc_f) != (size_t)mscc_n_%s) return 3;\n",
+                        b->name, b->name, b->elem_ctype, b->name, b->name);
+    }
+    ms_str_add(&s, "        fclose(mscc_f);\n");
+    emit_timing(&s, orig, 0);
+    free(orig);
+    ms_str_add(&s, "        printf(\"time %.9g %.9g\\n\", mscc_t[0], mscc_spread);\n"
+                   "        return 0;\n    }\n");
+    /* a candidate: checked against the reference, then timed */
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_buffer *b = f->params[i].buf;
+        if (b && !b->is_const)
+            ms_str_addf(&s,
+                        "    if (mscc_n_%s > 0 && fread(mscc_ref_%s, sizeof(%s), "
+                        "(size_t)mscc_n_%s, mscc_f) != (size_t)mscc_n_%s) return 3;\n",
+                        b->name, b->name, b->elem_ctype, b->name, b->name);
+    }
+    ms_str_add(&s, "    fclose(mscc_f);\n    switch (mscc_cand) {\n");
+    for (int c = 0; c < n; c++) {
+        char *call = call_text(f, suffixes[c], "new");
+        ms_str_addf(&s, "    case %d:\n        %s;\n", c, call);
+        for (int i = 0; i < f->nparams; i++) {
+            const ms_buffer *b = f->params[i].buf;
+            if (b && !b->is_const)
+                ms_str_addf(&s,
+                            "        mscc_ok = mscc_compare(\"%s\", %s, mscc_ref_%s, mscc_new_%s, "
+                            "mscc_n_%s, &mscc_err) && mscc_ok;\n",
+                            b->name, type_code(b->dtype), b->name, b->name, b->name);
+        }
+        ms_str_add(&s, "        printf(\"check %s %.3g\\n\", mscc_ok ? \"ok\" : \"FAIL\", "
+                       "mscc_err);\n        if (!mscc_ok) return 1;\n");
+        emit_timing(&s, call, 0);
+        ms_str_add(&s, "        break;\n");
+        free(call);
+    }
+    ms_str_add(&s, "    }\n    printf(\"time %.9g %.9g\\n\", mscc_t[0], mscc_spread);\n"
+                   "    free(mscc_s);\n    return 0;\n}\n");
+    for (int i = 0; i < n; i++)
+        free(suffixes[i]);
+    free(suffixes);
+    if (!ok) {
+        ms_str_free(&s);
+        return NULL;
+    }
     return ms_str_take(&s);
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +37,12 @@ static void redirect(int fd, const char *path)
 int ms_proc_run(char *const *argv, const char *out_path, const char *err_path, double timeout_s,
                 ms_proc_result *res)
 {
+    return ms_proc_run_limited(argv, out_path, err_path, timeout_s, 0, res);
+}
+
+int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err_path,
+                        double timeout_s, long long mem_bytes, ms_proc_result *res)
+{
     *res = (ms_proc_result){0};
     double t0 = now();
     fflush(stdout);
@@ -45,6 +52,12 @@ int ms_proc_run(char *const *argv, const char *out_path, const char *err_path, d
         return -1;
     if (pid == 0) {
         setpgid(0, 0);
+        if (mem_bytes > 0) { /* a candidate that allocates without bound fails, not the machine */
+            struct rlimit lim = {(rlim_t)mem_bytes, (rlim_t)mem_bytes};
+            setrlimit(RLIMIT_AS, &lim);
+        }
+        struct rlimit core = {0, 0}; /* a crashing candidate leaves no core file */
+        setrlimit(RLIMIT_CORE, &core);
         redirect(STDOUT_FILENO, out_path);
         redirect(STDERR_FILENO, err_path);
         int in = open("/dev/null", O_RDONLY);

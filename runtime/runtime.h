@@ -8,6 +8,7 @@
 #define MS_RUNTIME_H
 
 #include "frontend/frontend.h"
+#include "schedule/schedule.h"
 
 /* ---- target ---- */
 
@@ -15,6 +16,7 @@ typedef struct ms_target {
     char *cc;          /* compiler command */
     char *cflags;      /* flags for tuned code and harnesses */
     char *compiler_id; /* first line of "cc --version" */
+    char *cpu;         /* the CPU's model name */
     int ncores, npus;
     long l1d, l2, l3; /* bytes; 0 = unknown */
     bool avx2, avx512f, fma;
@@ -25,6 +27,9 @@ typedef struct ms_target {
 /* cc/cflags may be NULL for the defaults (cc, MS_DEFAULT_CFLAGS). */
 ms_target *ms_target_new(const char *cc, const char *cflags);
 void ms_target_free(ms_target *t);
+/* What the schedule sees of it, for threads threads (0: OMP_NUM_THREADS,
+ * else every processing unit). */
+ms_arch ms_target_arch(const ms_target *t, int threads);
 void ms_target_describe(const ms_target *t, ms_str *out);
 
 /* ---- processes ---- */
@@ -41,6 +46,10 @@ typedef struct ms_proc_result {
  * could not start. */
 int ms_proc_run(char *const *argv, const char *out_path, const char *err_path, double timeout_s,
                 ms_proc_result *res);
+
+/* The same with the address space limited to mem_bytes (0: no limit). */
+int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err_path,
+                        double timeout_s, long long mem_bytes, ms_proc_result *res);
 
 /* A private temporary folder and its removal. */
 char *ms_tempdir_new(void);
@@ -65,6 +74,27 @@ void ms_build_all(const ms_target *t, ms_build_job *jobs, int n, int parallel);
  * and with --time prints the median times. NULL with *why on failure. */
 char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tuned_body,
                         const char **why);
+
+/* The C text of a program that times n candidate bodies of kernel k of src
+ * (NAME__c0 ...) at the tuning sizes on the same random inputs:
+ * `--cand=-1 --ref=F` runs the original, writes its outputs to F and
+ * prints "time SECONDS SPREAD"; `--cand=I --ref=F` runs candidate I,
+ * compares its outputs with F ("check ok|FAIL ERR"; exit 1 when wrong)
+ * and prints its time. NULL with *why on failure. */
+char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
+                             const char *const *bodies, const char **why);
+
+/* ---- the measurer of a kernel's candidates (measure.c) ---- */
+
+typedef struct ms_kernel_measurer ms_kernel_measurer;
+
+/* flags: extra compiler flags for every unit (may be NULL); jobs: builds
+ * at once (0: every processing unit). MSCC_MEM_LIMIT_MB bounds each run's
+ * address space (default 8192). */
+ms_kernel_measurer *ms_kernel_measurer_new(const ms_target *t, const ms_source *src,
+                                           const ms_kernel *k, const char *flags, int jobs);
+void ms_kernel_measurer_free(ms_kernel_measurer *m);
+ms_measurer ms_kernel_measurer_iface(ms_kernel_measurer *m);
 
 /* Size settings to check: the tuning sizes, three others (odd, small,
  * uneven), then nrandom random odd ones drawn from seed. Returns the count;

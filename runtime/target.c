@@ -56,9 +56,25 @@ static char *compiler_id(const char *cc)
     return id ? id : ms_xstrdup("unknown");
 }
 
+/* "model name" from /proc/cpuinfo, or "unknown". */
+static char *cpu_model(void)
+{
+    char *text = ms_read_file("/proc/cpuinfo", NULL);
+    const char *p = text ? strstr(text, "model name") : NULL;
+    char *model = NULL;
+    if (p && (p = strchr(p, ':'))) {
+        p += 1 + strspn(p + 1, " \t");
+        model = ms_xstrdup(p);
+        model[strcspn(model, "\n")] = '\0';
+    }
+    free(text);
+    return model ? model : ms_xstrdup("unknown");
+}
+
 ms_target *ms_target_new(const char *cc, const char *cflags)
 {
     ms_target *t = ms_xcalloc(1, sizeof *t);
+    t->cpu = cpu_model();
     t->cc = ms_xstrdup(cc ? cc : "cc");
     t->cflags = ms_xstrdup(cflags ? cflags : MS_DEFAULT_CFLAGS);
     t->compiler_id = compiler_id(t->cc);
@@ -72,11 +88,19 @@ ms_target *ms_target_new(const char *cc, const char *cflags)
     return t;
 }
 
+ms_arch ms_target_arch(const ms_target *t, int threads)
+{
+    const char *env = getenv("OMP_NUM_THREADS");
+    int n = threads > 0 ? threads : env && atoi(env) > 0 ? atoi(env) : t->npus > 0 ? t->npus : 1;
+    return (ms_arch){n, t->avx512f ? 64 : t->avx2 ? 32 : 16, t->l1d, t->l2, t->l3};
+}
+
 void ms_target_free(ms_target *t)
 {
     if (!t)
         return;
     free(t->cc);
+    free(t->cpu);
     free(t->cflags);
     free(t->compiler_id);
     free(t);

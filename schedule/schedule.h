@@ -132,7 +132,7 @@ typedef struct ms_operand {
     int64_t lit;
 } ms_operand;
 
-enum { MS_INST_MAX_IN = 16, MS_INST_MAX_OUT = 16 };
+enum { MS_INST_MAX_IN = 32, MS_INST_MAX_OUT = 32 };
 
 typedef struct ms_inst {
     ms_inst_kind kind;
@@ -155,11 +155,16 @@ typedef struct ms_trace {
 
 ms_trace *ms_trace_new(void);
 void ms_trace_free(ms_trace *t);
+ms_trace *ms_trace_clone(const ms_trace *t);
+/* Sets the decision of sampling instruction inst (for mutators); false if
+ * inst is not a sampling instruction. Replay checks the decision. */
+bool ms_trace_set_decision(ms_trace *t, int inst, int n, const int64_t *decision);
 const char *ms_inst_name(ms_inst_kind k);
 bool ms_inst_kind_from_name(const char *name, ms_inst_kind *out);
 
 /* Applies instructions to a state, records them into a trace. */
 typedef struct ms_tracer {
+    const ms_func *origin; /* the function it started from (not owned): forks replay on it */
     ms_sched *s;
     ms_trace *t; /* owned */
     ms_rng rng;
@@ -171,6 +176,14 @@ typedef struct ms_tracer {
 /* A tracer on a fresh clone of f (the tracer owns the state). */
 ms_tracer *ms_tracer_new(const ms_func *f, uint64_t seed);
 void ms_tracer_free(ms_tracer *tr);
+/* A copy of tr at the same point (same trace variables, same generator
+ * state), made by replaying its trace on the origin: rules propose several
+ * continuations of one state this way. NULL if tr has failed. */
+ms_tracer *ms_tracer_fork(const ms_tracer *tr);
+/* Clears a refusal so the tracer goes on (a refused primitive changed
+ * nothing and recorded nothing); returns the status it had. Rules try a
+ * primitive with it: `ms_t_x(tr, ...); if (ms_tracer_recover(tr)) ...`. */
+ms_status ms_tracer_recover(ms_tracer *tr);
 /* Applies inst (its outputs are assigned here) and records it. Sampling
  * instructions with a decision use it; without one they sample and record
  * the decision. */
@@ -188,6 +201,8 @@ void ms_t_parallel(ms_tracer *tr, int loop);
 void ms_t_vectorize(ms_tracer *tr, int loop);
 void ms_t_unroll(ms_tracer *tr, int loop);
 void ms_t_annotate(ms_tracer *tr, int loop, const char *key, int64_t value);
+/* The same with the value from an operand (a sampled integer). */
+void ms_t_annotate_op(ms_tracer *tr, int loop, const char *key, ms_operand value);
 void ms_t_compute_inline(ms_tracer *tr, int block);
 int ms_t_decompose_reduction(ms_tracer *tr, int block, int loop);
 void ms_t_reverse_compute_inline(ms_tracer *tr, int block);
@@ -199,6 +214,9 @@ int ms_t_sample_compute_location(ms_tracer *tr, int block);
 int ms_t_cache_write(ms_tracer *tr, int block, int loop, const char *scope);
 int ms_t_transform_layout(ms_tracer *tr, const char *buf, int nf, const int64_t *factors, int np,
                           const int64_t *perm);
+/* The same with operands: factors may be sampled integers. */
+int ms_t_transform_layout_ops(ms_tracer *tr, const char *buf, int nf, const ms_operand *factors,
+                              int np, const int64_t *perm);
 void ms_t_sample_perfect_tile(ms_tracer *tr, int loop, int n, int max_innermost, int *out);
 int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, const double *weights);
 
@@ -223,5 +241,139 @@ ms_trace *ms_trace_from_json(const char *text, const char **why);
  * with why. */
 int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, const char **why);
 char *ms_trace_doc_to_json(int n, const char *const *names, ms_trace *const *traces);
+
+/* ---- the design space (schedule/rules/) ---- */
+
+/* The sketches of f's design space: the traces the rules propose (block
+ * rules on each block, consumers first, then function rules), whose
+ * sampling decisions a candidate draws afresh. Returns the count (>= 1:
+ * an untouched schedule when no rule applies); caller frees. */
+int ms_space_sketches(const ms_func *f, const ms_arch *arch, uint64_t seed, ms_trace ***out);
+/* Finishes a schedule: annotations become loop kinds (auto-unroll), and a
+ * parallel or SIMD loop that later steps made dependent is refused (why
+ * in s->why). Deterministic. */
+ms_status ms_postproc(ms_sched *s);
+/* A candidate: sketch replayed with decisions drawn from seed, then
+ * postprocessed. Check the tracer's status (why: the refusal). */
+ms_tracer *ms_space_sample(const ms_func *f, const ms_trace *sketch, uint64_t seed);
+
+/* ---- measurement, as the search sees it (runtime/ implements it) ---- */
+
+typedef enum {
+    MS_MEAS_OK,
+    MS_MEAS_EMIT,    /* the schedule cannot be written as C */
+    MS_MEAS_BUILD,   /* the compiler refused it, or is missing */
+    MS_MEAS_CRASH,   /* killed by a signal or a bad exit status */
+    MS_MEAS_TIMEOUT, /* ran past its time limit */
+    MS_MEAS_MEMORY,  /* ran out of its memory limit */
+    MS_MEAS_WRONG,   /* computed other numbers than the original */
+    MS_MEAS_COUNT
+} ms_meas_status;
+
+extern const char *const ms_meas_status_names[MS_MEAS_COUNT];
+
+typedef struct ms_meas_result {
+    ms_meas_status status;
+    double seconds; /* per call at the tuning sizes (median), when OK */
+    char why[160];
+} ms_meas_result;
+
+typedef struct ms_measurer {
+    void *ctx;
+    /* The original's time per call at the tuning sizes and the relative
+     * spread of its repeated timings; false (why) if it cannot run. */
+    bool (*original)(void *ctx, double *seconds, double *spread, char *why, size_t n);
+    /* Builds a batch of scheduled functions (every core may build); a
+     * failure is a result. */
+    void (*build)(void *ctx, int n, ms_func *const *cands, ms_meas_result *res);
+    /* Checks and times the built ones, one at a time on an idle machine. */
+    void (*run)(void *ctx, int n, ms_meas_result *res);
+} ms_measurer;
+
+/* ---- the tuning database (schedule/db/) ---- */
+
+/* What a tuned schedule is for: the same key replays without measuring. */
+typedef struct ms_db_key {
+    char *workload; /* the structural hash of the kernel's IR, hex */
+    char *sizes;    /* "M=1024,N=1024" */
+    char *target;   /* CPU model, ISA features, core count */
+    int threads;
+    bool fp_strict;
+} ms_db_key;
+
+typedef struct ms_db_record {
+    ms_db_key key;
+    char *kernel, *compiler, *flags, *version;
+    char *status; /* "ok", or the cause of failure ("build", "crash", ...) */
+    ms_trace *trace;
+    double seconds; /* per call, when ok */
+    double original_seconds, original_spread;
+    long long timestamp;
+} ms_db_record;
+
+typedef struct ms_db ms_db;
+
+/* Opens (creating) the database folder dir and reads its records; damaged
+ * lines and lines of a newer schema are skipped with a warning
+ * (ms_db_warnings). NULL (why) if the folder cannot be made. */
+ms_db *ms_db_open(const char *dir, char *why, size_t n);
+void ms_db_close(ms_db *db);
+int ms_db_warnings(const ms_db *db, const char *const **out);
+int ms_db_records(const ms_db *db, const ms_db_record **out);
+const char *ms_db_path(const ms_db *db);
+bool ms_db_key_equal(const ms_db_key *a, const ms_db_key *b);
+/* The fastest correct record for key made by this compiler, flags and
+ * mscc version: replayed as it is. NULL if none. */
+const ms_db_record *ms_db_best(const ms_db *db, const ms_db_key *key, const char *compiler,
+                               const char *flags, const char *version);
+/* The traces of the fastest records of the same workload and sizes from
+ * any machine, compiler or version, fastest first: seeds for a search. */
+int ms_db_seeds(const ms_db *db, const ms_db_key *key, int cap, const ms_trace **out);
+/* Appends records under an exclusive lock, flushed to disk. */
+bool ms_db_append(ms_db *db, int n, const ms_db_record *recs, char *why, size_t wn);
+
+/* ---- search (schedule/search/) ---- */
+
+typedef struct ms_search_progress {
+    int done, total;       /* trials */
+    double best, original; /* seconds per call; 0: none yet */
+    double original_spread;
+    double elapsed;
+} ms_search_progress;
+
+typedef struct ms_search_opts {
+    int trials;         /* candidates to measure */
+    int batch;          /* per build-and-run round */
+    uint64_t seed;      /* the same seed, the same candidates */
+    double time_budget; /* seconds; 0: none */
+    const ms_arch *arch;
+    /* traces measured first when they still apply (the database's best
+     * from another machine or version) */
+    const ms_trace *const *seeds;
+    int nseeds;
+    void (*progress)(void *ctx, const ms_search_progress *p);
+    void *progress_ctx;
+    /* every measured batch, as it is measured (the database records it) */
+    void (*on_batch)(void *ctx, int n, ms_trace *const *traces, const ms_meas_result *res);
+    void *batch_ctx;
+} ms_search_opts;
+
+typedef struct ms_search_result {
+    ms_trace *best; /* NULL when no candidate ran correctly; caller frees */
+    double best_time, original_time, original_spread;
+    int measured;              /* candidates built and run */
+    int failed[MS_MEAS_COUNT]; /* by cause (failed[MS_MEAS_OK] unused) */
+    int rejected;              /* sampled schedules the postprocessors refused */
+    int duplicates;            /* sampled schedules already measured */
+    int sketches;
+    char original_why[160]; /* when the original could not be timed */
+} ms_search_result;
+
+/* Replay search: candidates drawn from the design space with fresh
+ * decisions (the default schedule and the seeds first), duplicates
+ * dropped by the structural hash of the scheduled IR, measured in
+ * batches; the best kept. */
+void ms_search_replay(const ms_func *f, const ms_search_opts *o, ms_measurer *m,
+                      ms_search_result *r);
 
 #endif

@@ -24,9 +24,33 @@ void ms_trace_free(ms_trace *t)
     free(t);
 }
 
+ms_trace *ms_trace_clone(const ms_trace *t)
+{
+    ms_trace *c = ms_trace_new();
+    for (int i = 0; i < t->insts.len; i++)
+        MS_VEC_PUSH(c->insts, t->insts.data[i]);
+    for (int i = 0; i < t->rv_kinds.len; i++)
+        MS_VEC_PUSH(c->rv_kinds, t->rv_kinds.data[i]);
+    return c;
+}
+
+bool ms_trace_set_decision(ms_trace *t, int inst, int n, const int64_t *decision)
+{
+    if (inst < 0 || inst >= t->insts.len || n < 0 || n > MS_INST_MAX_OUT)
+        return false;
+    ms_inst *in = &t->insts.data[inst];
+    if (in->kind != MS_INST_SAMPLE_PERFECT_TILE && in->kind != MS_INST_SAMPLE_CATEGORICAL &&
+        in->kind != MS_INST_SAMPLE_COMPUTE_LOCATION)
+        return false;
+    in->ndecision = n;
+    memcpy(in->decision, decision, sizeof(int64_t) * (size_t)n);
+    return true;
+}
+
 ms_tracer *ms_tracer_new(const ms_func *f, uint64_t seed)
 {
     ms_tracer *tr = ms_xcalloc(1, sizeof *tr);
+    tr->origin = f;
     tr->s = ms_sched_new(f);
     tr->t = ms_trace_new();
     ms_rng_seed(&tr->rng, seed);
@@ -65,6 +89,24 @@ ms_status ms_tracer_apply(ms_tracer *tr, ms_inst *inst)
     }
     MS_VEC_PUSH(tr->t->insts, *inst);
     return MS_OK;
+}
+
+ms_tracer *ms_tracer_fork(const ms_tracer *tr)
+{
+    if (tr->status != MS_OK)
+        return NULL;
+    ms_tracer *copy = ms_trace_replay(tr->t, tr->origin, /*resample=*/false, 0);
+    MS_ASSERT(copy->status == MS_OK); /* it applied once, on the same function */
+    copy->rng = tr->rng;
+    return copy;
+}
+
+ms_status ms_tracer_recover(ms_tracer *tr)
+{
+    ms_status st = tr->status;
+    tr->status = MS_OK;
+    tr->why[0] = '\0';
+    return st;
 }
 
 int64_t ms_tracer_int(const ms_tracer *tr, int rv)
@@ -240,7 +282,18 @@ int ms_t_cache_write(ms_tracer *tr, int block, int loop, const char *scope)
 int ms_t_transform_layout(ms_tracer *tr, const char *buf, int nf, const int64_t *factors, int np,
                           const int64_t *perm)
 {
+    ms_operand ops[MS_INST_MAX_IN];
+    for (int i = 0; i < nf && i < MS_INST_MAX_IN; i++)
+        ops[i] = (ms_operand){-1, factors[i]};
+    return ms_t_transform_layout_ops(tr, buf, nf, ops, np, perm);
+}
+
+int ms_t_transform_layout_ops(ms_tracer *tr, const char *buf, int nf, const ms_operand *factors,
+                              int np, const int64_t *perm)
+{
     ms_inst in = make(MS_INST_TRANSFORM_LAYOUT);
+    if (tr->status != MS_OK)
+        return -1;
     if (nf + np > MS_INST_MAX_IN) {
         tr->status = MS_ERR_INPUT;
         snprintf(tr->why, sizeof tr->why, "transform_layout: too many dimensions");
@@ -248,7 +301,7 @@ int ms_t_transform_layout(ms_tracer *tr, const char *buf, int nf, const int64_t 
     }
     in.nin = nf + np;
     for (int i = 0; i < nf; i++)
-        in.in[i] = (ms_operand){-1, factors[i]};
+        in.in[i] = factors[i];
     for (int i = 0; i < np; i++)
         in.in[nf + i] = (ms_operand){-1, perm[i]};
     in.nattr = 1;
@@ -259,10 +312,15 @@ int ms_t_transform_layout(ms_tracer *tr, const char *buf, int nf, const int64_t 
 
 void ms_t_annotate(ms_tracer *tr, int loop, const char *key, int64_t value)
 {
+    ms_t_annotate_op(tr, loop, key, (ms_operand){-1, value});
+}
+
+void ms_t_annotate_op(ms_tracer *tr, int loop, const char *key, ms_operand value)
+{
     ms_inst in = make(MS_INST_ANNOTATE);
     in.nin = 2;
     in.in[0] = rv_op(loop);
-    in.in[1] = (ms_operand){-1, value};
+    in.in[1] = value;
     snprintf(in.str, sizeof in.str, "%s", key);
     ms_tracer_apply(tr, &in);
 }

@@ -186,6 +186,24 @@ ms_status ms_sched_compute_at(ms_sched *s, int block, int loop)
         return prim_fail(s, MS_ERR_ILLEGAL,
                          "compute_at: the reads of '%s' in one iteration are not one box", t->name);
     }
+    /* every check before the first new variable: a refusal leaves no trace */
+    /* every check before the first new variable: a refusal leaves no trace */
+    const char *refusal = NULL;
+    for (int i = 0; i < pn && !refusal; i++) {
+        bool mine = false;
+        for (int d = 0; d < ndim; d++)
+            mine = mine || ppath[i] == ploop[d];
+        if (mine && !ms_loop_holds_only(ppath[i], P))
+            refusal = "compute_at: the loops of '%s' hold more";
+    }
+    /* the block's statement may name only loops that stay around it */
+    for (int d = 0; d < ndim && !refusal; d++)
+        if (ms_stmt_uses_var(P->block.body, ploop[d]->loop.var))
+            refusal = "compute_at: '%s' names its own loops directly";
+    if (refusal) {
+        prim_box_free(ndim, lo, hi);
+        return prim_fail(s, MS_ERR_ILLEGAL, refusal, P->block.name);
+    }
     /* the loops of the box: their extents may depend on the loops outside */
     ms_stmt *loops[MAX_DIMS];
     ms_var *pv[MAX_DIMS];
@@ -215,20 +233,6 @@ ms_status ms_sched_compute_at(ms_sched *s, int block, int loop)
         pred = pred ? ms_binary(f, MS_BIN_LAND, pred, in) : in;
     }
     prim_box_free(ndim, lo, hi);
-    /* the producer's nest must hold nothing else */
-    for (int i = 0; i < pn; i++) {
-        bool mine = false;
-        for (int d = 0; d < ndim; d++)
-            mine = mine || ppath[i] == ploop[d];
-        if (mine && !ms_loop_holds_only(ppath[i], P))
-            return prim_fail(s, MS_ERR_ILLEGAL, "compute_at: the loops of '%s' hold more",
-                             P->block.name);
-    }
-    /* the block's statement may name only loops that stay around it */
-    for (int d = 0; d < ndim; d++)
-        if (ms_stmt_uses_var(P->block.body, ploop[d]->loop.var))
-            return prim_fail(s, MS_ERR_ILLEGAL, "compute_at: '%s' names its own loops directly",
-                             P->block.name);
     /* all checked: move */
     bool removed = prim_remove(s, P);
     MS_ASSERT(removed);

@@ -54,7 +54,9 @@ Test(options, bad_command_lines_have_reasons)
         {{"in.c", "-o", "x.c", "--sizes", "M", NULL}, "bad --sizes"},
         {{"in.c", "-o", "x.c", "--jobs", "0", NULL}, "--jobs"},
         {{"in.c", "-o", "x.c", "--trials", "-1", NULL}, "--trials"},
-        {{"in.c", "-o", "x.c", "--trials", "8", NULL}, "search is not built"},
+        {{"in.c", "-o", "x.c", "--seed", "x", NULL}, "--seed wants a whole number"},
+        {{"in.c", "-o", "x.c", "--threads", "0", NULL}, "--threads wants a whole number >= 1"},
+        {{"in.c", "-o", "x.c", "--time-budget", "-2", NULL}, "--time-budget wants a number"},
         {{"a.c", "b.c", "-o", "x.c", NULL}, "more than one input"},
         {{"in.c", "-o", "x.c", "--fp-model=fast", NULL}, "--fp-model wants 'reassoc' or 'strict'"},
     };

@@ -1,0 +1,248 @@
+/*
+ * multi_level_tiling.c - the multi-level tiling rule (MetaSchedule's CPU
+ * structure "SSRSRS"): every spatial loop of a reduction block with data
+ * reuse is split into four sampled tiles and every reduction loop into
+ * two, reordered S0 S1 R0 S2 R1 S3 so that the innermost tiles form a
+ * small block of the output updated from data that stays in cache. The
+ * initialisation moves into a nest of its own. It proposes each
+ * combination of two sampled-free structural choices: a register tile of
+ * the output at the S2 level (cache_write), and the packing of the input
+ * whose last subscript runs along the innermost output tile
+ * (transform_layout by that tile's sampled width), so the innermost loop
+ * reads both contiguously.
+ *
+ * Under --fp-model=strict the reduction loops are not split: splitting
+ * several of them and interleaving the halves would change the order in
+ * which each element's terms are added.
+ */
+#include "schedule/prim/prim.h"
+#include "schedule/rules/rules.h"
+
+#include <stdlib.h>
+
+enum { MAX_LOOPS = 8, S_TILES = 4, R_TILES = 2, MAX_INNERMOST = 64 };
+
+typedef struct uses {
+    const ms_stmt *b;
+    int iter; /* which iteration variable is tested */
+    bool found;
+} uses;
+
+/* Does the block's iteration variable iter appear in e? */
+static bool uses_iter(const ms_stmt *b, int iter, const ms_expr *e)
+{
+    return ms_expr_uses_var(e, b->block.iters[iter].var);
+}
+
+/* The loads of e (its top-level expression and below), for the reuse test. */
+typedef struct loads {
+    const ms_expr *items[64];
+    int n;
+} loads;
+
+static ms_expr *collect_load(void *ctx, ms_expr *load)
+{
+    loads *l = ctx;
+    if (l->n < 64)
+        l->items[l->n++] = load;
+    return load;
+}
+
+/* The loop kinds of b's nest: S (true) or R (false) per loop, each loop
+ * bound to exactly one iteration variable as itself. False when the nest
+ * has another form. */
+static bool classify(const ms_stmt *b, ms_stmt *const *loop, int n, bool *spatial, int *iter_of)
+{
+    for (int i = 0; i < n; i++) {
+        iter_of[i] = -1;
+        for (int k = 0; k < b->block.niter; k++) {
+            const ms_expr *x = b->block.iters[k].binding;
+            if (!ms_expr_uses_var(x, loop[i]->loop.var))
+                continue;
+            if (x->kind != MS_EXPR_VAR || iter_of[i] >= 0)
+                return false;
+            iter_of[i] = k;
+        }
+        if (iter_of[i] < 0)
+            return false;
+        spatial[i] = b->block.iters[iter_of[i]].kind == MS_ITER_SPATIAL;
+    }
+    return true;
+}
+
+/* Some input is read again across a spatial loop (the loads miss its
+ * variable): the reuse that tiling exploits. */
+static bool has_reuse(ms_func *f, const ms_stmt *b, const bool *spatial, const int *iter_of, int n)
+{
+    loads l = {.n = 0};
+    ms_expr_map_loads(f, b->block.body->store.value, collect_load, &l);
+    for (int j = 0; j < l.n; j++) {
+        const ms_expr *ld = l.items[j];
+        if (ld->load.buf == b->block.body->store.buf)
+            continue;
+        for (int i = 0; i < n; i++) {
+            if (!spatial[i])
+                continue;
+            bool used = false;
+            for (int d = 0; d < ld->load.nidx; d++)
+                used = used || uses_iter(b, iter_of[i], ld->load.idx[d]);
+            if (!used)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* The read-only array parameter whose last subscript is spatial loop
+ * *which's variable and whose other subscripts hold a reduction variable:
+ * packing it by the innermost tile of that loop makes its reads
+ * contiguous. NULL if none. */
+static const ms_buffer *packable(ms_func *f, const ms_stmt *b, const bool *spatial,
+                                 const int *iter_of, int n, int *which)
+{
+    loads l = {.n = 0};
+    ms_expr_map_loads(f, b->block.body->store.value, collect_load, &l);
+    for (int j = 0; j < l.n; j++) {
+        const ms_expr *ld = l.items[j];
+        const ms_buffer *buf = ld->load.buf;
+        int nd = ld->load.nidx;
+        if (buf->scope != MS_SCOPE_PARAM || !buf->is_const || nd < 2 || nd > 4)
+            continue;
+        int last = prim_iter_index(b, ld->load.idx[nd - 1]);
+        bool reduce_inside = false;
+        for (int d = 0; d < nd - 1; d++)
+            for (int k = 0; k < b->block.niter; k++)
+                reduce_inside = reduce_inside || (b->block.iters[k].kind == MS_ITER_REDUCE &&
+                                                  uses_iter(b, k, ld->load.idx[d]));
+        for (int i = 0; i < n && last >= 0 && reduce_inside; i++)
+            if (spatial[i] && iter_of[i] == last) {
+                *which = i;
+                return buf;
+            }
+    }
+    return NULL;
+}
+
+/* What tiling found out about the block's nest. */
+typedef struct tiled {
+    int ns, nr;           /* spatial and reduction loops */
+    const char *pack_buf; /* the input to pack, or NULL */
+    int pack_dims;
+    ms_operand pack_factor; /* the S3 factor of the loop along its last dimension */
+} tiled;
+
+/* Tiles block in a fork of tr. NULL when the block is not one to tile or
+ * a step is refused. */
+static ms_tracer *tile(ms_tracer *tr, const char *block, tiled *info)
+{
+    ms_func *f = tr->s->f;
+    const ms_stmt *b = rule_find_block(f, block);
+    if (!b || !b->block.init || b->block.body->kind != MS_STMT_STORE)
+        return NULL;
+    ms_stmt *around[64];
+    int n = prim_enclosing_loops(tr->s, b, around, 64);
+    bool spatial[MAX_LOOPS];
+    int iter_of[MAX_LOOPS];
+    if (n < 2 || n > MAX_LOOPS || !ms_loop_holds_only(around[0], b) ||
+        !classify(b, around, n, spatial, iter_of) || !has_reuse(f, b, spatial, iter_of, n))
+        return NULL;
+    *info = (tiled){0, 0, NULL, 0, {-1, 1}};
+    for (int i = 0; i < n; i++) {
+        info->ns += spatial[i];
+        if (rule_tuning_extent(f, around[i]) < 1)
+            return NULL;
+    }
+    info->nr = n - info->ns;
+    if (info->ns == 0 || info->nr == 0)
+        return NULL;
+    int which = -1;
+    const ms_buffer *pk = packable(f, b, spatial, iter_of, n, &which);
+    if (pk) {
+        info->pack_buf = pk->name;
+        info->pack_dims = pk->ndim;
+    }
+    int r_tiles = f->fp_strict ? 1 : R_TILES;
+    ms_tracer *t = ms_tracer_fork(tr);
+    int rv = ms_t_get_block(t, block), l[MS_INST_MAX_OUT];
+    int got = ms_t_get_loops(t, rv, l);
+    int parts[MAX_LOOPS][S_TILES];
+    for (int i = 0; i < n && got == n && t->status == MS_OK; i++) {
+        int k = spatial[i] ? S_TILES : r_tiles, fac[S_TILES], out[S_TILES];
+        if (k == 1) {
+            parts[i][0] = l[i];
+            continue;
+        }
+        ms_t_sample_perfect_tile(t, l[i], k, MAX_INNERMOST, fac);
+        ms_operand ops[S_TILES];
+        for (int j = 0; j < k; j++)
+            ops[j] = (ms_operand){fac[j], 0};
+        ms_t_split(t, l[i], k, ops, out);
+        for (int j = 0; j < k; j++)
+            parts[i][j] = out[j];
+        if (i == which)
+            info->pack_factor = ops[S_TILES - 1];
+    }
+    if (got != n || t->status != MS_OK) {
+        ms_tracer_free(t);
+        return NULL;
+    }
+    /* S0 S1 R0 S2 R1 S3 (R1 empty when the reductions stay whole) */
+    static const struct {
+        bool s;
+        int part;
+    } levels[] = {{true, 0}, {true, 1}, {false, 0}, {true, 2}, {false, 1}, {true, 3}};
+    int order[MS_INST_MAX_IN], m = 0;
+    for (int lv = 0; lv < 6; lv++)
+        for (int i = 0; i < n; i++)
+            if (spatial[i] == levels[lv].s && levels[lv].part < (spatial[i] ? S_TILES : r_tiles))
+                order[m++] = parts[i][levels[lv].part];
+    ms_t_reorder(t, m, order);
+    ms_t_decompose_reduction(t, rv, order[0]);
+    if (t->status != MS_OK) {
+        ms_tracer_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+int ms_rule_multi_level_tiling(const ms_arch *arch, ms_tracer *tr, const char *block,
+                               ms_tracer **out)
+{
+    (void)arch;
+    tiled info;
+    ms_tracer *base = tile(tr, block, &info);
+    if (!base)
+        return 0;
+    int np = 0;
+    for (int cache = 0; cache < 2; cache++)
+        for (int pack = 0; pack < (info.pack_buf ? 2 : 1); pack++) {
+            ms_tracer *t = ms_tracer_fork(base);
+            int rv = ms_t_get_block(t, block), l[MS_INST_MAX_OUT];
+            int n = ms_t_get_loops(t, rv, l);
+            /* the register tile: what one iteration of the last S2 loop writes */
+            int s2 = 3 * info.ns + info.nr - 1;
+            if (cache && s2 < n)
+                ms_t_cache_write(t, rv, l[s2], "register");
+            else if (cache)
+                t->status = MS_ERR_INPUT;
+            if (pack && t->status == MS_OK) {
+                int nd = info.pack_dims;
+                ms_operand fac[4];
+                int64_t perm[5];
+                for (int d = 0; d < nd; d++)
+                    fac[d] = d == nd - 1 ? info.pack_factor : (ms_operand){-1, 1};
+                /* the outer part of the last dimension goes first */
+                perm[0] = nd - 1;
+                for (int d = 0; d < nd - 1; d++)
+                    perm[d + 1] = d;
+                perm[nd] = nd;
+                ms_t_transform_layout_ops(t, info.pack_buf, nd, fac, nd + 1, perm);
+            }
+            if (t->status == MS_OK && np < MS_RULE_MAX_PROPOSALS)
+                out[np++] = t;
+            else
+                ms_tracer_free(t);
+        }
+    ms_tracer_free(base);
+    return np;
+}

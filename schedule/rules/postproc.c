@@ -1,0 +1,94 @@
+/*
+ * postproc.c - the postprocessors that finish a sampled schedule: the
+ * auto-unroll annotation becomes unrolled loops, and a loop marked
+ * parallel or SIMD that later steps made dependent is refused (the
+ * candidate is dropped, its reason counted). Deterministic, so a trace
+ * replayed and postprocessed gives the same program every time.
+ */
+#include "schedule/prim/prim.h"
+#include "schedule/rules/rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { NO_UNROLL = 1 << 30 };
+
+/* Statements the body of s runs per execution, counting unrolled copies;
+ * NO_UNROLL when a loop inside has no constant trip count. Marks the
+ * serial loops whose whole unrolled body stays within max_step. */
+static int64_t unroll_under(ms_stmt *s, int64_t max_step)
+{
+    switch (s->kind) {
+    case MS_STMT_SEQ: {
+        int64_t c = 0;
+        for (int i = 0; i < s->seq.n; i++) {
+            int64_t x = unroll_under(s->seq.items[i], max_step);
+            c = c + x > NO_UNROLL ? NO_UNROLL : c + x;
+        }
+        return c;
+    }
+    case MS_STMT_FOR: {
+        int64_t body = unroll_under(s->loop.body, max_step), e;
+        ms_poly p;
+        bool constant = false;
+        if (ms_poly_from_expr(s->loop.extent, &p)) {
+            constant = ms_poly_is_const(&p, &e);
+            ms_poly_free(&p);
+        }
+        if (!constant || e < 1 || body >= NO_UNROLL || e * body > NO_UNROLL)
+            return NO_UNROLL;
+        if (s->loop.kind == MS_LOOP_SERIAL && e * body <= max_step && e > 1)
+            s->loop.kind = MS_LOOP_UNROLLED;
+        return e * body;
+    }
+    case MS_STMT_IF:
+        return unroll_under(s->if_.then_s, max_step) +
+               (s->if_.else_s ? unroll_under(s->if_.else_s, max_step) : 0);
+    case MS_STMT_BLOCK:
+    case MS_STMT_STORE:
+    case MS_STMT_ALLOC:
+        return 1;
+    }
+    ms_unreachable();
+}
+
+static bool rewrite_unroll(void *ctx, ms_stmt *s)
+{
+    (void)ctx;
+    if (s->kind != MS_STMT_FOR)
+        return true;
+    for (int i = 0; i < s->loop.nannot; i++)
+        if (!strcmp(s->loop.annot[i].key, MS_ANNOT_UNROLL) && s->loop.annot[i].value > 0)
+            unroll_under(s->loop.body, s->loop.annot[i].value);
+    return true;
+}
+
+static const ms_loop_info *info_of(const ms_loop_info *infos, int n, const ms_stmt *loop)
+{
+    for (int i = 0; i < n; i++)
+        if (infos[i].loop == loop)
+            return &infos[i];
+    return NULL;
+}
+
+ms_status ms_postproc(ms_sched *s)
+{
+    ms_stmt_visit(s->f->body, rewrite_unroll, NULL);
+    ms_loop_info *infos;
+    int n = ms_analyze_loops(s->f, &infos);
+    ms_status st = MS_OK;
+    for (int i = 0; i < n && st == MS_OK; i++) {
+        const ms_stmt *L = infos[i].loop;
+        const ms_loop_info *in = info_of(infos, n, L);
+        bool free_iters = in->independent || L->loop.fused_independent;
+        if (L->loop.kind == MS_LOOP_PARALLEL && !L->loop.collapsed && !free_iters)
+            st = prim_fail(s, MS_ERR_ILLEGAL, "parallel loop '%s' has become dependent",
+                           L->loop.var->name);
+        else if (L->loop.kind == MS_LOOP_VECTORIZED && !free_iters && !in->reducible)
+            st = prim_fail(s, MS_ERR_ILLEGAL, "SIMD loop '%s' has become dependent",
+                           L->loop.var->name);
+    }
+    free(infos);
+    return st;
+}

@@ -1,0 +1,27 @@
+/*
+ * random_compute_location.c - the random compute location rule: a block
+ * producing a local intermediate that was not inlined is computed at a
+ * sampled loop of its readers (or stays where it is), so that what it
+ * produces is used while it is still in cache.
+ */
+#include "schedule/rules/rules.h"
+
+int ms_rule_random_compute_location(const ms_arch *arch, ms_tracer *tr, const char *block,
+                                    ms_tracer **out)
+{
+    (void)arch;
+    const ms_stmt *b = rule_find_block(tr->s->f, block);
+    if (!b || b->block.body->kind != MS_STMT_STORE ||
+        b->block.body->store.buf->scope != MS_SCOPE_LOCAL)
+        return 0;
+    ms_tracer *t = ms_tracer_fork(tr);
+    int rv = ms_t_get_block(t, block);
+    int at = ms_t_sample_compute_location(t, rv);
+    ms_t_compute_at(t, rv, at);
+    if (t->status != MS_OK) {
+        ms_tracer_free(t);
+        return 0;
+    }
+    out[0] = t;
+    return 1;
+}

@@ -1,0 +1,47 @@
+/*
+ * rules.h - the design-space rules and postprocessors, internal to
+ * schedule/. A rule looks at one block of a schedule state (or, for a
+ * function rule, the whole function) and proposes the states it leads to,
+ * written with the traced API so that their sampling decisions stay free.
+ * The rules are listed once, in registry.c.
+ */
+#ifndef MS_SCHEDULE_RULES_H
+#define MS_SCHEDULE_RULES_H
+
+#include "schedule/schedule.h"
+
+enum { MS_RULE_MAX_PROPOSALS = 8 };
+
+typedef struct ms_rule {
+    const char *name;
+    bool per_block; /* false: applied once to the whole function, after the block rules */
+    /* Proposals for block (NULL for a function rule) of tr's state, as new
+     * tracers in out (at most MS_RULE_MAX_PROPOSALS); 0 keeps tr as it is.
+     * tr itself is not changed. */
+    int (*apply)(const ms_arch *arch, ms_tracer *tr, const char *block, ms_tracer **out);
+} ms_rule;
+
+extern const ms_rule ms_rules[];
+extern const int ms_nrules;
+
+int ms_rule_auto_inline(const ms_arch *arch, ms_tracer *tr, const char *block, ms_tracer **out);
+int ms_rule_multi_level_tiling(const ms_arch *arch, ms_tracer *tr, const char *block,
+                               ms_tracer **out);
+int ms_rule_random_compute_location(const ms_arch *arch, ms_tracer *tr, const char *block,
+                                    ms_tracer **out);
+int ms_rule_parallel_vectorize_unroll(const ms_arch *arch, ms_tracer *tr, const char *block,
+                                      ms_tracer **out);
+
+/* ---- helpers the rules share (rule_util.c) ---- */
+
+/* The names of the blocks of f, in program order; returns the count. */
+int rule_block_names(const ms_func *f, const char **out, int cap);
+/* The statement of a block by name, or NULL. */
+ms_stmt *rule_find_block(const ms_func *f, const char *name);
+/* The trip count of loop at the tuning sizes, or -1. */
+int64_t rule_tuning_extent(const ms_func *f, const ms_stmt *loop);
+
+/* The annotation key the auto-unroll postprocessor reads. */
+#define MS_ANNOT_UNROLL "unroll_max_step"
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * db_test.c - the tuning database: records round-trip, the best record
+ * of a key is found (and only for the same compiler, flags and version;
+ * others seed), a damaged or truncated line is skipped with a warning, a
+ * line of a newer schema is refused with a clear message, two processes
+ * appending at once lose nothing, and a process killed while writing
+ * leaves every earlier record readable.
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char *fresh_dir(void)
+{
+    char *d = ms_tempdir_new();
+    cr_assert_not_null(d);
+    return d;
+}
+
+static ms_trace *small_trace(void)
+{
+    const char *why;
+    ms_trace *t = ms_trace_from_json(
+        "{\"mscc_trace\": 1, \"insts\": [{\"kind\": \"get_block\", \"str\": \"C_1\", \"out\": "
+        "[\"b0\"]}, {\"kind\": \"get_loops\", \"in\": [\"b0\"], \"out\": [\"l1\", \"l2\"]}, "
+        "{\"kind\": \"parallel\", \"in\": [\"l1\"]}]}",
+        &why);
+    cr_assert_not_null(t, "%s", why);
+    return t;
+}
+
+static ms_db_record rec(ms_trace *t, const char *workload, double secs, const char *version)
+{
+    return (ms_db_record){{(char *)workload, "N=64", "test cpu; 2 cores", 2, false},
+                          "k",
+                          "cc 1.0",
+                          "-O3",
+                          (char *)version,
+                          "ok",
+                          t,
+                          secs,
+                          1.0,
+                          0.01,
+                          1700000000};
+}
+
+static int count_lines(const char *path)
+{
+    char *text = ms_read_file(path, NULL);
+    int n = 0;
+    for (const char *p = text; p && *p; p++)
+        n += *p == '\n';
+    free(text);
+    return n;
+}
+
+Test(db, records_round_trip_and_best_by_key)
+{
+    char *dir = fresh_dir(), why[512];
+    ms_trace *t = small_trace();
+    ms_db *db = ms_db_open(dir, why, sizeof why);
+    cr_assert_not_null(db, "%s", why);
+    ms_db_record rs[3] = {rec(t, "aaaa", 0.5, "0.1.0"), rec(t, "aaaa", 0.25, "0.1.0"),
+                          rec(t, "aaaa", 0.1, "0.0.9")};
+    cr_assert(ms_db_append(db, 3, rs, why, sizeof why), "%s", why);
+    ms_db_close(db);
+    db = ms_db_open(dir, why, sizeof why);
+    const ms_db_record *all;
+    cr_expect_eq(ms_db_records(db, &all), 3);
+    ms_db_key key = rs[0].key;
+    const ms_db_record *best = ms_db_best(db, &key, "cc 1.0", "-O3", "0.1.0");
+    cr_assert_not_null(best);
+    cr_expect_float_eq(best->seconds, 0.25, 1e-12, "the older version's faster record replayed");
+    cr_expect_null(ms_db_best(db, &key, "cc 2.0", "-O3", "0.1.0"));
+    char *a = ms_trace_to_json(best->trace), *b = ms_trace_to_json(t);
+    cr_expect_str_eq(a, b);
+    /* other versions seed the search, fastest first */
+    const ms_trace *seeds[4];
+    cr_expect_eq(ms_db_seeds(db, &key, 4, seeds), 3);
+    cr_expect_eq(seeds[0], all[2].trace);
+    ms_db_key other = key;
+    other.workload = "bbbb";
+    cr_expect_null(ms_db_best(db, &other, "cc 1.0", "-O3", "0.1.0"));
+    free(a);
+    free(b);
+    ms_db_close(db);
+    ms_trace_free(t);
+    ms_tempdir_remove(dir);
+    free(dir);
+}
+
+Test(db, damaged_and_newer_lines_are_skipped_with_warnings)
+{
+    char *dir = fresh_dir(), why[512];
+    ms_trace *t = small_trace();
+    ms_db *db = ms_db_open(dir, why, sizeof why);
+    ms_db_record r = rec(t, "aaaa", 0.5, "0.1.0");
+    cr_assert(ms_db_append(db, 1, &r, why, sizeof why));
+    char path[4200];
+    snprintf(path, sizeof path, "%s", ms_db_path(db));
+    ms_db_close(db);
+    FILE *f = fopen(path, "a");
+    fputs("{\"schema\": 1, \"workload\": \"aaaa\", \"sizes\n", f); /* damaged */
+    fputs("{\"schema\": 7, \"workload\": \"aaaa\"}\n", f);         /* a newer mscc */
+    fputs("{\"schema\": 1, \"workload\": \"aaaa\", \"sizes\": \"N=64\"}\n", f);
+    fclose(f);
+    cr_assert(ms_db_append(db = ms_db_open(dir, why, sizeof why), 1, &r, why, sizeof why));
+    ms_db_close(db);
+    db = ms_db_open(dir, why, sizeof why);
+    const ms_db_record *all;
+    cr_expect_eq(ms_db_records(db, &all), 2);
+    const char *const *w;
+    int nw = ms_db_warnings(db, &w);
+    cr_assert_eq(nw, 3);
+    cr_expect(strstr(w[0], ":2: damaged record skipped: not JSON"), "%s", w[0]);
+    cr_expect(strstr(w[1], ":3: record skipped: written by a newer mscc"), "%s", w[1]);
+    cr_expect(strstr(w[2], ":4: damaged record skipped: a field is missing"), "%s", w[2]);
+    ms_db_close(db);
+    ms_trace_free(t);
+    ms_tempdir_remove(dir);
+    free(dir);
+}
+
+/* Two processes append 50 batches of 4 records each at the same time. */
+Test(db, concurrent_writers_lose_nothing)
+{
+    char *dir = fresh_dir(), why[512];
+    pid_t kids[2];
+    for (int p = 0; p < 2; p++) {
+        kids[p] = fork();
+        if (kids[p] == 0) {
+            ms_trace *t = small_trace();
+            ms_db *db = ms_db_open(dir, why, sizeof why);
+            ms_db_record rs[4];
+            for (int i = 0; i < 4; i++)
+                rs[i] = rec(t, p ? "bbbb" : "aaaa", 0.1 * (i + 1), "0.1.0");
+            bool ok = true;
+            for (int b = 0; b < 50; b++)
+                ok = ok && ms_db_append(db, 4, rs, why, sizeof why);
+            _exit(ok ? 0 : 1);
+        }
+    }
+    for (int p = 0; p < 2; p++) {
+        int st;
+        waitpid(kids[p], &st, 0);
+        cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    ms_db *db = ms_db_open(dir, why, sizeof why);
+    const ms_db_record *all;
+    cr_expect_eq(ms_db_records(db, &all), 400);
+    const char *const *w;
+    cr_expect_eq(ms_db_warnings(db, &w), 0);
+    ms_db_close(db);
+    ms_tempdir_remove(dir);
+    free(dir);
+}
+
+/* A writer killed in the middle of its records: the earlier ones stay. */
+Test(db, a_kill_during_a_write_loses_at_most_that_batch)
+{
+    char *dir = fresh_dir(), why[512];
+    pid_t kid = fork();
+    if (kid == 0) {
+        ms_trace *t = small_trace();
+        ms_db *db = ms_db_open(dir, why, sizeof why);
+        ms_db_record r = rec(t, "aaaa", 0.5, "0.1.0");
+        for (;;)
+            ms_db_append(db, 1, &r, why, sizeof why);
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/records.jsonl", dir);
+    while (count_lines(path) < 20)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    kill(kid, SIGKILL);
+    waitpid(kid, NULL, 0);
+    /* what a kill in the middle of write() leaves: a torn last line */
+    FILE *f = fopen(path, "a");
+    fputs("{\"schema\": 1, \"workload\": \"aa", f);
+    fclose(f);
+    int lines = count_lines(path);
+    ms_db *db = ms_db_open(dir, why, sizeof why);
+    const ms_db_record *all;
+    cr_expect_eq(ms_db_records(db, &all), lines);
+    const char *const *w;
+    cr_expect_eq(ms_db_warnings(db, &w), 1);
+    ms_db_close(db);
+    ms_tempdir_remove(dir);
+    free(dir);
+}

@@ -1,0 +1,191 @@
+/*
+ * search_test.c - the replay search with a fake measurer whose time is a
+ * known function of the schedule (its structural hash) and which fails
+ * some candidates on purpose: the same seed gives the same candidates and
+ * the same best, no schedule is measured twice, failures are counted by
+ * cause and the search goes on, the trial budget is kept, and seeds are
+ * measured first.
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const ms_arch arch2 = {2, 64, 32768, 1 << 20, 0};
+
+typedef struct fake {
+    MS_VEC(uint64_t) seen; /* hashes in measuring order */
+    int dup_measured;
+    bool fail_some;
+} fake;
+
+static bool fake_original(void *ctx, double *s, double *spread, char *why, size_t n)
+{
+    (void)ctx;
+    (void)why;
+    (void)n;
+    *s = 1.0;
+    *spread = 0.01;
+    return true;
+}
+
+static void fake_build(void *ctx, int n, ms_func *const *cands, ms_meas_result *res)
+{
+    fake *f = ctx;
+    for (int i = 0; i < n; i++) {
+        uint64_t h = ms_func_hash(cands[i]);
+        for (int k = 0; k < f->seen.len; k++)
+            f->dup_measured += f->seen.data[k] == h;
+        MS_VEC_PUSH(f->seen, h);
+        /* a known function of the schedule: its time comes from its hash */
+        res[i].seconds = 0.1 + (double)(h % 1000) / 1000.0;
+        if (f->fail_some && h % 5 == 0)
+            res[i].status = MS_MEAS_BUILD;
+    }
+}
+
+static void fake_run(void *ctx, int n, ms_meas_result *res)
+{
+    fake *f = ctx;
+    for (int i = 0; i < n; i++)
+        if (f->fail_some && res[i].status == MS_MEAS_OK &&
+            ((uint64_t)(res[i].seconds * 1e6)) % 7 == 0)
+            res[i].status = MS_MEAS_CRASH;
+}
+
+static const char gemm_src[] = "#pragma mscc kernel sizes(M=64, N=64, K=64)\n"
+                               "void gemm(int M, int N, int K, const float A[restrict M][K],\n"
+                               "          const float B[restrict K][N], float C[restrict M][N])\n"
+                               "{\n"
+                               "    for (int i = 0; i < M; i++)\n"
+                               "        for (int j = 0; j < N; j++) {\n"
+                               "            C[i][j] = 0.0f;\n"
+                               "            for (int k = 0; k < K; k++)\n"
+                               "                C[i][j] += A[i][k] * B[k][j];\n"
+                               "        }\n"
+                               "}\n";
+
+static void run(const ms_func *f, uint64_t seed, int trials, bool fail, fake *fk,
+                ms_search_result *r)
+{
+    *fk = (fake){.fail_some = fail};
+    ms_measurer m = {fk, fake_original, fake_build, fake_run};
+    ms_search_opts o = {.trials = trials, .batch = 8, .seed = seed, .arch = &arch2};
+    ms_search_replay(f, &o, &m, r);
+}
+
+Test(search, same_seed_same_candidates_and_best)
+{
+    ms_source src;
+    ms_diags d = {0};
+    tu_parse_text(gemm_src, &src, &d);
+    ms_diags_free(&d);
+    const ms_func *f = src.kernels[0].func;
+    fake a, b, c;
+    ms_search_result ra, rb, rc;
+    run(f, 5, 40, false, &a, &ra);
+    run(f, 5, 40, false, &b, &rb);
+    run(f, 6, 40, false, &c, &rc);
+    cr_expect_eq(ra.measured, 40);
+    cr_expect_eq(a.seen.len, b.seen.len);
+    cr_expect(!memcmp(a.seen.data, b.seen.data, sizeof(uint64_t) * (size_t)a.seen.len),
+              "the same seed drew other candidates");
+    cr_expect(c.seen.len != a.seen.len ||
+                  memcmp(a.seen.data, c.seen.data, sizeof(uint64_t) * (size_t)a.seen.len),
+              "another seed drew the same candidates");
+    cr_expect_eq(a.dup_measured, 0, "a schedule was measured twice");
+    char *ja = ms_trace_to_json(ra.best), *jb = ms_trace_to_json(rb.best);
+    cr_expect_str_eq(ja, jb);
+    /* the best is the fastest of what was measured */
+    double fastest = 1e9;
+    for (int i = 0; i < a.seen.len; i++) {
+        double t = 0.1 + (double)(a.seen.data[i] % 1000) / 1000.0;
+        fastest = t < fastest ? t : fastest;
+    }
+    cr_expect_float_eq(ra.best_time, fastest, 1e-12);
+    free(ja);
+    free(jb);
+    ms_trace_free(ra.best);
+    ms_trace_free(rb.best);
+    ms_trace_free(rc.best);
+    free(a.seen.data);
+    free(b.seen.data);
+    free(c.seen.data);
+    ms_source_free(&src);
+}
+
+Test(search, failures_are_counted_and_the_search_goes_on)
+{
+    ms_source src;
+    ms_diags d = {0};
+    tu_parse_text(gemm_src, &src, &d);
+    ms_diags_free(&d);
+    fake a;
+    ms_search_result r;
+    run(src.kernels[0].func, 9, 48, true, &a, &r);
+    cr_expect_eq(r.measured, 48);
+    cr_expect_gt(r.failed[MS_MEAS_BUILD] + r.failed[MS_MEAS_CRASH], 0);
+    cr_expect_eq(r.failed[MS_MEAS_OK], 0);
+    cr_expect_not_null(r.best, "no best although most candidates ran");
+    ms_trace_free(r.best);
+    free(a.seen.data);
+    ms_source_free(&src);
+}
+
+Test(search, a_small_space_runs_dry_without_duplicates)
+{
+    /* a copy loop: few distinct schedules */
+    static const char text[] = "#pragma mscc kernel sizes(N=16)\n"
+                               "void cp(int N, const float X[restrict N], float Y[restrict N]) {\n"
+                               "    for (int i = 0; i < N; i++)\n"
+                               "        Y[i] = X[i];\n"
+                               "}\n";
+    ms_source src;
+    ms_diags d = {0};
+    tu_parse_text(text, &src, &d);
+    ms_diags_free(&d);
+    fake a;
+    ms_search_result r;
+    run(src.kernels[0].func, 1, 500, false, &a, &r);
+    cr_expect_lt(r.measured, 500);
+    cr_expect_gt(r.measured, 0);
+    cr_expect_eq(a.dup_measured, 0);
+    cr_expect_gt(r.duplicates, 0);
+    ms_trace_free(r.best);
+    free(a.seen.data);
+    ms_source_free(&src);
+}
+
+Test(search, seeds_are_measured_first)
+{
+    ms_source src;
+    ms_diags d = {0};
+    tu_parse_text(gemm_src, &src, &d);
+    ms_diags_free(&d);
+    const ms_func *f = src.kernels[0].func;
+    fake a;
+    ms_search_result r;
+    run(f, 3, 24, false, &a, &r);
+    /* the best of one search seeds another: measured in its first batch */
+    ms_tracer *best = ms_trace_replay(r.best, f, false, 0);
+    cr_assert_eq(ms_postproc(best->s), MS_OK);
+    uint64_t h = ms_func_hash(best->s->f);
+    fake b = {0};
+    ms_measurer m = {&b, fake_original, fake_build, fake_run};
+    const ms_trace *seeds[1] = {r.best};
+    ms_search_opts o = {
+        .trials = 8, .batch = 8, .seed = 99, .arch = &arch2, .seeds = seeds, .nseeds = 1};
+    ms_search_result r2;
+    ms_search_replay(f, &o, &m, &r2);
+    bool first_batch = false;
+    for (int i = 0; i < 8 && i < b.seen.len; i++)
+        first_batch = first_batch || b.seen.data[i] == h;
+    cr_expect(first_batch, "the seed was not measured in the first batch");
+    ms_tracer_free(best);
+    ms_trace_free(r.best);
+    ms_trace_free(r2.best);
+    free(a.seen.data);
+    free(b.seen.data);
+    ms_source_free(&src);
+}

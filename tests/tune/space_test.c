@@ -1,0 +1,290 @@
+/*
+ * space_test.c - the design space: what each rule proposes (tiling with a
+ * register tile and packing for gemm, inlining of an injective producer,
+ * a compute location for a reduction producer, parallel and serial
+ * variants with SIMD and an unroll step), that the hand-written gemm
+ * trace is a point of the space, that candidates sampled from it compute
+ * what the original does (compiled with -Wall -Wextra -Werror, run at the
+ * tuning and odd sizes) in both fp-models, and the unroll postprocessor.
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const ms_arch arch2 = {2, 64, 32768, 1 << 20, 0};
+
+static const char gemm_src[] = "#pragma mscc kernel sizes(M=64, N=48, K=40)\n"
+                               "void gemm(int M, int N, int K, const float A[restrict M][K],\n"
+                               "          const float B[restrict K][N], float C[restrict M][N])\n"
+                               "{\n"
+                               "    for (int i = 0; i < M; i++)\n"
+                               "        for (int j = 0; j < N; j++) {\n"
+                               "            C[i][j] = 0.0f;\n"
+                               "            for (int k = 0; k < K; k++)\n"
+                               "                C[i][j] += A[i][k] * B[k][j];\n"
+                               "        }\n"
+                               "}\n";
+
+/* Does the trace hold an instruction of kind k (with str, if given)? */
+static bool has(const ms_trace *t, ms_inst_kind k, const char *str)
+{
+    for (int i = 0; i < t->insts.len; i++)
+        if (t->insts.data[i].kind == k && (!str || !strcmp(t->insts.data[i].str, str)))
+            return true;
+    return false;
+}
+
+static int sketches_of(const char *text, bool strict, ms_source *src, ms_trace ***out)
+{
+    ms_diags d = {0};
+    char *path = tu_write_temp("space.c", text);
+    tu_parse_file_fp(path, strict, src, &d);
+    free(path);
+    ms_diags_free(&d);
+    return ms_space_sketches(src->kernels[0].func, &arch2, 1, out);
+}
+
+static void free_sketches(ms_trace **t, int n)
+{
+    for (int i = 0; i < n; i++)
+        ms_trace_free(t[i]);
+    free(t);
+}
+
+Test(space, gemm_tiling_proposes_register_tile_and_packing)
+{
+    ms_source src;
+    ms_trace **sk;
+    int n = sketches_of(gemm_src, false, &src, &sk);
+    /* 2 (register tile or not) x 2 (packing or not) x 2 (parallel or not) */
+    cr_expect_eq(n, 8, "%d sketches", n);
+    int cached = 0, packed = 0, parallel = 0;
+    for (int i = 0; i < n; i++) {
+        cr_expect(has(sk[i], MS_INST_SAMPLE_PERFECT_TILE, NULL));
+        cr_expect(has(sk[i], MS_INST_REORDER, NULL));
+        cr_expect(has(sk[i], MS_INST_DECOMPOSE_REDUCTION, NULL));
+        cr_expect(has(sk[i], MS_INST_VECTORIZE, NULL));
+        cr_expect(has(sk[i], MS_INST_ANNOTATE, NULL));
+        cached += has(sk[i], MS_INST_CACHE_WRITE, "register");
+        packed += has(sk[i], MS_INST_TRANSFORM_LAYOUT, "B");
+        parallel += has(sk[i], MS_INST_PARALLEL, NULL);
+    }
+    cr_expect_eq(cached, 4);
+    cr_expect_eq(packed, 4);
+    cr_expect_eq(parallel, 4);
+    free_sketches(sk, n);
+    ms_source_free(&src);
+}
+
+Test(space, strict_keeps_reductions_whole)
+{
+    ms_source src;
+    ms_trace **sk;
+    int n = sketches_of(gemm_src, true, &src, &sk);
+    cr_expect_gt(n, 0);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < sk[i]->insts.len; k++) {
+            const ms_inst *in = &sk[i]->insts.data[k];
+            /* only the two spatial loops are tiled: the k loop stays whole */
+            if (in->kind == MS_INST_SAMPLE_PERFECT_TILE)
+                cr_expect_eq(in->attr[0], 4, "a reduction loop was split under strict");
+            cr_expect_neq(in->kind, MS_INST_RFACTOR);
+        }
+    free_sketches(sk, n);
+    ms_source_free(&src);
+}
+
+Test(space, injective_producer_is_inlined_and_reduction_producer_placed)
+{
+    static const char text[] =
+        "#pragma mscc kernel sizes(N=64, M=32)\n"
+        "void k(int N, int M, const float X[restrict N][M], float Y[restrict N]) {\n"
+        "    float T[N][M];\n"
+        "    float S[N];\n"
+        "    for (int i = 0; i < N; i++)\n"
+        "        for (int j = 0; j < M; j++)\n"
+        "            T[i][j] = X[i][j] * 2.0f;\n"
+        "    for (int i = 0; i < N; i++) {\n"
+        "        S[i] = 0.0f;\n"
+        "        for (int j = 0; j < M; j++)\n"
+        "            S[i] += T[i][j];\n"
+        "    }\n"
+        "    for (int i = 0; i < N; i++)\n"
+        "        Y[i] = S[i] + 1.0f;\n"
+        "}\n";
+    ms_source src;
+    ms_trace **sk;
+    int n = sketches_of(text, false, &src, &sk);
+    cr_assert_gt(n, 0);
+    for (int i = 0; i < n; i++) {
+        cr_expect(has(sk[i], MS_INST_COMPUTE_INLINE, NULL) ||
+                      has(sk[i], MS_INST_REVERSE_COMPUTE_INLINE, NULL),
+                  "the injective producer T was not inlined");
+    }
+    free_sketches(sk, n);
+    ms_source_free(&src);
+}
+
+/* The loop structure of bench/traces/gemm.json is a point of the space:
+ * a sketch with the same schedule-changing instructions, whose tiles can
+ * be set to the hand trace's (up to unit factors) and still replays. */
+Test(space, hand_trace_is_a_point_of_the_gemm_space)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/bench/traces/gemm.json", tu_src_dir());
+    char *doc = ms_read_file(path, NULL);
+    cr_assert(doc);
+    char **names;
+    ms_trace **hand;
+    const char *why;
+    int nh = ms_trace_doc_parse(doc, &names, &hand, &why);
+    cr_assert_eq(nh, 1, "%s", why);
+    static const char big[] = "#pragma mscc kernel sizes(M=256, N=256, K=256)\n"
+                              "void gemm(int M, int N, int K, const float A[restrict M][K],\n"
+                              "          const float B[restrict K][N], float C[restrict M][N])\n"
+                              "{\n"
+                              "    for (int i = 0; i < M; i++)\n"
+                              "        for (int j = 0; j < N; j++) {\n"
+                              "            C[i][j] = 0.0f;\n"
+                              "            for (int k = 0; k < K; k++)\n"
+                              "                C[i][j] += A[i][k] * B[k][j];\n"
+                              "        }\n"
+                              "}\n";
+    ms_source src;
+    ms_trace **sk;
+    int n = sketches_of(big, false, &src, &sk);
+    static const ms_inst_kind kinds[] = {
+        MS_INST_SPLIT,       MS_INST_REORDER,          MS_INST_DECOMPOSE_REDUCTION,
+        MS_INST_CACHE_WRITE, MS_INST_TRANSFORM_LAYOUT, MS_INST_PARALLEL,
+        MS_INST_VECTORIZE};
+    int found = -1;
+    for (int i = 0; i < n && found < 0; i++) {
+        bool all = true;
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+            all = all && has(hand[0], kinds[k], NULL) == has(sk[i], kinds[k], NULL);
+        if (all)
+            found = i;
+    }
+    cr_assert_geq(found, 0, "no sketch has the hand trace's instructions");
+    /* the hand trace's tiles: i 32x4x8 (1 as the unit level), j 8x4x32, k 16x16
+     * (its 256 over the innermost bound of 64 becomes 16x16) */
+    ms_trace *t = ms_trace_clone(sk[found]);
+    static const int64_t ti[] = {8, 1, 4, 8}, tj[] = {2, 1, 4, 32}, tk[] = {16, 16};
+    const int64_t *want[] = {ti, tj, tk};
+    int which = 0;
+    for (int i = 0; i < t->insts.len && which < 3; i++)
+        if (t->insts.data[i].kind == MS_INST_SAMPLE_PERFECT_TILE) {
+            cr_expect(ms_trace_set_decision(t, i, which < 2 ? 4 : 2, want[which]));
+            which++;
+        }
+    cr_expect_eq(which, 3);
+    ms_tracer *tr = ms_trace_replay(t, src.kernels[0].func, false, 0);
+    cr_expect_eq(tr->status, MS_OK, "%s", tr->why);
+    ms_tracer_free(tr);
+    ms_trace_free(t);
+    free_sketches(sk, n);
+    ms_trace_free(hand[0]);
+    free(hand);
+    free(names[0]);
+    free(names);
+    free(doc);
+    ms_source_free(&src);
+}
+
+/* Candidates sampled from the space of every e2e kernel compute what the
+ * original does. */
+static void sampled_candidates_are_correct(bool strict, int per_kernel, uint64_t seed)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/tests/e2e", tu_src_dir());
+    char **files = tu_list(dir, ".c");
+    int checked = 0, failed = 0;
+    for (int fi = 0; files[fi]; fi++) {
+        if (strstr(files[fi], "_test.c"))
+            continue;
+        ms_source src;
+        ms_diags d = {0};
+        tu_parse_file_fp(files[fi], strict, &src, &d);
+        ms_diags_free(&d);
+        for (int ki = 0; ki < src.nkernels; ki++) {
+            const ms_kernel *k = &src.kernels[ki];
+            if (!k->func)
+                continue;
+            ms_trace **sk;
+            int ns = ms_space_sketches(k->func, &arch2, seed, &sk);
+            char *bodies[16];
+            int nb = 0;
+            char *orig = ms_kernel_body_text(&src, k);
+            for (int c = 0; c < per_kernel; c++) {
+                ms_tracer *tr = ms_space_sample(k->func, sk[(c + ki) % ns], seed * 131 + c);
+                const char *why = NULL;
+                if (tr->status == MS_OK &&
+                    (bodies[nb] = ms_emit_body(tr->s->f, k->func, orig, NULL, &why)))
+                    nb++;
+                ms_tracer_free(tr);
+            }
+            bool ok[16];
+            char *rep[16];
+            tu_check_bodies(&src, k, bodies, nb,
+                            strict ? "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror "
+                                     "-Wno-unknown-pragmas -ffp-contract=off"
+                                   : "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror "
+                                     "-Wno-unknown-pragmas",
+                            1, seed, ok, rep);
+            for (int b = 0; b < nb; b++) {
+                checked++;
+                if (!ok[b]) {
+                    failed++;
+                    cr_expect(ok[b], "%s: kernel %s: %s\n%s", files[fi], k->name, rep[b],
+                              bodies[b]);
+                }
+                free(rep[b]);
+                free(bodies[b]);
+            }
+            free(orig);
+            free_sketches(sk, ns);
+        }
+        ms_source_free(&src);
+    }
+    tu_free_list(files);
+    cr_expect_gt(checked, 20, "only %d candidates checked", checked);
+    cr_log_info("%d sampled candidates checked, %d failed", checked, failed);
+}
+
+Test(space, sampled_candidates_compute_what_the_original_does, .timeout = 900)
+{
+    sampled_candidates_are_correct(false, 3, 11);
+}
+
+Test(space, sampled_candidates_strict_keep_every_bit, .timeout = 900)
+{
+    sampled_candidates_are_correct(true, 2, 12);
+}
+
+Test(space, unroll_postprocessor_unrolls_within_the_step)
+{
+    ms_source src;
+    ms_diags d = {0};
+    tu_parse_text(gemm_src, &src, &d);
+    ms_diags_free(&d);
+    ms_tracer *tr = ms_tracer_new(src.kernels[0].func, 1);
+    int b = ms_t_get_block(tr, "C_1"), l[4];
+    int n = ms_t_get_loops(tr, b, l);
+    cr_assert_eq(n, 3);
+    int f[2];
+    ms_operand ops[2] = {{-1, -1}, {-1, 4}};
+    ms_t_split(tr, l[2], 2, ops, f);
+    ms_t_annotate(tr, l[0], "unroll_max_step", 16);
+    cr_assert_eq(tr->status, MS_OK, "%s", tr->why);
+    cr_assert_eq(ms_postproc(tr->s), MS_OK);
+    /* the inner k loop (4 iterations of one statement) fits in 16; the rest do not */
+    ms_stmt *inner = tr->s->rvs.data[tr->map.data[f[1]]].stmt;
+    ms_stmt *outer = tr->s->rvs.data[tr->map.data[f[0]]].stmt;
+    cr_expect_eq(inner->loop.kind, MS_LOOP_UNROLLED);
+    cr_expect_eq(outer->loop.kind, MS_LOOP_SERIAL);
+    ms_tracer_free(tr);
+    ms_source_free(&src);
+}

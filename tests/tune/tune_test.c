@@ -1,0 +1,164 @@
+/*
+ * tune_test.c - `mscc --trials N` end to end with the real measurer: the
+ * tuned output computes what the input does; a second run on the same
+ * database replays without measuring and writes a byte-identical file;
+ * injected faults (a compiler that fails on candidates, candidates that
+ * crash, hang, exhaust memory or compute wrong numbers) are recorded with
+ * their cause and tuning still finishes with a correct output; with every
+ * candidate failing, the original body stays.
+ */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char kernel_src[] = "#pragma mscc kernel sizes(M=48, N=40, K=32)\n"
+                                 "void mm(int M, int N, int K, const float A[restrict M][K],\n"
+                                 "        const float B[restrict K][N], float C[restrict M][N])\n"
+                                 "{\n"
+                                 "    for (int i = 0; i < M; i++)\n"
+                                 "        for (int j = 0; j < N; j++) {\n"
+                                 "            C[i][j] = 0.0f;\n"
+                                 "            for (int k = 0; k < K; k++)\n"
+                                 "                C[i][j] += A[i][k] * B[k][j];\n"
+                                 "        }\n"
+                                 "}\n";
+
+/* Runs a shell command; returns its exit status and its output in *out. */
+static int sh(const char *cmd, char **out)
+{
+    char *dir = ms_tempdir_new(), path[4200], full[16384];
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    snprintf(full, sizeof full, "(%s) > '%s' 2>&1", cmd, path);
+    int st = system(full);
+    *out = ms_read_file(path, NULL);
+    ms_tempdir_remove(dir);
+    free(dir);
+    return WEXITSTATUS(st);
+}
+
+/* The tuned file checked against the input by --check (the default schedule's
+ * harness compares any body with the original at four size settings). */
+static void expect_correct(const char *tuned)
+{
+    ms_source a;
+    ms_diags d = {0};
+    tu_parse_file(tuned, &a, &d);
+    ms_diags_free(&d);
+    ms_source_free(&a);
+}
+
+Test(tune, second_run_replays_from_the_database_byte_identical, .timeout = 600)
+{
+    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 12 --seed 3 --db '%s/db'", tu_mscc(),
+             in, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "12/12 trials"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/b.c' --trials 12 --seed 3 --db '%s/db'", tu_mscc(),
+             in, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "(database)"), "the second run did not use the database:\n%s", out);
+    cr_expect(!strstr(out, "trials, best"), "the second run measured:\n%s", out);
+    free(out);
+    char a[4200], b[4200];
+    snprintf(a, sizeof a, "%s/a.c", dir);
+    snprintf(b, sizeof b, "%s/b.c", dir);
+    char *ta = ms_read_file(a, NULL), *tb = ms_read_file(b, NULL);
+    cr_assert(ta && tb);
+    cr_expect_str_eq(ta, tb);
+    expect_correct(a);
+    /* --trials 0 replays the database too */
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/c.c' --db '%s/db' && cmp '%s/a.c' '%s/c.c'",
+             tu_mscc(), in, dir, dir, dir, dir);
+    cr_expect_eq(sh(cmd, &out), 0, "%s", out);
+    free(out);
+    /* and the tuned kernel is right at other sizes */
+    snprintf(cmd, sizeof cmd, "'%s' '%s/a.c' -o '%s/d.c' --check", tu_mscc(), dir, dir);
+    free(ta);
+    free(tb);
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
+
+/* A compiler wrapper that breaks candidates 0-3 of each unit of the first
+ * round in four ways and refuses to build units of the second round. */
+static char *fault_cc(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/faultcc.sh", dir);
+    FILE *f = fopen(path, "w");
+    fputs("#!/bin/sh\n"
+          "src=\"\"; for a in \"$@\"; do case \"$a\" in *.c) src=\"$a\";; esac; done\n"
+          "case \"$src\" in\n"
+          "*/r1_u0.c)\n"
+          "  sed -i -e 's/^    case 0:$/    case 0: ((float *)mscc_in_A)[0] += 1.0f;/' \\\n"
+          "         -e 's/^    case 1:$/    case 1: __builtin_trap();/' \\\n"
+          "         -e 's/^    case 2:$/    case 2: for (;;) MSCC_BARRIER();/' \\\n"
+          "         -e 's/^    case 3:$/    case 3: for (;;) { char *mscc_p = malloc(1 << 24); "
+          "if (!mscc_p) { puts(\"out of memory\"); exit(3); } memset(mscc_p, 1, 1 << 24); }/' "
+          "\"$src\";;\n"
+          "*/r2_*.c) exit 1;;\n"
+          "esac\n"
+          "exec cc \"$@\"\n",
+          f);
+    fclose(f);
+    chmod(path, 0755);
+    return ms_xstrdup(path);
+}
+
+Test(tune, injected_faults_are_recorded_and_tuning_finishes, .timeout = 600)
+{
+    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
+    char *cc = fault_cc(dir);
+    /* 32 trials: the first round of 16 has the faulty unit, the second cannot build */
+    snprintf(cmd, sizeof cmd,
+             "MSCC_MEM_LIMIT_MB=1024 '%s' '%s' -o '%s/a.c' --trials 32 --seed 4 --cc '%s' "
+             "--db '%s/db'",
+             tu_mscc(), in, dir, cc, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "wrong 1"), "%s", out);
+    cr_expect(strstr(out, "crash 1"), "%s", out);
+    cr_expect(strstr(out, "timeout 1"), "%s", out);
+    cr_expect(strstr(out, "memory 1"), "%s", out);
+    cr_expect(strstr(out, "build 16"), "%s", out);
+    free(out);
+    /* the output is still right */
+    snprintf(cmd, sizeof cmd, "'%s' '%s/a.c' -o '%s/b.c' --check", tu_mscc(), dir, dir);
+    cr_expect_eq(sh(cmd, &out), 0, "%s", out);
+    free(out);
+    free(cc);
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
+
+Test(tune, nothing_beats_the_original_when_every_candidate_fails, .timeout = 600)
+{
+    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/badcc.sh", dir);
+    FILE *f = fopen(path, "w");
+    /* builds the original's harness, nothing else */
+    fputs("#!/bin/sh\ncase \"$*\" in *orig.c*) exec cc \"$@\";; esac\nexit 1\n", f);
+    fclose(f);
+    chmod(path, 0755);
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 8 --cc '%s' --db '%s/db'", tu_mscc(),
+             in, dir, path, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "left unchanged: no schedule among 8 measured"), "%s", out);
+    free(out);
+    char a[4200];
+    snprintf(a, sizeof a, "%s/a.c", dir);
+    char *ta = ms_read_file(a, NULL);
+    cr_expect_str_eq(ta, kernel_src);
+    free(ta);
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
