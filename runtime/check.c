@@ -12,7 +12,7 @@
 
 enum { RUN_TIMEOUT_S = 300 };
 
-static void first_line(const char *path, char *buf, size_t n)
+void ms_first_line(const char *path, char *buf, size_t n)
 {
     char *text = ms_read_file(path, NULL);
     buf[0] = '\0';
@@ -113,7 +113,7 @@ static void run_sizes(const ms_target *t, const char *flags, const char *dir, in
             res->ran = res->correct = false;
         } else if (!chk || strncmp(chk, "check ok", 8)) {
             char line[300];
-            first_line(out, line, sizeof line);
+            ms_first_line(out, line, sizeof line);
             double tuned = -1;
             char why[300] = "";
             if (chk)
@@ -182,7 +182,7 @@ void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bod
         int i = which[b];
         if (!bj[b].ok) {
             char line[300];
-            first_line(bj[b].log, line, sizeof line);
+            ms_first_line(bj[b].log, line, sizeof line);
             snprintf(results[i].reason, sizeof results[i].reason, "harness does not compile: %s",
                      line);
             continue;

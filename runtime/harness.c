@@ -437,6 +437,22 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
     return ms_str_take(&s);
 }
 
+/* Every output array to or from the reference file, through io (fwrite,
+ * fread). */
+static void ref_io(ms_str *s, const ms_func *f, const char *io, int indent)
+{
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_buffer *b = f->params[i].buf;
+        if (!b || b->is_const)
+            continue;
+        ms_str_indent(s, indent);
+        ms_str_addf(s,
+                    "if (mscc_n_%s > 0 && %s(mscc_ref_%s, sizeof(%s), (size_t)mscc_n_%s, mscc_f) "
+                    "!= (size_t)mscc_n_%s) return 3;\n",
+                    b->name, io, b->name, b->elem_ctype, b->name, b->name);
+    }
+}
+
 char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
                              const char *const *bodies, const char **why)
 {
@@ -470,28 +486,14 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
     /* the original: its outputs become the reference, then it is timed */
     char *orig = call_text(f, "orig", "ref");
     ms_str_addf(&s, "    if (mscc_cand < 0) {\n        %s;\n", orig);
-    for (int i = 0; i < f->nparams; i++) {
-        const ms_buffer *b = f->params[i].buf;
-        if (b && !b->is_const)
-            ms_str_addf(&s,
-                        "        if (mscc_n_%s > 0 && fwrite(mscc_ref_%s, sizeof(%s), "
-                        "(size_t)mscc_n_%s, mscc_f) != (size_t)mscc_n_%s) return 3;\n",
-                        b->name, b->name, b->elem_ctype, b->name, b->name);
-    }
+    ref_io(&s, f, "fwrite", 2);
     ms_str_add(&s, "        fclose(mscc_f);\n");
     emit_timing(&s, orig, 0);
     free(orig);
     ms_str_add(&s, "        printf(\"time %.9g %.9g\\n\", mscc_t[0], mscc_spread);\n"
                    "        return 0;\n    }\n");
     /* a candidate: checked against the reference, then timed */
-    for (int i = 0; i < f->nparams; i++) {
-        const ms_buffer *b = f->params[i].buf;
-        if (b && !b->is_const)
-            ms_str_addf(&s,
-                        "    if (mscc_n_%s > 0 && fread(mscc_ref_%s, sizeof(%s), "
-                        "(size_t)mscc_n_%s, mscc_f) != (size_t)mscc_n_%s) return 3;\n",
-                        b->name, b->name, b->elem_ctype, b->name, b->name);
-    }
+    ref_io(&s, f, "fread", 1);
     ms_str_add(&s, "    fclose(mscc_f);\n    switch (mscc_cand) {\n");
     for (int c = 0; c < n; c++) {
         char *call = call_text(f, suffixes[c], "new");

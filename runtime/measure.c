@@ -35,19 +35,6 @@ struct ms_kernel_measurer {
     int slot[MAX_BATCH];       /* its index in that executable */
 };
 
-static void first_line(const char *path, char *buf, size_t n)
-{
-    char *text = ms_read_file(path, NULL);
-    buf[0] = '\0';
-    if (text) {
-        char *p = text;
-        while (*p == '\n')
-            p++;
-        snprintf(buf, n, "%.*s", (int)strcspn(p, "\n"), p);
-        free(text);
-    }
-}
-
 ms_kernel_measurer *ms_kernel_measurer_new(const ms_target *t, const ms_source *src,
                                            const ms_kernel *k, const char *flags, int jobs)
 {
@@ -91,7 +78,7 @@ static bool classify(const ms_proc_result *r, const char *out, ms_meas_result *r
     if (r->exit_code == 0)
         return true;
     char line[160];
-    first_line(out, line, sizeof line);
+    ms_first_line(out, line, sizeof line);
     char *text = ms_read_file(out, NULL);
     bool oom = text && strstr(text, "out of memory");
     bool wrong = text && strstr(text, "check FAIL");
@@ -143,7 +130,7 @@ static bool measure_original(void *ctx, double *seconds, double *spread, char *w
     ms_build_all(m->t, &job, 1, 1);
     if (!job.ok) {
         char line[160];
-        first_line(log, line, sizeof line);
+        ms_first_line(log, line, sizeof line);
         snprintf(why, n, "the original does not compile in a harness: %s", line);
         return false;
     }
@@ -223,7 +210,7 @@ static void build_batch(void *ctx, int n, ms_func *const *cands, ms_meas_result 
                     again[nagain++] = i;
                 } else {
                     res[i].status = MS_MEAS_BUILD;
-                    first_line(jobs[u].log, res[i].why, sizeof res[i].why);
+                    ms_first_line(jobs[u].log, res[i].why, sizeof res[i].why);
                 }
             }
         }

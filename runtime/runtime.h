@@ -51,6 +51,10 @@ int ms_proc_run(char *const *argv, const char *out_path, const char *err_path, d
 int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err_path,
                         double timeout_s, long long mem_bytes, ms_proc_result *res);
 
+/* The first non-empty line of a file (a compiler's or a harness's
+ * message), "" if none. */
+void ms_first_line(const char *path, char *buf, size_t n);
+
 /* A private temporary folder and its removal. */
 char *ms_tempdir_new(void);
 void ms_tempdir_remove(const char *dir);

@@ -137,7 +137,7 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, tiled *info)
 {
     ms_func *f = tr->s->f;
     const ms_stmt *b = rule_find_block(f, block);
-    if (!b || !b->block.init || b->block.body->kind != MS_STMT_STORE)
+    if (!b || b->block.body->kind != MS_STMT_STORE)
         return NULL;
     ms_stmt *around[64];
     int n = prim_enclosing_loops(tr->s, b, around, 64);
@@ -197,7 +197,8 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, tiled *info)
             if (spatial[i] == levels[lv].s && levels[lv].part < (spatial[i] ? S_TILES : r_tiles))
                 order[m++] = parts[i][levels[lv].part];
     ms_t_reorder(t, m, order);
-    ms_t_decompose_reduction(t, rv, order[0]);
+    if (b->block.init) /* an accumulation into the output as it is (C +=) has none */
+        ms_t_decompose_reduction(t, rv, order[0]);
     if (t->status != MS_OK) {
         ms_tracer_free(t);
         return NULL;

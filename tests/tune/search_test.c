@@ -8,11 +8,13 @@
  */
 #include "testutil.h"
 
+#include "kernels.h"
+
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const ms_arch arch2 = {2, 64, 32768, 1 << 20, 0};
+static const ms_arch arch2 = TUNE_ARCH2;
 
 typedef struct fake {
     MS_VEC(uint64_t) seen; /* hashes in measuring order */
@@ -54,17 +56,7 @@ static void fake_run(void *ctx, int n, ms_meas_result *res)
             res[i].status = MS_MEAS_CRASH;
 }
 
-static const char gemm_src[] = "#pragma mscc kernel sizes(M=64, N=64, K=64)\n"
-                               "void gemm(int M, int N, int K, const float A[restrict M][K],\n"
-                               "          const float B[restrict K][N], float C[restrict M][N])\n"
-                               "{\n"
-                               "    for (int i = 0; i < M; i++)\n"
-                               "        for (int j = 0; j < N; j++) {\n"
-                               "            C[i][j] = 0.0f;\n"
-                               "            for (int k = 0; k < K; k++)\n"
-                               "                C[i][j] += A[i][k] * B[k][j];\n"
-                               "        }\n"
-                               "}\n";
+static const char gemm_src[] = TUNE_GEMM("gemm", "M=64, N=64, K=64");
 
 static void run(const ms_func *f, uint64_t seed, int trials, bool fail, fake *fk,
                 ms_search_result *r)

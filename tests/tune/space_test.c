@@ -9,24 +9,16 @@
  */
 #include "testutil.h"
 
+#include "kernels.h"
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const ms_arch arch2 = {2, 64, 32768, 1 << 20, 0};
+static const ms_arch arch2 = TUNE_ARCH2;
 
-static const char gemm_src[] = "#pragma mscc kernel sizes(M=64, N=48, K=40)\n"
-                               "void gemm(int M, int N, int K, const float A[restrict M][K],\n"
-                               "          const float B[restrict K][N], float C[restrict M][N])\n"
-                               "{\n"
-                               "    for (int i = 0; i < M; i++)\n"
-                               "        for (int j = 0; j < N; j++) {\n"
-                               "            C[i][j] = 0.0f;\n"
-                               "            for (int k = 0; k < K; k++)\n"
-                               "                C[i][j] += A[i][k] * B[k][j];\n"
-                               "        }\n"
-                               "}\n";
+static const char gemm_src[] = TUNE_GEMM("gemm", "M=64, N=48, K=40");
 
 /* Does the trace hold an instruction of kind k (with str, if given)? */
 static bool has(const ms_trace *t, ms_inst_kind k, const char *str)
@@ -142,17 +134,7 @@ Test(space, hand_trace_is_a_point_of_the_gemm_space)
     const char *why;
     int nh = ms_trace_doc_parse(doc, &names, &hand, &why);
     cr_assert_eq(nh, 1, "%s", why);
-    static const char big[] = "#pragma mscc kernel sizes(M=256, N=256, K=256)\n"
-                              "void gemm(int M, int N, int K, const float A[restrict M][K],\n"
-                              "          const float B[restrict K][N], float C[restrict M][N])\n"
-                              "{\n"
-                              "    for (int i = 0; i < M; i++)\n"
-                              "        for (int j = 0; j < N; j++) {\n"
-                              "            C[i][j] = 0.0f;\n"
-                              "            for (int k = 0; k < K; k++)\n"
-                              "                C[i][j] += A[i][k] * B[k][j];\n"
-                              "        }\n"
-                              "}\n";
+    static const char big[] = TUNE_GEMM("gemm", "M=256, N=256, K=256");
     ms_source src;
     ms_trace **sk;
     int n = sketches_of(big, false, &src, &sk);

@@ -9,23 +9,15 @@
  */
 #include "testutil.h"
 
+#include "kernels.h"
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static const char kernel_src[] = "#pragma mscc kernel sizes(M=48, N=40, K=32)\n"
-                                 "void mm(int M, int N, int K, const float A[restrict M][K],\n"
-                                 "        const float B[restrict K][N], float C[restrict M][N])\n"
-                                 "{\n"
-                                 "    for (int i = 0; i < M; i++)\n"
-                                 "        for (int j = 0; j < N; j++) {\n"
-                                 "            C[i][j] = 0.0f;\n"
-                                 "            for (int k = 0; k < K; k++)\n"
-                                 "                C[i][j] += A[i][k] * B[k][j];\n"
-                                 "        }\n"
-                                 "}\n";
+static const char kernel_src[] = TUNE_GEMM("mm", "M=48, N=40, K=32");
 
 /* Runs a shell command; returns its exit status and its output in *out. */
 static int sh(const char *cmd, char **out)
