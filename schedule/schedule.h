@@ -77,6 +77,10 @@ ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *sco
 /* A block that only post-processes a local intermediate moves into the
  * block producing it, which then writes the block's output directly. */
 ms_status ms_sched_reverse_compute_inline(ms_sched *s, int block);
+/* A scalar accumulator copied into an output element (block: the copy,
+ * `y[idx] = acc`) becomes one reduction block accumulating in the element
+ * (its init the accumulator's initial value), named as the copy was. */
+ms_status ms_sched_merge_accumulator(ms_sched *s, int block);
 /* The sum or product block keeps one partial per iteration of loop (a
  * reduction loop of constant extent), combined by a new block after the
  * reduction; out: that block. */
@@ -207,6 +211,7 @@ void ms_t_compute_inline(ms_tracer *tr, int block);
 int ms_t_decompose_reduction(ms_tracer *tr, int block, int loop);
 void ms_t_reverse_compute_inline(ms_tracer *tr, int block);
 int ms_t_rfactor(ms_tracer *tr, int block, int loop);
+void ms_t_merge_accumulator(ms_tracer *tr, int block);
 int ms_t_cache_read(ms_tracer *tr, int block, int loop, const char *buf);
 void ms_t_compute_at(ms_tracer *tr, int block, int loop);
 void ms_t_reverse_compute_at(ms_tracer *tr, int block, int loop);

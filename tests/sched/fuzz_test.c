@@ -93,7 +93,7 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             continue;
         }
         int pick = (int)ms_rng_range(r, 0, n);
-        switch (ms_rng_range(r, 0, 18)) {
+        switch (ms_rng_range(r, 0, 19)) {
         case 0:
         case 1: { /* split by sampled perfect tiles, or by literal factors */
             int parts = (int)ms_rng_range(r, 2, 4), f[4], out[4];
@@ -191,6 +191,9 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
         }
         case 17: /* a loop of its own nest: mostly refused, which must leave it as it was */
             ms_t_compute_at(tr, b, l[pick]);
+            break;
+        case 18: /* a scalar accumulator's copy: mostly refused */
+            ms_t_merge_accumulator(tr, b);
             break;
         }
         tr->status = MS_OK; /* refused: nothing was recorded or changed */

@@ -524,3 +524,92 @@ Test(tile, a_cache_copy_moves_with_compute_at)
     differential_fx(fx);
     teardown_fx(fx);
 }
+
+/* a scalar accumulator, set from a parameter, copied into C; int8 products in int32 */
+static const char accum_src[] =
+    "#include <stdint.h>\n"
+    "#pragma mscc kernel sizes(M=20, N=24, K=12)\n"
+    "void mm(int M, int N, int K, int32_t bias, const int8_t A[restrict M][K],\n"
+    "        const int8_t B[restrict K][N], int32_t C[restrict M][N]) {\n"
+    "  for (int i = 0; i < M; i++)\n"
+    "    for (int j = 0; j < N; j++) {\n"
+    "      int32_t acc = bias;\n"
+    "      for (int k = 0; k < K; k++) acc += (int32_t)A[i][k] * (int32_t)B[k][j];\n"
+    "      C[i][j] = acc;\n"
+    "    }\n"
+    "}\n";
+
+Test(tile, merge_accumulator_accumulates_in_the_output)
+{
+    fixture *fx = setup_src(accum_src);
+    int acc = ms_t_get_block(fx->tr, "acc_1");
+    /* the update is no copy */
+    EXPECT_REFUSED(fx, ms_t_merge_accumulator(fx->tr, acc), MS_ERR_ILLEGAL);
+    int c = ms_t_get_block(fx->tr, "C_2");
+    ms_t_merge_accumulator(fx->tr, c);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "block C_2(vi: S = i, vj: S = j, vk: R = k)"), "%s", ir);
+    cr_expect(strstr(ir, "C[vi][vj] = bias"), "%s", ir);
+    cr_expect(strstr(ir, "C[vi][vj] = C[vi][vj] + (int32_t)A[vi][vk] * (int32_t)B[vk][vj]"), "%s",
+              ir);
+    cr_expect_null(strstr(ir, "alloc acc"), "%s", ir);
+    free(ir);
+    /* then tiled like any reduction into the output, with a register tile */
+    int l[4], i2[2], j2[2];
+    cr_assert_eq(ms_t_get_loops(fx->tr, ms_t_get_block(fx->tr, "C_2"), l), 3);
+    split2(fx, l[0], 4, i2);
+    split2(fx, l[1], 8, j2);
+    int order[5] = {i2[0], j2[0], l[2], i2[1], j2[1]};
+    ms_t_reorder(fx->tr, 5, order);
+    int b = ms_t_get_block(fx->tr, "C_2");
+    ms_t_decompose_reduction(fx->tr, b, i2[0]);
+    ms_t_cache_write(fx->tr, b, j2[0], "register");
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    round_trip(fx);
+    differential_fx(fx);
+    teardown_fx(fx);
+}
+
+Test(tile, merge_accumulator_refusals)
+{
+    /* the accumulator is read again after the copy */
+    fixture *fx =
+        setup_src("#pragma mscc kernel sizes(N=16, K=8)\n"
+                  "void g(int N, int K, const float A[restrict N][K], float y[restrict N],\n"
+                  "       float z[restrict N]) {\n"
+                  "  for (int i = 0; i < N; i++) {\n"
+                  "    float acc = 0.0f;\n"
+                  "    for (int k = 0; k < K; k++) acc += A[i][k];\n"
+                  "    y[i] = acc;\n"
+                  "    z[i] = acc * 2.0f;\n"
+                  "  }\n"
+                  "}\n");
+    int y = ms_t_get_block(fx->tr, "y_2");
+    EXPECT_REFUSED(fx, ms_t_merge_accumulator(fx->tr, y), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+    /* another element type: the sum would round differently */
+    fx = setup_src("#pragma mscc kernel sizes(N=16, K=8)\n"
+                   "void g(int N, int K, const float A[restrict N][K], double y[restrict N]) {\n"
+                   "  for (int i = 0; i < N; i++) {\n"
+                   "    float acc = 0.0f;\n"
+                   "    for (int k = 0; k < K; k++) acc += A[i][k];\n"
+                   "    y[i] = acc;\n"
+                   "  }\n"
+                   "}\n");
+    y = ms_t_get_block(fx->tr, "y_2");
+    EXPECT_REFUSED(fx, ms_t_merge_accumulator(fx->tr, y), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+    /* every i writes the same element: not one element per iteration */
+    fx = setup_src("#pragma mscc kernel sizes(N=16, K=8)\n"
+                   "void g(int N, int K, const float A[restrict N][K], float y[restrict 1]) {\n"
+                   "  for (int i = 0; i < N; i++) {\n"
+                   "    float acc = 0.0f;\n"
+                   "    for (int k = 0; k < K; k++) acc += A[i][k];\n"
+                   "    y[0] = acc;\n"
+                   "  }\n"
+                   "}\n");
+    y = ms_t_get_block(fx->tr, "y_2");
+    EXPECT_REFUSED(fx, ms_t_merge_accumulator(fx->tr, y), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+}

@@ -176,12 +176,13 @@ Test(space, hand_trace_is_a_point_of_the_gemm_space)
     ms_source_free(&src);
 }
 
-/* Candidates sampled from the space of every e2e kernel compute what the
- * original does. */
-static void sampled_candidates_are_correct(bool strict, int per_kernel, uint64_t seed)
+/* Candidates sampled from the space of every kernel of a test folder
+ * compute what the original does. */
+static void sampled_candidates_are_correct(const char *folder, bool strict, int per_kernel,
+                                           uint64_t seed)
 {
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/tests/e2e", tu_src_dir());
+    snprintf(dir, sizeof dir, "%s/tests/%s", tu_src_dir(), folder);
     char **files = tu_list(dir, ".c");
     int checked = 0, failed = 0;
     for (int fi = 0; files[fi]; fi++) {
@@ -210,12 +211,12 @@ static void sampled_candidates_are_correct(bool strict, int per_kernel, uint64_t
             }
             bool ok[16];
             char *rep[16];
-            tu_check_bodies(&src, k, bodies, nb,
-                            strict ? "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror "
-                                     "-Wno-unknown-pragmas -ffp-contract=off"
-                                   : "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror "
-                                     "-Wno-unknown-pragmas",
-                            1, seed, ok, rep);
+            char flags[8192];
+            snprintf(flags, sizeof flags,
+                     "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror "
+                     "-Wno-unknown-pragmas -I%s%s",
+                     dir, strict ? " -ffp-contract=off" : "");
+            tu_check_bodies(&src, k, bodies, nb, flags, 1, seed, ok, rep);
             for (int b = 0; b < nb; b++) {
                 checked++;
                 if (!ok[b]) {
@@ -238,12 +239,18 @@ static void sampled_candidates_are_correct(bool strict, int per_kernel, uint64_t
 
 Test(space, sampled_candidates_compute_what_the_original_does, .timeout = 900)
 {
-    sampled_candidates_are_correct(false, 3, 11);
+    sampled_candidates_are_correct("e2e", false, 3, 11);
 }
 
 Test(space, sampled_candidates_strict_keep_every_bit, .timeout = 900)
 {
-    sampled_candidates_are_correct(true, 2, 12);
+    sampled_candidates_are_correct("e2e", true, 2, 12);
+}
+
+/* the C89 style of numerical suites: scalar accumulators, downward loops */
+Test(space, sampled_candidates_of_real_c_kernels, .timeout = 900)
+{
+    sampled_candidates_are_correct("realc", false, 2, 13);
 }
 
 Test(space, unroll_postprocessor_unrolls_within_the_step)
