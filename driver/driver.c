@@ -189,8 +189,8 @@ static void print_tune_table(const ms_source *src, const ms_tune_report *reps)
         any = any || reps[i].searched || reps[i].from_db;
     if (!any)
         return;
-    fprintf(stderr, "%-20s %12s %12s %8s %7s %s\n", "kernel", "original", "tuned", "speedup",
-            "trials", "failed");
+    fprintf(stderr, "%-20s %12s %12s %8s %8s %7s %s\n", "kernel", "original", "tuned", "speedup",
+            "GFLOP/s", "trials", "failed");
     for (int i = 0; i < src->nkernels; i++) {
         const ms_tune_report *r = &reps[i];
         if (!r->searched && !r->from_db)
@@ -203,9 +203,12 @@ static void print_tune_table(const ms_source *src, const ms_tune_report *reps)
         if (r->rejected)
             ms_str_addf(&failed, "%srefused %d", failed.len ? ", " : "", r->rejected);
         double tuned = r->kept_original ? r->t_orig : r->t_best;
-        fprintf(stderr, "%-20s %9.4g ms %9.4g ms %7.2fx %7d %s%s\n", src->kernels[i].name,
-                r->t_orig * 1e3, tuned * 1e3, tuned > 0 ? r->t_orig / tuned : 0.0, r->trials,
-                failed.len ? ms_str_cstr(&failed) : "-",
+        char gflops[32] = "-";
+        if (r->ops > 0 && tuned > 0)
+            snprintf(gflops, sizeof gflops, "%.2f", r->ops / tuned * 1e-9);
+        fprintf(stderr, "%-20s %9.4g ms %9.4g ms %7.2fx %8s %7d %s%s\n", src->kernels[i].name,
+                r->t_orig * 1e3, tuned * 1e3, tuned > 0 ? r->t_orig / tuned : 0.0, gflops,
+                r->trials, failed.len ? ms_str_cstr(&failed) : "-",
                 r->from_db         ? "  (database)"
                 : r->kept_original ? "  (original kept)"
                                    : "");
@@ -243,6 +246,13 @@ int ms_driver_main(int argc, char **argv)
 {
     ms_options o;
     char why[512];
+    if (argc >= 2 && !strcmp(argv[1], "db")) {
+        if (argc >= 3 && !strcmp(argv[2], "list"))
+            return ms_db_list_main(argc - 1, argv + 1);
+        fprintf(stderr,
+                "mscc: error: 'mscc db' knows one command: list\nusage: mscc db list [DIR]\n");
+        return 1;
+    }
     if (ms_options_parse(argc, argv, &o, why, sizeof why) != 0) {
         fprintf(stderr, "mscc: error: %s\n%s", why, ms_usage);
         ms_options_free(&o);

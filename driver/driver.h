@@ -24,6 +24,7 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
 typedef struct ms_tune_report {
     bool searched, kept_original, from_db;
     double t_orig, spread, t_best; /* seconds per call at the tuning sizes */
+    double ops;                    /* arithmetic per call (ms_func_ops), -1 unknown */
     int trials, sketches, rejected;
     int failed[MS_MEAS_COUNT];
 } ms_tune_report;
@@ -50,6 +51,9 @@ char *ms_db_default_dir(const char *opt);
 void ms_tune_key(const struct ms_target *t, const ms_arch *arch, const ms_kernel *k,
                  ms_db_key *key);
 void ms_tune_key_free(ms_db_key *key);
+
+/* `mscc db list [DIR]`; argv[1] is "db". Returns the exit status. */
+int ms_db_list_main(int argc, char **argv);
 
 int ms_write_atomic(const char *path, const char *data, size_t len, char *why, size_t n);
 bool ms_same_file(const char *a, const char *b);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The least gain that counts, whatever the measured noise. */
 #define MIN_GAIN 0.03
@@ -71,6 +72,8 @@ typedef struct tune_ctx {
     double t_orig, spread;
     ms_diags *diags;
     bool db_failed;
+    double ops;
+    bool tty, drew; /* a progress bar on a terminal */
 } tune_ctx;
 
 static void on_progress(void *data, const ms_search_progress *p)
@@ -80,9 +83,26 @@ static void on_progress(void *data, const ms_search_progress *p)
     c->spread = p->original_spread;
     if (c->o->quiet || p->done == 0)
         return;
-    fprintf(stderr, "mscc: %s: %d/%d trials, best %.4g ms (original %.4g ms, %.2fx), %.0f s\n",
+    double gflops = c->ops > 0 && p->best > 0 ? c->ops / p->best * 1e-9 : 0;
+    double eta = p->elapsed / p->done * (p->total - p->done);
+    if (c->tty) { /* one line, redrawn: a bar of 20 */
+        char bar[21];
+        int filled = p->total > 0 ? 20 * p->done / p->total : 20;
+        for (int i = 0; i < 20; i++)
+            bar[i] = i < filled ? '#' : '.';
+        bar[20] = '\0';
+        fprintf(stderr,
+                "\rmscc: %s [%s] %d/%d, best %.4g ms (%.2fx, %.1f GFLOP/s), %.0f s, ETA %.0f s ",
+                c->k->name, bar, p->done, p->total, p->best * 1e3,
+                p->best > 0 ? p->original / p->best : 0.0, gflops, p->elapsed, eta);
+        c->drew = true;
+        return;
+    }
+    fprintf(stderr,
+            "mscc: %s: %d/%d trials, best %.4g ms (original %.4g ms, %.2fx, %.1f GFLOP/s), %.0f "
+            "s, ETA %.0f s\n",
             c->k->name, p->done, p->total, p->best * 1e3, p->original * 1e3,
-            p->best > 0 ? p->original / p->best : 0.0, p->elapsed);
+            p->best > 0 ? p->original / p->best : 0.0, gflops, p->elapsed, eta);
 }
 
 static void on_batch(void *data, int n, ms_trace *const *traces, const ms_meas_result *res)
@@ -118,6 +138,7 @@ ms_tune_choice ms_tune_choose(const ms_options *o, const ms_target *t, const ms_
                               ms_diags *diags)
 {
     memset(rep, 0, sizeof *rep);
+    rep->ops = ms_func_ops(k->func);
     *out = NULL;
     ms_db_key key;
     ms_tune_key(t, arch, k, &key);
@@ -144,7 +165,7 @@ ms_tune_choice ms_tune_choose(const ms_options *o, const ms_target *t, const ms_
     int nseeds = db ? ms_db_seeds(db, &key, 8, seeds) : 0;
     ms_kernel_measurer *km = ms_kernel_measurer_new(t, src, k, flags, o->jobs);
     ms_measurer m = ms_kernel_measurer_iface(km);
-    tune_ctx c = {o, t, k, db, &key, 0, 0, diags, false};
+    tune_ctx c = {o, t, k, db, &key, 0, 0, diags, false, rep->ops, isatty(STDERR_FILENO), false};
     ms_search_opts so = {.trials = trials,
                          .batch = 16,
                          .seed = o->seed,
@@ -160,6 +181,8 @@ ms_tune_choice ms_tune_choose(const ms_options *o, const ms_target *t, const ms_
     /* the original's time reaches the records through the first progress call */
     ms_search_replay(k->func, &so, &m, &r);
     ms_kernel_measurer_free(km);
+    if (c.drew)
+        fputc('\n', stderr);
     ms_tune_key_free(&key);
     rep->searched = true;
     rep->t_orig = r.original_time;

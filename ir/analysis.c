@@ -860,3 +860,64 @@ bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out)
         *out = sum;
     return ok;
 }
+
+/* ---- arithmetic counts ---- */
+
+/* Arithmetic operations in e (+ - * / and math calls count one each). */
+static int64_t ops_in(const ms_expr *e)
+{
+    switch (e->kind) {
+    case MS_EXPR_BINARY: {
+        bool arith = e->bin.op == MS_BIN_ADD || e->bin.op == MS_BIN_SUB ||
+                     e->bin.op == MS_BIN_MUL || e->bin.op == MS_BIN_DIV;
+        return arith + ops_in(e->bin.a) + ops_in(e->bin.b);
+    }
+    case MS_EXPR_UNARY:
+        return ops_in(e->un.a);
+    case MS_EXPR_SELECT:
+        return 1 + ops_in(e->sel.a) + ops_in(e->sel.b);
+    case MS_EXPR_CAST:
+        return ops_in(e->cast.a);
+    case MS_EXPR_CALL: {
+        int64_t n = 1;
+        for (int i = 0; i < e->call.nargs; i++)
+            n += ops_in(e->call.args[i]);
+        return n;
+    }
+    case MS_EXPR_INT:
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_VAR:
+    case MS_EXPR_LOAD: /* subscripts are addressing, not arithmetic */
+        return 0;
+    }
+    ms_unreachable();
+}
+
+typedef struct op_count {
+    const ms_func *f;
+    double total;
+    bool known;
+} op_count;
+
+static void count_store(void *ctx, const ms_access_site *a)
+{
+    op_count *c = ctx;
+    if (!a->write || !a->store)
+        return;
+    double n = (double)ops_in(a->store->store.value);
+    for (int i = 0; i < a->depth && n > 0; i++) {
+        int64_t e;
+        if (!ms_expr_eval_hints(c->f, a->loops[i]->loop.extent, &e))
+            c->known = false;
+        n *= e > 0 ? (double)e : 0;
+    }
+    c->total += n;
+}
+
+double ms_func_ops(const ms_func *f)
+{
+    op_count c = {f, 0, true};
+    static const ms_walk_fns fns = {count_store, NULL, NULL};
+    ms_walk(f->body, &fns, &c);
+    return c.known ? c.total : -1;
+}

@@ -434,6 +434,10 @@ ms_size_hint *ms_func_hint(const ms_func *f, const char *name);
 /* Value of an integer expression at the tuning sizes (f's size hints);
  * false when it uses loop variables or parameters without a hint. */
 bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out);
+/* Arithmetic operations one call performs at the tuning sizes (each + - * /,
+ * select and math call one; a triangular nest is not counted): the FLOPs of
+ * a float kernel. -1 when a trip count has no value there. */
+double ms_func_ops(const ms_func *f);
 
 /* Upper bound of (largest element index + 1) touched in a 1-d view of buffer
  * b, as an expression in the parameters; NULL if unknown. */

@@ -293,6 +293,15 @@ static ms_status apply_merge_accumulator(ms_tracer *tr, ms_inst *in)
     return ms_sched_merge_accumulator(tr->s, b);
 }
 
+static ms_status apply_merge_init(ms_tracer *tr, ms_inst *in)
+{
+    int b = in->nin == 1 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
+    if (b < 0)
+        return bad(tr, "merge_init: want one block");
+    in->nout = 0;
+    return ms_sched_merge_init(tr->s, b);
+}
+
 static ms_status apply_cache_write(ms_tracer *tr, ms_inst *in)
 {
     int b = in->nin == 2 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
@@ -402,6 +411,7 @@ const ms_inst_entry ms_inst_table[MS_INST_COUNT] = {
     [MS_INST_COMPUTE_AT] = {apply_compute_at, false},
     [MS_INST_REVERSE_COMPUTE_AT] = {apply_reverse_compute_at, false},
     [MS_INST_MERGE_ACCUMULATOR] = {apply_merge_accumulator, false},
+    [MS_INST_MERGE_INIT] = {apply_merge_init, false},
     [MS_INST_SAMPLE_PERFECT_TILE] = {apply_sample_perfect_tile, true},
     [MS_INST_SAMPLE_CATEGORICAL] = {apply_sample_categorical, true},
     [MS_INST_SAMPLE_COMPUTE_LOCATION] = {apply_sample_compute_location, true},

@@ -81,6 +81,10 @@ ms_status ms_sched_reverse_compute_inline(ms_sched *s, int block);
  * `y[idx] = acc`) becomes one reduction block accumulating in the element
  * (its init the accumulator's initial value), named as the copy was. */
 ms_status ms_sched_merge_accumulator(ms_sched *s, int block);
+/* The block setting an output element just before the nest of block (an
+ * accumulation into it without init, e.g. `C *= beta` before `C += ...`)
+ * becomes block's init. */
+ms_status ms_sched_merge_init(ms_sched *s, int block);
 /* The sum or product block keeps one partial per iteration of loop (a
  * reduction loop of constant extent), combined by a new block after the
  * reduction; out: that block. */
@@ -212,6 +216,7 @@ int ms_t_decompose_reduction(ms_tracer *tr, int block, int loop);
 void ms_t_reverse_compute_inline(ms_tracer *tr, int block);
 int ms_t_rfactor(ms_tracer *tr, int block, int loop);
 void ms_t_merge_accumulator(ms_tracer *tr, int block);
+void ms_t_merge_init(ms_tracer *tr, int block);
 int ms_t_cache_read(ms_tracer *tr, int block, int loop, const char *buf);
 void ms_t_compute_at(ms_tracer *tr, int block, int loop);
 void ms_t_reverse_compute_at(ms_tracer *tr, int block, int loop);

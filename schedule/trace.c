@@ -231,6 +231,14 @@ void ms_t_merge_accumulator(ms_tracer *tr, int block)
     ms_tracer_apply(tr, &in);
 }
 
+void ms_t_merge_init(ms_tracer *tr, int block)
+{
+    ms_inst in = make(MS_INST_MERGE_INIT);
+    in.nin = 1;
+    in.in[0] = rv_op(block);
+    ms_tracer_apply(tr, &in);
+}
+
 int ms_t_rfactor(ms_tracer *tr, int block, int loop)
 {
     ms_inst in = make(MS_INST_RFACTOR);

@@ -4,7 +4,9 @@
  * reuse is split into four sampled tiles and every reduction loop into
  * two, reordered S0 S1 R0 S2 R1 S3 so that the innermost tiles form a
  * small block of the output updated from data that stays in cache. The
- * initialisation moves into a nest of its own. It proposes each
+ * initialisation moves into a nest of its own (a block setting the element
+ * just before the reduction's nest becomes its init first: merge_init). It
+ * proposes each
  * combination of two sampled-free structural choices: a register tile of
  * the output at the S2 level (cache_write), and the packing of the input
  * whose last subscript runs along the innermost output tile
@@ -211,9 +213,23 @@ int ms_rule_multi_level_tiling(const ms_arch *arch, ms_tracer *tr, const char *b
 {
     (void)arch;
     tiled info;
-    ms_tracer *base = tile(tr, block, &info);
-    if (!base)
+    /* an accumulation set just before its nest: the setting becomes its init */
+    ms_tracer *merged = NULL;
+    const ms_stmt *b = rule_find_block(tr->s->f, block);
+    if (b && !b->block.init) {
+        merged = ms_tracer_fork(tr);
+        ms_t_merge_init(merged, ms_t_get_block(merged, block));
+        if (ms_tracer_recover(merged) != MS_OK) {
+            ms_tracer_free(merged);
+            merged = NULL;
+        }
+    }
+    /* info names arrays of the state it tiled: freed at the end */
+    ms_tracer *base = tile(merged ? merged : tr, block, &info);
+    if (!base) {
+        ms_tracer_free(merged);
         return 0;
+    }
     int np = 0;
     for (int cache = 0; cache < 2; cache++)
         for (int pack = 0; pack < (info.pack_buf ? 2 : 1); pack++) {
@@ -245,5 +261,6 @@ int ms_rule_multi_level_tiling(const ms_arch *arch, ms_tracer *tr, const char *b
                 ms_tracer_free(t);
         }
     ms_tracer_free(base);
+    ms_tracer_free(merged);
     return np;
 }

@@ -93,7 +93,7 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             continue;
         }
         int pick = (int)ms_rng_range(r, 0, n);
-        switch (ms_rng_range(r, 0, 19)) {
+        switch (ms_rng_range(r, 0, 20)) {
         case 0:
         case 1: { /* split by sampled perfect tiles, or by literal factors */
             int parts = (int)ms_rng_range(r, 2, 4), f[4], out[4];
@@ -194,6 +194,9 @@ static void random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             break;
         case 18: /* a scalar accumulator's copy: mostly refused */
             ms_t_merge_accumulator(tr, b);
+            break;
+        case 19: /* the setting of what b accumulates: mostly refused */
+            ms_t_merge_init(tr, b);
             break;
         }
         tr->status = MS_OK; /* refused: nothing was recorded or changed */

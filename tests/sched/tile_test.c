@@ -613,3 +613,65 @@ Test(tile, merge_accumulator_refusals)
     EXPECT_REFUSED(fx, ms_t_merge_accumulator(fx->tr, y), MS_ERR_ILLEGAL);
     teardown_fx(fx);
 }
+
+/* C scaled just before the accumulation, in the same (i, j) iteration */
+static const char alpha_beta_src[] =
+    "#pragma mscc kernel sizes(M=20, N=24, K=12)\n"
+    "void gab(int M, int N, int K, float alpha, float beta, const float A[restrict M][K],\n"
+    "         const float B[restrict K][N], float C[restrict M][N]) {\n"
+    "  for (int i = 0; i < M; i++)\n"
+    "    for (int j = 0; j < N; j++) {\n"
+    "      C[i][j] *= beta;\n"
+    "      for (int k = 0; k < K; k++) C[i][j] += alpha * A[i][k] * B[k][j];\n"
+    "    }\n"
+    "}\n";
+
+Test(tile, merge_init_makes_one_nest)
+{
+    fixture *fx = setup_src(alpha_beta_src);
+    int c = ms_t_get_block(fx->tr, "C_1");
+    ms_t_merge_init(fx->tr, c);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "init:\n                        C[vi][vj] = C[vi][vj] * beta"), "%s", ir);
+    free(ir);
+    /* now one nest: tiled with a register tile, k outermost of the tile */
+    int l[4], i2[2], j2[2];
+    cr_assert_eq(ms_t_get_loops(fx->tr, c, l), 3);
+    split2(fx, l[0], 4, i2);
+    split2(fx, l[1], 8, j2);
+    int order[5] = {i2[0], j2[0], l[2], i2[1], j2[1]};
+    ms_t_reorder(fx->tr, 5, order);
+    ms_t_decompose_reduction(fx->tr, c, i2[0]);
+    ms_t_cache_write(fx->tr, c, j2[0], "register");
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    round_trip(fx);
+    differential_fx(fx);
+    teardown_fx(fx);
+    /* the scaled element is read by another block in between: refused */
+    fx = setup_src("#pragma mscc kernel sizes(M=8, K=8)\n"
+                   "void g(int M, int K, const float A[restrict M][K], float y[restrict M],\n"
+                   "       float z[restrict M]) {\n"
+                   "  for (int i = 0; i < M; i++) {\n"
+                   "    y[i] = 1.0f;\n"
+                   "    for (int k = 0; k < K; k++) y[i] += A[i][k];\n"
+                   "    z[i] = y[i];\n"
+                   "  }\n"
+                   "}\n");
+    int y = ms_t_get_block(fx->tr, "y_1");
+    if (fx->tr->status == MS_OK)
+        EXPECT_REFUSED(fx, ms_t_merge_init(fx->tr, y), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+    /* the setting writes another element than the update: refused */
+    fx = setup_src("#pragma mscc kernel sizes(M=8, K=8)\n"
+                   "void g(int M, int K, const float A[restrict M][K], float y[restrict M + 1]) {\n"
+                   "  for (int i = 0; i < M; i++) {\n"
+                   "    y[i + 1] = 2.0f;\n"
+                   "    for (int k = 0; k < K; k++) y[i] += A[i][k];\n"
+                   "  }\n"
+                   "}\n");
+    y = ms_t_get_block(fx->tr, "y_1");
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    EXPECT_REFUSED(fx, ms_t_merge_init(fx->tr, y), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+}

@@ -154,3 +154,28 @@ Test(tune, nothing_beats_the_original_when_every_candidate_fails, .timeout = 600
     free(dir);
     free(in);
 }
+
+/* examples/make: mscc as a Makefile pre-build step; after a touch, the
+ * rebuild replays the project's database and writes the same file. */
+Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)
+{
+    char *dir = ms_tempdir_new(), cmd[16384], *out;
+    snprintf(cmd, sizeof cmd,
+             "cp -r '%s/examples/make' '%s/' && cd '%s/make' && make -s MSCC='%s' TRIALS=8 && "
+             "./build/app && cp build/kernels.tuned.c first.c",
+             tu_src_dir(), dir, dir, tu_mscc());
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "checksum"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s/make' && sleep 1 && touch kernels.c && make -s MSCC='%s' TRIALS=8 && "
+             "cmp first.c build/kernels.tuned.c && ./build/app",
+             dir, tu_mscc());
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "matmul") && strstr(out, "(database)"),
+              "the rebuild did not replay the database:\n%s", out);
+    cr_expect(!strstr(out, "trials, best"), "the rebuild measured:\n%s", out);
+    free(out);
+    ms_tempdir_remove(dir);
+    free(dir);
+}
