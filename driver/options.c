@@ -14,7 +14,8 @@ const char ms_usage[] =
     "usage: mscc IN.c -o OUT.c [--sizes N=V,...] [-I DIR] [-D NAME[=V]] [-std=STD]\n"
     "            [--cc CC] [--cflags \"FLAGS\"] [--trials N] [--check] [--jobs N]\n"
     "            [--fp-model=reassoc|strict] [--trace FILE.json] [--print-trace=text|json]\n"
-    "            [-q|-v] [--version] [--help]\n";
+    "            [-q|-v] [--version] [--help]\n"
+    "       mscc db list [DIR]\n";
 
 static bool parse_int(const char *s, int lo, int *out)
 {

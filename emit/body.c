@@ -228,15 +228,20 @@ char *ms_emit_splice(const char *text, size_t len, int n, const size_t *begin, c
     ms_str out = {0};
     size_t at = 0;
     /* what tuned bodies call: declared once, atop the file */
-    bool need_math = false, need_stdlib = false;
+    bool need_math = false, need_stdlib = false, need_omp = false;
     for (int i = 0; i < n; i++)
         if (with[i]) {
             need_math = need_math || strstr(with[i], "fmaf(") || strstr(with[i], "fma(") ||
                         strstr(with[i], "fmal(");
             need_stdlib = need_stdlib || strstr(with[i], "aligned_alloc(");
+            need_omp = need_omp || strstr(with[i], "omp_in_parallel()");
         }
     if (need_math)
         ms_str_add(&out, "#include <math.h> /* added by mscc: fma() in tuned kernels */\n");
+    if (need_omp)
+        ms_str_add(&out,
+                   "#if defined(_OPENMP)\n#include <omp.h> /* added by mscc: omp_in_parallel() "
+                   "in tuned kernels */\n#endif\n");
     if (need_stdlib)
         ms_str_add(&out,
                    "#include <stdlib.h> /* added by mscc: packed arrays in tuned kernels */\n");

@@ -46,6 +46,9 @@ static void emit_pragma(const ms_stmt *s, int indent, ms_str *out)
     ms_str_addf(out, "#if defined(_OPENMP)\n");
     ms_str_indent(out, indent);
     ms_str_addf(out, "#pragma %s", head);
+    /* called from the user's own parallel region: no nested team */
+    if (s->loop.kind == MS_LOOP_PARALLEL)
+        ms_str_add(out, " if(!omp_in_parallel())");
     if (s->loop.collapse > 1)
         ms_str_addf(out, " collapse(%d)", s->loop.collapse);
     for (int i = 0; i < s->loop.nred; i++)

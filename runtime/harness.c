@@ -258,7 +258,8 @@ static void emit_prologue(ms_str *s, const ms_source *src, const ms_kernel *k, i
     ms_str_addf(s, "\n#line 1 \"<mscc harness of %s>\"\n#undef %s\n#undef main\n", k->name,
                 k->name);
     /* what tuned bodies may call (fma, packed arrays), as the output file has it */
-    ms_str_add(s, "#include <math.h>\n#include <stdlib.h>\n");
+    ms_str_add(s, "#include <math.h>\n#include <stdlib.h>\n#if defined(_OPENMP)\n#include "
+                  "<omp.h>\n#endif\n");
     /* --fp-model=strict promises the original's every bit */
     ms_str_addf(s, "#define MSCC_EXACT %d\n", k->func->fp_strict ? 1 : 0);
     for (int i = 0; i < n; i++) {
@@ -468,6 +469,7 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
     emit_prologue(&s, src, k, n, (const char *const *)suffixes, bodies);
     ms_str_add(&s, "int main(int argc, char **argv)\n{\n");
     ms_str_add(&s, "    int mscc_cand = -2;\n    double mscc_min_time = 0.05, mscc_spread = 0;\n"
+                   "    double mscc_cutoff = 0, mscc_first = 0;\n"
                    "    const char *mscc_ref_file = NULL;\n");
     ms_str_add(&s, "    for (int mscc_i = 1; mscc_i < argc; mscc_i++) {\n"
                    "        if (!strncmp(argv[mscc_i], \"--cand=\", 7))\n"
@@ -476,6 +478,8 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
                    "            mscc_ref_file = argv[mscc_i] + 6;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--min-time=\", 11))\n"
                    "            mscc_min_time = atof(argv[mscc_i] + 11);\n"
+                   "        else if (!strncmp(argv[mscc_i], \"--cutoff=\", 9))\n"
+                   "            mscc_cutoff = atof(argv[mscc_i] + 9);\n"
                    "    }\n"
                    "    if (mscc_cand < -1 || mscc_cand >= ");
     ms_str_addf(&s, "%d || !mscc_ref_file)\n        return 2;\n", n);
@@ -497,7 +501,10 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
     ms_str_add(&s, "    fclose(mscc_f);\n    switch (mscc_cand) {\n");
     for (int c = 0; c < n; c++) {
         char *call = call_text(f, suffixes[c], "new");
-        ms_str_addf(&s, "    case %d:\n        %s;\n", c, call);
+        ms_str_addf(&s,
+                    "    case %d:\n        mscc_first = mscc_now();\n        %s;\n"
+                    "        mscc_first = mscc_now() - mscc_first;\n",
+                    c, call);
         for (int i = 0; i < f->nparams; i++) {
             const ms_buffer *b = f->params[i].buf;
             if (b && !b->is_const)
@@ -508,6 +515,10 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
         }
         ms_str_add(&s, "        printf(\"check %s %.3g\\n\", mscc_ok ? \"ok\" : \"FAIL\", "
                        "mscc_err);\n        if (!mscc_ok) return 1;\n");
+        /* far slower than the best so far: one call tells enough */
+        ms_str_add(&s, "        if (mscc_cutoff > 0 && mscc_first > mscc_cutoff) {\n"
+                       "            printf(\"time %.9g 0\\n\", mscc_first);\n"
+                       "            return 0;\n        }\n");
         emit_timing(&s, call, 0);
         ms_str_add(&s, "        break;\n");
         free(call);

@@ -30,6 +30,7 @@ struct ms_kernel_measurer {
     char ref[4200];
     char *orig_body;
     double t_orig;
+    double best;               /* the fastest correct candidate so far (0: none) */
     int round;                 /* batches so far: file names stay unique */
     char exe[MAX_BATCH][4200]; /* the executable holding candidate i */
     int slot[MAX_BATCH];       /* its index in that executable */
@@ -230,13 +231,18 @@ static void run_batch(void *ctx, int n, ms_meas_result *res)
     char out[4200], ref_arg[4300], cand_arg[32];
     snprintf(out, sizeof out, "%s/cand.out", m->dir);
     snprintf(ref_arg, sizeof ref_arg, "--ref=%s", m->ref);
-    /* a check run, a warm-up and at least three timed calls, with room for slower ones */
-    double timeout = 10 + 30 * m->t_orig;
     for (int i = 0; i < n; i++) {
         if (res[i].status != MS_MEAS_OK)
             continue;
+        /* a check run, a warm-up and at least three timed calls, with room
+         * for slower ones; a candidate whose check run is 3x slower than the
+         * best so far is timed by that run alone (it cannot win) */
+        double bound = m->best > 0 && 10 * m->best < m->t_orig ? 10 * m->best : m->t_orig;
+        double timeout = 10 + 30 * bound;
+        char cutoff_arg[64];
+        snprintf(cutoff_arg, sizeof cutoff_arg, "--cutoff=%.9g", 3 * m->best);
         snprintf(cand_arg, sizeof cand_arg, "--cand=%d", m->slot[i]);
-        char *argv[] = {m->exe[i], cand_arg, ref_arg, NULL};
+        char *argv[] = {m->exe[i], cand_arg, ref_arg, cutoff_arg, NULL};
         ms_proc_result r;
         double spread;
         if (ms_proc_run_limited(argv, out, NULL, timeout, m->mem_limit, &r) != 0) {
@@ -245,6 +251,8 @@ static void run_batch(void *ctx, int n, ms_meas_result *res)
         } else if (classify(&r, out, &res[i]) && !read_time(out, &res[i].seconds, &spread)) {
             res[i].status = MS_MEAS_CRASH;
             snprintf(res[i].why, sizeof res[i].why, "printed no time");
+        } else if (res[i].status == MS_MEAS_OK && (m->best <= 0 || res[i].seconds < m->best)) {
+            m->best = res[i].seconds;
         }
     }
 }

@@ -1,3 +1,6 @@
+#if defined(_OPENMP)
+#include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
+#endif
 /* alias: arrays without restrict get a run-time overlap check. */
 #include <stddef.h>
 
@@ -24,14 +27,14 @@ void scale(size_t n, const double *x, double *y, double a)
         if (n == 100000) {
             /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-            #pragma omp parallel for simd
+            #pragma omp parallel for simd if(!omp_in_parallel())
 #endif
             for (size_t i = 0; i < 100000; i++) {
                 y[i] = a * x[i] + y[i];
             }
         } else {
 #if defined(_OPENMP)
-            #pragma omp parallel for simd
+            #pragma omp parallel for simd if(!omp_in_parallel())
 #endif
             for (size_t i = 0; i < n; i++) {
                 y[i] = a * x[i] + y[i];

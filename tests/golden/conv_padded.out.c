@@ -1,3 +1,6 @@
+#if defined(_OPENMP)
+#include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
+#endif
 /* conv: padding checks through integer helpers; small outer extent collapses. */
 #define KS 3
 
@@ -17,7 +20,7 @@ void conv(int N, int C, int H, int W, int F, const float in[restrict N][C][H][W]
     if (N == 1 && C == 16 && H == 30 && W == 30 && F == 32) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int n_f_y_fused = 0; n_f_y_fused < 960; n_f_y_fused++) {
 #if defined(_OPENMP)
@@ -39,7 +42,7 @@ void conv(int N, int C, int H, int W, int F, const float in[restrict N][C][H][W]
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int n_f_y_fused = 0; n_f_y_fused < N * (F > 0 ? F : 0) * (H > 0 ? H : 0); n_f_y_fused++) {
 #if defined(_OPENMP)

@@ -1,3 +1,6 @@
+#if defined(_OPENMP)
+#include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
+#endif
 /* kernels for hand traces of the tiling primitives (fused.trace.json):
  * register tile and packing, epilogue inlining, rfactor, compute_at. */
 #pragma mscc kernel sizes(M=64, N=64, K=48)
@@ -15,7 +18,7 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
     if (M == 64 && N == 64 && K == 48) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < 64; i++) {
 #if defined(_OPENMP)
@@ -30,7 +33,7 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < M; i++) {
 #if defined(_OPENMP)

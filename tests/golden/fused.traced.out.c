@@ -1,4 +1,7 @@
 #include <math.h> /* added by mscc: fma() in tuned kernels */
+#if defined(_OPENMP)
+#include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
+#endif
 #include <stdlib.h> /* added by mscc: packed arrays in tuned kernels */
 /* kernels for hand traces of the tiling primitives (fused.trace.json):
  * register tile and packing, epilogue inlining, rfactor, compute_at. */
@@ -33,7 +36,7 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                 }
             }
 #if defined(_OPENMP)
-            #pragma omp parallel for
+            #pragma omp parallel for if(!omp_in_parallel())
 #endif
             for (int i_0 = 0; i_0 < 16; i_0++) {
                 for (int j_0 = 0; j_0 < 4; j_0++) {
@@ -92,7 +95,7 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                 }
             }
 #if defined(_OPENMP)
-            #pragma omp parallel for
+            #pragma omp parallel for if(!omp_in_parallel())
 #endif
             for (int i_0 = 0; i_0 < M / 4; i_0++) {
                 for (int j_0 = 0; j_0 < N / 16; j_0++) {
@@ -291,7 +294,7 @@ void bias_relu(int M, int N, const float X[restrict M][N], const float b[restric
     if (M == 8 && N == 32) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < 8; i++) {
 #if defined(_OPENMP)
@@ -303,7 +306,7 @@ void bias_relu(int M, int N, const float X[restrict M][N], const float b[restric
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < M; i++) {
 #if defined(_OPENMP)
@@ -331,7 +334,7 @@ void matvec(int M, int K, const double A[restrict M][K], const double x[restrict
     if (M == 16 && K == 64) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < 16; i++) {
             _Alignas(64) double y_rf[8] = {0};
@@ -353,7 +356,7 @@ void matvec(int M, int K, const double A[restrict M][K], const double x[restrict
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < M; i++) {
             _Alignas(64) double y_rf[8] = {0};
@@ -399,7 +402,7 @@ void smooth(int M, int N, const float X[restrict M][N], float Y[restrict M][N])
     if (M == 8 && N == 32) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < 8; i++) {
             _Alignas(64) float t[N];
@@ -424,7 +427,7 @@ void smooth(int M, int N, const float X[restrict M][N], float Y[restrict M][N])
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < M; i++) {
             _Alignas(64) float t[N];

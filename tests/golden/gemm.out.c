@@ -1,3 +1,6 @@
+#if defined(_OPENMP)
+#include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
+#endif
 /* gemm: the classic i-j-k nest with C99 array parameters. */
 #pragma mscc kernel sizes(M=512, N=512, K=512)
 void gemm(int M, int N, int K, const float A[restrict M][K], const float B[restrict K][N],
@@ -14,7 +17,7 @@ void gemm(int M, int N, int K, const float A[restrict M][K], const float B[restr
     if (M == 512 && N == 512 && K == 512) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < 512; i++) {
 #if defined(_OPENMP)
@@ -29,7 +32,7 @@ void gemm(int M, int N, int K, const float A[restrict M][K], const float B[restr
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < M; i++) {
 #if defined(_OPENMP)

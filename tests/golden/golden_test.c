@@ -158,8 +158,18 @@ Test(golden, text_outside_kernels_is_kept_byte_for_byte)
         ms_diags diags = {0};
         tu_parse_file(*c, &src, &diags);
         char *out = tu_tune(&src, NULL, &diags);
-        /* walk both texts: the gaps between kernel bodies must match exactly */
+        /* the includes mscc adds come first, each line saying so (or guarding one) */
         size_t in_at = 0, out_at = 0;
+        while (strncmp(out + out_at, src.text, strcspn(src.text, "\n") + 1)) {
+            size_t len = strcspn(out + out_at, "\n");
+            const char *mark = strstr(out + out_at, "added by mscc");
+            cr_assert(len > 0 && ((mark && mark < out + out_at + len) ||
+                                  !strncmp(out + out_at, "#if defined(_OPENMP)\n", len + 1) ||
+                                  !strncmp(out + out_at, "#endif\n", len + 1)),
+                      "%s: a line before the input's first: %.*s", *c, (int)len, out + out_at);
+            out_at += len + 1;
+        }
+        /* walk both texts: the gaps between kernel bodies must match exactly */
         for (int k = 0; k <= src.nkernels; k++) {
             size_t stop = k < src.nkernels ? src.kernels[k].body_begin : src.len;
             size_t gap = stop - in_at;

@@ -1,3 +1,6 @@
+#if defined(_OPENMP)
+#include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
+#endif
 /* integer kernels: int8 products into int32, shifts and masks. */
 #include <stdint.h>
 
@@ -16,7 +19,7 @@ void gemm_s8(int M, int N, int K, const int8_t A[restrict M][K], const int8_t B[
     if (M == 64 && N == 64 && K == 256) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < 64; i++) {
             for (int j = 0; j < 64; j++) {
@@ -32,7 +35,7 @@ void gemm_s8(int M, int N, int K, const int8_t A[restrict M][K], const int8_t B[
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < M; i++) {
             for (int j = 0; j < N; j++) {

@@ -1,3 +1,6 @@
+#if defined(_OPENMP)
+#include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
+#endif
 /* rowstats: scalar reductions become SIMD reductions; pointer subscripts. */
 #include <math.h>
 
@@ -18,7 +21,7 @@ void rowstats(long M, long N, const float *restrict X, float *restrict mx, float
     if (M == 256 && N == 1000) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (long i = 0; i < 256; i++) {
             float m = -INFINITY;
@@ -40,7 +43,7 @@ void rowstats(long M, long N, const float *restrict X, float *restrict mx, float
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (long i = 0; i < M; i++) {
             float m = -INFINITY;

@@ -1,3 +1,6 @@
+#if defined(_OPENMP)
+#include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
+#endif
 /* tiled: kernels scheduled by the hand traces in tiled.trace.json. */
 #pragma mscc kernel sizes(M=64, N=48, K=32)
 void gemm_t(int M, int N, int K, const float A[restrict M][K], const float B[restrict K][N],
@@ -14,7 +17,7 @@ void gemm_t(int M, int N, int K, const float A[restrict M][K], const float B[res
     if (M == 64 && N == 48 && K == 32) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < 64; i++) {
 #if defined(_OPENMP)
@@ -29,7 +32,7 @@ void gemm_t(int M, int N, int K, const float A[restrict M][K], const float B[res
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < M; i++) {
 #if defined(_OPENMP)

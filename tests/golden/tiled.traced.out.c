@@ -1,3 +1,6 @@
+#if defined(_OPENMP)
+#include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
+#endif
 /* tiled: kernels scheduled by the hand traces in tiled.trace.json. */
 #pragma mscc kernel sizes(M=64, N=48, K=32)
 void gemm_t(int M, int N, int K, const float A[restrict M][K], const float B[restrict K][N],
@@ -16,7 +19,7 @@ void gemm_t(int M, int N, int K, const float A[restrict M][K], const float B[res
     if (M == 64 && N == 48 && K == 32) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i_0 = 0; i_0 < 8; i_0++) {
 #if defined(__clang__)
@@ -40,7 +43,7 @@ void gemm_t(int M, int N, int K, const float A[restrict M][K], const float B[res
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i_0 = 0; i_0 < M / 8; i_0++) {
 #if defined(__clang__)
@@ -135,7 +138,7 @@ void blur(int H, int W, const float *restrict in, float *restrict out)
     if (H == 30 && W == 40) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int y_0_x_0_fused = 0; y_0_x_0_fused < 35; y_0_x_0_fused++) {
             for (int y_1 = 0; y_1 < 4; y_1++) {
@@ -153,7 +156,7 @@ void blur(int H, int W, const float *restrict in, float *restrict out)
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int y_0_x_0_fused = 0; y_0_x_0_fused < (H + 1) / 4 * ((W + 5) / 8 > 0 ? (W + 5) / 8 : 0); y_0_x_0_fused++) {
             for (int y_1 = 0; y_1 < 4; y_1++) {

@@ -1,3 +1,6 @@
+#if defined(_OPENMP)
+#include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
+#endif
 /* triangle: a triangular nest, a min() bound, a recurrence, and a reject. */
 #pragma mscc kernel sizes(N=300)
 void lower_sum(int N, const double L[restrict N][N], double y[restrict N])
@@ -10,7 +13,7 @@ void lower_sum(int N, const double L[restrict N][N], double y[restrict N])
     if (N == 300) {
         /* the tuning sizes: constant extents */
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < 300; i++) {
             y[i] = 0.0;
@@ -20,7 +23,7 @@ void lower_sum(int N, const double L[restrict N][N], double y[restrict N])
         }
     } else {
 #if defined(_OPENMP)
-        #pragma omp parallel for
+        #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int i = 0; i < N; i++) {
             y[i] = 0.0;

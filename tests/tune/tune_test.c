@@ -69,8 +69,15 @@ Test(tune, second_run_replays_from_the_database_byte_identical, .timeout = 600)
              tu_mscc(), in, dir, dir, dir, dir);
     cr_expect_eq(sh(cmd, &out), 0, "%s", out);
     free(out);
-    /* and the tuned kernel is right at other sizes */
-    snprintf(cmd, sizeof cmd, "'%s' '%s/a.c' -o '%s/d.c' --check", tu_mscc(), dir, dir);
+    /* mscc db list: the kernel, its sizes, 12 candidates measured */
+    snprintf(cmd, sizeof cmd, "'%s' db list '%s/db'", tu_mscc(), dir);
+    cr_expect_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "12 records") && strstr(out, "mm ") && strstr(out, "M=48,N=40,K=32"),
+              "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "'%s' db frob", tu_mscc());
+    cr_expect_eq(sh(cmd, &out), 1, "%s", out);
+    free(out);
     free(ta);
     free(tb);
     ms_tempdir_remove(dir);
