@@ -84,6 +84,31 @@ ms_stmt **prim_slot(ms_sched *s, const ms_stmt *target)
     return slot_in(&s->f->body, target);
 }
 
+typedef struct parent_query {
+    const ms_stmt *child;
+    prim_parent found;
+} parent_query;
+
+static bool find_parent(void *ctx, ms_stmt *s)
+{
+    parent_query *q = ctx;
+    if (s->kind != MS_STMT_SEQ)
+        return true;
+    for (int i = 0; i < s->seq.n; i++)
+        if (s->seq.items[i] == q->child) {
+            q->found = (prim_parent){s, i};
+            return false;
+        }
+    return true;
+}
+
+prim_parent prim_parent_seq(ms_sched *s, const ms_stmt *child)
+{
+    parent_query q = {child, {NULL, -1}};
+    ms_stmt_visit(s->f->body, find_parent, &q);
+    return q.found;
+}
+
 static bool loops_to(const ms_stmt *s, const ms_stmt *target, ms_stmt **out, int cap, int *n)
 {
     if (s == target)

@@ -45,26 +45,6 @@ static void on_access(void *ctx, const ms_access_site *a)
         u->y_elsewhere++;
 }
 
-typedef struct parent_q {
-    const ms_stmt *child;
-    ms_stmt *seq;
-    int at;
-} parent_q;
-
-static bool find_parent(void *ctx, ms_stmt *s)
-{
-    parent_q *q = ctx;
-    if (s->kind != MS_STMT_SEQ)
-        return true;
-    for (int i = 0; i < s->seq.n; i++)
-        if (s->seq.items[i] == q->child) {
-            q->seq = s;
-            q->at = i;
-            return false;
-        }
-    return true;
-}
-
 typedef struct to_output {
     const ms_buffer *acc;
     ms_expr *elem; /* y[idx] in the update's variables */
@@ -106,8 +86,7 @@ ms_status ms_sched_merge_accumulator(ms_sched *s, int block)
     acc_use u = {.acc = v->load.buf, .y = cst->store.buf, .copy = C};
     static const ms_walk_fns fns = {on_access, NULL, NULL};
     ms_walk(f->body, &fns, &u);
-    parent_q q = {C, NULL, -1};
-    ms_stmt_visit(f->body, find_parent, &q);
+    prim_parent q = prim_parent_seq(s, C);
     ms_stmt *I = q.seq && q.at >= 2 ? q.seq->seq.items[q.at - 2] : NULL;
     /* `float acc = 0;` lowers to its declaration and the set, together */
     ms_stmt *decl_set = NULL;

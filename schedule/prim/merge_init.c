@@ -27,26 +27,6 @@ static void on_access(void *ctx, const ms_access_site *s)
         u->elsewhere++;
 }
 
-typedef struct parent_q {
-    const ms_stmt *child;
-    ms_stmt *seq;
-    int at;
-} parent_q;
-
-static bool find_parent(void *ctx, ms_stmt *s)
-{
-    parent_q *q = ctx;
-    if (s->kind != MS_STMT_SEQ)
-        return true;
-    for (int i = 0; i < s->seq.n; i++)
-        if (s->seq.items[i] == q->child) {
-            q->seq = s;
-            q->at = i;
-            return false;
-        }
-    return true;
-}
-
 ms_status ms_sched_merge_init(ms_sched *s, int block)
 {
     ms_func *f = s->f;
@@ -61,9 +41,9 @@ ms_status ms_sched_merge_init(ms_sched *s, int block)
     int n = prim_enclosing_loops(s, U, around, 64), top = n - 1;
     while (top > 0 && ms_loop_holds_only(around[top - 1], U))
         top--;
-    parent_q q = {n > 0 ? around[top] : NULL, NULL, -1};
+    prim_parent q = {NULL, -1};
     if (n > 0 && ms_loop_holds_only(around[top], U))
-        ms_stmt_visit(f->body, find_parent, &q);
+        q = prim_parent_seq(s, around[top]);
     ms_stmt *I = q.seq && q.at >= 1 ? q.seq->seq.items[q.at - 1] : NULL;
     const ms_stmt *ust = U->block.body;
     if (!I || I->kind != MS_STMT_BLOCK || I->block.init || I->block.predicate ||

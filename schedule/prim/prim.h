@@ -10,6 +10,13 @@
 
 /* The field that holds target (for replacing it), or NULL. */
 ms_stmt **prim_slot(ms_sched *s, const ms_stmt *target);
+/* The sequence holding child as a direct item, and its position there
+ * (seq NULL when child is not an item of a sequence). */
+typedef struct prim_parent {
+    ms_stmt *seq;
+    int at;
+} prim_parent;
+prim_parent prim_parent_seq(ms_sched *s, const ms_stmt *child);
 /* The loops around target, outermost first; returns the count (<= cap). */
 int prim_enclosing_loops(ms_sched *s, const ms_stmt *target, ms_stmt **out, int cap);
 /* The loop that is a loop's whole body (through one-item sequences), or NULL. */
