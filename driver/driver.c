@@ -59,13 +59,10 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
     *used = NULL;
     if (verbose)
         print_ir("IR", k->name, k->func);
-    ms_tracer *tr = given ? ms_trace_replay(given, k->func, /*resample=*/false, /*seed=*/0)
-                          : ms_sched_default_trace(k->func);
-    /* what the search measured: annotations turned into loop kinds, dependences checked */
-    if (tr->status == MS_OK && ms_postproc(tr->s) != MS_OK) {
-        tr->status = MS_ERR_ILLEGAL;
-        snprintf(tr->why, sizeof tr->why, "%s", tr->s->why);
-    }
+    /* postprocessed as the search measured it: annotations turned into loop
+     * kinds, dependences checked */
+    ms_tracer *tr = ms_tracer_postproc(given ? ms_trace_replay(given, k->func, false, 0)
+                                             : ms_sched_default_trace(k->func));
     if (tr->status != MS_OK) {
         ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s: %s", k->name,
                      given ? "the trace does not apply" : "the default schedule failed", tr->why);
@@ -336,6 +333,7 @@ int ms_driver_main(int argc, char **argv)
     ms_trace **used = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_trace *));
     size_t *begin = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
     size_t *end = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
+    int nth = 0; /* tunable kernels met so far */
     for (int i = 0; i < n; i++) {
         ms_kernel *k = &src.kernels[i];
         begin[i] = k->body_begin;
@@ -347,7 +345,7 @@ int ms_driver_main(int argc, char **argv)
         ms_trace *found = NULL;
         if (k->func && !given && target) {
             /* the file's trials are shared among its kernels */
-            int share = o.trials / ntunable + (i < o.trials % ntunable);
+            int share = o.trials / ntunable + (nth++ < o.trials % ntunable);
             ms_tune_choice c =
                 ms_tune_choose(&o, target, &arch, db, &src, k, flags,
                                o.trials > 0 && share < 1 ? 1 : share, &found, &reps[i], &diags);

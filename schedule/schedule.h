@@ -263,6 +263,9 @@ int ms_space_sketches(const ms_func *f, const ms_arch *arch, uint64_t seed, ms_t
  * parallel or SIMD loop that later steps made dependent is refused (why
  * in s->why). Deterministic. */
 ms_status ms_postproc(ms_sched *s);
+/* The same on a tracer that has not failed: a refusal becomes its status
+ * and why. Returns tr. */
+ms_tracer *ms_tracer_postproc(ms_tracer *tr);
 /* A candidate: sketch replayed with decisions drawn from seed, then
  * postprocessed. Check the tracer's status (why: the refusal). */
 ms_tracer *ms_space_sample(const ms_func *f, const ms_trace *sketch, uint64_t seed);

@@ -61,12 +61,16 @@ int ms_space_sketches(const ms_func *f, const ms_arch *arch, uint64_t seed, ms_t
     return n;
 }
 
-ms_tracer *ms_space_sample(const ms_func *f, const ms_trace *sketch, uint64_t seed)
+ms_tracer *ms_tracer_postproc(ms_tracer *tr)
 {
-    ms_tracer *tr = ms_trace_replay(sketch, f, /*resample=*/true, seed);
     if (tr->status == MS_OK && ms_postproc(tr->s) != MS_OK) {
         tr->status = MS_ERR_ILLEGAL;
         snprintf(tr->why, sizeof tr->why, "%s", tr->s->why);
     }
     return tr;
+}
+
+ms_tracer *ms_space_sample(const ms_func *f, const ms_trace *sketch, uint64_t seed)
+{
+    return ms_tracer_postproc(ms_trace_replay(sketch, f, /*resample=*/true, seed));
 }

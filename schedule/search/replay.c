@@ -60,16 +60,9 @@ static void offer(ms_tracer *tr, hashes *h, batch *b, ms_search_result *r)
 static void first_candidates(const ms_func *f, const ms_search_opts *o, hashes *h, batch *b,
                              ms_search_result *r)
 {
-    ms_tracer *d = ms_sched_default_trace(f);
-    if (d->status == MS_OK && ms_postproc(d->s) != MS_OK)
-        d->status = MS_ERR_ILLEGAL;
-    offer(d, h, b, r);
-    for (int i = 0; i < o->nseeds && b->n < o->batch; i++) {
-        ms_tracer *t = ms_trace_replay(o->seeds[i], f, /*resample=*/false, 0);
-        if (t->status == MS_OK && ms_postproc(t->s) != MS_OK)
-            t->status = MS_ERR_ILLEGAL;
-        offer(t, h, b, r);
-    }
+    offer(ms_tracer_postproc(ms_sched_default_trace(f)), h, b, r);
+    for (int i = 0; i < o->nseeds && b->n < o->batch; i++)
+        offer(ms_tracer_postproc(ms_trace_replay(o->seeds[i], f, /*resample=*/false, 0)), h, b, r);
 }
 
 static void measure(ms_measurer *m, const ms_search_opts *o, batch *b, ms_search_result *r)
