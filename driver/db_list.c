@@ -1,7 +1,7 @@
 /*
  * db_list.c - `mscc db list [DIR]`: what a tuning database holds, one line
  * per kernel, sizes, target and model: the best time, the original's,
- * candidates measured and how many failed.
+ * candidates measured, how many failed, and what the last search shipped.
  */
 #include "driver/driver.h"
 
@@ -10,7 +10,7 @@
 #include <string.h>
 
 typedef struct group {
-    const ms_db_record *first, *best;
+    const ms_db_record *first, *best, *decision;
     int trials, failed;
 } group;
 
@@ -43,7 +43,12 @@ int ms_db_list_main(int argc, char **argv)
                            !strcmp(gs[g].first->kernel, r->kernel)))
             g++;
         if (g == ng)
-            gs[ng++] = (group){r, NULL, 0, 0};
+            gs[ng++] = (group){r, NULL, NULL, 0, 0};
+        if (ms_db_is_outcome(r)) {
+            if (strcmp(r->status, MS_DB_REFUSED))
+                gs[g].decision = r;
+            continue;
+        }
         gs[g].trials++;
         if (strcmp(r->status, "ok"))
             gs[g].failed++;
@@ -51,8 +56,8 @@ int ms_db_list_main(int argc, char **argv)
             gs[g].best = r;
     }
     printf("%s: %d records\n", ms_db_path(db), n);
-    printf("%-16s %-24s %-8s %3s %12s %12s %8s %6s %6s  %s\n", "kernel", "sizes", "fp", "thr",
-           "original ms", "best ms", "speedup", "trials", "failed", "target");
+    printf("%-16s %-24s %-8s %3s %12s %12s %8s %6s %6s %-8s  %s\n", "kernel", "sizes", "fp", "thr",
+           "original ms", "best ms", "speedup", "trials", "failed", "shipped", "target");
     for (int g = 0; g < ng; g++) {
         const ms_db_record *f = gs[g].first, *b = gs[g].best;
         printf("%-16s %-24s %-8s %3d %12.4g ", f->kernel, f->key.sizes,
@@ -62,7 +67,12 @@ int ms_db_list_main(int argc, char **argv)
                    b->seconds > 0 ? b->original_seconds / b->seconds : 0.0);
         else
             printf("%12s %8s ", "-", "-");
-        printf("%6d %6d  %s\n", gs[g].trials, gs[g].failed, f->key.target);
+        const ms_db_record *d = gs[g].decision;
+        printf("%6d %6d %-8s  %s\n", gs[g].trials, gs[g].failed,
+               !d                                 ? "-"
+               : !strcmp(d->status, MS_DB_CHOSEN) ? "tuned"
+                                                  : "original",
+               f->key.target);
     }
     free(gs);
     ms_db_close(db);

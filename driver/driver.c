@@ -122,7 +122,7 @@ static bool run_check(const ms_options *o, const ms_source *src, char **bodies, 
     ms_target *t = ms_target_new(o->cc, o->cflags);
     ms_check_result *res = ms_xcalloc((size_t)(src->nkernels ? src->nkernels : 1), sizeof *res);
     char *flags = harness_flags(o);
-    ms_check_kernels(t, src, bodies, flags, o->jobs, res);
+    ms_check_kernels(t, src, bodies, flags, o->jobs, MS_CHECK_TIME | MS_CHECK_MISALIGNED, res);
     free(flags);
     bool all_ok = true;
     if (!o->quiet) {
@@ -199,6 +199,8 @@ static void print_tune_table(const ms_source *src, const ms_tune_report *reps)
                             r->failed[c]);
         if (r->rejected)
             ms_str_addf(&failed, "%srefused %d", failed.len ? ", " : "", r->rejected);
+        if (r->unverified)
+            ms_str_addf(&failed, "%swrong elsewhere %d", failed.len ? ", " : "", r->unverified);
         double tuned = r->kept_original ? r->t_orig : r->t_best;
         char gflops[32] = "-";
         if (r->ops > 0 && tuned > 0)
@@ -333,31 +335,51 @@ int ms_driver_main(int argc, char **argv)
     ms_trace **used = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_trace *));
     size_t *begin = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
     size_t *end = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
-    int nth = 0; /* tunable kernels met so far */
+    /* each kernel: its trace (given, or the database's decision), or a search */
+    ms_tune_choice *choice = ms_xcalloc((size_t)(n ? n : 1), sizeof *choice);
+    ms_trace **found = ms_xcalloc((size_t)(n ? n : 1), sizeof *found);
+    ms_tune_job **jobs = ms_xcalloc((size_t)(n ? n : 1), sizeof *jobs);
+    int *job_of = ms_xcalloc((size_t)(n ? n : 1), sizeof *job_of);
+    const ms_trace **given = ms_xcalloc((size_t)(n ? n : 1), sizeof *given);
+    int njobs = 0;
     for (int i = 0; i < n; i++) {
         ms_kernel *k = &src.kernels[i];
         begin[i] = k->body_begin;
         end[i] = k->body_end;
-        const ms_trace *given = NULL;
+        choice[i] = MS_TUNE_DEFAULT;
+        job_of[i] = -1;
         for (int g = 0; g < ngiven; g++)
             if (!strcmp(tnames[g], k->name))
-                given = tgiven[g];
-        ms_trace *found = NULL;
-        if (k->func && !given && target) {
-            /* the file's trials are shared among its kernels */
-            int share = o.trials / ntunable + (nth++ < o.trials % ntunable);
-            ms_tune_choice c =
-                ms_tune_choose(&o, target, &arch, db, &src, k, flags,
-                               o.trials > 0 && share < 1 ? 1 : share, &found, &reps[i], &diags);
-            if (c == MS_TUNE_ORIGINAL)
-                continue; /* the original body stays */
-            given = found;
+                given[i] = tgiven[g];
+        if (k->func && !given[i] && target) {
+            ms_tune_job *job;
+            choice[i] = ms_tune_begin(&o, target, &arch, db, &src, k, flags, o.trials, &found[i],
+                                      &reps[i], &diags, &job);
+            if (choice[i] == MS_TUNE_SEARCH) {
+                job_of[i] = njobs;
+                jobs[njobs++] = job;
+            }
         }
-        if (k->func)
-            bodies[i] =
-                ms_tune_kernel(&src, k, given, o.verbose || getenv("MSCC_DEBUG"), &used[i], &diags);
-        ms_trace_free(found);
     }
+    /* the file's trials shared among its kernels' searches, a batch each in turn */
+    if (njobs > 0)
+        ms_tune_search(njobs, jobs, o.trials, o.time_budget);
+    for (int i = 0; i < n; i++) {
+        ms_kernel *k = &src.kernels[i];
+        if (job_of[i] >= 0)
+            choice[i] = ms_tune_end(jobs[job_of[i]], &found[i]);
+        if (choice[i] == MS_TUNE_ORIGINAL)
+            continue; /* the original body stays */
+        if (k->func)
+            bodies[i] = ms_tune_kernel(&src, k, found[i] ? found[i] : given[i],
+                                       o.verbose || getenv("MSCC_DEBUG"), &used[i], &diags);
+        ms_trace_free(found[i]);
+    }
+    free(choice);
+    free(found);
+    free(jobs);
+    free(job_of);
+    free(given);
     for (int g = 0; g < ngiven; g++) {
         bool known = false;
         for (int i = 0; i < n; i++)

@@ -26,6 +26,7 @@ typedef struct ms_tune_report {
     double t_orig, spread, t_best; /* seconds per call at the tuning sizes */
     double ops;                    /* arithmetic per call (ms_func_ops), -1 unknown */
     int trials, sketches, rejected;
+    int unverified; /* fast candidates that failed the check at other sizes */
     int failed[MS_MEAS_COUNT];
 } ms_tune_report;
 
@@ -35,15 +36,29 @@ typedef enum {
     MS_TUNE_TRACE,    /* a measured schedule (searched, or from the database) */
     MS_TUNE_ORIGINAL, /* nothing beat the original: its body stays */
     MS_TUNE_DEFAULT,  /* nothing measured (--trials 0, no record): the default schedule */
+    MS_TUNE_SEARCH,   /* a search has started (ms_tune_search, then ms_tune_end) */
 } ms_tune_choice;
 
-/* The schedule of kernel k: the database's record for its key, else a
- * search with trials measurements whose candidates are appended to db
- * (which may be NULL). *out: the trace for MS_TUNE_TRACE (caller frees). */
-ms_tune_choice ms_tune_choose(const ms_options *o, const struct ms_target *t, const ms_arch *arch,
-                              ms_db *db, const ms_source *src, const ms_kernel *k,
-                              const char *flags, int trials, ms_trace **out, ms_tune_report *rep,
-                              ms_diags *diags);
+/* One kernel's search in progress. */
+typedef struct ms_tune_job ms_tune_job;
+
+/* The schedule of kernel k: the database's decision for its key (unless
+ * decided with fewer than trials), else the default schedule for --trials
+ * 0, else MS_TUNE_SEARCH with *job, whose candidates are appended to db
+ * (which may be NULL) as they are measured. *out: the trace for
+ * MS_TUNE_TRACE (caller frees). rep and diags must outlive the job. */
+ms_tune_choice ms_tune_begin(const ms_options *o, const struct ms_target *t, const ms_arch *arch,
+                             ms_db *db, const ms_source *src, const ms_kernel *k, const char *flags,
+                             int trials, ms_trace **out, ms_tune_report *rep, ms_diags *diags,
+                             ms_tune_job **job);
+/* The jobs' searches on one budget of trials (and seconds, 0: none), in turn. */
+void ms_tune_search(int n, ms_tune_job *const *jobs, int trials, double time_budget);
+/* The decision a search ends with: the fastest candidate that beats the
+ * original by more than its noise and passes the check at other sizes and
+ * on unaligned arrays (MS_TUNE_TRACE, *out), else MS_TUNE_ORIGINAL
+ * (MS_TUNE_DEFAULT if the original could not be timed); recorded in the
+ * database. Frees the job. */
+ms_tune_choice ms_tune_end(ms_tune_job *job, ms_trace **out);
 /* The database folder: --db, else MSCC_DB, else $XDG_CACHE_HOME/mscc, else
  * ~/.cache/mscc. Caller frees. */
 char *ms_db_default_dir(const char *opt);

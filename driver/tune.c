@@ -1,11 +1,13 @@
 /*
  * tune.c - choosing a kernel's schedule by measurement: the tuning
- * database first (a record for the same key replays without measuring),
- * else a search over the kernel's design space with the runtime's
- * measurer, every measured candidate appended to the database as its batch
- * ends. A schedule is taken only when it beats the original, timed in the
- * same run at the tuning sizes, by more than the original's own timing
- * noise (and at least 3%). Progress goes to stderr, one line per batch.
+ * database first (the decision recorded for the same key replays without
+ * measuring), else a search over the kernel's design space with the
+ * runtime's measurer, every measured candidate appended to the database as
+ * its batch ends. A schedule is taken only when it beats the original,
+ * timed in the same run at the tuning sizes, by more than the original's
+ * own timing noise (and at least 3%), and passes the check at other sizes
+ * and on unaligned arrays; the decision is recorded. Progress goes to
+ * stderr, a bar on a terminal, else one line per batch.
  */
 #include "driver/driver.h"
 
@@ -63,22 +65,32 @@ void ms_tune_key_free(ms_db_key *key)
     free(key->target);
 }
 
-typedef struct tune_ctx {
+/* One kernel's tuning, from its search's start to its decision. */
+struct ms_tune_job {
     const ms_options *o;
     const ms_target *t;
+    const ms_source *src;
     const ms_kernel *k;
+    const char *flags;
     ms_db *db;
-    const ms_db_key *key;
+    ms_db_key key;
+    int budget; /* the file's trials, recorded with the decision */
+    int done;   /* candidates measured before, by earlier runs */
     double t_orig, spread;
     ms_diags *diags;
     bool db_failed;
     double ops;
     bool tty, drew; /* a progress bar on a terminal */
-} tune_ctx;
+    ms_tune_report *rep;
+    ms_kernel_measurer *km;
+    ms_measurer m;
+    ms_search *search;
+    const ms_trace *seeds[8];
+};
 
 static void on_progress(void *data, const ms_search_progress *p)
 {
-    tune_ctx *c = data;
+    ms_tune_job *c = data;
     c->t_orig = p->original;
     c->spread = p->original_spread;
     if (c->o->quiet || p->done == 0)
@@ -107,16 +119,23 @@ static void on_progress(void *data, const ms_search_progress *p)
 
 static void on_batch(void *data, int n, ms_trace *const *traces, const ms_meas_result *res)
 {
-    tune_ctx *c = data;
+    ms_tune_job *c = data;
     if (!c->db || c->db_failed)
         return;
     ms_db_record *recs = ms_xcalloc((size_t)(n ? n : 1), sizeof *recs);
     for (int i = 0; i < n; i++)
-        recs[i] = (ms_db_record){
-            *c->key,      (char *)c->k->name,   c->t->compiler_id,
-            c->t->cflags, MS_VERSION,           (char *)ms_meas_status_names[res[i].status],
-            traces[i],    res[i].seconds,       c->t_orig,
-            c->spread,    (long long)time(NULL)};
+        recs[i] = (ms_db_record){c->key,
+                                 (char *)c->k->name,
+                                 c->t->compiler_id,
+                                 c->t->cflags,
+                                 MS_VERSION,
+                                 (char *)ms_meas_status_names[res[i].status],
+                                 traces[i],
+                                 res[i].seconds,
+                                 c->t_orig,
+                                 c->spread,
+                                 (long long)time(NULL),
+                                 0};
     char why[512];
     if (!ms_db_append(c->db, n, recs, why, sizeof why)) {
         c->db_failed = true; /* once: the tuning goes on without it */
@@ -132,25 +151,104 @@ static bool beats(double best, double orig, double spread)
     return best > 0 && best * (1 + margin) < orig;
 }
 
-ms_tune_choice ms_tune_choose(const ms_options *o, const ms_target *t, const ms_arch *arch,
-                              ms_db *db, const ms_source *src, const ms_kernel *k,
-                              const char *flags, int trials, ms_trace **out, ms_tune_report *rep,
-                              ms_diags *diags)
+/* Appends one record for kernel c->k beside the measurements: a decision
+ * or a candidate found wrong at other sizes. */
+static void record(ms_tune_job *c, const char *status, const ms_trace *trace, double seconds)
+{
+    ms_trace *empty = trace ? NULL : ms_trace_new();
+    if (c->db && !c->db_failed) {
+        ms_db_record rec = {c->key,
+                            (char *)c->k->name,
+                            c->t->compiler_id,
+                            c->t->cflags,
+                            MS_VERSION,
+                            (char *)status,
+                            trace ? (ms_trace *)trace : empty,
+                            seconds,
+                            c->t_orig,
+                            c->spread,
+                            (long long)time(NULL),
+                            c->budget};
+        char why[512];
+        if (!ms_db_append(c->db, 1, &rec, why, sizeof why)) {
+            c->db_failed = true;
+            ms_diags_add(c->diags, MS_DIAG_WARNING, (ms_loc){0}, "%s", why);
+        }
+    }
+    ms_trace_free(empty);
+}
+
+/* Does trace still replay on k (the database may hold a trace that an
+ * older mscc wrote)? why receives the reason when not. */
+static bool replays(const ms_kernel *k, const ms_trace *trace, char *why, size_t n)
+{
+    ms_tracer *tr = ms_tracer_postproc(ms_trace_replay(trace, k->func, false, 0));
+    bool ok = tr->status == MS_OK;
+    if (!ok)
+        snprintf(why, n, "%s", tr->why);
+    ms_tracer_free(tr);
+    return ok;
+}
+
+/* The check a measured candidate passes before it ships: at the tuning
+ * sizes and three other size settings, on aligned arrays and on arrays 8
+ * bytes past alignment (the search ran it only at the tuning sizes). */
+static bool verified(const ms_options *o, const ms_target *t, const ms_source *src,
+                     const ms_kernel *k, const char *flags, const ms_trace *trace, char *why,
+                     size_t n)
+{
+    int idx = (int)(k - src->kernels);
+    char **bodies = ms_xcalloc((size_t)src->nkernels, sizeof *bodies);
+    ms_check_result *res = ms_xcalloc((size_t)src->nkernels, sizeof *res);
+    ms_trace *used = NULL;
+    ms_diags quiet = {0};
+    bodies[idx] = ms_tune_kernel(src, k, trace, false, &used, &quiet);
+    bool ok = false;
+    if (!bodies[idx]) {
+        snprintf(why, n, "%s", quiet.items.len > 0 ? quiet.items.data[0].msg : "it does not emit");
+    } else {
+        ms_check_kernels(t, src, bodies, flags, o->jobs, MS_CHECK_MISALIGNED, res);
+        ok = res[idx].correct;
+        if (!ok)
+            snprintf(why, n, "%s", res[idx].reason);
+    }
+    ms_diags_free(&quiet);
+    ms_trace_free(used);
+    free(bodies[idx]);
+    free(bodies);
+    free(res);
+    return ok;
+}
+
+ms_tune_choice ms_tune_begin(const ms_options *o, const ms_target *t, const ms_arch *arch,
+                             ms_db *db, const ms_source *src, const ms_kernel *k, const char *flags,
+                             int trials, ms_trace **out, ms_tune_report *rep, ms_diags *diags,
+                             ms_tune_job **job)
 {
     memset(rep, 0, sizeof *rep);
     rep->ops = ms_func_ops(k->func);
     *out = NULL;
+    *job = NULL;
     ms_db_key key;
     ms_tune_key(t, arch, k, &key);
     const ms_db_record *hit =
-        db ? ms_db_best(db, &key, t->compiler_id, t->cflags, MS_VERSION) : NULL;
-    if (hit) {
-        /* tuned before for this very key: the same decision, without measuring */
+        db ? ms_db_decision(db, &key, t->compiler_id, t->cflags, MS_VERSION) : NULL;
+    char why[512];
+    if (hit && !strcmp(hit->status, MS_DB_CHOSEN) && !replays(k, hit->trace, why, sizeof why)) {
+        ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                     "kernel '%s': the database's schedule no longer applies (%s); not used",
+                     k->name, why);
+        hit = NULL;
+    }
+    if (hit && (trials == 0 || hit->budget >= trials)) {
+        /* decided before for this very key, with at least as many trials:
+         * the same decision, without measuring */
         rep->from_db = true;
         rep->t_orig = hit->original_seconds;
         rep->t_best = hit->seconds;
+        rep->trials = ms_db_trials(db, &key, t->compiler_id, t->cflags, MS_VERSION);
         ms_tune_key_free(&key);
-        if (!beats(hit->seconds, hit->original_seconds, hit->original_spread)) {
+        if (strcmp(hit->status, MS_DB_CHOSEN)) {
             rep->kept_original = true;
             return MS_TUNE_ORIGINAL;
         }
@@ -161,53 +259,123 @@ ms_tune_choice ms_tune_choose(const ms_options *o, const ms_target *t, const ms_
         ms_tune_key_free(&key);
         return MS_TUNE_DEFAULT;
     }
-    const ms_trace *seeds[8];
-    int nseeds = db ? ms_db_seeds(db, &key, 8, seeds) : 0;
-    ms_kernel_measurer *km = ms_kernel_measurer_new(t, src, k, flags, o->jobs);
-    ms_measurer m = ms_kernel_measurer_iface(km);
-    tune_ctx c = {o, t, k, db, &key, 0, 0, diags, false, rep->ops, isatty(STDERR_FILENO), false};
+    ms_tune_job *c = ms_xcalloc(1, sizeof *c);
+    *c = (ms_tune_job){.o = o,
+                       .t = t,
+                       .src = src,
+                       .k = k,
+                       .flags = flags,
+                       .db = db,
+                       .key = key,
+                       .budget = trials,
+                       .done =
+                           db ? ms_db_trials(db, &key, t->compiler_id, t->cflags, MS_VERSION) : 0,
+                       .diags = diags,
+                       .ops = rep->ops,
+                       .tty = isatty(STDERR_FILENO),
+                       .rep = rep};
+    /* the best so far (of any machine, compiler or version) measured first */
+    int nseeds = db ? ms_db_seeds(db, &c->key, 8, c->seeds) : 0;
+    c->km = ms_kernel_measurer_new(t, src, k, flags, o->jobs);
+    c->m = ms_kernel_measurer_iface(c->km);
     ms_search_opts so = {.trials = trials,
                          .batch = 16,
                          .seed = o->seed,
                          .time_budget = o->time_budget,
                          .arch = arch,
-                         .seeds = seeds,
+                         .seeds = c->seeds,
                          .nseeds = nseeds,
                          .progress = on_progress,
-                         .progress_ctx = &c,
+                         .progress_ctx = c,
                          .on_batch = on_batch,
-                         .batch_ctx = &c};
-    ms_search_result r;
+                         .batch_ctx = c};
     /* the original's time reaches the records through the first progress call */
-    ms_search_replay(k->func, &so, &m, &r);
-    ms_kernel_measurer_free(km);
-    if (c.drew)
+    c->search = ms_search_start(k->func, &so, &c->m);
+    *job = c;
+    return MS_TUNE_SEARCH;
+}
+
+void ms_tune_search(int n, ms_tune_job *const *jobs, int trials, double time_budget)
+{
+    /* what earlier runs measured for these kernels counts (asking for more
+     * trials measures the rest), but every kernel gets a batch */
+    ms_search **s = ms_xcalloc((size_t)(n > 0 ? n : 1), sizeof *s);
+    int done = 0;
+    for (int i = 0; i < n; i++) {
+        s[i] = jobs[i]->search;
+        done += jobs[i]->done;
+    }
+    int left = trials - done > 16 * n ? trials - done : 16 * n;
+    ms_search_round_robin(n, s, left < trials ? left : trials, time_budget);
+    free(s);
+}
+
+ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
+{
+    const ms_kernel *k = c->k;
+    ms_tune_report *rep = c->rep;
+    ms_diags *diags = c->diags;
+    ms_search_result r;
+    ms_search_end(c->search, &r);
+    ms_kernel_measurer_free(c->km);
+    if (c->drew)
         fputc('\n', stderr);
-    ms_tune_key_free(&key);
+    *out = NULL;
     rep->searched = true;
     rep->t_orig = r.original_time;
     rep->spread = r.original_spread;
     rep->t_best = r.best_time;
-    rep->trials = r.measured;
+    rep->trials = r.measured + c->done;
     rep->sketches = r.sketches;
     rep->rejected = r.rejected;
     memcpy(rep->failed, r.failed, sizeof rep->failed);
+    if (r.stale_seeds > 0)
+        ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                     "kernel '%s': %d schedule%s of the database no longer appl%s; skipped",
+                     k->name, r.stale_seeds, r.stale_seeds == 1 ? "" : "s",
+                     r.stale_seeds == 1 ? "ies" : "y");
+    char why[512];
     if (r.original_time <= 0) {
         ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' not tuned: %s", k->name,
                      r.original_why);
-        ms_trace_free(r.best);
-        return MS_TUNE_DEFAULT;
+        rep->searched = false;
+    } else {
+        /* the fastest that beats the original and passes the check at every size */
+        for (int i = 0; i < r.nkept && !*out; i++) {
+            if (!beats(r.kept_time[i], r.original_time, r.original_spread))
+                break;
+            if (verified(c->o, c->t, c->src, k, c->flags, r.kept[i], why, sizeof why)) {
+                *out = ms_trace_clone(r.kept[i]);
+                rep->t_best = r.kept_time[i];
+                record(c, MS_DB_CHOSEN, r.kept[i], r.kept_time[i]);
+            } else {
+                rep->unverified++;
+                record(c, MS_DB_REFUSED, r.kept[i], 0);
+                ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                             "kernel '%s': a schedule %.2fx faster than the original failed the "
+                             "check at other sizes (%s); not used",
+                             k->name, r.original_time / r.kept_time[i], why);
+            }
+        }
+        if (!*out) {
+            rep->kept_original = true;
+            record(c, MS_DB_ORIGINAL, r.best, r.best_time);
+            if (rep->unverified == 0)
+                ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                             "kernel '%s' left unchanged: no schedule among %d measured beat the "
+                             "original by more than its timing noise (%.1f%%)",
+                             k->name, r.measured,
+                             100 * (r.original_spread > MIN_GAIN ? r.original_spread : MIN_GAIN));
+            else
+                ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                             "kernel '%s' left unchanged: no schedule that beat the original "
+                             "passed the check at every size",
+                             k->name);
+        }
     }
-    if (!r.best || !beats(r.best_time, r.original_time, r.original_spread)) {
-        rep->kept_original = true;
-        ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
-                     "kernel '%s' left unchanged: no schedule among %d measured beat the original "
-                     "by more than its timing noise (%.1f%%)",
-                     k->name, r.measured,
-                     100 * (r.original_spread > MIN_GAIN ? r.original_spread : MIN_GAIN));
-        ms_trace_free(r.best);
-        return MS_TUNE_ORIGINAL;
-    }
-    *out = r.best;
-    return MS_TUNE_TRACE;
+    ms_search_result_free(&r);
+    ms_tune_key_free(&c->key);
+    bool searched = rep->searched;
+    free(c);
+    return *out ? MS_TUNE_TRACE : searched ? MS_TUNE_ORIGINAL : MS_TUNE_DEFAULT;
 }

@@ -35,10 +35,12 @@ static void describe(const ms_proc_result *r, char *buf, size_t n)
         snprintf(buf, n, "exit status %d", r->exit_code);
 }
 
-/* The harness at one size, its output in out; false when it cannot run. */
-static bool run_at(char *exe, char *size, char *extra, const char *out, ms_proc_result *r)
+/* The harness at one size (with up to two options), its output in out;
+ * false when it cannot run. */
+static bool run_at(char *exe, char *size, char *opt1, char *opt2, const char *out,
+                   ms_proc_result *r)
 {
-    char *argv[] = {exe, size, extra, NULL};
+    char *argv[] = {exe, size, opt1 ? opt1 : opt2, opt1 ? opt2 : NULL, NULL};
     return ms_proc_run(argv, out, NULL, RUN_TIMEOUT_S, r) == 0;
 }
 
@@ -49,7 +51,7 @@ static bool run_at(char *exe, char *size, char *extra, const char *out, ms_proc_
  * too. 1: held, 0: refused (the offending element in why), -1: could not
  * be run. */
 static int fastmath_oracle(const ms_target *t, const char *flags, const char *dir, int idx,
-                           char *size, char *why, size_t why_size)
+                           char *size, char *misalign, char *why, size_t why_size)
 {
     char src[4096], exe[4096], fm[4096], log[4096], ref[4096], out[4096], dump[4200], against[4200],
         extra[4300];
@@ -66,8 +68,9 @@ static int fastmath_oracle(const ms_target *t, const char *flags, const char *di
     ms_build_all(t, &job, 1, 1);
     ms_proc_result r;
     int held = -1;
-    if (job.ok && run_at(exe, size, dump, out, &r) && run_at(fm, size, against, out, &r) &&
-        !r.timed_out && !r.signal && r.exit_code == 0) {
+    if (job.ok && run_at(exe, size, dump, misalign, out, &r) &&
+        run_at(fm, size, against, misalign, out, &r) && !r.timed_out && !r.signal &&
+        r.exit_code == 0) {
         char *text = ms_read_file(out, NULL);
         const char *line = text ? strstr(text, "oracle ") : NULL;
         held = !line ? -1 : !strncmp(line, "oracle ok", 9);
@@ -79,18 +82,25 @@ static int fastmath_oracle(const ms_target *t, const char *flags, const char *di
 }
 
 static void run_sizes(const ms_target *t, const char *flags, const char *dir, int idx,
-                      const ms_kernel *k, ms_check_result *res)
+                      const ms_kernel *k, unsigned what, ms_check_result *res)
 {
     char **sizes;
     int n = ms_check_sizes(k->func, /*nrandom=*/0, /*seed=*/0, &sizes);
-    char exe[4096], out[4096];
+    char exe[4096], out[4096], misalign[] = "--misalign=8", timing[] = "--time";
     snprintf(exe, sizeof exe, "%s/k%d", dir, idx);
     snprintf(out, sizeof out, "%s/k%d.out", dir, idx);
     res->ran = res->correct = true;
-    for (int s = 0; s < n && res->correct; s++) {
+    /* every size aligned, then (when asked) every size with arrays 8 bytes
+     * past alignment: aligned for every element type, not for vectors */
+    int runs = what & MS_CHECK_MISALIGNED ? 2 * n : n;
+    for (int run = 0; run < runs && res->correct; run++) {
+        int s = run % n;
+        char *shift = run >= n ? misalign : NULL;
+        const char *where = run >= n ? " with arrays 8 bytes past alignment" : "";
         /* the tuning sizes come first, and only they are timed */
         ms_proc_result r;
-        if (!run_at(exe, sizes[s], s == 0 ? "--time" : NULL, out, &r)) {
+        if (!run_at(exe, sizes[s], run == 0 && (what & MS_CHECK_TIME) ? timing : NULL, shift, out,
+                    &r)) {
             snprintf(res->reason, sizeof res->reason, "cannot run the harness");
             res->ran = res->correct = false;
             break;
@@ -107,9 +117,9 @@ static void run_sizes(const ms_target *t, const char *flags, const char *dir, in
             sscanf(tm + 5, "%lf %lf", &res->t_orig, &res->t_new);
         if (r.timed_out || r.signal ||
             (r.exit_code != 0 && !(chk && !strncmp(chk, "check FAIL", 10)))) {
-            char what[64];
-            describe(&r, what, sizeof what);
-            snprintf(res->reason, sizeof res->reason, "harness %s at %s", what, sizes[s]);
+            char how[64];
+            describe(&r, how, sizeof how);
+            snprintf(res->reason, sizeof res->reason, "harness %s at %s%s", how, sizes[s], where);
             res->ran = res->correct = false;
         } else if (!chk || strncmp(chk, "check ok", 8)) {
             char line[300];
@@ -120,15 +130,15 @@ static void run_sizes(const ms_target *t, const char *flags, const char *dir, in
                 sscanf(chk + 10, "%lf", &tuned);
             int held = k->func->fp_strict || !chk
                            ? -1
-                           : fastmath_oracle(t, flags, dir, idx, sizes[s], why, sizeof why);
+                           : fastmath_oracle(t, flags, dir, idx, sizes[s], shift, why, sizeof why);
             if (held == 1) {
                 res->nfastmath++;
                 res->nsizes++;
                 if (tuned > res->max_err)
                     res->max_err = tuned;
             } else {
-                snprintf(res->reason, sizeof res->reason, "wrong result at %s: %s%s%s", sizes[s],
-                         line, held == 0 ? "; beyond what -ffast-math moves: " : "", why);
+                snprintf(res->reason, sizeof res->reason, "wrong result at %s%s: %s%s%s", sizes[s],
+                         where, line, held == 0 ? "; beyond what -ffast-math moves: " : "", why);
                 res->correct = false;
             }
         } else {
@@ -142,7 +152,7 @@ static void run_sizes(const ms_target *t, const char *flags, const char *dir, in
 }
 
 void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bodies,
-                      const char *flags, int jobs, ms_check_result *results)
+                      const char *flags, int jobs, unsigned what, ms_check_result *results)
 {
     char *dir = ms_tempdir_new();
     int n = src->nkernels;
@@ -188,7 +198,7 @@ void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bod
             continue;
         }
         /* runs one at a time: timings must not share the machine */
-        run_sizes(t, flags, dir, i, &src->kernels[i], &results[i]);
+        run_sizes(t, flags, dir, i, &src->kernels[i], what, &results[i]);
     }
     free(bj);
     free(paths);

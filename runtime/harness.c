@@ -2,8 +2,9 @@
  * harness.c - generates the check program for one kernel: the user's whole
  * file (its kernel renamed NAME__orig by a macro, its main renamed), the
  * tuned kernel as NAME__mscc, and a main that fills 64-byte aligned buffers
- * with deterministic random data, runs both, compares the outputs with a
- * per-type tolerance, and times both (median after warm-up).
+ * (B bytes past alignment with --misalign=B) with deterministic random
+ * data, runs both, compares the outputs with a per-type tolerance, and
+ * times both (median after warm-up).
  */
 #include "runtime/runtime.h"
 
@@ -41,14 +42,17 @@ static const char harness_support[] =
     "}\n"
     "/* uniform in [-1, 1) for floats; small integers so sums stay exact */\n"
     "static double mscc_uniform(void) { return (double)(mscc_next() >> 11) * 0x1.0p-52 - 1.0; }\n"
+    "/* --misalign=B: every array starts B bytes past 64-byte alignment, as\n"
+    " * user arrays may (never freed: the program ends) */\n"
+    "static size_t mscc_misalign = 0;\n"
     "static void *mscc_alloc(long long count, size_t elem)\n"
     "{\n"
     "    size_t bytes = (size_t)(count > 0 ? count : 1) * elem;\n"
-    "    bytes = (bytes + 63) / 64 * 64;\n"
-    "    void *p = aligned_alloc(64, bytes);\n"
+    "    bytes = (bytes + 63) / 64 * 64 + 64;\n"
+    "    char *p = aligned_alloc(64, bytes);\n"
     "    if (!p) { fprintf(stderr, \"out of memory\\n\"); exit(3); }\n"
     "    memset(p, 0, bytes);\n"
-    "    return p;\n"
+    "    return p + mscc_misalign % 64;\n"
     "}\n"
     "enum { T_F32, T_F64, T_I8, T_U8, T_I16, T_U16, T_I32, T_U32, T_I64, T_U64 };\n"
     "static double mscc_get(int t, const void *p, size_t i)\n"
@@ -377,6 +381,8 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
                    "            mscc_dump_to = argv[mscc_i] + 7;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--against=\", 10))\n"
                    "            mscc_against_file = argv[mscc_i] + 10;\n"
+                   "        else if (!strncmp(argv[mscc_i], \"--misalign=\", 11))\n"
+                   "            mscc_misalign = (size_t)atoi(argv[mscc_i] + 11);\n"
                    "    }\n");
     if (!emit_setup(&s, f, why)) {
         ms_str_free(&s);

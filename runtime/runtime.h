@@ -119,10 +119,16 @@ typedef struct ms_check_result {
     double t_orig, t_new; /* seconds per call at the tuning sizes */
 } ms_check_result;
 
-/* Checks and times each kernel whose bodies[i] is not NULL. */
-/* flags: added to every harness build (the source's folder for its
- * includes, the user's -I/-D), may be NULL. */
+/* What ms_check_kernels does beside checking at every size setting. */
+enum {
+    MS_CHECK_TIME = 1,       /* time both versions at the tuning sizes */
+    MS_CHECK_MISALIGNED = 2, /* check again with arrays 8 bytes past alignment */
+};
+
+/* Checks (and times) each kernel whose bodies[i] is not NULL. flags: added
+ * to every harness build (the source's folder for its includes, the
+ * user's -I/-D), may be NULL; what: MS_CHECK_* bits. */
 void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bodies,
-                      const char *flags, int jobs, ms_check_result *results);
+                      const char *flags, int jobs, unsigned what, ms_check_result *results);
 
 #endif

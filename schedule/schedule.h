@@ -317,11 +317,12 @@ typedef struct ms_db_key {
 typedef struct ms_db_record {
     ms_db_key key;
     char *kernel, *compiler, *flags, *version;
-    char *status; /* "ok", or the cause of failure ("build", "crash", ...) */
+    char *status; /* "ok", the cause of failure ("build", ...), or a decision (below) */
     ms_trace *trace;
     double seconds; /* per call, when ok */
     double original_seconds, original_spread;
     long long timestamp;
+    int budget; /* a decision's: the trials its file was given */
 } ms_db_record;
 
 typedef struct ms_db ms_db;
@@ -335,12 +336,25 @@ int ms_db_warnings(const ms_db *db, const char *const **out);
 int ms_db_records(const ms_db *db, const ms_db_record **out);
 const char *ms_db_path(const ms_db *db);
 bool ms_db_key_equal(const ms_db_key *a, const ms_db_key *b);
-/* The fastest correct record for key made by this compiler, flags and
- * mscc version: replayed as it is. NULL if none. */
-const ms_db_record *ms_db_best(const ms_db *db, const ms_db_key *key, const char *compiler,
-                               const char *flags, const char *version);
+/* Records a search ends with, beside the measurements: the schedule
+ * shipped (its trace, checked at every size setting; seconds: its time),
+ * the original kept (trace: the fastest candidate, which did not beat
+ * it), and each fast candidate the check at other sizes refused. */
+#define MS_DB_CHOSEN "chosen"
+#define MS_DB_ORIGINAL "original"
+#define MS_DB_REFUSED "refused"
+bool ms_db_is_outcome(const ms_db_record *r);
+/* The latest decision for key made by this compiler, flags and mscc
+ * version: replayed as it is (unless more trials are asked for than its
+ * budget). NULL if none. */
+const ms_db_record *ms_db_decision(const ms_db *db, const ms_db_key *key, const char *compiler,
+                                   const char *flags, const char *version);
+/* How many candidates were measured for key by this compiler, flags and version. */
+int ms_db_trials(const ms_db *db, const ms_db_key *key, const char *compiler, const char *flags,
+                 const char *version);
 /* The traces of the fastest records of the same workload and sizes from
- * any machine, compiler or version, fastest first: seeds for a search. */
+ * any machine, compiler or version, fastest first: seeds for a search
+ * (none that a "refused" record names: found wrong at other sizes). */
 int ms_db_seeds(const ms_db *db, const ms_db_key *key, int cap, const ms_trace **out);
 /* Appends records under an exclusive lock, flushed to disk. */
 bool ms_db_append(ms_db *db, int n, const ms_db_record *recs, char *why, size_t wn);
@@ -371,13 +385,22 @@ typedef struct ms_search_opts {
     void *batch_ctx;
 } ms_search_opts;
 
+/* How many of the fastest candidates a search keeps: the driver ships the
+ * first that also passes the check at other sizes. */
+#define MS_SEARCH_KEEP 4
+
 typedef struct ms_search_result {
-    ms_trace *best; /* NULL when no candidate ran correctly; caller frees */
+    /* the fastest correct candidates, fastest first (ms_search_result_free) */
+    ms_trace *kept[MS_SEARCH_KEEP];
+    double kept_time[MS_SEARCH_KEEP];
+    int nkept;
+    const ms_trace *best; /* kept[0]; NULL when no candidate ran correctly */
     double best_time, original_time, original_spread;
     int measured;              /* candidates built and run */
     int failed[MS_MEAS_COUNT]; /* by cause (failed[MS_MEAS_OK] unused) */
     int rejected;              /* sampled schedules the postprocessors refused */
     int duplicates;            /* sampled schedules already measured */
+    int stale_seeds;           /* seeds that no longer replay on the kernel */
     int sketches;
     char original_why[160]; /* when the original could not be timed */
 } ms_search_result;
@@ -388,5 +411,25 @@ typedef struct ms_search_result {
  * batches; the best kept. */
 void ms_search_replay(const ms_func *f, const ms_search_opts *o, ms_measurer *m,
                       ms_search_result *r);
+void ms_search_result_free(ms_search_result *r);
+
+/* The same search a batch at a time, so that several kernels can share one
+ * budget. start times the original (result's original_time 0 and why if it
+ * cannot run: the search is then done); step measures one batch of at most
+ * max candidates and returns how many (0: done, having reached its trials,
+ * run dry or run out of time); end hands over the result and frees. */
+typedef struct ms_search ms_search;
+ms_search *ms_search_start(const ms_func *f, const ms_search_opts *o, ms_measurer *m);
+int ms_search_step(ms_search *s, int max);
+bool ms_search_done(const ms_search *s);
+const ms_search_result *ms_search_so_far(const ms_search *s);
+void ms_search_end(ms_search *s, ms_search_result *r);
+
+/* Several kernels' searches on one budget of trials (and seconds, 0: no
+ * limit): a batch each in turn, a kernel whose best has not improved by 1%
+ * over its last MS_SEARCH_STALL batches sitting out while another still
+ * improves. */
+#define MS_SEARCH_STALL 3
+void ms_search_round_robin(int n, ms_search *const *s, int trials, double time_budget);
 
 #endif

@@ -9,8 +9,10 @@ db=$1 flops=$2 lib=${3:-0} out=${4:-curve}
 awk -v flops="$flops" '
     BEGIN { print "trial,gflops,best_gflops" }
     {
-        n++
         st = $0; sub(/.*"status":"/, "", st); sub(/".*/, "", st)
+        # what a search ended with is not a trial
+        if (st == "chosen" || st == "original" || st == "refused") next
+        n++
         s = $0; sub(/.*"seconds":/, "", s); sub(/[,}].*/, "", s)
         g = (st == "ok" && s + 0 > 0) ? flops / (s * 1e9) : -1
         if (g > best) best = g

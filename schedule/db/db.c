@@ -3,11 +3,12 @@
  * object per measured candidate (schema version, workload key, sizes,
  * target, thread count, fp-model, compiler, flags, mscc version, time of
  * day, the trace, the measured time or the cause of failure, and the
- * original's time). Appends take an exclusive flock and are flushed to
- * disk per batch, so concurrent mscc processes share one database and a
- * kill loses at most the batch in flight. A damaged line is skipped with
- * a warning, a line of a newer schema with a clear message; neither is
- * fatal.
+ * original's time), and one per decision a search ended with (the
+ * schedule shipped after its check at every size, or the original kept):
+ * the latest decision for a key is what a later run replays. Appends take an exclusive flock and
+ * are flushed to disk per batch, so concurrent mscc processes share one database and a kill loses
+ * at most the batch in flight. A damaged line is skipped with a warning, a line of a newer schema
+ * with a clear message; neither is fatal.
  */
 #include "schedule/schedule.h"
 
@@ -111,6 +112,7 @@ static const char *parse_line(const char *line, ms_db_record *r, bool *newer)
         r->original_seconds = num_of(o, "original_seconds", 0);
         r->original_spread = num_of(o, "original_spread", 0);
         r->timestamp = (long long)num_of(o, "time_unix", 0);
+        r->budget = (int)num_of(o, "budget", 0);
     }
     cJSON_Delete(o);
     return why;
@@ -201,18 +203,41 @@ bool ms_db_key_equal(const ms_db_key *a, const ms_db_key *b)
            a->fp_strict == b->fp_strict;
 }
 
-const ms_db_record *ms_db_best(const ms_db *db, const ms_db_key *key, const char *compiler,
-                               const char *flags, const char *version)
+static bool same_maker(const ms_db_record *r, const ms_db_key *key, const char *compiler,
+                       const char *flags, const char *version)
 {
-    const ms_db_record *best = NULL;
+    return ms_db_key_equal(&r->key, key) && !strcmp(r->compiler, compiler) &&
+           !strcmp(r->flags, flags) && !strcmp(r->version, version);
+}
+
+bool ms_db_is_outcome(const ms_db_record *r)
+{
+    return !strcmp(r->status, MS_DB_CHOSEN) || !strcmp(r->status, MS_DB_ORIGINAL) ||
+           !strcmp(r->status, MS_DB_REFUSED);
+}
+
+const ms_db_record *ms_db_decision(const ms_db *db, const ms_db_key *key, const char *compiler,
+                                   const char *flags, const char *version)
+{
+    /* the latest: a longer search after a shorter one decides again */
+    for (int i = db->recs.len - 1; i >= 0; i--) {
+        const ms_db_record *r = &db->recs.data[i];
+        if ((!strcmp(r->status, MS_DB_CHOSEN) || !strcmp(r->status, MS_DB_ORIGINAL)) &&
+            same_maker(r, key, compiler, flags, version))
+            return r;
+    }
+    return NULL;
+}
+
+int ms_db_trials(const ms_db *db, const ms_db_key *key, const char *compiler, const char *flags,
+                 const char *version)
+{
+    int n = 0;
     for (int i = 0; i < db->recs.len; i++) {
         const ms_db_record *r = &db->recs.data[i];
-        if (!strcmp(r->status, "ok") && ms_db_key_equal(&r->key, key) &&
-            !strcmp(r->compiler, compiler) && !strcmp(r->flags, flags) &&
-            !strcmp(r->version, version) && (!best || r->seconds < best->seconds))
-            best = r;
+        n += !ms_db_is_outcome(r) && same_maker(r, key, compiler, flags, version);
     }
-    return best;
+    return n;
 }
 
 static int by_seconds(const void *a, const void *b)
@@ -222,23 +247,47 @@ static int by_seconds(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static bool same_workload(const ms_db_record *r, const ms_db_key *key)
+{
+    return !strcmp(r->key.workload, key->workload) && !strcmp(r->key.sizes, key->sizes) &&
+           r->key.fp_strict == key->fp_strict;
+}
+
 int ms_db_seeds(const ms_db *db, const ms_db_key *key, int cap, const ms_trace **out)
 {
-    /* the best of the same workload and sizes, whatever the machine, compiler or version */
+    /* the best of the same workload and sizes, whatever the machine, compiler
+     * or version, but none that was once found wrong at other sizes */
+    MS_VEC(char *) wrong = {0};
+    for (int i = 0; i < db->recs.len; i++) {
+        const ms_db_record *r = &db->recs.data[i];
+        if (!strcmp(r->status, MS_DB_REFUSED) && same_workload(r, key))
+            MS_VEC_PUSH(wrong, ms_trace_to_json(r->trace));
+    }
     const ms_db_record **m = ms_xcalloc((size_t)(db->recs.len + 1), sizeof *m);
     int n = 0;
     for (int i = 0; i < db->recs.len; i++) {
         const ms_db_record *r = &db->recs.data[i];
-        if (!strcmp(r->status, "ok") && !strcmp(r->key.workload, key->workload) &&
-            !strcmp(r->key.sizes, key->sizes) && r->key.fp_strict == key->fp_strict)
+        if (!strcmp(r->status, "ok") && same_workload(r, key))
             m[n++] = r;
     }
     qsort(m, (size_t)n, sizeof *m, by_seconds);
-    n = n < cap ? n : cap;
-    for (int i = 0; i < n; i++)
-        out[i] = m[i]->trace;
+    int taken = 0;
+    for (int i = 0; i < n && taken < cap; i++) {
+        bool bad = false;
+        if (wrong.len > 0) {
+            char *text = ms_trace_to_json(m[i]->trace);
+            for (int w = 0; w < wrong.len && !bad; w++)
+                bad = !strcmp(text, wrong.data[w]);
+            free(text);
+        }
+        if (!bad)
+            out[taken++] = m[i]->trace;
+    }
+    for (int w = 0; w < wrong.len; w++)
+        free(wrong.data[w]);
+    free(wrong.data);
     free(m);
-    return n;
+    return taken;
 }
 
 static cJSON *record_json(const ms_db_record *r)
@@ -259,6 +308,8 @@ static cJSON *record_json(const ms_db_record *r)
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
     cJSON_AddNumberToObject(o, "original_seconds", r->original_seconds);
     cJSON_AddNumberToObject(o, "original_spread", r->original_spread);
+    if (r->budget > 0)
+        cJSON_AddNumberToObject(o, "budget", r->budget);
     char *t = ms_trace_to_json(r->trace);
     cJSON_AddItemToObject(o, "trace", cJSON_Parse(t));
     free(t);

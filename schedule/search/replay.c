@@ -1,7 +1,8 @@
 /*
  * replay.c - the replay search: candidates drawn from the design space
  * with fresh decisions, duplicates dropped by the structural hash of the
- * scheduled IR, measured in batches through the measurer, the best kept.
+ * scheduled IR, measured in batches through the measurer, the fastest
+ * few kept.
  * Everything random comes from one generator seeded by the caller, so
  * the same seed draws the same candidates.
  */
@@ -61,8 +62,40 @@ static void first_candidates(const ms_func *f, const ms_search_opts *o, hashes *
                              ms_search_result *r)
 {
     offer(ms_tracer_postproc(ms_sched_default_trace(f)), h, b, r);
-    for (int i = 0; i < o->nseeds && b->n < o->batch; i++)
-        offer(ms_tracer_postproc(ms_trace_replay(o->seeds[i], f, /*resample=*/false, 0)), h, b, r);
+    for (int i = 0; i < o->nseeds && b->n < o->batch; i++) {
+        ms_tracer *tr = ms_tracer_postproc(ms_trace_replay(o->seeds[i], f, /*resample=*/false, 0));
+        r->stale_seeds += tr->status != MS_OK;
+        offer(tr, h, b, r);
+    }
+}
+
+/* Keeps *t among the fastest (taking it) if it is fast enough. */
+static void keep(ms_search_result *r, ms_trace **t, double seconds)
+{
+    int at = r->nkept;
+    while (at > 0 && seconds < r->kept_time[at - 1])
+        at--;
+    if (at == MS_SEARCH_KEEP)
+        return;
+    if (r->nkept == MS_SEARCH_KEEP)
+        ms_trace_free(r->kept[--r->nkept]);
+    memmove(&r->kept[at + 1], &r->kept[at], sizeof r->kept[0] * (size_t)(r->nkept - at));
+    memmove(&r->kept_time[at + 1], &r->kept_time[at],
+            sizeof r->kept_time[0] * (size_t)(r->nkept - at));
+    r->kept[at] = *t;
+    r->kept_time[at] = seconds;
+    r->nkept++;
+    *t = NULL;
+    r->best = r->kept[0];
+    r->best_time = r->kept_time[0];
+}
+
+void ms_search_result_free(ms_search_result *r)
+{
+    for (int i = 0; i < r->nkept; i++)
+        ms_trace_free(r->kept[i]);
+    r->nkept = 0;
+    r->best = NULL;
 }
 
 static void measure(ms_measurer *m, const ms_search_opts *o, batch *b, ms_search_result *r)
@@ -83,69 +116,127 @@ static void measure(ms_measurer *m, const ms_search_opts *o, batch *b, ms_search
     }
     for (int i = 0; i < b->n; i++) {
         r->measured++;
-        if (res[i].status != MS_MEAS_OK) {
+        if (res[i].status != MS_MEAS_OK)
             r->failed[res[i].status]++;
-        } else if (!r->best || res[i].seconds < r->best_time) {
-            ms_trace_free(r->best);
-            r->best = b->tr[i]->t;
-            b->tr[i]->t = NULL;
-            r->best_time = res[i].seconds;
-        }
+        else
+            keep(r, &b->tr[i]->t, res[i].seconds);
         ms_tracer_free(b->tr[i]);
     }
     b->n = 0;
 }
 
+struct ms_search {
+    const ms_func *f;
+    ms_search_opts o;
+    ms_measurer *m;
+    ms_search_result r;
+    ms_trace **sketches;
+    int nsketches;
+    ms_rng rng;
+    hashes seen;
+    batch *b;
+    bool began, done;
+    int idle; /* draws in a row that brought nothing new */
+    double t0;
+};
+
+static void report(ms_search *s)
+{
+    if (s->o.progress)
+        s->o.progress(s->o.progress_ctx,
+                      &(ms_search_progress){s->r.measured, s->o.trials, s->r.best_time,
+                                            s->r.original_time, s->r.original_spread,
+                                            now() - s->t0});
+}
+
+ms_search *ms_search_start(const ms_func *f, const ms_search_opts *o, ms_measurer *m)
+{
+    ms_search *s = ms_xcalloc(1, sizeof *s);
+    s->f = f;
+    s->o = *o;
+    s->o.batch = o->batch < 1 ? 16 : o->batch > 256 ? 256 : o->batch;
+    s->m = m;
+    s->t0 = now();
+    s->b = ms_xcalloc(1, sizeof *s->b);
+    ms_search_result *r = &s->r;
+    if (!m->original(m->ctx, &r->original_time, &r->original_spread, r->original_why,
+                     sizeof r->original_why)) {
+        r->original_time = 0;
+        s->done = true;
+        return s;
+    }
+    /* the original's time, before any candidate is recorded */
+    report(s);
+    s->nsketches = ms_space_sketches(f, o->arch, o->seed, &s->sketches);
+    r->sketches = s->nsketches;
+    ms_rng_seed(&s->rng, o->seed);
+    return s;
+}
+
+int ms_search_step(ms_search *s, int max)
+{
+    ms_search_result *r = &s->r;
+    int want = s->o.trials - r->measured;
+    want = want < s->o.batch ? want : s->o.batch;
+    want = want < max ? want : max;
+    if (s->done || want <= 0) {
+        s->done = s->done || r->measured >= s->o.trials;
+        return 0;
+    }
+    batch *b = s->b;
+    if (!s->began) {
+        s->began = true;
+        ms_search_opts first = s->o;
+        first.batch = want;
+        first_candidates(s->f, &first, &s->seen, b, r);
+    }
+    /* a small space runs dry: stop after many draws that bring nothing new */
+    while (b->n < want && s->idle < 64 * s->o.batch &&
+           !(s->o.time_budget > 0 && now() - s->t0 > s->o.time_budget)) {
+        int before = b->n;
+        int k = (int)ms_rng_range(&s->rng, 0, s->nsketches);
+        offer(ms_space_sample(s->f, s->sketches[k], ms_rng_next(&s->rng)), &s->seen, b, r);
+        s->idle = b->n > before ? 0 : s->idle + 1;
+    }
+    int n = b->n;
+    if (n < want) /* dry, or out of time */
+        s->done = true;
+    if (n > 0) {
+        measure(s->m, &s->o, b, r);
+        report(s);
+    }
+    s->done = s->done || r->measured >= s->o.trials;
+    return n;
+}
+
+bool ms_search_done(const ms_search *s)
+{
+    return s->done;
+}
+
+const ms_search_result *ms_search_so_far(const ms_search *s)
+{
+    return &s->r;
+}
+
+void ms_search_end(ms_search *s, ms_search_result *r)
+{
+    *r = s->r;
+    for (int i = 0; i < s->b->n; i++)
+        ms_tracer_free(s->b->tr[i]);
+    for (int i = 0; i < s->nsketches; i++)
+        ms_trace_free(s->sketches[i]);
+    free(s->sketches);
+    free(s->seen.data);
+    free(s->b);
+    free(s);
+}
+
 void ms_search_replay(const ms_func *f, const ms_search_opts *o, ms_measurer *m,
                       ms_search_result *r)
 {
-    memset(r, 0, sizeof *r);
-    double t0 = now();
-    if (!m->original(m->ctx, &r->original_time, &r->original_spread, r->original_why,
-                     sizeof r->original_why))
-        return;
-    /* the original's time, before any candidate is recorded */
-    if (o->progress)
-        o->progress(o->progress_ctx, &(ms_search_progress){0, o->trials, 0, r->original_time,
-                                                           r->original_spread, now() - t0});
-    ms_trace **sketches;
-    int ns = ms_space_sketches(f, o->arch, o->seed, &sketches);
-    r->sketches = ns;
-    ms_rng rng;
-    ms_rng_seed(&rng, o->seed);
-    hashes h = {0};
-    batch *b = ms_xcalloc(1, sizeof *b);
-    int bsize = o->batch < 1 ? 16 : o->batch > 256 ? 256 : o->batch;
-    ms_search_opts local = *o;
-    local.batch = bsize;
-    first_candidates(f, &local, &h, b, r);
-    /* a small space runs dry: stop after many draws that bring nothing new */
-    int idle = 0;
-    while (r->measured + b->n < o->trials && idle < 64 * bsize) {
-        if (o->time_budget > 0 && now() - t0 > o->time_budget)
-            break;
-        int before = b->n;
-        int k = (int)ms_rng_range(&rng, 0, ns);
-        offer(ms_space_sample(f, sketches[k], ms_rng_next(&rng)), &h, b, r);
-        idle = b->n > before ? 0 : idle + 1;
-        if (b->n == bsize || r->measured + b->n >= o->trials) {
-            measure(m, o, b, r);
-            if (o->progress)
-                o->progress(o->progress_ctx, &(ms_search_progress){r->measured, o->trials,
-                                                                   r->best_time, r->original_time,
-                                                                   r->original_spread, now() - t0});
-        }
-    }
-    if (b->n > 0) {
-        measure(m, o, b, r);
-        if (o->progress)
-            o->progress(o->progress_ctx,
-                        &(ms_search_progress){r->measured, o->trials, r->best_time,
-                                              r->original_time, r->original_spread, now() - t0});
-    }
-    for (int i = 0; i < ns; i++)
-        ms_trace_free(sketches[i]);
-    free(sketches);
-    free(h.data);
-    free(b);
+    ms_search *s = ms_search_start(f, o, m);
+    while (ms_search_step(s, o->trials) > 0)
+        ;
+    ms_search_end(s, r);
 }

@@ -102,7 +102,8 @@ static void check_illcond(bool strict, const char *edit_from, const char *edit_t
     }
     ms_target *t = ms_target_new(NULL, NULL);
     ms_check_result res;
-    ms_check_kernels(t, &src, bodies, strict ? "-ffp-contract=off" : NULL, 1, &res);
+    ms_check_kernels(t, &src, bodies, strict ? "-ffp-contract=off" : NULL, 1, MS_CHECK_MISALIGNED,
+                     &res);
     cr_expect_eq(res.correct, want_ok, "%s", res.reason);
     if (!strict && want_ok)
         cr_expect_gt(res.nfastmath, 0, "the tolerance alone passed an ill-conditioned kernel");

@@ -9,7 +9,8 @@
  *
  * MSCC_FUZZ_SCHEDULES sets how many schedules (default 300, spread over the
  * kernels; the strict run does half as many); MSCC_FUZZ_SEED the first
- * seed. `bash scripts/fuzz.sh N` runs N.
+ * seed; MSCC_FUZZ_KERNEL=name keeps one kernel, to replay a reported seed.
+ * `bash scripts/fuzz.sh N` runs N.
  */
 #include "testutil.h"
 
@@ -274,7 +275,7 @@ static int env_int(const char *name, int dflt)
 
 enum { BATCH = 8 };
 
-static void fuzz(bool strict, int total, int first)
+static void fuzz(bool strict, int total, int first, const char *only)
 {
     const char *dirs[] = {"e2e", "realc"};
     MS_VEC(char *) files = {0};
@@ -296,12 +297,22 @@ static void fuzz(bool strict, int total, int first)
         tu_parse_file_fp(files.data[i], strict, &srcs[nsrc], &diags);
         nkern += srcs[nsrc++].nkernels;
     }
+    /* only: one kernel's name, to replay a reported seed on it */
+    if (only && *only) {
+        nkern = 0;
+        for (int s = 0; s < nsrc; s++)
+            for (int k = 0; k < srcs[s].nkernels; k++)
+                nkern += strcmp(srcs[s].kernels[k].name, only) == 0;
+        cr_expect_gt(nkern, 0, "no kernel named '%s'", only);
+    }
     int done = 0, failures = 0, seed = first;
     int applied[MS_INST_COUNT] = {0};
-    while (done < total) {
+    while (done < total && nkern > 0) {
         for (int s = 0; s < nsrc && done < total; s++)
             for (int k = 0; k < srcs[s].nkernels && done < total; k++) {
                 const ms_kernel *kn = &srcs[s].kernels[k];
+                if (only && *only && strcmp(kn->name, only) != 0)
+                    continue;
                 int n = total - done < BATCH ? total - done : BATCH;
                 char *bodies[BATCH];
                 ms_tracer *trs[BATCH];
@@ -338,8 +349,6 @@ static void fuzz(bool strict, int total, int first)
                 }
                 done += n;
             }
-        if (nkern == 0)
-            break;
     }
     const char *model = strict ? "strict" : "reassoc";
     cr_log_info("%d random schedules (--fp-model=%s) on %d kernels, seeds %d..%d, %d failures",
@@ -361,12 +370,29 @@ static void fuzz(bool strict, int total, int first)
 
 Test(sched, differential_fuzzer, .timeout = 1800)
 {
-    fuzz(false, env_int("MSCC_FUZZ_SCHEDULES", 300), env_int("MSCC_FUZZ_SEED", 1));
+    fuzz(false, env_int("MSCC_FUZZ_SCHEDULES", 300), env_int("MSCC_FUZZ_SEED", 1),
+         getenv("MSCC_FUZZ_KERNEL"));
 }
 
 /* Seeds of their own: the strict run starts where the other's range ends. */
 Test(sched, differential_fuzzer_strict, .timeout = 1800)
 {
     int total = env_int("MSCC_FUZZ_SCHEDULES", 300);
-    fuzz(true, total / 2, env_int("MSCC_FUZZ_SEED", 1) + total);
+    fuzz(true, total / 2, env_int("MSCC_FUZZ_SEED", 1) + total, getenv("MSCC_FUZZ_KERNEL"));
+}
+
+/* Seeds that failed once, on their kernel, kept as they were reported
+ * (900529 and 900996: cache_read compared unsigned subscripts with 0). */
+Test(sched, fuzzer_regressions, .timeout = 600)
+{
+    static const struct {
+        const char *kernel;
+        int seed;
+        bool strict;
+    } seeds[] = {
+        {"gemm_acc", 900529, false},
+        {"gemm_acc", 900996, false},
+    };
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
+        fuzz(seeds[i].strict, 1, seeds[i].seed, seeds[i].kernel);
 }

@@ -1,8 +1,8 @@
 /*
- * db_test.c - the tuning database: records round-trip, the best record
- * of a key is found (and only for the same compiler, flags and version;
- * others seed), a damaged or truncated line is skipped with a warning, a
- * line of a newer schema is refused with a clear message, two processes
+ * db_test.c - the tuning database: records round-trip, the latest
+ * decision for a key is found (and only for the same compiler, flags and
+ * version; others' records seed, but not a trace found wrong), a damaged or truncated line is
+ * skipped with a warning, a line of a newer schema is refused with a clear message, two processes
  * appending at once lose nothing, and a process killed while writing
  * leaves every earlier record readable.
  */
@@ -24,16 +24,24 @@ static char *fresh_dir(void)
     return d;
 }
 
-static ms_trace *small_trace(void)
+/* get_block, get_loops, then a parallel loop: the first or the second */
+static ms_trace *parallel_trace(int loop)
 {
     const char *why;
-    ms_trace *t = ms_trace_from_json(
-        "{\"mscc_trace\": 1, \"insts\": [{\"kind\": \"get_block\", \"str\": \"C_1\", \"out\": "
-        "[\"b0\"]}, {\"kind\": \"get_loops\", \"in\": [\"b0\"], \"out\": [\"l1\", \"l2\"]}, "
-        "{\"kind\": \"parallel\", \"in\": [\"l1\"]}]}",
-        &why);
+    char text[512];
+    snprintf(text, sizeof text,
+             "{\"mscc_trace\": 1, \"insts\": [{\"kind\": \"get_block\", \"str\": \"C_1\", "
+             "\"out\": [\"b0\"]}, {\"kind\": \"get_loops\", \"in\": [\"b0\"], \"out\": "
+             "[\"l1\", \"l2\"]}, {\"kind\": \"parallel\", \"in\": [\"l%d\"]}]}",
+             loop);
+    ms_trace *t = ms_trace_from_json(text, &why);
     cr_assert_not_null(t, "%s", why);
     return t;
+}
+
+static ms_trace *small_trace(void)
+{
+    return parallel_trace(1);
 }
 
 static ms_db_record rec(ms_trace *t, const char *workload, double secs, const char *version)
@@ -48,7 +56,8 @@ static ms_db_record rec(ms_trace *t, const char *workload, double secs, const ch
                           secs,
                           1.0,
                           0.01,
-                          1700000000};
+                          1700000000,
+                          64};
 }
 
 static int count_lines(const char *path)
@@ -61,37 +70,76 @@ static int count_lines(const char *path)
     return n;
 }
 
-Test(db, records_round_trip_and_best_by_key)
+Test(db, records_round_trip_and_the_latest_decision_is_replayed)
 {
     char *dir = fresh_dir(), why[512];
-    ms_trace *t = small_trace();
+    ms_trace *t = small_trace(), *empty = ms_trace_new();
     ms_db *db = ms_db_open(dir, why, sizeof why);
     cr_assert_not_null(db, "%s", why);
-    ms_db_record rs[3] = {rec(t, "aaaa", 0.5, "0.1.0"), rec(t, "aaaa", 0.25, "0.1.0"),
-                          rec(t, "aaaa", 0.1, "0.0.9")};
-    cr_assert(ms_db_append(db, 3, rs, why, sizeof why), "%s", why);
+    ms_db_record rs[5] = {rec(t, "aaaa", 0.5, "0.1.0"), rec(t, "aaaa", 0.25, "0.1.0"),
+                          rec(t, "aaaa", 0.1, "0.0.9"), rec(t, "aaaa", 0.25, "0.1.0"),
+                          rec(empty, "aaaa", 0.5, "0.1.0")};
+    rs[3].status = MS_DB_CHOSEN;
+    cr_assert(ms_db_append(db, 4, rs, why, sizeof why), "%s", why);
     ms_db_close(db);
     db = ms_db_open(dir, why, sizeof why);
     const ms_db_record *all;
-    cr_expect_eq(ms_db_records(db, &all), 3);
+    cr_expect_eq(ms_db_records(db, &all), 4);
     ms_db_key key = rs[0].key;
-    const ms_db_record *best = ms_db_best(db, &key, "cc 1.0", "-O3", "0.1.0");
-    cr_assert_not_null(best);
-    cr_expect_float_eq(best->seconds, 0.25, 1e-12, "the older version's faster record replayed");
-    cr_expect_null(ms_db_best(db, &key, "cc 2.0", "-O3", "0.1.0"));
-    char *a = ms_trace_to_json(best->trace), *b = ms_trace_to_json(t);
+    const ms_db_record *d = ms_db_decision(db, &key, "cc 1.0", "-O3", "0.1.0");
+    cr_assert_not_null(d);
+    cr_expect_str_eq(d->status, MS_DB_CHOSEN);
+    cr_expect_float_eq(d->seconds, 0.25, 1e-12);
+    cr_expect_eq(d->budget, 64, "the decision's budget did not round-trip");
+    char *a = ms_trace_to_json(d->trace), *b = ms_trace_to_json(t);
     cr_expect_str_eq(a, b);
+    /* measurements only count as trials, and only this compiler's and version's */
+    cr_expect_eq(ms_db_trials(db, &key, "cc 1.0", "-O3", "0.1.0"), 2);
+    cr_expect_null(ms_db_decision(db, &key, "cc 2.0", "-O3", "0.1.0"));
+    cr_expect_null(ms_db_decision(db, &key, "cc 1.0", "-O3", "0.0.9"));
     /* other versions seed the search, fastest first */
     const ms_trace *seeds[4];
     cr_expect_eq(ms_db_seeds(db, &key, 4, seeds), 3);
     cr_expect_eq(seeds[0], all[2].trace);
     ms_db_key other = key;
     other.workload = "bbbb";
-    cr_expect_null(ms_db_best(db, &other, "cc 1.0", "-O3", "0.1.0"));
+    cr_expect_null(ms_db_decision(db, &other, "cc 1.0", "-O3", "0.1.0"));
+    /* a later decision wins: the original kept */
+    rs[4].status = MS_DB_ORIGINAL;
+    cr_assert(ms_db_append(db, 1, &rs[4], why, sizeof why), "%s", why);
+    ms_db_close(db);
+    db = ms_db_open(dir, why, sizeof why);
+    d = ms_db_decision(db, &key, "cc 1.0", "-O3", "0.1.0");
+    cr_assert_not_null(d);
+    cr_expect_str_eq(d->status, MS_DB_ORIGINAL);
     free(a);
     free(b);
     ms_db_close(db);
     ms_trace_free(t);
+    ms_trace_free(empty);
+    ms_tempdir_remove(dir);
+    free(dir);
+}
+
+Test(db, a_trace_found_wrong_does_not_seed)
+{
+    char *dir = fresh_dir(), why[512];
+    ms_trace *t = parallel_trace(1), *u = parallel_trace(2);
+    ms_db *db = ms_db_open(dir, why, sizeof why);
+    cr_assert_not_null(db, "%s", why);
+    ms_db_record rs[3] = {rec(t, "aaaa", 0.1, "0.1.0"), rec(u, "aaaa", 0.2, "0.1.0"),
+                          rec(t, "aaaa", 0, "0.1.0")};
+    rs[2].status = MS_DB_REFUSED;
+    cr_assert(ms_db_append(db, 3, rs, why, sizeof why), "%s", why);
+    const ms_trace *seeds[4];
+    cr_assert_eq(ms_db_seeds(db, &rs[0].key, 4, seeds), 1);
+    char *a = ms_trace_to_json(seeds[0]), *b = ms_trace_to_json(u);
+    cr_expect_str_eq(a, b, "the trace found wrong at other sizes seeded the search");
+    free(a);
+    free(b);
+    ms_db_close(db);
+    ms_trace_free(t);
+    ms_trace_free(u);
     ms_tempdir_remove(dir);
     free(dir);
 }

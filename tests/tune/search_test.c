@@ -2,9 +2,8 @@
  * search_test.c - the replay search with a fake measurer whose time is a
  * known function of the schedule (its structural hash) and which fails
  * some candidates on purpose: the same seed gives the same candidates and
- * the same best, no schedule is measured twice, failures are counted by
- * cause and the search goes on, the trial budget is kept, and seeds are
- * measured first.
+ * the same best, the fastest few are kept in order, no schedule is measured twice, failures are
+ * counted by cause and the search goes on, the trial budget is kept, and seeds are measured first.
  */
 #include "testutil.h"
 
@@ -96,11 +95,26 @@ Test(search, same_seed_same_candidates_and_best)
         fastest = t < fastest ? t : fastest;
     }
     cr_expect_float_eq(ra.best_time, fastest, 1e-12);
+    /* the fastest few are kept, fastest first, each a distinct schedule */
+    double sorted[64];
+    int ns = 0;
+    for (int i = 0; i < a.seen.len && ns < 64; i++)
+        sorted[ns++] = 0.1 + (double)(a.seen.data[i] % 1000) / 1000.0;
+    for (int i = 1; i < ns; i++)
+        for (int j = i; j > 0 && sorted[j] < sorted[j - 1]; j--) {
+            double x = sorted[j];
+            sorted[j] = sorted[j - 1];
+            sorted[j - 1] = x;
+        }
+    cr_assert_eq(ra.nkept, MS_SEARCH_KEEP);
+    cr_expect_eq(ra.best, ra.kept[0]);
+    for (int i = 0; i < ra.nkept; i++)
+        cr_expect_float_eq(ra.kept_time[i], sorted[i], 1e-12, "kept %d", i);
     free(ja);
     free(jb);
-    ms_trace_free(ra.best);
-    ms_trace_free(rb.best);
-    ms_trace_free(rc.best);
+    ms_search_result_free(&ra);
+    ms_search_result_free(&rb);
+    ms_search_result_free(&rc);
     free(a.seen.data);
     free(b.seen.data);
     free(c.seen.data);
@@ -120,7 +134,7 @@ Test(search, failures_are_counted_and_the_search_goes_on)
     cr_expect_gt(r.failed[MS_MEAS_BUILD] + r.failed[MS_MEAS_CRASH], 0);
     cr_expect_eq(r.failed[MS_MEAS_OK], 0);
     cr_expect_not_null(r.best, "no best although most candidates ran");
-    ms_trace_free(r.best);
+    ms_search_result_free(&r);
     free(a.seen.data);
     ms_source_free(&src);
 }
@@ -144,7 +158,7 @@ Test(search, a_small_space_runs_dry_without_duplicates)
     cr_expect_gt(r.measured, 0);
     cr_expect_eq(a.dup_measured, 0);
     cr_expect_gt(r.duplicates, 0);
-    ms_trace_free(r.best);
+    ms_search_result_free(&r);
     free(a.seen.data);
     ms_source_free(&src);
 }
@@ -175,9 +189,72 @@ Test(search, seeds_are_measured_first)
         first_batch = first_batch || b.seen.data[i] == h;
     cr_expect(first_batch, "the seed was not measured in the first batch");
     ms_tracer_free(best);
-    ms_trace_free(r.best);
-    ms_trace_free(r2.best);
+    ms_search_result_free(&r);
+    ms_search_result_free(&r2);
     free(a.seen.data);
     free(b.seen.data);
     ms_source_free(&src);
+}
+
+/* A scripted kernel for the round-robin: each candidate measured is faster
+ * than the last while `improving`, else they all take the same time. */
+typedef struct scripted {
+    bool improving;
+    int measured;
+} scripted;
+
+static void scripted_build(void *ctx, int n, ms_func *const *cands, ms_meas_result *res)
+{
+    scripted *s = ctx;
+    (void)cands;
+    for (int i = 0; i < n; i++)
+        res[i].seconds = s->improving ? 1.0 / (2 + s->measured++) : (s->measured++, 0.5);
+}
+
+static void scripted_run(void *ctx, int n, ms_meas_result *res)
+{
+    (void)ctx;
+    (void)n;
+    (void)res;
+}
+
+/* Two gemm searches on one budget; returns how many each measured. */
+static void share(bool a_improves, bool b_improves, int budget, int *na, int *nb)
+{
+    ms_source src;
+    ms_diags d = {0};
+    tu_parse_text(gemm_src, &src, &d);
+    ms_diags_free(&d);
+    scripted a = {a_improves, 0}, b = {b_improves, 0};
+    ms_measurer ma = {&a, fake_original, scripted_build, scripted_run};
+    ms_measurer mb = {&b, fake_original, scripted_build, scripted_run};
+    ms_search_opts o = {.trials = budget, .batch = 8, .seed = 1, .arch = &arch2};
+    ms_search *s[2] = {ms_search_start(src.kernels[0].func, &o, &ma),
+                       ms_search_start(src.kernels[0].func, &o, &mb)};
+    ms_search_round_robin(2, s, budget, 0);
+    for (int i = 0; i < 2; i++) {
+        ms_search_result r;
+        ms_search_end(s[i], &r);
+        ms_search_result_free(&r);
+    }
+    *na = a.measured;
+    *nb = b.measured;
+    ms_source_free(&src);
+}
+
+Test(search, round_robin_skips_a_kernel_that_stopped_improving)
+{
+    int na, nb;
+    /* a: better after its first batch only; it sits out after three more */
+    share(false, true, 160, &na, &nb);
+    cr_expect_eq(na, 8 * (1 + MS_SEARCH_STALL));
+    cr_expect_eq(nb, 160 - na);
+    /* neither improves: both share the whole budget, batch by batch */
+    share(false, false, 160, &na, &nb);
+    cr_expect_eq(na, 80);
+    cr_expect_eq(nb, 80);
+    /* a budget cut short still reaches both */
+    share(true, true, 16, &na, &nb);
+    cr_expect_eq(na, 8);
+    cr_expect_eq(nb, 8);
 }

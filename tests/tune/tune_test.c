@@ -5,7 +5,8 @@
  * injected faults (a compiler that fails on candidates, candidates that
  * crash, hang, exhaust memory or compute wrong numbers) are recorded with
  * their cause and tuning still finishes with a correct output; with every
- * candidate failing, the original body stays.
+ * candidate failing, or every fast one failing the check at other sizes,
+ * the original body stays.
  */
 #include "testutil.h"
 
@@ -32,15 +33,59 @@ static int sh(const char *cmd, char **out)
     return WEXITSTATUS(st);
 }
 
-/* The tuned file checked against the input by --check (the default schedule's
- * harness compares any body with the original at four size settings). */
-static void expect_correct(const char *tuned)
+/* A compiler wrapper script dir/name with the given text (caller frees the path). */
+static char *write_script(const char *dir, const char *name, const char *text)
 {
-    ms_source a;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    chmod(path, 0755);
+    return ms_xstrdup(path);
+}
+
+/* dir/name holds exactly want. */
+static void expect_file(const char *dir, const char *name, const char *want)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *text = ms_read_file(path, NULL);
+    cr_assert_not_null(text, "no %s", path);
+    cr_expect_str_eq(text, want);
+    free(text);
+}
+
+/* Every kernel body of the tuned file checked against the input's at four
+ * size settings, aligned and not (the check harness of --check). */
+static void expect_correct(const char *input, const char *tuned)
+{
+    ms_source a, b;
     ms_diags d = {0};
-    tu_parse_file(tuned, &a, &d);
+    tu_parse_file(input, &a, &d);
+    tu_parse_file(tuned, &b, &d);
     ms_diags_free(&d);
+    cr_assert_eq(a.nkernels, b.nkernels);
+    char **bodies = ms_xcalloc((size_t)a.nkernels, sizeof *bodies);
+    ms_check_result *res = ms_xcalloc((size_t)a.nkernels, sizeof *res);
+    for (int i = 0; i < a.nkernels; i++) {
+        const ms_kernel *k = &b.kernels[i];
+        ms_str body = {0};
+        ms_str_addn(&body, b.text + k->body_begin, k->body_end - k->body_begin);
+        bodies[i] = ms_str_take(&body);
+    }
+    ms_target *t = ms_target_new(NULL, NULL);
+    ms_check_kernels(t, &a, bodies, NULL, 2, MS_CHECK_MISALIGNED, res);
+    for (int i = 0; i < a.nkernels; i++) {
+        cr_expect(res[i].correct, "kernel %s: %s", a.kernels[i].name, res[i].reason);
+        free(bodies[i]);
+    }
+    free(bodies);
+    free(res);
+    ms_target_free(t);
     ms_source_free(&a);
+    ms_source_free(&b);
 }
 
 Test(tune, second_run_replays_from_the_database_byte_identical, .timeout = 600)
@@ -63,16 +108,16 @@ Test(tune, second_run_replays_from_the_database_byte_identical, .timeout = 600)
     char *ta = ms_read_file(a, NULL), *tb = ms_read_file(b, NULL);
     cr_assert(ta && tb);
     cr_expect_str_eq(ta, tb);
-    expect_correct(a);
+    expect_correct(in, a);
     /* --trials 0 replays the database too */
     snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/c.c' --db '%s/db' && cmp '%s/a.c' '%s/c.c'",
              tu_mscc(), in, dir, dir, dir, dir);
     cr_expect_eq(sh(cmd, &out), 0, "%s", out);
     free(out);
-    /* mscc db list: the kernel, its sizes, 12 candidates measured */
+    /* mscc db list: the kernel, its sizes, 12 candidates measured and the decision */
     snprintf(cmd, sizeof cmd, "'%s' db list '%s/db'", tu_mscc(), dir);
     cr_expect_eq(sh(cmd, &out), 0, "%s", out);
-    cr_expect(strstr(out, "12 records") && strstr(out, "mm ") && strstr(out, "M=48,N=40,K=32"),
+    cr_expect(strstr(out, "13 records") && strstr(out, "mm ") && strstr(out, "M=48,N=40,K=32"),
               "%s", out);
     free(out);
     snprintf(cmd, sizeof cmd, "'%s' db frob", tu_mscc());
@@ -85,30 +130,62 @@ Test(tune, second_run_replays_from_the_database_byte_identical, .timeout = 600)
     free(in);
 }
 
+/* Two kernels in one file share its trials, a batch each in turn; the
+ * rerun replays both decisions; asking for more trials searches again. */
+Test(tune, kernels_of_a_file_share_its_trials, .timeout = 600)
+{
+    static const char two[] =
+        TUNE_GEMM("mm", "M=48, N=40, K=32") "\n" TUNE_GEMM("nn", "M=32, N=64, K=16");
+    char *in = tu_write_temp("two.c", two), *dir = ms_tempdir_new(), cmd[16384], *out;
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 64 --seed 2 --db '%s/db'", tu_mscc(),
+             in, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    /* in turn: each kernel's first batch before either's second */
+    const char *m16 = strstr(out, "mm: 16/64"), *n16 = strstr(out, "nn: 16/64");
+    const char *m32 = strstr(out, "mm: 32/64"), *n32 = strstr(out, "nn: 32/64");
+    cr_assert(m16 && n16 && m32 && n32, "%s", out);
+    cr_expect(m16 < n16 && n16 < m32 && m32 < n32, "not in turn:\n%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd,
+             "'%s' '%s' -o '%s/b.c' --trials 64 --db '%s/db' && cmp '%s/a.c' '%s/b.c'", tu_mscc(),
+             in, dir, dir, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(!strstr(out, "trials, best"), "the rerun measured:\n%s", out);
+    free(out);
+    /* more trials: the rest are measured (16 each), then decided again */
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/c.c' --trials 96 --db '%s/db'", tu_mscc(), in, dir,
+             dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "mm: 16/96") && strstr(out, "nn: 16/96") && !strstr(out, "mm: 32/96"),
+              "not the rest of the trials:\n%s", out);
+    free(out);
+    char c[4200];
+    snprintf(c, sizeof c, "%s/c.c", dir);
+    expect_correct(in, c);
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
+
 /* A compiler wrapper that breaks candidates 0-3 of each unit of the first
  * round in four ways and refuses to build units of the second round. */
 static char *fault_cc(const char *dir)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/faultcc.sh", dir);
-    FILE *f = fopen(path, "w");
-    fputs("#!/bin/sh\n"
-          "src=\"\"; for a in \"$@\"; do case \"$a\" in *.c) src=\"$a\";; esac; done\n"
-          "case \"$src\" in\n"
-          "*/r1_u0.c)\n"
-          "  sed -i -e 's/^    case 0:$/    case 0: ((float *)mscc_in_A)[0] += 1.0f;/' \\\n"
-          "         -e 's/^    case 1:$/    case 1: __builtin_trap();/' \\\n"
-          "         -e 's/^    case 2:$/    case 2: for (;;) MSCC_BARRIER();/' \\\n"
-          "         -e 's/^    case 3:$/    case 3: for (;;) { char *mscc_p = malloc(1 << 24); "
-          "if (!mscc_p) { puts(\"out of memory\"); exit(3); } memset(mscc_p, 1, 1 << 24); }/' "
-          "\"$src\";;\n"
-          "*/r2_*.c) exit 1;;\n"
-          "esac\n"
-          "exec cc \"$@\"\n",
-          f);
-    fclose(f);
-    chmod(path, 0755);
-    return ms_xstrdup(path);
+    return write_script(
+        dir, "faultcc.sh",
+        "#!/bin/sh\n"
+        "src=\"\"; for a in \"$@\"; do case \"$a\" in *.c) src=\"$a\";; esac; done\n"
+        "case \"$src\" in\n"
+        "*/r1_u0.c)\n"
+        "  sed -i -e 's/^    case 0:$/    case 0: ((float *)mscc_in_A)[0] += 1.0f;/' \\\n"
+        "         -e 's/^    case 1:$/    case 1: __builtin_trap();/' \\\n"
+        "         -e 's/^    case 2:$/    case 2: for (;;) MSCC_BARRIER();/' \\\n"
+        "         -e 's/^    case 3:$/    case 3: for (;;) { char *mscc_p = malloc(1 << 24); "
+        "if (!mscc_p) { puts(\"out of memory\"); exit(3); } memset(mscc_p, 1, 1 << 24); }/' "
+        "\"$src\";;\n"
+        "*/r2_*.c) exit 1;;\n"
+        "esac\n"
+        "exec cc \"$@\"\n");
 }
 
 Test(tune, injected_faults_are_recorded_and_tuning_finishes, .timeout = 600)
@@ -140,23 +217,56 @@ Test(tune, injected_faults_are_recorded_and_tuning_finishes, .timeout = 600)
 Test(tune, nothing_beats_the_original_when_every_candidate_fails, .timeout = 600)
 {
     char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/badcc.sh", dir);
-    FILE *f = fopen(path, "w");
     /* builds the original's harness, nothing else */
-    fputs("#!/bin/sh\ncase \"$*\" in *orig.c*) exec cc \"$@\";; esac\nexit 1\n", f);
-    fclose(f);
-    chmod(path, 0755);
+    char *path = write_script(
+        dir, "badcc.sh", "#!/bin/sh\ncase \"$*\" in *orig.c*) exec cc \"$@\";; esac\nexit 1\n");
     snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 8 --cc '%s' --db '%s/db'", tu_mscc(),
              in, dir, path, dir);
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
     cr_expect(strstr(out, "left unchanged: no schedule among 8 measured"), "%s", out);
     free(out);
-    char a[4200];
-    snprintf(a, sizeof a, "%s/a.c", dir);
-    char *ta = ms_read_file(a, NULL);
-    cr_expect_str_eq(ta, kernel_src);
-    free(ta);
+    expect_file(dir, "a.c", kernel_src);
+    free(path);
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
+
+/* The search times candidates at the tuning sizes only; before one ships
+ * it is checked at other sizes and on unaligned arrays. A compiler wrapper
+ * makes every tuned body wrong on unaligned arrays in the check harness:
+ * no candidate ships, each tried is recorded as wrong, the decision to
+ * keep the original is recorded and replayed. */
+Test(tune, a_candidate_wrong_on_unaligned_arrays_does_not_ship, .timeout = 600)
+{
+    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
+    char *path = write_script(
+        dir, "misaligncc.sh",
+        "#!/bin/sh\n"
+        "for a in \"$@\"; do case \"$a\" in */k[0-9]*.c)\n"
+        "  sed -i '/^    mm__mscc(/a\\\n"
+        "    if (mscc_misalign) ((float *)mscc_new_C)[0] += 1.0f;' \"$a\";; esac; done\n"
+        "exec cc \"$@\"\n");
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 16 --cc '%s' --db '%s/db'", tu_mscc(),
+             in, dir, path, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "failed the check at other sizes (wrong result at"), "%s", out);
+    cr_expect(strstr(out, "8 bytes past alignment"), "%s", out);
+    cr_expect(strstr(out, "left unchanged: no schedule that beat the original passed"), "%s", out);
+    free(out);
+    expect_file(dir, "a.c", kernel_src);
+    /* recorded: the rerun measures nothing and keeps the original */
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/b.c' --trials 16 --db '%s/db'", tu_mscc(), in, dir,
+             dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(!strstr(out, "trials, best"), "the rerun measured:\n%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "'%s' db list '%s/db'", tu_mscc(), dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "original"), "%s", out);
+    free(out);
+    expect_file(dir, "b.c", kernel_src);
+    free(path);
     ms_tempdir_remove(dir);
     free(dir);
     free(in);

@@ -1,0 +1,12 @@
+/* sgemm 1024: C = A B, row-major, as a user writes it. 2 M N K FLOPs. */
+#pragma mscc kernel sizes(M = 1024, N = 1024, K = 1024)
+void sgemm(int M, int N, int K, const float A[restrict M][K], const float B[restrict K][N],
+           float C[restrict M][N])
+{
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            C[i][j] = 0.0f;
+            for (int k = 0; k < K; k++)
+                C[i][j] += A[i][k] * B[k][j];
+        }
+}
