@@ -127,9 +127,9 @@ static bool check_reduction_order(void *ctx, ms_stmt *st)
 
 ms_status ms_sched_reorder(ms_sched *s, int n, const int *loops)
 {
-    if (n < 1 || n > 16)
-        return prim_fail(s, MS_ERR_INPUT, "reorder: %d loops", n);
-    ms_stmt *want[16];
+    if (n < 1 || n > MS_INST_MAX_IN)
+        return prim_fail(s, MS_ERR_INPUT, "reorder: %d loops (at most %d)", n, MS_INST_MAX_IN);
+    ms_stmt *want[MS_INST_MAX_IN];
     for (int i = 0; i < n; i++) {
         if (!(want[i] = prim_get(s, loops[i], MS_RV_LOOP)))
             return prim_fail(s, MS_ERR_INPUT, "reorder: operand %d is not a loop", i);

@@ -71,6 +71,38 @@ Test(space, gemm_tiling_proposes_register_tile_and_packing)
     ms_source_free(&src);
 }
 
+/* A convolution's seven loops become 22 after tiling (4 x 4 spatial, 3 x 2
+ * reduction): every one of them is reordered (reorder once took 16 at most,
+ * and the rule silently proposed nothing for convolutions). */
+Test(space, convolution_nest_is_tiled)
+{
+    static const char conv[] =
+        "#pragma mscc kernel sizes(N=2, H=14, W=14, CI=16, CO=32)\n"
+        "void conv(int N, int H, int W, int CI, int CO, const float In[restrict N][H + 2][W + "
+        "2][CI],\n"
+        "          const float Wt[restrict 3][3][CI][CO], float Out[restrict N][H][W][CO]) {\n"
+        "  for (int n = 0; n < N; n++)\n"
+        "    for (int h = 0; h < H; h++)\n"
+        "      for (int w = 0; w < W; w++)\n"
+        "        for (int co = 0; co < CO; co++) {\n"
+        "          Out[n][h][w][co] = 0.0f;\n"
+        "          for (int kh = 0; kh < 3; kh++)\n"
+        "            for (int kw = 0; kw < 3; kw++)\n"
+        "              for (int ci = 0; ci < CI; ci++)\n"
+        "                Out[n][h][w][co] += In[n][h + kh][w + kw][ci] * Wt[kh][kw][ci][co];\n"
+        "        }\n"
+        "}\n";
+    ms_source src;
+    ms_trace **sk;
+    int n = sketches_of(conv, false, &src, &sk);
+    int tiled = 0;
+    for (int i = 0; i < n; i++)
+        tiled += has(sk[i], MS_INST_REORDER, NULL) && has(sk[i], MS_INST_SAMPLE_PERFECT_TILE, NULL);
+    cr_expect_gt(tiled, 0, "no tiled sketch among %d", n);
+    free_sketches(sk, n);
+    ms_source_free(&src);
+}
+
 Test(space, strict_keeps_reductions_whole)
 {
     ms_source src;
