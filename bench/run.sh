@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
-out=$(build/mscc bench/kernels.c -o build/bench.tuned.c --check "$@")
+out=$(build/mscc bench/kernels.c -o build/bench.tuned.c --trials 0 --check "$@")
 echo "$out" | grep '^target:' || true
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 # FLOPs at the tuning sizes (padding taps counted for the convolutions)

@@ -179,15 +179,29 @@ static bool run_check(const ms_options *o, const ms_source *src, char **bodies, 
 
 /* The closing table of a search: per kernel, times, speedup, trials and
  * failed candidates by cause. */
-static void print_tune_table(const ms_source *src, const ms_tune_report *reps)
+/* The peak that a kernel's arithmetic runs against: that of its output's
+ * element type. 0: unknown. */
+static double peak_of(const ms_func *f, const ms_peak *peak)
+{
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_buffer *b = f->params[i].buf;
+        if (b && !b->is_const)
+            return b->dtype == MS_DT_F32   ? peak->f32
+                   : b->dtype == MS_DT_F64 ? peak->f64
+                                           : peak->i32;
+    }
+    return 0;
+}
+
+static void print_tune_table(const ms_source *src, const ms_tune_report *reps, const ms_peak *peak)
 {
     bool any = false;
     for (int i = 0; i < src->nkernels; i++)
         any = any || reps[i].searched || reps[i].from_db;
     if (!any)
         return;
-    fprintf(stderr, "%-20s %12s %12s %8s %8s %7s %s\n", "kernel", "original", "tuned", "speedup",
-            "GFLOP/s", "trials", "failed");
+    fprintf(stderr, "%-20s %12s %12s %8s %8s %6s %7s %s\n", "kernel", "original", "tuned",
+            "speedup", "GFLOP/s", "%peak", "trials", "failed");
     for (int i = 0; i < src->nkernels; i++) {
         const ms_tune_report *r = &reps[i];
         if (!r->searched && !r->from_db)
@@ -202,16 +216,24 @@ static void print_tune_table(const ms_source *src, const ms_tune_report *reps)
         if (r->unverified)
             ms_str_addf(&failed, "%swrong elsewhere %d", failed.len ? ", " : "", r->unverified);
         double tuned = r->kept_original ? r->t_orig : r->t_best;
-        char gflops[32] = "-";
-        if (r->ops > 0 && tuned > 0)
+        char gflops[32] = "-", share[32] = "-";
+        double top = peak_of(src->kernels[i].func, peak);
+        if (r->ops > 0 && tuned > 0) {
             snprintf(gflops, sizeof gflops, "%.2f", r->ops / tuned * 1e-9);
-        fprintf(stderr, "%-20s %9.4g ms %9.4g ms %7.2fx %8s %7d %s%s\n", src->kernels[i].name,
-                r->t_orig * 1e3, tuned * 1e3, tuned > 0 ? r->t_orig / tuned : 0.0, gflops,
+            if (top > 0)
+                snprintf(share, sizeof share, "%.1f%%", 100 * r->ops / tuned * 1e-9 / top);
+        }
+        fprintf(stderr, "%-20s %9.4g ms %9.4g ms %7.2fx %8s %6s %7d %s%s\n", src->kernels[i].name,
+                r->t_orig * 1e3, tuned * 1e3, tuned > 0 ? r->t_orig / tuned : 0.0, gflops, share,
                 r->trials, failed.len ? ms_str_cstr(&failed) : "-",
                 r->from_db         ? "  (database)"
                 : r->kept_original ? "  (original kept)"
                                    : "");
         ms_str_free(&failed);
+        if (!r->kept_original && r->t_new_other > 0)
+            fprintf(stderr, "%-20s %9.4g ms %9.4g ms %7.2fx  at %s (the general path)\n", "",
+                    r->t_orig_other * 1e3, r->t_new_other * 1e3, r->t_orig_other / r->t_new_other,
+                    r->other_sizes);
     }
 }
 
@@ -398,8 +420,12 @@ int ms_driver_main(int argc, char **argv)
         status = 1;
     }
     print_diags(&diags);
-    if (target && !o.quiet)
-        print_tune_table(&src, reps);
+    if (target && !o.quiet) {
+        /* measured only by a run that measured anyway: a replay stays fast */
+        ms_peak peak = {0};
+        ms_tune_peak(target, &arch, db, njobs > 0, &peak);
+        print_tune_table(&src, reps, &peak);
+    }
     if (o.print_trace && status != 1)
         print_traces(o.print_trace, &src, used);
     if (!o.quiet && status != 1) {

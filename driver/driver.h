@@ -27,6 +27,9 @@ typedef struct ms_tune_report {
     double ops;                    /* arithmetic per call (ms_func_ops), -1 unknown */
     int trials, sketches, rejected;
     int unverified; /* fast candidates that failed the check at other sizes */
+    /* the shipped schedule timed at another size setting (the general path) */
+    double t_orig_other, t_new_other;
+    char other_sizes[256];
     int failed[MS_MEAS_COUNT];
 } ms_tune_report;
 
@@ -59,6 +62,12 @@ void ms_tune_search(int n, ms_tune_job *const *jobs, int trials, double time_bud
  * (MS_TUNE_DEFAULT if the original could not be timed); recorded in the
  * database. Frees the job. */
 ms_tune_choice ms_tune_end(ms_tune_job *job, ms_trace **out);
+struct ms_peak;
+/* The machine's peak rates (runtime's ms_peak) for the closing table: the
+ * database's, else measured when may_measure (and kept). False: unknown. */
+bool ms_tune_peak(const struct ms_target *t, const ms_arch *arch, ms_db *db, bool may_measure,
+                  struct ms_peak *out);
+
 /* The database folder: --db, else MSCC_DB, else $XDG_CACHE_HOME/mscc, else
  * ~/.cache/mscc. Caller frees. */
 char *ms_db_default_dir(const char *opt);

@@ -31,6 +31,14 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
 {
     *o = (ms_options){0};
     o->jobs = 2;
+    /* measured trials per file unless --trials says otherwise; MSCC_TRIALS
+     * moves the default (0 in a CI job or a cross build: never measure) */
+    o->trials = MS_DEFAULT_TRIALS;
+    const char *env_trials = getenv("MSCC_TRIALS");
+    if (env_trials && *env_trials && !parse_int(env_trials, 0, &o->trials)) {
+        snprintf(why, n, "MSCC_TRIALS wants a whole number >= 0, not '%s'", env_trials);
+        return 1;
+    }
     o->cc = getenv("CC") && *getenv("CC") ? getenv("CC") : NULL;
     o->cflags = getenv("CFLAGS") && *getenv("CFLAGS") ? getenv("CFLAGS") : NULL;
     for (int i = 1; i < argc; i++) {

@@ -6,6 +6,9 @@
 
 #include "ir/ir.h"
 
+/* Candidates measured per file when neither --trials nor MSCC_TRIALS says. */
+#define MS_DEFAULT_TRIALS 512
+
 typedef struct ms_options {
     const char *input, *output;
     MS_VEC(const char *) clang_args; /* -I, -D, -U, -std= */

@@ -32,6 +32,17 @@ void ms_target_free(ms_target *t);
 ms_arch ms_target_arch(const ms_target *t, int threads);
 void ms_target_describe(const ms_target *t, ms_str *out);
 
+/* The peak arithmetic rate of this machine in GFLOP/s (GOP/s for int32):
+ * vector multiply-adds on every thread, two operations per lane; 0:
+ * unknown. */
+typedef struct ms_peak {
+    double f32, f64, i32;
+} ms_peak;
+
+/* Measures it with threads threads (a generated microbenchmark, built with
+ * t's compiler and flags; about a second). False (why) if it cannot. */
+bool ms_measure_peak(const ms_target *t, int threads, ms_peak *out, char *why, size_t n);
+
 /* ---- processes ---- */
 
 typedef struct ms_proc_result {
@@ -117,12 +128,16 @@ typedef struct ms_check_result {
      * which rounding decides */
     int nfastmath;
     double t_orig, t_new; /* seconds per call at the tuning sizes */
+    /* MS_CHECK_TIME_OTHER: the same at the second size setting */
+    double t_orig_other, t_new_other;
+    char other_sizes[256];
 } ms_check_result;
 
 /* What ms_check_kernels does beside checking at every size setting. */
 enum {
     MS_CHECK_TIME = 1,       /* time both versions at the tuning sizes */
     MS_CHECK_MISALIGNED = 2, /* check again with arrays 8 bytes past alignment */
+    MS_CHECK_TIME_OTHER = 4, /* time both at the second size setting too (the general path) */
 };
 
 /* Checks (and times) each kernel whose bodies[i] is not NULL. flags: added

@@ -358,6 +358,11 @@ int ms_db_trials(const ms_db *db, const ms_db_key *key, const char *compiler, co
 int ms_db_seeds(const ms_db *db, const ms_db_key *key, int cap, const ms_trace **out);
 /* Appends records under an exclusive lock, flushed to disk. */
 bool ms_db_append(ms_db *db, int n, const ms_db_record *recs, char *why, size_t wn);
+/* A fact measured once about a machine, by key (the target and thread
+ * count) and name ("peak_f32"): the latest value kept, false if none. */
+bool ms_db_fact(const ms_db *db, const char *key, const char *name, double *value);
+bool ms_db_put_fact(ms_db *db, const char *key, const char *name, double value, char *why,
+                    size_t wn);
 
 /* ---- search (schedule/search/) ---- */
 

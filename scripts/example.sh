@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "examples/gemm.c with the default schedule (no measurement) -> build/gemm.default.c"
-build/mscc examples/gemm.c -o build/gemm.default.c --check
+build/mscc examples/gemm.c -o build/gemm.default.c --trials 0 --check
 echo
 echo "examples/gemm.c tuned by the search (--trials 64) -> build/gemm.tuned.c"
 rm -rf build/example-db

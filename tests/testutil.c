@@ -164,6 +164,18 @@ char *tu_render(const ms_diags *d)
     return ms_str_take(&s);
 }
 
+/* Is clang there to check the emitted C with (scripts/setup.sh installs it)? */
+static bool have_clang(void)
+{
+    static int known = -1;
+    if (known < 0) {
+        char *argv[] = {"clang", "--version", NULL};
+        ms_proc_result r;
+        known = ms_proc_run(argv, NULL, NULL, 30, &r) == 0 && !r.timed_out && r.exit_code == 0;
+    }
+    return known == 1;
+}
+
 void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodies, int n,
                      const char *flags, int nrandom, uint64_t seed, bool *ok, char **report)
 {
@@ -188,6 +200,28 @@ void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodi
     }
     ms_target t = {.cc = "cc", .cflags = ""};
     ms_build_all(&t, jobs, n, 2);
+    /* the emitted C meets the same bar with clang: its warnings too */
+    bool *clang_ok = ms_xcalloc((size_t)(n ? n : 1), sizeof *clang_ok);
+    char(*clang_logs)[4300] = ms_xcalloc((size_t)(n ? n : 1), sizeof *clang_logs);
+    if (have_clang()) {
+        ms_build_job *cj = ms_xcalloc((size_t)(n ? n : 1), sizeof *cj);
+        ms_str cf = {0};
+        ms_str_addf(&cf, "%s -fsyntax-only -Wno-unused-command-line-argument", flags);
+        for (int i = 0; i < n; i++) {
+            snprintf(clang_logs[i], sizeof clang_logs[i], "%s.clang.log", paths[i][1]);
+            cj[i] =
+                (ms_build_job){paths[i][0], "/dev/null", clang_logs[i], ms_str_cstr(&cf), false};
+        }
+        ms_target ct = {.cc = "clang", .cflags = ""};
+        ms_build_all(&ct, cj, n, 2);
+        for (int i = 0; i < n; i++)
+            clang_ok[i] = cj[i].ok;
+        ms_str_free(&cf);
+        free(cj);
+    } else {
+        for (int i = 0; i < n; i++)
+            clang_ok[i] = true;
+    }
     char **sizes;
     int ns = ms_check_sizes(k->func, nrandom, seed, &sizes);
     for (int i = 0; i < n; i++) {
@@ -195,6 +229,11 @@ void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodi
         if (!jobs[i].ok) {
             char *l = ms_read_file(paths[i][2], NULL);
             ms_str_addf(&rep, "does not compile with %s:\n%s", flags, l ? l : "");
+            free(l);
+        }
+        if (jobs[i].ok && !clang_ok[i]) {
+            char *l = ms_read_file(clang_logs[i], NULL);
+            ms_str_addf(&rep, "does not compile with clang %s:\n%s", flags, l ? l : "");
             free(l);
         }
         for (int s = 0; s < ns && jobs[i].ok && !rep.len; s++) {
@@ -218,6 +257,8 @@ void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodi
     free(sizes);
     free(jobs);
     free(paths);
+    free(clang_ok);
+    free(clang_logs);
     ms_tempdir_remove(dir);
     free(dir);
 }

@@ -38,7 +38,9 @@ char *tu_render(const ms_diags *d);
 
 /* Builds (with cc and flags) and runs the harness of each body against the
  * original kernel k at the check sizes plus nrandom random ones; ok[i] and
- * report[i] (malloc'd, "" when fine) per body. Builds run two at a time. */
+ * report[i] (malloc'd, "" when fine) per body. Builds run two at a time.
+ * Where clang is installed, each harness must also pass clang with the same
+ * flags (warnings as errors when flags say so). */
 void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodies, int n,
                      const char *flags, int nrandom, uint64_t seed, bool *ok, char **report);
 

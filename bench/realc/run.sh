@@ -18,7 +18,7 @@ for model in reassoc strict; do
     log=$(mktemp)
     for r in $(seq "$rounds"); do
         for f in blas solvers stencils; do
-            build/mscc tests/realc/$f.c -o build/realc.$f.tuned.c --check --sizes tsteps=10 \
+            build/mscc tests/realc/$f.c -o build/realc.$f.tuned.c --trials 0 --check --sizes tsteps=10 \
                 -DNI=600 -DNJ=640 -DNK=560 -DN=700 -DW=1200 -DH=1000 \
                 --fp-model=$model "${flags[@]}" 2>/dev/null >>"$log" || true
         done

@@ -5,10 +5,11 @@
  * day, the trace, the measured time or the cause of failure, and the
  * original's time), and one per decision a search ended with (the
  * schedule shipped after its check at every size, or the original kept):
- * the latest decision for a key is what a later run replays. Appends take an exclusive flock and
- * are flushed to disk per batch, so concurrent mscc processes share one database and a kill loses
- * at most the batch in flight. A damaged line is skipped with a warning, a line of a newer schema
- * with a clear message; neither is fatal.
+ * the latest decision for a key is what a later run replays. Beside them,
+ * facts.jsonl keeps what was measured once of a machine (its peak rates). Appends take an exclusive
+ * flock and are flushed to disk per batch, so concurrent mscc processes share one database and a
+ * kill loses at most the batch in flight. A damaged line is skipped with a warning, a line of a
+ * newer schema with a clear message; neither is fatal.
  */
 #include "schedule/schedule.h"
 
@@ -24,6 +25,7 @@
 
 #define DB_SCHEMA 1
 #define RECORDS "records.jsonl"
+#define FACTS "facts.jsonl"
 
 struct ms_db {
     char *dir, *path;
@@ -316,6 +318,29 @@ static cJSON *record_json(const ms_db_record *r)
     return o;
 }
 
+/* Appends whole lines to path under an exclusive lock, flushed to disk. */
+static bool append_lines(const char *path, const ms_str *text, char *why, size_t wn)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    bool ok = fd >= 0 && flock(fd, LOCK_EX) == 0;
+    /* one write of whole lines under the lock: readers never see half a batch
+     * from a live writer, and a killed one leaves at most a torn last line */
+    size_t done = 0;
+    while (ok && done < text->len) {
+        ssize_t w = write(fd, text->buf + done, text->len - done);
+        ok = w > 0;
+        done += ok ? (size_t)w : 0;
+    }
+    ok = ok && fsync(fd) == 0;
+    if (!ok)
+        snprintf(why, wn, "cannot append to '%s': %s", path, strerror(errno));
+    if (fd >= 0) {
+        flock(fd, LOCK_UN);
+        close(fd);
+    }
+    return ok;
+}
+
 bool ms_db_append(ms_db *db, int n, const ms_db_record *recs, char *why, size_t wn)
 {
     ms_str text = {0};
@@ -327,23 +352,7 @@ bool ms_db_append(ms_db *db, int n, const ms_db_record *recs, char *why, size_t 
         free(line);
         cJSON_Delete(o);
     }
-    int fd = open(db->path, O_WRONLY | O_APPEND | O_CREAT, 0644);
-    bool ok = fd >= 0 && flock(fd, LOCK_EX) == 0;
-    /* one write of whole lines under the lock: readers never see half a batch
-     * from a live writer, and a killed one leaves at most a torn last line */
-    size_t done = 0;
-    while (ok && done < text.len) {
-        ssize_t w = write(fd, text.buf + done, text.len - done);
-        ok = w > 0;
-        done += ok ? (size_t)w : 0;
-    }
-    ok = ok && fsync(fd) == 0;
-    if (!ok)
-        snprintf(why, wn, "cannot append to '%s': %s", db->path, strerror(errno));
-    if (fd >= 0) {
-        flock(fd, LOCK_UN);
-        close(fd);
-    }
+    bool ok = append_lines(db->path, &text, why, wn);
     ms_str_free(&text);
     /* the records count in this process too */
     for (int i = 0; ok && i < n; i++) {
@@ -365,4 +374,60 @@ bool ms_db_append(ms_db *db, int n, const ms_db_record *recs, char *why, size_t 
 const char *ms_db_path(const ms_db *db)
 {
     return db->path;
+}
+
+/* ---- facts about a machine (facts.jsonl): measured once, kept ---- */
+
+static char *facts_path(const ms_db *db)
+{
+    ms_str p = {0};
+    ms_str_addf(&p, "%s/" FACTS, db->dir);
+    return ms_str_take(&p);
+}
+
+bool ms_db_fact(const ms_db *db, const char *key, const char *name, double *value)
+{
+    char *path = facts_path(db);
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (!f)
+        return false;
+    char *line = NULL;
+    size_t cap = 0;
+    bool found = false;
+    /* the latest line for key and name wins */
+    while (getline(&line, &cap, f) >= 0) {
+        cJSON *o = cJSON_Parse(line);
+        const char *k = o ? str_of(o, "key") : NULL, *nm = o ? str_of(o, "name") : NULL;
+        if (k && nm && num_of(o, "schema", -1) == DB_SCHEMA && !strcmp(k, key) &&
+            !strcmp(nm, name) && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "value"))) {
+            *value = num_of(o, "value", 0);
+            found = true;
+        }
+        cJSON_Delete(o);
+    }
+    free(line);
+    fclose(f);
+    return found;
+}
+
+bool ms_db_put_fact(ms_db *db, const char *key, const char *name, double value, char *why,
+                    size_t wn)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "schema", DB_SCHEMA);
+    cJSON_AddStringToObject(o, "key", key);
+    cJSON_AddStringToObject(o, "name", name);
+    cJSON_AddNumberToObject(o, "value", value);
+    char *line = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    ms_str text = {0};
+    ms_str_add(&text, line);
+    ms_str_add(&text, "\n");
+    free(line);
+    char *path = facts_path(db);
+    bool ok = append_lines(path, &text, why, wn);
+    free(path);
+    ms_str_free(&text);
+    return ok;
 }

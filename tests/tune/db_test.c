@@ -242,3 +242,34 @@ Test(db, a_kill_during_a_write_loses_at_most_that_batch)
     ms_tempdir_remove(dir);
     free(dir);
 }
+
+/* A machine's facts (its peak rates): the latest value for a key and name,
+ * kept across openings; another key's, a damaged line's, none. */
+Test(db, facts_round_trip_and_the_latest_wins)
+{
+    char *dir = fresh_dir(), why[512];
+    ms_db *db = ms_db_open(dir, why, sizeof why);
+    cr_assert_not_null(db, "%s", why);
+    double v = -1;
+    cr_expect_not(ms_db_fact(db, "cpu A", "peak_f32", &v), "a fact before any was put");
+    cr_assert(ms_db_put_fact(db, "cpu A", "peak_f32", 100.5, why, sizeof why), "%s", why);
+    cr_assert(ms_db_put_fact(db, "cpu B", "peak_f32", 7, why, sizeof why), "%s", why);
+    cr_assert(ms_db_put_fact(db, "cpu A", "peak_f32", 200.25, why, sizeof why), "%s", why);
+    ms_db_close(db);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/facts.jsonl", dir);
+    FILE *f = fopen(path, "a");
+    cr_assert_not_null(f);
+    fputs("{\"schema\": 1, \"key\": \"cpu A\", \"na\n", f); /* damaged: skipped */
+    fclose(f);
+    db = ms_db_open(dir, why, sizeof why);
+    cr_assert(ms_db_fact(db, "cpu A", "peak_f32", &v));
+    cr_expect_float_eq(v, 200.25, 1e-9);
+    cr_assert(ms_db_fact(db, "cpu B", "peak_f32", &v));
+    cr_expect_float_eq(v, 7, 1e-9);
+    cr_expect_not(ms_db_fact(db, "cpu A", "peak_f64", &v));
+    cr_expect_not(ms_db_fact(db, "cpu C", "peak_f32", &v));
+    ms_db_close(db);
+    ms_tempdir_remove(dir);
+    free(dir);
+}

@@ -95,12 +95,18 @@ Test(tune, second_run_replays_from_the_database_byte_identical, .timeout = 600)
              in, dir, dir);
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
     cr_expect(strstr(out, "12/12 trials"), "%s", out);
+    /* the closing table's share of the measured peak, kept as a fact */
+    cr_expect(strstr(out, "%peak") && strstr(out, "%      12"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "grep -c peak_f32 '%s/db/facts.jsonl'", dir);
+    cr_expect_eq(sh(cmd, &out), 0, "the peak was not recorded: %s", out);
     free(out);
     snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/b.c' --trials 12 --seed 3 --db '%s/db'", tu_mscc(),
              in, dir, dir);
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
     cr_expect(strstr(out, "(database)"), "the second run did not use the database:\n%s", out);
     cr_expect(!strstr(out, "trials, best"), "the second run measured:\n%s", out);
+    cr_expect(strstr(out, "%      12"), "the replay lost the peak:\n%s", out);
     free(out);
     char a[4200], b[4200];
     snprintf(a, sizeof a, "%s/a.c", dir);
@@ -295,4 +301,17 @@ Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)
     free(out);
     ms_tempdir_remove(dir);
     free(dir);
+}
+
+/* The peak microbenchmark measures rates, and a float vector holds twice
+ * the lanes of a double one: the float rate is well above the double's. */
+Test(tune, the_peak_is_measured_per_element_type, .timeout = 120)
+{
+    ms_target *t = ms_target_new(NULL, NULL);
+    ms_peak p;
+    char why[512];
+    cr_assert(ms_measure_peak(t, 1, &p, why, sizeof why), "%s", why);
+    cr_expect(p.f32 > 1 && p.f64 > 1 && p.i32 > 1, "%g %g %g", p.f32, p.f64, p.i32);
+    cr_expect(p.f32 > 1.3 * p.f64, "float %g GFLOP/s, double %g", p.f32, p.f64);
+    ms_target_free(t);
 }

@@ -5,6 +5,7 @@
 #include "driver/options.h"
 
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int parse(ms_options *o, char *why, const char *a0, ...)
@@ -39,6 +40,34 @@ Test(options, full_command_line)
     cr_assert(o.check && o.quiet);
     cr_assert_eq(o.jobs, 3);
     ms_options_free(&o);
+}
+
+/* 512 trials per file unless --trials or MSCC_TRIALS (the tests run with 0) say. */
+Test(options, default_trials_and_the_environment)
+{
+    ms_options o;
+    char why[256];
+    char *saved = getenv("MSCC_TRIALS") ? strdup(getenv("MSCC_TRIALS")) : NULL;
+    unsetenv("MSCC_TRIALS");
+    cr_assert_eq(parse(&o, why, "in.c", "-o", "out.c", NULL), 0, "%s", why);
+    cr_expect_eq(o.trials, MS_DEFAULT_TRIALS);
+    cr_expect_eq(o.trials, 512);
+    ms_options_free(&o);
+    setenv("MSCC_TRIALS", "7", 1);
+    cr_assert_eq(parse(&o, why, "in.c", "-o", "out.c", NULL), 0, "%s", why);
+    cr_expect_eq(o.trials, 7);
+    ms_options_free(&o);
+    cr_assert_eq(parse(&o, why, "in.c", "-o", "out.c", "--trials", "3", NULL), 0, "%s", why);
+    cr_expect_eq(o.trials, 3, "--trials yields to the environment");
+    ms_options_free(&o);
+    setenv("MSCC_TRIALS", "many", 1);
+    cr_expect_eq(parse(&o, why, "in.c", "-o", "out.c", NULL), 1);
+    cr_expect(strstr(why, "MSCC_TRIALS"), "%s", why);
+    if (saved)
+        setenv("MSCC_TRIALS", saved, 1);
+    else
+        unsetenv("MSCC_TRIALS");
+    free(saved);
 }
 
 Test(options, bad_command_lines_have_reasons)
