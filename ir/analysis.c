@@ -288,6 +288,121 @@ fail:
     return false;
 }
 
+/* ---- constant ranges: interval arithmetic through / and % ---- */
+
+typedef struct interval {
+    int64_t lo, hi;
+} interval;
+
+static bool const_range(const ms_expr *e, int nloops, ms_stmt *const *loops, interval *out);
+
+/* The range of a loop's counter, from the ranges of its min and extent. */
+static bool counter_range(int i, ms_stmt *const *loops, interval *out)
+{
+    interval m, x;
+    if (!const_range(loops[i]->loop.min, i, loops, &m) ||
+        !const_range(loops[i]->loop.extent, i, loops, &x) || x.hi < 1)
+        return false;
+    out->lo = m.lo;
+    return !__builtin_add_overflow(m.hi, x.hi - 1, &out->hi);
+}
+
+static bool const_range(const ms_expr *e, int nloops, ms_stmt *const *loops, interval *out)
+{
+    if (ms_dtype_is_float(e->dtype))
+        return false;
+    switch (e->kind) {
+    case MS_EXPR_INT:
+        *out = (interval){e->i.value, e->i.value};
+        return true;
+    case MS_EXPR_VAR:
+        for (int i = nloops - 1; i >= 0; i--)
+            if (loops[i]->loop.var == e->var)
+                return counter_range(i, loops, out);
+        return false;
+    case MS_EXPR_SELECT: {
+        interval a, b;
+        if (!const_range(e->sel.a, nloops, loops, &a) || !const_range(e->sel.b, nloops, loops, &b))
+            return false;
+        *out = (interval){a.lo < b.lo ? a.lo : b.lo, a.hi > b.hi ? a.hi : b.hi};
+        return true;
+    }
+    case MS_EXPR_BINARY:
+        break;
+    case MS_EXPR_FLOAT:
+    case MS_EXPR_UNARY:
+    case MS_EXPR_CAST:
+    case MS_EXPR_CALL:
+    case MS_EXPR_LOAD:
+        return false;
+    }
+    interval a, b;
+    if (!const_range(e->bin.a, nloops, loops, &a) || !const_range(e->bin.b, nloops, loops, &b))
+        return false;
+    switch (e->bin.op) {
+    case MS_BIN_ADD:
+        return !__builtin_add_overflow(a.lo, b.lo, &out->lo) &&
+               !__builtin_add_overflow(a.hi, b.hi, &out->hi);
+    case MS_BIN_SUB:
+        return !__builtin_sub_overflow(a.lo, b.hi, &out->lo) &&
+               !__builtin_sub_overflow(a.hi, b.lo, &out->hi);
+    case MS_BIN_MUL: {
+        int64_t p[4];
+        if (__builtin_mul_overflow(a.lo, b.lo, &p[0]) ||
+            __builtin_mul_overflow(a.lo, b.hi, &p[1]) ||
+            __builtin_mul_overflow(a.hi, b.lo, &p[2]) || __builtin_mul_overflow(a.hi, b.hi, &p[3]))
+            return false;
+        *out = (interval){p[0], p[0]};
+        for (int k = 1; k < 4; k++) {
+            out->lo = p[k] < out->lo ? p[k] : out->lo;
+            out->hi = p[k] > out->hi ? p[k] : out->hi;
+        }
+        return true;
+    }
+    case MS_BIN_DIV: /* C's truncation is monotonic for a positive divisor */
+        if (b.lo != b.hi || b.lo <= 0)
+            return false;
+        *out = (interval){a.lo / b.lo, a.hi / b.lo};
+        return true;
+    case MS_BIN_MOD: {
+        if (b.lo != b.hi || b.lo <= 0)
+            return false;
+        int64_t c = b.lo;
+        if (a.lo >= 0 && a.hi - a.lo < c && a.lo % c <= a.hi % c)
+            *out = (interval){a.lo % c, a.hi % c};
+        else /* the sign of the dividend */
+            *out = (interval){a.lo >= 0 ? 0 : -(c - 1), a.hi <= 0 ? 0 : c - 1};
+        return true;
+    }
+    case MS_BIN_SHL:
+    case MS_BIN_SHR:
+    case MS_BIN_LT:
+    case MS_BIN_LE:
+    case MS_BIN_GT:
+    case MS_BIN_GE:
+    case MS_BIN_EQ:
+    case MS_BIN_NE:
+    case MS_BIN_BITAND:
+    case MS_BIN_BITXOR:
+    case MS_BIN_BITOR:
+    case MS_BIN_LAND:
+    case MS_BIN_LOR:
+        return false;
+    }
+    ms_unreachable();
+}
+
+bool ms_expr_const_range(const ms_expr *e, int nloops, ms_stmt *const *loops, int64_t *lo,
+                         int64_t *hi)
+{
+    interval r;
+    if (!const_range(e, nloops, loops, &r))
+        return false;
+    *lo = r.lo;
+    *hi = r.hi;
+    return true;
+}
+
 /* ---- access collection ---- */
 
 typedef struct access {

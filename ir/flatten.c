@@ -143,9 +143,11 @@ static ms_expr *atomize(flattener *fl, ms_expr *e)
     for (int i = 0; i < fl->atoms.len; i++)
         if (ms_expr_equal(fl->atoms.data[i].e, s))
             return ms_var_ref(f, fl->atoms.data[i].sym);
+    /* x / c (c > 0) and x % y, whatever y, keep the sign of x */
     bool nonneg = false;
-    if (s->kind == MS_EXPR_BINARY && (s->bin.op == MS_BIN_DIV || s->bin.op == MS_BIN_MOD) &&
-        s->bin.b->kind == MS_EXPR_INT && s->bin.b->i.value > 0 &&
+    if (s->kind == MS_EXPR_BINARY &&
+        ((s->bin.op == MS_BIN_DIV && s->bin.b->kind == MS_EXPR_INT && s->bin.b->i.value > 0) ||
+         s->bin.op == MS_BIN_MOD) &&
         ms_poly_from_expr(atomize(fl, s->bin.a), &p)) {
         nonneg = nonnegative(fl, &p);
         ms_poly_free(&p);
@@ -189,6 +191,10 @@ static ms_expr *simplify(flattener *fl, ms_expr *e)
         return e;
     case MS_EXPR_BINARY: {
         ms_expr *a = simplify(fl, e->bin.a), *b = simplify(fl, e->bin.b);
+        if (!ms_dtype_is_float(a->dtype) && !ms_dtype_is_float(b->dtype)) {
+            a = ms_simplify(f, a); /* x / (2 * 4 * 4) divides by 32 */
+            b = ms_simplify(f, b);
+        }
         if ((e->bin.op == MS_BIN_DIV || e->bin.op == MS_BIN_MOD) && b->kind == MS_EXPR_INT &&
             b->i.value > 0 && !ms_dtype_is_float(e->dtype)) {
             ms_expr *r = divmod(fl, e->bin.op, ms_simplify(f, atomize(fl, a)), b->i.value);
@@ -220,6 +226,19 @@ static ms_expr *simplify(flattener *fl, ms_expr *e)
     ms_unreachable();
 }
 
+/* A comparison of integers with both sides simplified through their
+ * atoms: constants folded, quotients the loop ranges decide gone. */
+static ms_expr *simplify_cond(flattener *fl, ms_expr *c)
+{
+    if (c->kind != MS_EXPR_BINARY || c->bin.op < MS_BIN_LT || c->bin.op > MS_BIN_NE ||
+        ms_dtype_is_float(c->bin.a->dtype) || ms_dtype_is_float(c->bin.b->dtype))
+        return c;
+    ms_expr *r =
+        ms_binary(fl->f, c->bin.op, simplify_index(fl, c->bin.a), simplify_index(fl, c->bin.b));
+    r->dtype = c->dtype;
+    return r;
+}
+
 /* "rest + v < rhs" with v the counter of L, all signed: L's extent becomes
  * min(extent, rhs - rest - min). */
 static bool tighten(flattener *fl, ms_stmt *L, const ms_expr *c)
@@ -233,8 +252,9 @@ static bool tighten(flattener *fl, ms_stmt *L, const ms_expr *c)
         !ms_dtype_is_signed(c->bin.a->dtype) || !ms_dtype_is_signed(c->bin.b->dtype) ||
         ms_expr_uses_var(c->bin.b, v))
         return false;
+    /* through its atoms: the counters of fused loops (f / 16 % 2 * 256 + j) */
     ms_poly p;
-    if (!ms_poly_from_expr(c->bin.a, &p))
+    if (!ms_poly_from_expr(ms_simplify(f, atomize(fl, simplify(fl, c->bin.a))), &p))
         return false;
     bool ok = true;
     int found = 0;
@@ -256,10 +276,14 @@ static bool tighten(flattener *fl, ms_stmt *L, const ms_expr *c)
         ms_poly_free(&rest);
         return false;
     }
-    ms_expr *room = ms_simplify(
-        f, ms_binary(f, MS_BIN_SUB, ms_binary(f, MS_BIN_SUB, c->bin.b, ms_poly_to_expr(f, &rest)),
-                     L->loop.min));
+    ms_expr *room = unatomize(
+        fl, ms_simplify(f, ms_binary(f, MS_BIN_SUB,
+                                     ms_binary(f, MS_BIN_SUB, atomize(fl, simplify(fl, c->bin.b)),
+                                               ms_poly_to_expr(f, &rest)),
+                                     L->loop.min)));
     ms_poly_free(&rest);
+    if (ms_expr_uses_var(room, v)) /* v hid in an atom: (v + x) / 4 */
+        return false;
     ms_expr *old = L->loop.extent;
     L->loop.extent = ms_select(f, ms_binary(f, MS_BIN_LT, old, room), old, room);
     L->loop.extent->dtype = old->dtype;
@@ -275,6 +299,7 @@ static ms_expr *hoist(flattener *fl, ms_stmt *block, ms_expr *c)
         ms_expr *a = hoist(fl, block, c->bin.a), *b = hoist(fl, block, c->bin.b);
         return !a ? b : !b ? a : ms_binary(fl->f, MS_BIN_LAND, a, b);
     }
+    c = simplify_cond(fl, c);
     int m = -1;
     for (int i = 0; i < fl->loops.len; i++)
         if (ms_expr_uses_var(c, fl->loops.data[i]->loop.var))

@@ -379,6 +379,13 @@ ms_expr *ms_site_realize(ms_func *f, const ms_access_site *s, ms_expr *e);
 bool ms_expr_range(ms_func *f, const ms_expr *e, int nloops, ms_stmt *const *loops, ms_poly *lo,
                    ms_poly *hi);
 
+/* Constant range of an integer expression over the loops that enclose it
+ * (innermost last), by interval arithmetic that sees through / and % by
+ * constants (the counters of fused loops): the tuning-size copy's guards.
+ * False when a bound is not a constant. */
+bool ms_expr_const_range(const ms_expr *e, int nloops, ms_stmt *const *loops, int64_t *lo,
+                         int64_t *hi);
+
 /* Loop-level dependence summary for the default schedule and the search. */
 typedef struct ms_loop_info {
     ms_stmt *loop;

@@ -24,6 +24,9 @@ static bool always_true(pruner *p, const ms_expr *c)
     if (c->bin.op != MS_BIN_LT && c->bin.op != MS_BIN_LE)
         return false;
     ms_expr *d = ms_binary(p->f, MS_BIN_SUB, c->bin.a, c->bin.b);
+    int64_t clo, chi;
+    if (ms_expr_const_range(d, p->loops.len, p->loops.data, &clo, &chi))
+        return c->bin.op == MS_BIN_LT ? chi < 0 : chi <= 0;
     ms_poly lo, hi;
     if (!ms_expr_range(p->f, d, p->loops.len, p->loops.data, &lo, &hi))
         return false;

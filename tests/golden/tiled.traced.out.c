@@ -142,15 +142,11 @@ void blur(int H, int W, const float *restrict in, float *restrict out)
 #endif
         for (int y_0_x_0_fused = 0; y_0_x_0_fused < 35; y_0_x_0_fused++) {
             for (int y_1 = 0; y_1 < 4; y_1++) {
-                if (y_0_x_0_fused / 5 * 4 + y_1 < 28) {
 #if defined(_OPENMP)
-                    #pragma omp simd
+                #pragma omp simd
 #endif
-                    for (int x_1 = 0; x_1 < 8; x_1++) {
-                        if (y_0_x_0_fused % 5 * 8 + x_1 < 38) {
-                            out[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] = (in[(y_0_x_0_fused / 5 * 4 + y_1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 2)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 2) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)]) * 0.2f;
-                        }
-                    }
+                for (int x_1 = 0; x_1 < (8 < 38 - y_0_x_0_fused % 5 * 8 ? 8 : 38 - y_0_x_0_fused % 5 * 8); x_1++) {
+                    out[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] = (in[(y_0_x_0_fused / 5 * 4 + y_1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 2)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 2) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)]) * 0.2f;
                 }
             }
         }
@@ -159,16 +155,12 @@ void blur(int H, int W, const float *restrict in, float *restrict out)
         #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int y_0_x_0_fused = 0; y_0_x_0_fused < (H + 1) / 4 * ((W + 5) / 8 > 0 ? (W + 5) / 8 : 0); y_0_x_0_fused++) {
-            for (int y_1 = 0; y_1 < 4; y_1++) {
-                if (y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 < H - 2) {
+            for (int y_1 = 0; y_1 < (4 < H - y_0_x_0_fused / ((W + 5) / 8) * 4 - 2 ? 4 : H - y_0_x_0_fused / ((W + 5) / 8) * 4 - 2); y_1++) {
 #if defined(_OPENMP)
-                    #pragma omp simd
+                #pragma omp simd
 #endif
-                    for (int x_1 = 0; x_1 < 8; x_1++) {
-                        if (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 < W - 2) {
-                            out[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] = (in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 2)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 2) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)]) * 0.2f;
-                        }
-                    }
+                for (int x_1 = 0; x_1 < (8 < W - y_0_x_0_fused % ((W + 5) / 8) * 8 - 2 ? 8 : W - y_0_x_0_fused % ((W + 5) / 8) * 8 - 2); x_1++) {
+                    out[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] = (in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 2)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 2) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)]) * 0.2f;
                 }
             }
         }

@@ -278,6 +278,32 @@ Test(tune, a_candidate_wrong_on_unaligned_arrays_does_not_ship, .timeout = 600)
     free(in);
 }
 
+/* A candidate fast at the tuning sizes but slow elsewhere (an injected
+ * delay in the check's timed calls at other sizes) does not ship: the
+ * general path must not be a regression for callers at other sizes. */
+Test(tune, a_candidate_slow_at_other_sizes_does_not_ship, .timeout = 600)
+{
+    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
+    char *path = write_script(
+        dir, "slowcc.sh",
+        "#!/bin/sh\n"
+        "for a in \"$@\"; do case \"$a\" in */k[0-9]*.c)\n"
+        "  sed -i 's/^                mm__mscc(/                if (M != 48) for (volatile int "
+        "w = 0; w < 300000; w++) {} mm__mscc(/' \"$a\";; esac; done\n"
+        "exec cc \"$@\"\n");
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 16 --cc '%s' --db '%s/db'", tu_mscc(),
+             in, dir, path, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "slower than the original at M=25,N=21,K=17"), "%s", out);
+    cr_expect(strstr(out, "left unchanged: no schedule that beat the original passed"), "%s", out);
+    free(out);
+    expect_file(dir, "a.c", kernel_src);
+    free(path);
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
+
 /* examples/make: mscc as a Makefile pre-build step; after a touch, the
  * rebuild replays the project's database and writes the same file. */
 Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)

@@ -333,3 +333,50 @@ Test(sink, carried_or_partial_scratch_stays)
         done(a);
     }
 }
+
+/* Interval arithmetic over constant loops sees through the / and % that
+ * fused counters carry, with C's truncation for negative dividends. */
+Test(analysis, constant_ranges_through_quotients_and_remainders)
+{
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int N, float *restrict y) {\n"
+                          "  for (int f = 0; f < 35; f++)\n"
+                          "    for (int x = 0; x < 8; x++)\n"
+                          "      for (int t = 0; t < f + 1; t++)\n"
+                          "        y[f * 8 + x] += (float)t;\n"
+                          "  for (int i = 0; i < N; i++) y[i] = 0;\n}\n");
+    ms_func *fn = a->src.kernels[0].func;
+    ms_stmt *loops[3] = {LOOP(a, "f")->loop, LOOP(a, "x")->loop, LOOP(a, "t")->loop};
+    ms_expr *f = ms_var_ref(fn, loops[0]->loop.var), *x = ms_var_ref(fn, loops[1]->loop.var);
+    ms_expr *t = ms_var_ref(fn, loops[2]->loop.var);
+#define B(op, l, r) ms_binary(fn, MS_BIN_##op, l, r)
+#define I(v) ms_int(fn, v)
+    struct {
+        ms_expr *e;
+        int64_t lo, hi;
+    } cases[] = {
+        {B(ADD, B(MUL, B(DIV, f, I(5)), I(4)), x), 0, 31}, /* f / 5 * 4 + x */
+        {B(ADD, B(MUL, B(MOD, f, I(5)), I(8)), x), 0, 39}, /* f % 5 * 8 + x */
+        {B(MOD, B(ADD, x, I(3)), I(16)), 3, 10},           /* no wrap: exact */
+        {B(MOD, f, I(8)), 0, 7},                           /* wraps */
+        {B(DIV, B(SUB, f, I(40)), I(8)), -5, 0},           /* -40 / 8 .. -6 / 8 */
+        {B(MOD, B(SUB, f, I(40)), I(8)), -7, 0},
+        {B(SUB, I(3), B(MUL, x, x)), -46, 3},
+        {t, 0, 34}, /* triangular: t < f + 1 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t lo, hi;
+        cr_assert(ms_expr_const_range(cases[i].e, 3, loops, &lo, &hi), "case %zu", i);
+        cr_expect(lo == cases[i].lo && hi == cases[i].hi, "case %zu: [%lld, %lld]", i,
+                  (long long)lo, (long long)hi);
+    }
+    /* a size parameter, or a counter out of scope, has no constant range */
+    int64_t lo, hi;
+    ms_expr *n = ms_var_ref(fn, fn->params[0].var);
+    cr_expect_not(ms_expr_const_range(B(ADD, x, n), 3, loops, &lo, &hi));
+    cr_expect_not(ms_expr_const_range(t, 2, loops, &lo, &hi));
+    cr_expect_not(ms_expr_const_range(B(DIV, f, x), 3, loops, &lo, &hi));
+#undef B
+#undef I
+    done(a);
+}
