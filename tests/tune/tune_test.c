@@ -238,28 +238,28 @@ Test(tune, nothing_beats_the_original_when_every_candidate_fails, .timeout = 600
     free(in);
 }
 
-/* The search times candidates at the tuning sizes only; before one ships
- * it is checked at other sizes and on unaligned arrays. A compiler wrapper
- * makes every tuned body wrong on unaligned arrays in the check harness:
- * no candidate ships, each tried is recorded as wrong, the decision to
- * keep the original is recorded and replayed. */
-Test(tune, a_candidate_wrong_on_unaligned_arrays_does_not_ship, .timeout = 600)
+/* Tunes mm.c (16 trials, database dir/db) with a compiler wrapper that
+ * runs sed_edit on every check harness (k<N>.c) first: the search times
+ * candidates at the tuning sizes only, the check before shipping runs them
+ * at other sizes and on unaligned arrays. The edit's fault must keep every
+ * candidate from shipping: the output is the input, and the decision to
+ * keep the original is recorded and replayed. Returns mscc's output. */
+static char *tune_with_faulty_check(const char *sed_edit)
 {
     char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
-    char *path = write_script(
-        dir, "misaligncc.sh",
-        "#!/bin/sh\n"
-        "for a in \"$@\"; do case \"$a\" in */k[0-9]*.c)\n"
-        "  sed -i '/^    mm__mscc(/a\\\n"
-        "    if (mscc_misalign) ((float *)mscc_new_C)[0] += 1.0f;' \"$a\";; esac; done\n"
-        "exec cc \"$@\"\n");
+    char script[4096];
+    snprintf(script, sizeof script,
+             "#!/bin/sh\n"
+             "for a in \"$@\"; do case \"$a\" in */k[0-9]*.c) sed -i '%s' \"$a\";; esac; done\n"
+             "exec cc \"$@\"\n",
+             sed_edit);
+    char *path = write_script(dir, "faultycc.sh", script);
     snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 16 --cc '%s' --db '%s/db'", tu_mscc(),
              in, dir, path, dir);
-    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
-    cr_expect(strstr(out, "failed the check at other sizes (wrong result at"), "%s", out);
-    cr_expect(strstr(out, "8 bytes past alignment"), "%s", out);
-    cr_expect(strstr(out, "left unchanged: no schedule that beat the original passed"), "%s", out);
-    free(out);
+    char *result;
+    cr_assert_eq(sh(cmd, &result), 0, "%s", result);
+    cr_expect(strstr(result, "left unchanged: no schedule that beat the original passed"), "%s",
+              result);
     expect_file(dir, "a.c", kernel_src);
     /* recorded: the rerun measures nothing and keeps the original */
     snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/b.c' --trials 16 --db '%s/db'", tu_mscc(), in, dir,
@@ -276,32 +276,28 @@ Test(tune, a_candidate_wrong_on_unaligned_arrays_does_not_ship, .timeout = 600)
     ms_tempdir_remove(dir);
     free(dir);
     free(in);
+    return result;
 }
 
-/* A candidate fast at the tuning sizes but slow elsewhere (an injected
- * delay in the check's timed calls at other sizes) does not ship: the
- * general path must not be a regression for callers at other sizes. */
+/* Every tuned body wrong on unaligned arrays in the check harness. */
+Test(tune, a_candidate_wrong_on_unaligned_arrays_does_not_ship, .timeout = 600)
+{
+    char *out = tune_with_faulty_check("/^    mm__mscc(/a\\\n"
+                                       "    if (mscc_misalign) ((float *)mscc_new_C)[0] += 1.0f;");
+    cr_expect(strstr(out, "failed the check at other sizes (wrong result at"), "%s", out);
+    cr_expect(strstr(out, "8 bytes past alignment"), "%s", out);
+    free(out);
+}
+
+/* Every tuned body fast at the tuning sizes but slow elsewhere (a delay in
+ * the check's timed calls at other sizes): the general path must not be a
+ * regression for callers at other sizes. */
 Test(tune, a_candidate_slow_at_other_sizes_does_not_ship, .timeout = 600)
 {
-    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
-    char *path = write_script(
-        dir, "slowcc.sh",
-        "#!/bin/sh\n"
-        "for a in \"$@\"; do case \"$a\" in */k[0-9]*.c)\n"
-        "  sed -i 's/^                mm__mscc(/                if (M != 48) for (volatile int "
-        "w = 0; w < 300000; w++) {} mm__mscc(/' \"$a\";; esac; done\n"
-        "exec cc \"$@\"\n");
-    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 16 --cc '%s' --db '%s/db'", tu_mscc(),
-             in, dir, path, dir);
-    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    char *out = tune_with_faulty_check("s/^                mm__mscc(/                if (M != 48) "
+                                       "for (volatile int w = 0; w < 300000; w++) {} mm__mscc(/");
     cr_expect(strstr(out, "slower than the original at M=25,N=21,K=17"), "%s", out);
-    cr_expect(strstr(out, "left unchanged: no schedule that beat the original passed"), "%s", out);
     free(out);
-    expect_file(dir, "a.c", kernel_src);
-    free(path);
-    ms_tempdir_remove(dir);
-    free(dir);
-    free(in);
 }
 
 /* examples/make: mscc as a Makefile pre-build step; after a touch, the
