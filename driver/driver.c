@@ -212,9 +212,9 @@ static void print_tune_table(const ms_source *src, const ms_tune_report *reps, c
                 ms_str_addf(&failed, "%s%s %d", failed.len ? ", " : "", ms_meas_status_names[c],
                             r->failed[c]);
         if (r->rejected)
-            ms_str_addf(&failed, "%srefused %d", failed.len ? ", " : "", r->rejected);
+            ms_str_addf(&failed, "%srejected %d", failed.len ? ", " : "", r->rejected);
         if (r->unverified)
-            ms_str_addf(&failed, "%swrong elsewhere %d", failed.len ? ", " : "", r->unverified);
+            ms_str_addf(&failed, "%sfailed the check %d", failed.len ? ", " : "", r->unverified);
         double tuned = r->kept_original ? r->t_orig : r->t_best;
         char gflops[32] = "-", share[32] = "-";
         double top = peak_of(src->kernels[i].func, peak);
