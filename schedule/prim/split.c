@@ -25,6 +25,15 @@ static bool add_guard(void *ctx, ms_stmt *s)
     return true;
 }
 
+static bool find_init(void *ctx, ms_stmt *s)
+{
+    if (s->kind == MS_STMT_BLOCK && s->block.init) {
+        *(bool *)ctx = true;
+        return false;
+    }
+    return true;
+}
+
 ms_status ms_sched_split(ms_sched *s, int loop, int n, const int64_t *factors, int *out)
 {
     ms_func *f = s->f;
@@ -45,11 +54,25 @@ ms_status ms_sched_split(ms_sched *s, int loop, int n, const int64_t *factors, i
     }
     ms_poly ext_poly;
     int64_t ext = -1;
+    bool triangular = false; /* the extent follows an enclosing counter */
     if (ms_poly_from_expr(L->loop.extent, &ext_poly)) {
         if (!ms_poly_is_const(&ext_poly, &ext))
             ext = -1;
+        for (int t = 0; t < ext_poly.n; t++)
+            for (int k = 0; k < ext_poly.terms[t].nvars; k++)
+                triangular = triangular || ext_poly.terms[t].vars[k]->kind == MS_VAR_LOOP;
         ms_poly_free(&ext_poly);
+    } else {
+        triangular = true; /* not known to be free of counters */
     }
+    /* an inner factor that follows a counter ties the reduction's variable
+     * to that counter (j = j_0 * ((i + 2) / 2) + j_1): a reduction's init
+     * could then not be split off it */
+    bool init_below = false;
+    ms_stmt_visit(L->loop.body, find_init, &init_below);
+    if (ext < 0 && triangular && infer > 0 && init_below)
+        return prim_fail(s, MS_ERR_ILLEGAL,
+                         "split: an inner factor cannot follow a triangular extent");
     /* symbolic extent: the outermost factor always follows the size */
     if (ext < 0 && infer < 0) {
         infer = 0;

@@ -382,7 +382,9 @@ Test(sched, differential_fuzzer_strict, .timeout = 1800)
 }
 
 /* Seeds that failed once, on their kernel, kept as they were reported
- * (900529 and 900996: cache_read compared unsigned subscripts with 0). */
+ * (900529 and 900996: cache_read compared unsigned subscripts with 0;
+ * 920211: a triangular loop split with an inferred inner factor tied the
+ * reduction to the row counter, and the emitter's init split asserted). */
 Test(sched, fuzzer_regressions, .timeout = 600)
 {
     static const struct {
@@ -392,6 +394,7 @@ Test(sched, fuzzer_regressions, .timeout = 600)
     } seeds[] = {
         {"gemm_acc", 900529, false},
         {"gemm_acc", 900996, false},
+        {"trmv", 920211, false},
     };
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
         fuzz(seeds[i].strict, 1, seeds[i].seed, seeds[i].kernel);

@@ -53,6 +53,29 @@ Test(sched, split_symbolic_extent_gets_a_guard)
     teardown_fx(fx);
 }
 
+/* A triangular loop (j <= i) splits with a fixed inner factor, but an
+ * inferred inner factor would follow i and tie j's variable to it. */
+Test(sched, split_of_a_triangular_loop)
+{
+    fixture *fx = setup_src("#pragma mscc kernel sizes(N=45)\n"
+                            "void trmv(int N, const double L[restrict N][N],\n"
+                            "          const double x[restrict N], double y[restrict N]) {\n"
+                            "  for (int i = 0; i < N; i++) {\n"
+                            "    y[i] = 0;\n"
+                            "    for (int j = 0; j <= i; j++) y[i] += L[i][j] * x[j];\n"
+                            "  }\n"
+                            "}\n");
+    int l[8], parts[2];
+    loops(fx, "y_1", l);
+    ms_operand inner_inferred[2] = {{-1, 2}, {-1, -1}};
+    EXPECT_REFUSED(fx, ms_t_split(fx->tr, l[1], 2, inner_inferred, parts), MS_ERR_ILLEGAL);
+    ms_operand inner_fixed[2] = {{-1, -1}, {-1, 4}};
+    ms_t_split(fx->tr, l[1], 2, inner_fixed, parts);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    round_trip(fx);
+    teardown_fx(fx);
+}
+
 Test(sched, split_constant_extent)
 {
     fixture *fx = setup_src(scan_src);
