@@ -120,10 +120,13 @@ Test(tune, second_run_replays_from_the_database_byte_identical, .timeout = 600)
              tu_mscc(), in, dir, dir, dir, dir);
     cr_expect_eq(sh(cmd, &out), 0, "%s", out);
     free(out);
-    /* mscc db list: the kernel, its sizes, 12 candidates measured and the decision */
+    /* mscc db list: the kernel, its sizes, 12 candidates measured and the
+     * decision (13 records; 14 when noise made the fastest candidate look
+     * slow at another size and the next one shipped) */
     snprintf(cmd, sizeof cmd, "'%s' db list '%s/db'", tu_mscc(), dir);
     cr_expect_eq(sh(cmd, &out), 0, "%s", out);
-    cr_expect(strstr(out, "13 records") && strstr(out, "mm ") && strstr(out, "M=48,N=40,K=32"),
+    cr_expect((strstr(out, "13 records") || strstr(out, "14 records")) && strstr(out, "mm ") &&
+                  strstr(out, "M=48,N=40,K=32") && strstr(out, "     12 "),
               "%s", out);
     free(out);
     snprintf(cmd, sizeof cmd, "'%s' db frob", tu_mscc());
