@@ -38,6 +38,13 @@ char *ms_db_default_dir(const char *opt)
     return ms_str_take(&s);
 }
 
+/* The machine part of a database key: CPU, cores and ISA features. */
+static void add_target_key(ms_str *s, const ms_target *t)
+{
+    ms_str_addf(s, "%s; %d cores, %d pus;%s%s%s", t->cpu, t->ncores, t->npus,
+                t->avx2 ? " avx2" : "", t->fma ? " fma" : "", t->avx512f ? " avx512f" : "");
+}
+
 void ms_tune_key(const ms_target *t, const ms_arch *arch, const ms_kernel *k, ms_db_key *key)
 {
     const ms_func *f = k->func;
@@ -51,8 +58,7 @@ void ms_tune_key(const ms_target *t, const ms_arch *arch, const ms_kernel *k, ms
             ms_str_addf(&s, "%s%s=%" PRId64, s.len ? "," : "", v->name, h->value);
     }
     key->sizes = ms_str_take(&s);
-    ms_str_addf(&s, "%s; %d cores, %d pus;%s%s%s", t->cpu, t->ncores, t->npus,
-                t->avx2 ? " avx2" : "", t->fma ? " fma" : "", t->avx512f ? " avx512f" : "");
+    add_target_key(&s, t);
     key->target = ms_str_take(&s);
     key->threads = arch->ncores;
     key->fp_strict = f->fp_strict;
@@ -75,9 +81,8 @@ bool ms_tune_peak(const ms_target *t, const ms_arch *arch, ms_db *db, bool may_m
     double *slots[3] = {&out->f32, &out->f64, &out->i32};
     *out = (ms_peak){0};
     ms_str key = {0};
-    ms_str_addf(&key, "%s; %d cores, %d pus;%s%s%s; %s; %s; %d threads", t->cpu, t->ncores, t->npus,
-                t->avx2 ? " avx2" : "", t->fma ? " fma" : "", t->avx512f ? " avx512f" : "",
-                t->compiler_id, t->cflags, arch->ncores);
+    add_target_key(&key, t);
+    ms_str_addf(&key, "; %s; %s; %d threads", t->compiler_id, t->cflags, arch->ncores);
     bool known = db != NULL;
     for (int i = 0; i < 3 && known; i++)
         known = ms_db_fact(db, ms_str_cstr(&key), names[i], slots[i]);

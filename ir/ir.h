@@ -425,6 +425,8 @@ void ms_merge_reduction_inits(ms_func *f);
 ms_stmt *ms_decompose_reduction(ms_func *f, ms_stmt *block, ms_stmt *loop, const char **why);
 /* The conjuncts of c that use none of the n variables (NULL: none left). */
 ms_expr *ms_conjuncts_without(ms_func *f, ms_expr *c, int n, ms_var *const *vars);
+/* The first block under root (pre-order) that still has an init, or NULL. */
+ms_stmt *ms_first_init_block(ms_stmt *root);
 /* Decomposes every init at the outermost loop of its reduction. */
 void ms_decompose_all_reductions(ms_func *f);
 

@@ -370,11 +370,17 @@ static bool find_init_block(void *ctx, ms_stmt *s)
     return true;
 }
 
+ms_stmt *ms_first_init_block(ms_stmt *root)
+{
+    ms_stmt *b = NULL;
+    ms_stmt_visit(root, find_init_block, &b);
+    return b;
+}
+
 void ms_decompose_all_reductions(ms_func *f)
 {
     for (;;) {
-        ms_stmt *b = NULL;
-        ms_stmt_visit(f->body, find_init_block, &b);
+        ms_stmt *b = ms_first_init_block(f->body);
         if (!b)
             return;
         /* at the outermost loop that runs the reduction: the init runs once

@@ -88,7 +88,7 @@ bool ms_measure_peak(const ms_target *t, int threads, ms_peak *out, char *why, s
     ms_str_addf(&exe, "%s/peak", dir);
     ms_str_addf(&log, "%s/peak.log", dir);
     ms_str_addf(&res, "%s/peak.out", dir);
-    ms_str_addf(&flags, "-DVBYTES=%d", t->avx512f ? 64 : t->avx2 ? 32 : 16);
+    ms_str_addf(&flags, "-DVBYTES=%d", ms_target_arch(t, threads).vector_bytes);
     FILE *f = fopen(ms_str_cstr(&src), "w");
     bool ok = f && fputs(peak_source, f) >= 0;
     if (f)

@@ -25,15 +25,6 @@ static bool add_guard(void *ctx, ms_stmt *s)
     return true;
 }
 
-static bool find_init(void *ctx, ms_stmt *s)
-{
-    if (s->kind == MS_STMT_BLOCK && s->block.init) {
-        *(bool *)ctx = true;
-        return false;
-    }
-    return true;
-}
-
 ms_status ms_sched_split(ms_sched *s, int loop, int n, const int64_t *factors, int *out)
 {
     ms_func *f = s->f;
@@ -68,9 +59,7 @@ ms_status ms_sched_split(ms_sched *s, int loop, int n, const int64_t *factors, i
     /* an inner factor that follows a counter ties the reduction's variable
      * to that counter (j = j_0 * ((i + 2) / 2) + j_1): a reduction's init
      * could then not be split off it */
-    bool init_below = false;
-    ms_stmt_visit(L->loop.body, find_init, &init_below);
-    if (ext < 0 && triangular && infer > 0 && init_below)
+    if (ext < 0 && triangular && infer > 0 && ms_first_init_block(L->loop.body))
         return prim_fail(s, MS_ERR_ILLEGAL,
                          "split: an inner factor cannot follow a triangular extent");
     /* symbolic extent: the outermost factor always follows the size */
