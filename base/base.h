@@ -115,6 +115,10 @@ typedef struct ms_arch {
     int ncores;       /* cores the tuned code runs on (its thread count) */
     int vector_bytes; /* widest vector register: 64 AVX-512, 32 AVX2, 16 SSE/NEON */
     long l1d, l2, l3; /* cache bytes; 0 = unknown */
+    /* the design-space rules for this target, comma-separated names from
+     * schedule/rules/registry.c (applied in the registry's order); NULL:
+     * every rule */
+    const char *rules;
 } ms_arch;
 
 #endif

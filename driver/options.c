@@ -5,6 +5,7 @@
 #include "driver/options.h"
 
 #include "frontend/frontend.h"
+#include "schedule/schedule.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@ const char ms_usage[] =
     "usage: mscc IN.c -o OUT.c [--sizes N=V,...] [-I DIR] [-D NAME[=V]] [-std=STD]\n"
     "            [--cc CC] [--cflags \"FLAGS\"] [--trials N] [--check] [--jobs N]\n"
     "            [--fp-model=reassoc|strict] [--trace FILE.json] [--print-trace=text|json]\n"
+    "            [--seed S] [--db DIR] [--threads N] [--time-budget SECONDS]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n";
 
@@ -37,6 +39,13 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
     const char *env_trials = getenv("MSCC_TRIALS");
     if (env_trials && *env_trials && !parse_int(env_trials, 0, &o->trials)) {
         snprintf(why, n, "MSCC_TRIALS wants a whole number >= 0, not '%s'", env_trials);
+        return 1;
+    }
+    /* the target's rule list, replaced for an ablation (runtime/target.c) */
+    const char *env_rules = getenv("MSCC_RULES");
+    char rwhy[512];
+    if (env_rules && *env_rules && !ms_rules_check(env_rules, rwhy, sizeof rwhy)) {
+        snprintf(why, n, "MSCC_RULES: %s", rwhy);
         return 1;
     }
     o->cc = getenv("CC") && *getenv("CC") ? getenv("CC") : NULL;

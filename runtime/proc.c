@@ -1,7 +1,7 @@
 /*
  * proc.c - running a program in its own process group with a timeout, so a
- * crash or a hang is a recorded result and never takes mscc down; and the
- * private temporary folders builds run in.
+ * crash or a hang is a recorded result and never takes mscc down, its
+ * OpenMP threads pinned; and the private temporary folders builds run in.
  */
 #define _XOPEN_SOURCE 700
 #include "runtime/runtime.h"
@@ -44,6 +44,12 @@ int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err
                         double timeout_s, long long mem_bytes, ms_proc_result *res)
 {
     *res = (ms_proc_result){0};
+    /* OpenMP threads stay on their cores, so a timing does not move with
+     * the scheduler; the user's own settings win. Set here, in mscc (which
+     * runs no OpenMP itself), since the child may not allocate: under a
+     * memory limit an ASan build's allocator fails */
+    setenv("OMP_PROC_BIND", "close", 0);
+    setenv("OMP_PLACES", "cores", 0);
     double t0 = now();
     fflush(stdout);
     fflush(stderr);

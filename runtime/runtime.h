@@ -20,9 +20,16 @@ typedef struct ms_target {
     int ncores, npus;
     long l1d, l2, l3; /* bytes; 0 = unknown */
     bool avx2, avx512f, fma;
+    char *rules; /* the design-space rules (ms_arch.rules) */
 } ms_target;
 
 #define MS_DEFAULT_CFLAGS "-O3 -march=native -fopenmp"
+
+/* MetaSchedule's CPU rules: every CPU target so far. MSCC_RULES replaces
+ * the list (an ablation: which rule buys what). */
+#define MS_CPU_RULES                                                                               \
+    "auto_inline,add_rfactor,multi_level_tiling,random_compute_location,"                          \
+    "parallel_vectorize_unroll"
 
 /* cc/cflags may be NULL for the defaults (cc, MS_DEFAULT_CFLAGS). */
 ms_target *ms_target_new(const char *cc, const char *cflags);

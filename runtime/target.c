@@ -79,6 +79,8 @@ ms_target *ms_target_new(const char *cc, const char *cflags)
     t->cflags = ms_xstrdup(cflags ? cflags : MS_DEFAULT_CFLAGS);
     t->compiler_id = compiler_id(t->cc);
     read_topology(t);
+    const char *rules = getenv("MSCC_RULES");
+    t->rules = ms_xstrdup(rules && *rules ? rules : MS_CPU_RULES);
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
     t->avx2 = __builtin_cpu_supports("avx2");
@@ -92,7 +94,7 @@ ms_arch ms_target_arch(const ms_target *t, int threads)
 {
     const char *env = getenv("OMP_NUM_THREADS");
     int n = threads > 0 ? threads : env && atoi(env) > 0 ? atoi(env) : t->npus > 0 ? t->npus : 1;
-    return (ms_arch){n, t->avx512f ? 64 : t->avx2 ? 32 : 16, t->l1d, t->l2, t->l3};
+    return (ms_arch){n, t->avx512f ? 64 : t->avx2 ? 32 : 16, t->l1d, t->l2, t->l3, t->rules};
 }
 
 void ms_target_free(ms_target *t)
@@ -103,6 +105,7 @@ void ms_target_free(ms_target *t)
     free(t->cpu);
     free(t->cflags);
     free(t->compiler_id);
+    free(t->rules);
     free(t);
 }
 

@@ -259,6 +259,9 @@ char *ms_trace_doc_to_json(int n, const char *const *names, ms_trace *const *tra
  * sampling decisions a candidate draws afresh. Returns the count (>= 1:
  * an untouched schedule when no rule applies); caller frees. */
 int ms_space_sketches(const ms_func *f, const ms_arch *arch, uint64_t seed, ms_trace ***out);
+/* Does a rule list (ms_arch.rules) name registered rules only? If not,
+ * why says which name is unknown and lists the rules. */
+bool ms_rules_check(const char *list, char *why, size_t why_size);
 /* Finishes a schedule: annotations become loop kinds (auto-unroll), and a
  * parallel or SIMD loop that later steps made dependent is refused (why
  * in s->why). Deterministic. */

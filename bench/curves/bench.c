@@ -2,8 +2,8 @@
  * bench.c - one operator timed in one run: the naive kernel (bench/curves/
  * ops/OP.c as written), the same kernel tuned by mscc (tuned/OP.c, found
  * on the include path), and
- * the libraries that have the operator: OpenBLAS (gemm) and oneDNN (gemm,
- * convolutions, softmax), all with the thread count given. Prints one line:
+ * the libraries that have the operator: OpenBLAS (gemm, dot) and oneDNN
+ * (gemm, convolutions, softmax), all with the thread count given. Prints one line:
  *   OP FLOPS naive_s tuned_s max_rel_err LIB seconds [LIB seconds]
  * Median seconds per call over repeats after a warm-up. Built by run.sh.
  */
@@ -26,8 +26,10 @@
 #define conv7x7s2 conv7x7s2_naive
 #define dwconv dwconv_naive
 #define softmax softmax_naive
+#define sdot sdot_naive
 #include "ops/conv3x3.c"
 #include "ops/conv7x7s2.c"
+#include "ops/dot.c"
 #include "ops/dwconv.c"
 #include "ops/gemm.c"
 #include "ops/softmax.c"
@@ -36,13 +38,16 @@
 #undef conv7x7s2
 #undef dwconv
 #undef softmax
+#undef sdot
 #define sgemm sgemm_tuned
 #define conv3x3 conv3x3_tuned
 #define conv7x7s2 conv7x7s2_tuned
 #define dwconv dwconv_tuned
 #define softmax softmax_tuned
+#define sdot sdot_tuned
 #include "tuned/conv3x3.c"
 #include "tuned/conv7x7s2.c"
+#include "tuned/dot.c"
 #include "tuned/dwconv.c"
 #include "tuned/gemm.c"
 #include "tuned/softmax.c"
@@ -51,6 +56,7 @@
 #undef conv7x7s2
 #undef dwconv
 #undef softmax
+#undef sdot
 
 void openblas_set_num_threads(int);
 
@@ -263,6 +269,19 @@ static void run_softmax(void *p)
     (g->tuned ? softmax_tuned : softmax_naive)(M, N, (const float(*)[N])g->x, (float(*)[N])g->out);
 }
 
+static void run_dot(void *p)
+{
+    args *g = p;
+    int N = g->a;
+    (g->tuned ? sdot_tuned : sdot_naive)(N, g->x, g->w, g->out);
+}
+
+static void run_blas_dot(void *p)
+{
+    args *g = p;
+    g->out[0] = cblas_sdot(g->a, g->x, 1, g->w, 1);
+}
+
 static void run_blas(void *p)
 {
     args *g = p;
@@ -295,7 +314,8 @@ static void lib_softmax(onednn *d)
 }
 
 /* The operators: sizes as the kernels' pragmas give them, array lengths,
- * FLOPs per call, and oneDNN's primitive for it (gemm: dnnl_sgemm). */
+ * FLOPs per call, and oneDNN's primitive for it (gemm: dnnl_sgemm), and
+ * OpenBLAS's. */
 static const struct op {
     const char *name;
     void (*run)(void *);
@@ -303,9 +323,11 @@ static const struct op {
     size_t nx, nw, nout;
     double flops;
     void (*dnnl)(onednn *d);
+    void (*blas)(void *);
 } ops[] = {
     {"gemm", run_gemm, 1024, 0, 0, 0, 1024 * 1024, 1024 * 1024, 1024 * 1024,
-     2.0 * 1024 * 1024 * 1024, NULL},
+     2.0 * 1024 * 1024 * 1024, NULL, run_blas},
+    {"dot", run_dot, 4194304, 0, 0, 0, 4194304, 4194304, 1, 2.0 * 4194304, NULL, run_blas_dot},
     {"conv3x3", run_conv3x3, 56, 56, 64, 64, 58 * 58 * 64, 9 * 64 * 64, 56 * 56 * 64,
      2.0 * 56 * 56 * 64 * 64 * 9, lib_conv3x3},
     {"conv7x7s2", run_conv7x7s2, 112, 112, 3, 64, 230 * 230 * 3, 49 * 3 * 64, 112 * 112 * 64,
@@ -323,7 +345,7 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], ops[i].name))
             op = &ops[i];
     if (!op) {
-        fprintf(stderr, "usage: %s gemm|conv3x3|conv7x7s2|dwconv|softmax THREADS\n", argv[0]);
+        fprintf(stderr, "usage: %s gemm|conv3x3|conv7x7s2|dwconv|softmax|dot THREADS\n", argv[0]);
         return 2;
     }
     int threads = atoi(argv[2]);
@@ -347,10 +369,11 @@ int main(int argc, char **argv)
     double err = max_rel_err(a.out, t.out, op->nout);
     double naive = timeit((way){op->run, &a}), tuned = timeit((way){op->run, &t});
     printf("%s %.6g %.6g %.6g %.3g", op->name, op->flops, naive, tuned, err);
+    if (op->blas)
+        printf(" OpenBLAS %.6g", timeit((way){op->blas, &t}));
     if (op->run == run_gemm) {
-        printf(" OpenBLAS %.6g", timeit((way){run_blas, &t}));
         printf(" oneDNN %.6g", timeit((way){run_dnnl_sgemm, &t}));
-    } else {
+    } else if (op->dnnl) {
         onednn d = {0};
         op->dnnl(&d);
         printf(" oneDNN %.6g", timeit((way){onednn_run, &d}));

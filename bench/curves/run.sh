@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# run.sh [TRIALS [OPS...]] - tuning curves for five operators (gemm 1024,
+# run.sh [TRIALS [OPS...]] - tuning curves for six operators (gemm 1024,
 # conv2d NHWC 56x56x64->64 3x3, conv2d 224x224x3->64 7x7 stride 2,
-# depthwise 3x3 112x112x32, softmax 1024x1024), in one run on this machine:
+# depthwise 3x3 112x112x32, softmax 1024x1024, a dot product of 4M
+# floats), in one run on this machine:
 # each kernel of bench/curves/ops/ tuned by mscc's search (TRIALS measured
 # candidates, default 512, 2 threads, seed 1, a fresh database each); then,
-# side by side, the naive kernel, the tuned one, OpenBLAS (gemm) and oneDNN,
+# side by side, the naive kernel, the tuned one, OpenBLAS (gemm, dot) and oneDNN,
 # each timed with 2 threads (median of repeats), and the measured fp32 FMA
 # peak (bench/peak.c). Writes build/bench-curves/OP.csv and OP.svg: best
 # GFLOP/s against trials, with the best library as a dashed line.
@@ -14,12 +15,12 @@ cd "$(dirname "$0")/../.."
 trials=${1:-512}
 shift || true
 ops=("$@")
-[ ${#ops[@]} -gt 0 ] || ops=(gemm conv3x3 conv7x7s2 dwconv softmax)
+[ ${#ops[@]} -gt 0 ] || ops=(gemm conv3x3 conv7x7s2 dwconv softmax dot)
 bash scripts/setup.sh >/dev/null
 out=build/bench-curves
 mkdir -p "$out/tuned"
 declare -A wall
-for op in gemm conv3x3 conv7x7s2 dwconv softmax; do
+for op in gemm conv3x3 conv7x7s2 dwconv softmax dot; do
     # an operator not asked for keeps its last tuned file (or a plain copy)
     [ -f "$out/tuned/$op.c" ] || cp "bench/curves/ops/$op.c" "$out/tuned/$op.c"
 done

@@ -49,6 +49,8 @@ typedef struct retarget {
 
 static ms_expr **retarget_idx(retarget *r, int n, ms_expr **idx)
 {
+    if (r->cache->ndim == 0)
+        return NULL;
     ms_expr **out = ms_arena_alloc(r->f->arena, sizeof(ms_expr *) * (size_t)n);
     for (int d = 0; d < n; d++)
         out[d] = ms_binary(r->f, MS_BIN_SUB, idx[d], r->offset[d]);
@@ -60,14 +62,14 @@ static ms_expr *retarget_load(void *ctx, ms_expr *load)
     retarget *r = ctx;
     if (load->load.buf != r->x)
         return load;
-    return ms_load(r->f, r->cache, load->load.nidx,
+    return ms_load(r->f, r->cache, r->cache->ndim,
                    retarget_idx(r, load->load.nidx, load->load.idx));
 }
 
 static ms_stmt *retarget_store(retarget *r, const ms_stmt *st)
 {
     MS_ASSERT(st->kind == MS_STMT_STORE && st->store.buf == r->x);
-    return ms_store(r->f, r->cache, st->store.nidx, retarget_idx(r, st->store.nidx, st->store.idx),
+    return ms_store(r->f, r->cache, r->cache->ndim, retarget_idx(r, st->store.nidx, st->store.idx),
                     ms_expr_map_loads(r->f, st->store.value, retarget_load, r));
 }
 
@@ -100,8 +102,9 @@ static ms_stmt *copy_nest(ms_func *f, const char *name, ms_buffer *x, ms_buffer 
         pred_with[nloops - 1] =
             ms_simplify(f, ms_binary(f, MS_BIN_ADD, ms_var_ref(f, lv), ms_int(f, dim_min[d])));
     }
-    ms_stmt *st = out ? ms_store(f, x, ndim, xi, ms_load(f, cache, ndim, ci))
-                      : ms_store(f, cache, ndim, ci, ms_load(f, x, ndim, xi));
+    int cdim = cache->ndim;
+    ms_stmt *st = out ? ms_store(f, x, ndim, xi, ms_load(f, cache, cdim, cdim ? ci : NULL))
+                      : ms_store(f, cache, cdim, cdim ? ci : NULL, ms_load(f, x, ndim, xi));
     ms_stmt *b = ms_block(f, name, niter, iters, st);
     if (pred)
         b->block.predicate = ms_expr_subst(f, pred, nloops, pred_vars, pred_with);
@@ -208,9 +211,12 @@ ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *sco
     char base_name[128], name[140];
     snprintf(base_name, sizeof base_name, "%s_%s", x->name, reg ? "reg" : "local");
     ms_unique_name(s->f, base_name, name, sizeof name);
-    ms_buffer *cache = ms_buffer_new(f, name, x->elem_ctype, x->dtype, ndim, MS_SCOPE_LOCAL);
+    /* a register tile of one element is a scalar: a loop reducing into it
+     * can then run as SIMD (vectorize takes scalar reductions) */
+    int cdim = reg && elems == 1 ? 0 : ndim;
+    ms_buffer *cache = ms_buffer_new(f, name, x->elem_ctype, x->dtype, cdim, MS_SCOPE_LOCAL);
     cache->is_cache = true;
-    for (int d = 0; d < ndim; d++)
+    for (int d = 0; d < cdim; d++)
         cache->shape[d] = ms_int(f, size[d]);
     ms_expr *offset_in_iters[MAX_DIMS], *at_x[MAX_DIMS];
     for (int d = 0; d < ndim; d++) {

@@ -53,8 +53,11 @@ ms_status ms_sched_split(ms_sched *s, int loop, int n, const int64_t *factors, i
             for (int k = 0; k < ext_poly.terms[t].nvars; k++)
                 triangular = triangular || ext_poly.terms[t].vars[k]->kind == MS_VAR_LOOP;
         ms_poly_free(&ext_poly);
-    } else {
-        triangular = true; /* not known to be free of counters */
+    } else { /* not a polynomial (a fused extent's N > 0 ? N : 0): look for counters */
+        ms_stmt *around[64];
+        int na = prim_enclosing_loops(s, L, around, 64);
+        for (int i = 0; i < na; i++)
+            triangular = triangular || ms_expr_uses_var(L->loop.extent, around[i]->loop.var);
     }
     /* an inner factor that follows a counter ties the reduction's variable
      * to that counter (j = j_0 * ((i + 2) / 2) + j_1): a reduction's init

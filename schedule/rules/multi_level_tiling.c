@@ -50,28 +50,6 @@ static ms_expr *collect_load(void *ctx, ms_expr *load)
     return load;
 }
 
-/* The loop kinds of b's nest: S (true) or R (false) per loop, each loop
- * bound to exactly one iteration variable as itself. False when the nest
- * has another form. */
-static bool classify(const ms_stmt *b, ms_stmt *const *loop, int n, bool *spatial, int *iter_of)
-{
-    for (int i = 0; i < n; i++) {
-        iter_of[i] = -1;
-        for (int k = 0; k < b->block.niter; k++) {
-            const ms_expr *x = b->block.iters[k].binding;
-            if (!ms_expr_uses_var(x, loop[i]->loop.var))
-                continue;
-            if (x->kind != MS_EXPR_VAR || iter_of[i] >= 0)
-                return false;
-            iter_of[i] = k;
-        }
-        if (iter_of[i] < 0)
-            return false;
-        spatial[i] = b->block.iters[iter_of[i]].kind == MS_ITER_SPATIAL;
-    }
-    return true;
-}
-
 /* Some input is read again across a spatial loop (the loads miss its
  * variable): the reuse that tiling exploits. */
 static bool has_reuse(ms_func *f, const ms_stmt *b, const bool *spatial, const int *iter_of, int n)
@@ -146,7 +124,8 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, tiled *info)
     bool spatial[MAX_LOOPS];
     int iter_of[MAX_LOOPS];
     if (n < 2 || n > MAX_LOOPS || !ms_loop_holds_only(around[0], b) ||
-        !classify(b, around, n, spatial, iter_of) || !has_reuse(f, b, spatial, iter_of, n))
+        !rule_classify_loops(b, around, n, spatial, iter_of) ||
+        !has_reuse(f, b, spatial, iter_of, n))
         return NULL;
     *info = (tiled){0, 0, NULL, 0, {-1, 1}};
     for (int i = 0; i < n; i++) {

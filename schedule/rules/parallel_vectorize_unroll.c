@@ -11,7 +11,9 @@
 
 #include <stdlib.h>
 
-enum { JOBS_PER_CORE = 16, MAX_BLOCKS = 64 };
+/* A thread team costs microseconds: a nest of fewer iterations (an
+ * rfactor's partials set to 0, a bias row) runs serially. */
+enum { JOBS_PER_CORE = 16, MAX_BLOCKS = 64, MIN_PARALLEL_ITERS = 4096 };
 
 static bool is_parallel_nest(ms_stmt *const *loops, int n)
 {
@@ -41,6 +43,13 @@ static void parallelize(const ms_arch *arch, ms_tracer *t, const char *block)
     for (int i = 0; i < n; i++)
         loops[i] = t->s->rvs.data[t->map.data[l[i]]].stmt;
     if (is_parallel_nest(loops, n))
+        return;
+    int64_t iters = 1;
+    for (int i = 0; i < n && iters < MIN_PARALLEL_ITERS; i++) {
+        int64_t e = rule_tuning_extent(t->s->f, loops[i]);
+        iters *= e > 0 ? e : MIN_PARALLEL_ITERS; /* unknown: assume it is big */
+    }
+    if (iters < MIN_PARALLEL_ITERS)
         return;
     ms_loop_info *infos;
     int ni = ms_analyze_loops(t->s->f, &infos);

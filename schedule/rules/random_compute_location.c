@@ -11,8 +11,9 @@ int ms_rule_random_compute_location(const ms_arch *arch, ms_tracer *tr, const ch
 {
     (void)arch;
     const ms_stmt *b = rule_find_block(tr->s->f, block);
+    /* a cache or partials that a primitive made sit where it put them */
     if (!b || b->block.body->kind != MS_STMT_STORE ||
-        b->block.body->store.buf->scope != MS_SCOPE_LOCAL)
+        b->block.body->store.buf->scope != MS_SCOPE_LOCAL || b->block.body->store.buf->is_cache)
         return 0;
     ms_tracer *t = ms_tracer_fork(tr);
     int rv = ms_t_get_block(t, block);

@@ -9,6 +9,7 @@
 
 const ms_rule ms_rules[] = {
     {"auto_inline", true, ms_rule_auto_inline},
+    {"add_rfactor", true, ms_rule_add_rfactor},
     {"multi_level_tiling", true, ms_rule_multi_level_tiling},
     {"random_compute_location", true, ms_rule_random_compute_location},
     {"parallel_vectorize_unroll", false, ms_rule_parallel_vectorize_unroll},

@@ -1,6 +1,7 @@
 /*
  * rule_util.c - small queries the rules share: the blocks of a function,
- * a block by name, a loop's trip count at the tuning sizes.
+ * a block by name, a loop's trip count at the tuning sizes, the kind of
+ * each loop of a block's nest.
  */
 #include "schedule/rules/rules.h"
 
@@ -52,4 +53,23 @@ int64_t rule_tuning_extent(const ms_func *f, const ms_stmt *loop)
 {
     int64_t v;
     return ms_expr_eval_hints(f, loop->loop.extent, &v) ? v : -1;
+}
+
+bool rule_classify_loops(const ms_stmt *b, ms_stmt *const *loop, int n, bool *spatial, int *iter_of)
+{
+    for (int i = 0; i < n; i++) {
+        iter_of[i] = -1;
+        for (int k = 0; k < b->block.niter; k++) {
+            const ms_expr *x = b->block.iters[k].binding;
+            if (!ms_expr_uses_var(x, loop[i]->loop.var))
+                continue;
+            if (x->kind != MS_EXPR_VAR || iter_of[i] >= 0)
+                return false;
+            iter_of[i] = k;
+        }
+        if (iter_of[i] < 0)
+            return false;
+        spatial[i] = b->block.iters[iter_of[i]].kind == MS_ITER_SPATIAL;
+    }
+    return true;
 }

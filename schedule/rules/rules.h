@@ -25,6 +25,7 @@ extern const ms_rule ms_rules[];
 extern const int ms_nrules;
 
 int ms_rule_auto_inline(const ms_arch *arch, ms_tracer *tr, const char *block, ms_tracer **out);
+int ms_rule_add_rfactor(const ms_arch *arch, ms_tracer *tr, const char *block, ms_tracer **out);
 int ms_rule_multi_level_tiling(const ms_arch *arch, ms_tracer *tr, const char *block,
                                ms_tracer **out);
 int ms_rule_random_compute_location(const ms_arch *arch, ms_tracer *tr, const char *block,
@@ -40,6 +41,12 @@ int rule_block_names(const ms_func *f, const char **out, int cap);
 ms_stmt *rule_find_block(const ms_func *f, const char *name);
 /* The trip count of loop at the tuning sizes, or -1. */
 int64_t rule_tuning_extent(const ms_func *f, const ms_stmt *loop);
+
+/* The loop kinds of b's nest loop[0..n): spatial[i] (or reduction) and the
+ * iteration variable iter_of[i] it binds, each loop bound to exactly one
+ * iteration variable as itself. False when the nest has another form. */
+bool rule_classify_loops(const ms_stmt *b, ms_stmt *const *loop, int n, bool *spatial,
+                         int *iter_of);
 
 /* The annotation key the auto-unroll postprocessor reads. */
 #define MS_ANNOT_UNROLL "unroll_max_step"

@@ -1,7 +1,7 @@
 /*
- * space.c - the design space of a kernel: the rules of the registry
- * applied to every block (consumers first) and then to the whole
- * function, each state fanning out into the proposals of each rule. The
+ * space.c - the design space of a kernel: the rules of the registry that
+ * the target lists, applied to every block (consumers first) and then to
+ * the whole function, each state fanning out into the proposals of each rule. The
  * result is a set of sketches: traces whose sampling decisions a
  * candidate draws afresh.
  */
@@ -9,8 +9,38 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { MAX_STATES = 64, MAX_BLOCKS = 64 };
+
+/* Is name in the comma-separated list (NULL: every name)? */
+static bool listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '\0'))
+            return true;
+    return !list;
+}
+
+bool ms_rules_check(const char *list, char *why, size_t why_size)
+{
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        bool known = false;
+        for (int r = 0; r < ms_nrules && !known; r++)
+            known = strlen(ms_rules[r].name) == len && !strncmp(ms_rules[r].name, p, len);
+        if (!known) {
+            snprintf(why, why_size, "no design-space rule '%.*s' (there are:", (int)len, p);
+            for (int r = 0; r < ms_nrules; r++)
+                snprintf(why + strlen(why), why_size - strlen(why), " %s", ms_rules[r].name);
+            snprintf(why + strlen(why), why_size - strlen(why), ")");
+            return false;
+        }
+        p += len + (p[len] == ',');
+    }
+    return true;
+}
 
 /* Applies rule to every state (block NULL: a function rule). */
 static int fan_out(const ms_rule *rule, const ms_arch *arch, const char *block, ms_tracer **states,
@@ -46,10 +76,10 @@ int ms_space_sketches(const ms_func *f, const ms_arch *arch, uint64_t seed, ms_t
     int nb = rule_block_names(f, names, MAX_BLOCKS);
     for (int b = nb - 1; b >= 0; b--)
         for (int r = 0; r < ms_nrules; r++)
-            if (ms_rules[r].per_block)
+            if (ms_rules[r].per_block && listed(arch->rules, ms_rules[r].name))
                 n = fan_out(&ms_rules[r], arch, names[b], states, n);
     for (int r = 0; r < ms_nrules; r++)
-        if (!ms_rules[r].per_block)
+        if (!ms_rules[r].per_block && listed(arch->rules, ms_rules[r].name))
             n = fan_out(&ms_rules[r], arch, NULL, states, n);
     ms_trace **traces = ms_xcalloc((size_t)n, sizeof *traces);
     for (int i = 0; i < n; i++) {

@@ -63,3 +63,31 @@ void dense_relu(int M, int N, int K, const float X[restrict M][K], const float W
         for (int j = 0; j < N; j++)
             Y[i][j] = Y[i][j] > 0.0f ? Y[i][j] : 0.0f;
 }
+
+/* full reductions: no spatial loop to run in parallel (add-rfactor) */
+#pragma mscc kernel sizes(N = 3000)
+void dot(int N, const float x[restrict N], const float y[restrict N], float out[restrict 1])
+{
+    float s = 0.0f;
+    for (int i = 0; i < N; i++)
+        s += x[i] * y[i];
+    out[0] = s;
+}
+
+#pragma mscc kernel sizes(M = 30, N = 50)
+void total(int M, int N, const double A[restrict M][N], double out[restrict 1])
+{
+    out[0] = 0.0;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++)
+            out[0] += A[i][j];
+}
+
+#pragma mscc kernel sizes(N = 1000)
+void isum(int N, const int x[restrict N], long long out[restrict 1])
+{
+    long long s = 0;
+    for (int i = 0; i < N; i++)
+        s += x[i];
+    out[0] = s;
+}

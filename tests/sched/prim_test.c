@@ -76,6 +76,28 @@ Test(sched, split_of_a_triangular_loop)
     teardown_fx(fx);
 }
 
+/* A fused loop's extent (M * (N > 0 ? N : 0)) is no polynomial but
+ * follows no counter: an inferred inner factor is fine there. */
+Test(sched, split_of_a_fused_loop_infers_the_inner_factor)
+{
+    fixture *fx =
+        setup_src("#pragma mscc kernel sizes(M=30, N=50)\n"
+                  "void total(int M, int N, const int A[restrict M][N], long long o[1]) {\n"
+                  "  o[0] = 0;\n"
+                  "  for (int i = 0; i < M; i++)\n"
+                  "    for (int j = 0; j < N; j++) o[0] += A[i][j];\n"
+                  "}\n");
+    int l[8], parts[2];
+    loops(fx, "o_1", l);
+    int fused = ms_t_fuse(fx->tr, 2, l);
+    ms_operand inner_inferred[2] = {{-1, 6}, {-1, -1}};
+    ms_t_split(fx->tr, fused, 2, inner_inferred, parts);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    round_trip(fx);
+    differential_fx(fx);
+    teardown_fx(fx);
+}
+
 Test(sched, split_constant_extent)
 {
     fixture *fx = setup_src(scan_src);

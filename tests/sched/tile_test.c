@@ -168,6 +168,39 @@ Test(tile, cache_write_register_tile)
     teardown_fx(fx);
 }
 
+/* The add-rfactor rule's register: a tile of one element is a scalar, so
+ * the loop reducing into it runs as SIMD with a reduction clause (an
+ * element of an array cannot be an OpenMP reduction variable). */
+Test(tile, cache_write_of_one_element_is_a_scalar)
+{
+    fixture *fx = setup_src("#pragma mscc kernel sizes(N=3000)\n"
+                            "void fdot(int N, const float x[restrict N],\n"
+                            "          const float y[restrict N], float out[1]) {\n"
+                            "  out[0] = 0.0f;\n"
+                            "  for (int i = 0; i < N; i++) out[0] += x[i] * y[i];\n"
+                            "}\n");
+    int l[2], halves[2];
+    int b = ms_t_get_block(fx->tr, "out_1");
+    cr_assert_eq(ms_t_get_loops(fx->tr, b, l), 1, "%s", fx->tr->why);
+    ms_operand f[2] = {{-1, 8}, {-1, -1}};
+    ms_t_split(fx->tr, l[0], 2, f, halves);
+    ms_t_rfactor(fx->tr, b, halves[0]);
+    ms_t_cache_write(fx->tr, b, halves[0], "register");
+    ms_t_parallel(fx->tr, halves[0]);
+    ms_t_vectorize(fx->tr, halves[1]);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "alloc out_rf_reg: float\n"), "%s", ir);
+    cr_expect(strstr(ir, "vectorized reduce(+: out_rf_reg)"), "%s", ir);
+    free(ir);
+    char *body = emit_fx(fx);
+    cr_expect(strstr(body, "reduction(+:out_rf_reg)"), "%s", body);
+    free(body);
+    round_trip(fx);
+    differential_fx(fx);
+    teardown_fx(fx);
+}
+
 Test(tile, cache_write_copies_in_what_it_accumulates)
 {
     fixture *fx = setup_src(acc_src);

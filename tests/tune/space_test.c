@@ -1,7 +1,8 @@
 /*
  * space_test.c - the design space: what each rule proposes (tiling with a
  * register tile and packing for gemm, inlining of an injective producer,
- * a compute location for a reduction producer, parallel and serial
+ * a compute location for a reduction producer, partials for a full
+ * reduction (add-rfactor), parallel and serial
  * variants with SIMD and an unroll step), that the hand-written gemm
  * trace is a point of the space, that candidates sampled from it compute
  * what the original does (compiled with -Wall -Wextra -Werror, run at the
@@ -148,6 +149,141 @@ Test(space, injective_producer_is_inlined_and_reduction_producer_placed)
                       has(sk[i], MS_INST_REVERSE_COMPUTE_INLINE, NULL),
                   "the injective producer T was not inlined");
     }
+    free_sketches(sk, n);
+    ms_source_free(&src);
+}
+
+/* A full reduction (no spatial loop to share among the cores): the
+ * add-rfactor rule proposes partials per job (summed in a register) and
+ * per SIMD lane beside the reduction as it is; not for floats under
+ * strict, nor where the spatial loops already give every core work. */
+static const char full_reductions[] =
+    "#pragma mscc kernel sizes(N=3000)\n"
+    "void fdot(int N, const float x[restrict N], const float y[restrict N], float out[1]) {\n"
+    "    float s = 0.0f;\n"
+    "    for (int i = 0; i < N; i++)\n"
+    "        s += x[i] * y[i];\n"
+    "    out[0] = s;\n"
+    "}\n"
+    "#pragma mscc kernel sizes(M=30, N=50)\n"
+    "void itotal(int M, int N, const int A[restrict M][N], long long out[1]) {\n"
+    "    out[0] = 0;\n"
+    "    for (int i = 0; i < M; i++)\n"
+    "        for (int j = 0; j < N; j++)\n"
+    "            out[0] += A[i][j];\n"
+    "}\n";
+
+static void count_rfactor(const ms_func *f, int *n, int *rf, int *rf_reg)
+{
+    ms_trace **sk;
+    *n = ms_space_sketches(f, &arch2, 1, &sk);
+    *rf = *rf_reg = 0;
+    for (int i = 0; i < *n; i++) {
+        *rf += has(sk[i], MS_INST_RFACTOR, NULL);
+        *rf_reg += has(sk[i], MS_INST_RFACTOR, NULL) && has(sk[i], MS_INST_CACHE_WRITE, "register");
+    }
+    free_sketches(sk, *n);
+}
+
+Test(space, full_reduction_gets_partials)
+{
+    for (int strict = 0; strict < 2; strict++) {
+        ms_source src;
+        ms_diags d = {0};
+        char *path = tu_write_temp("full.c", full_reductions);
+        tu_parse_file_fp(path, strict, &src, &d);
+        free(path);
+        ms_diags_free(&d);
+        cr_assert_eq(src.nkernels, 2);
+        for (int k = 0; k < 2; k++) {
+            int n, rf, rf_reg;
+            count_rfactor(src.kernels[k].func, &n, &rf, &rf_reg);
+            bool want = !(strict && k == 0); /* float partials reassociate */
+            /* per job (with its register) and per lane, beside the unchanged block */
+            cr_expect_eq(rf > 0, want, "%s strict=%d: %d of %d sketches with rfactor",
+                         src.kernels[k].name, strict, rf, n);
+            cr_expect_eq(rf_reg > 0, want, "%s strict=%d: %d with a register partial",
+                         src.kernels[k].name, strict, rf_reg);
+            cr_expect(rf < n, "%s: no sketch keeps the reduction as it is", src.kernels[k].name);
+        }
+        ms_source_free(&src);
+    }
+    /* gemm's spatial loops give every core work: no partials */
+    ms_source src;
+    ms_trace **sk;
+    int n = sketches_of(gemm_src, false, &src, &sk);
+    for (int i = 0; i < n; i++)
+        cr_expect(!has(sk[i], MS_INST_RFACTOR, NULL));
+    free_sketches(sk, n);
+    ms_source_free(&src);
+}
+
+/* Every sketch of the full reductions, sampled several times, computes
+ * what the original does (the sizes include odd ones and 1). */
+Test(space, full_reduction_candidates_are_correct, .timeout = 300)
+{
+    ms_source src;
+    ms_diags d = {0};
+    tu_parse_text(full_reductions, &src, &d);
+    ms_diags_free(&d);
+    int checked = 0, with_rfactor = 0;
+    for (int k = 0; k < src.nkernels; k++) {
+        const ms_kernel *kn = &src.kernels[k];
+        ms_trace **sk;
+        int ns = ms_space_sketches(kn->func, &arch2, 5, &sk);
+        char *orig = ms_kernel_body_text(&src, kn);
+        char *bodies[16];
+        int nb = 0;
+        for (int c = 0; c < 2 * ns && nb < 16; c++) {
+            ms_tracer *tr = ms_space_sample(kn->func, sk[c % ns], 77 + (uint64_t)c);
+            const char *why = NULL;
+            cr_expect_eq(tr->status, MS_OK, "%s: %s", kn->name, tr->why);
+            if (tr->status == MS_OK &&
+                (bodies[nb] = ms_emit_body(tr->s->f, kn->func, orig, NULL, &why))) {
+                with_rfactor += has(tr->t, MS_INST_RFACTOR, NULL);
+                nb++;
+            }
+            ms_tracer_free(tr);
+        }
+        bool ok[16];
+        char *rep[16];
+        tu_check_bodies(&src, kn, bodies, nb,
+                        "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror "
+                        "-Wno-unknown-pragmas",
+                        2, 5, ok, rep);
+        for (int b = 0; b < nb; b++) {
+            checked++;
+            cr_expect(ok[b], "%s: %s\n%s", kn->name, rep[b], bodies[b]);
+            free(rep[b]);
+            free(bodies[b]);
+        }
+        free(orig);
+        free_sketches(sk, ns);
+    }
+    cr_expect_gt(with_rfactor, 4, "only %d of %d candidates with partials", with_rfactor, checked);
+    ms_source_free(&src);
+}
+
+/* The target's rule list decides which rules shape the space. */
+Test(space, the_target_lists_the_rules)
+{
+    ms_source src;
+    ms_diags d = {0};
+    tu_parse_text(gemm_src, &src, &d);
+    ms_diags_free(&d);
+    ms_arch only = arch2;
+    only.rules = "auto_inline,parallel_vectorize_unroll";
+    ms_trace **sk;
+    int n = ms_space_sketches(src.kernels[0].func, &only, 1, &sk);
+    cr_expect_eq(n, 2, "%d sketches (parallel or not)", n);
+    for (int i = 0; i < n; i++)
+        cr_expect(!has(sk[i], MS_INST_SAMPLE_PERFECT_TILE, NULL), "tiled without the tiling rule");
+    free_sketches(sk, n);
+    only.rules = "multi_level_tiling";
+    n = ms_space_sketches(src.kernels[0].func, &only, 1, &sk);
+    cr_expect_eq(n, 4, "%d sketches (register tile, packing)", n);
+    for (int i = 0; i < n; i++)
+        cr_expect(!has(sk[i], MS_INST_VECTORIZE, NULL) && has(sk[i], MS_INST_REORDER, NULL));
     free_sketches(sk, n);
     ms_source_free(&src);
 }

@@ -303,6 +303,36 @@ Test(tune, a_candidate_slow_at_other_sizes_does_not_ship, .timeout = 600)
     free(out);
 }
 
+/* A sum of four million floats: any vectorised or partial-sum order moves
+ * the result by more than the plain tolerance, and so does the original
+ * built with -ffast-math. The tuner judges candidates as --check does
+ * (beyond the tolerance only where -ffast-math moves the original too):
+ * they are measured, not all refused as wrong. */
+Test(tune, long_float_sums_are_judged_by_the_fastmath_oracle, .timeout = 600)
+{
+    static const char dot[] =
+        "#pragma mscc kernel sizes(N=4194304)\n"
+        "void dot(int N, const float *restrict a, const float *restrict b, float *restrict out)\n"
+        "{\n"
+        "    float s = 0.0f;\n"
+        "    for (int k = 0; k < N; k++)\n"
+        "        s += a[k] * b[k];\n"
+        "    out[0] = s;\n"
+        "}\n";
+    char *in = tu_write_temp("dot.c", dot), *dir = ms_tempdir_new(), cmd[16384], *out;
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 8 --seed 1 --db '%s/db'", tu_mscc(),
+             in, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(!strstr(out, "wrong") && !strstr(out, "original kept"), "%s", out);
+    free(out);
+    char tuned[4200];
+    snprintf(tuned, sizeof tuned, "%s/a.c", dir);
+    expect_correct(in, tuned);
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
+
 /* examples/make: mscc as a Makefile pre-build step; after a touch, the
  * rebuild replays the project's database and writes the same file. */
 Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)

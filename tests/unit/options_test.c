@@ -70,6 +70,23 @@ Test(options, default_trials_and_the_environment)
     free(saved);
 }
 
+/* MSCC_RULES replaces the target's rule list: registered names only. */
+Test(options, rule_list_from_the_environment)
+{
+    ms_options o;
+    char why[512];
+    setenv("MSCC_RULES", "auto_inline,parallel_vectorize_unroll", 1);
+    cr_expect_eq(parse(&o, why, "in.c", "-o", "out.c", NULL), 0, "%s", why);
+    ms_options_free(&o);
+    setenv("MSCC_RULES", "auto_inline,tile_everything", 1);
+    cr_expect_eq(parse(&o, why, "in.c", "-o", "out.c", NULL), 1);
+    cr_expect(strstr(why, "MSCC_RULES: no design-space rule 'tile_everything'") &&
+                  strstr(why, "multi_level_tiling"),
+              "%s", why);
+    ms_options_free(&o);
+    unsetenv("MSCC_RULES");
+}
+
 Test(options, bad_command_lines_have_reasons)
 {
     struct {
