@@ -252,6 +252,42 @@ ms_trace *ms_trace_from_json(const char *text, const char **why);
 int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, const char **why);
 char *ms_trace_doc_to_json(int n, const char *const *names, ms_trace *const *traces);
 
+/* ---- what the cost model sees (schedule/cost/) ---- */
+
+/* The feature layout's version: saved with a model, which a layout of
+ * another version does not read. Bump it with any change to the table in
+ * schedule/cost/features.c. */
+enum { MS_FEATURE_VERSION = 1, MS_FEATURE_STORES = 3 };
+
+/* Length of a candidate's feature vector. */
+int ms_feature_count(void);
+/* Feature i's name (e.g. "s0.read1.stride") and what it measures. */
+void ms_feature_doc(int i, char *name, size_t name_size, const char **meaning);
+/* The features of a scheduled function (after the postprocessors) for
+ * arch, at its tuning sizes, into out[ms_feature_count()]. */
+void ms_features_of(ms_func *f, const ms_arch *arch, float *out);
+
+/* The learned cost model (XGBoost): features -> normalised throughput
+ * (the best time of the workload over the candidate's, in (0, 1]). */
+typedef struct ms_cost_model ms_cost_model;
+enum { MS_COST_MIN_SAMPLES = 64 }; /* fewer measurements: random scores */
+/* An untrained model, whose scores are random (drawn from seed). */
+ms_cost_model *ms_cost_model_new(uint64_t seed);
+void ms_cost_model_free(ms_cost_model *m);
+bool ms_cost_model_trained(const ms_cost_model *m);
+int ms_cost_model_samples(const ms_cost_model *m); /* rows of the last training */
+/* Trains afresh on n rows (features: n x ms_feature_count(), row-major);
+ * false with why (fewer than MS_COST_MIN_SAMPLES rows, XGBoost's error),
+ * the model then unchanged. The same rows give the same model. */
+bool ms_cost_model_train(ms_cost_model *m, int n, const float *features, const float *scores,
+                         char *why, size_t why_size);
+/* Scores of n candidates, higher meaning faster. */
+void ms_cost_model_predict(ms_cost_model *m, int n, const float *features, float *out);
+/* Saved atomically with the feature layout's version; a load refuses a
+ * model of another layout (NULL, why says so) and one that is absent. */
+bool ms_cost_model_save(const ms_cost_model *m, const char *path, char *why, size_t why_size);
+ms_cost_model *ms_cost_model_load(const char *path, uint64_t seed, char *why, size_t why_size);
+
 /* ---- the design space (schedule/rules/) ---- */
 
 /* The sketches of f's design space: the traces the rules propose (block
