@@ -16,6 +16,7 @@ const char ms_usage[] =
     "            [--cc CC] [--cflags \"FLAGS\"] [--trials N] [--check] [--jobs N]\n"
     "            [--fp-model=reassoc|strict] [--trace FILE.json] [--print-trace=text|json]\n"
     "            [--seed S] [--db DIR] [--threads N] [--time-budget SECONDS]\n"
+    "            [--search replay|evolutionary]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n";
 
@@ -55,10 +56,10 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         /* options with a value, as "--opt V" or "--opt=V" */
         const char *names[] = {"-o",     "--sizes",   "--cc",          "--cflags",   "--trials",
                                "--jobs", "--trace",   "--print-trace", "--fp-model", "--seed",
-                               "--db",   "--threads", "--time-budget"};
+                               "--db",   "--threads", "--time-budget", "--search"};
         const char *val = NULL;
         int which = -1;
-        for (int k = 0; k < 13 && which < 0; k++) {
+        for (int k = 0; k < (int)(sizeof names / sizeof names[0]) && which < 0; k++) {
             size_t l = strlen(names[k]);
             if (!strcmp(a, names[k])) {
                 if (i + 1 >= argc) {
@@ -154,6 +155,13 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             o->time_budget = v;
             continue;
         }
+        case 13:
+            if (strcmp(val, "replay") && strcmp(val, "evolutionary")) {
+                snprintf(why, n, "--search wants 'replay' or 'evolutionary', not '%s'", val);
+                return 1;
+            }
+            o->replay = !strcmp(val, "replay");
+            continue;
         default:
             break;
         }

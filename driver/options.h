@@ -22,6 +22,7 @@ typedef struct ms_options {
     uint64_t seed;  /* --seed */
     const char *db; /* --db: the tuning database's folder */
     double time_budget; /* --time-budget, seconds; 0: none */
+    bool replay;        /* --search replay (the default: evolutionary) */
     bool fp_strict;     /* --fp-model=strict: every float result as the original rounds it */
     bool check, quiet, verbose, help, version;
 } ms_options;

@@ -327,7 +327,8 @@ ms_tune_choice ms_tune_begin(const ms_options *o, const ms_target *t, const ms_a
     int nseeds = db ? ms_db_seeds(db, &c->key, 8, c->seeds) : 0;
     c->km = ms_kernel_measurer_new(t, src, k, flags, o->jobs);
     c->m = ms_kernel_measurer_iface(c->km);
-    ms_search_opts so = {.trials = trials,
+    ms_search_opts so = {.strategy = o->replay ? MS_SEARCH_REPLAY : MS_SEARCH_EVOLUTIONARY,
+                         .trials = trials,
                          .batch = 16,
                          .seed = o->seed,
                          .time_budget = o->time_budget,

@@ -509,12 +509,15 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
     ms_str_add(&s, "int main(int argc, char **argv)\n{\n");
     ms_str_add(&s, "    int mscc_cand = -2;\n    double mscc_min_time = 0.05, mscc_spread = 0;\n"
                    "    double mscc_cutoff = 0, mscc_first = 0;\n"
+                   "    int mscc_ref_only = 0;\n"
                    "    const char *mscc_ref_file = NULL, *mscc_fast_file = NULL;\n");
     ms_str_add(&s, "    for (int mscc_i = 1; mscc_i < argc; mscc_i++) {\n"
                    "        if (!strncmp(argv[mscc_i], \"--cand=\", 7))\n"
                    "            mscc_cand = atoi(argv[mscc_i] + 7);\n"
                    "        else if (!strncmp(argv[mscc_i], \"--ref=\", 6))\n"
                    "            mscc_ref_file = argv[mscc_i] + 6;\n"
+                   "        else if (!strcmp(argv[mscc_i], \"--ref-only\"))\n"
+                   "            mscc_ref_only = 1;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--fast=\", 7))\n"
                    "            mscc_fast_file = argv[mscc_i] + 7;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--min-time=\", 11))\n"
@@ -532,7 +535,8 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
     char *orig = call_text(f, "orig", "ref");
     ms_str_addf(&s, "    if (mscc_cand < 0) {\n        %s;\n", orig);
     ref_io(&s, f, "ref", "fwrite", 2);
-    ms_str_add(&s, "        fclose(mscc_f);\n");
+    ms_str_add(&s, "        fclose(mscc_f);\n"
+                   "        if (mscc_ref_only)\n            return 0;\n");
     emit_timing(&s, orig, 0);
     free(orig);
     ms_str_add(&s, "        printf(\"time %.9g %.9g\\n\", mscc_t[0], mscc_spread);\n"

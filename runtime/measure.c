@@ -117,7 +117,7 @@ static void fastmath_outputs(ms_kernel_measurer *m, const char *src)
     char fast[4200];
     snprintf(fast, sizeof fast, "%s/fast.bin", m->dir);
     snprintf(ref_arg, sizeof ref_arg, "--ref=%s", fast);
-    char *argv[] = {exe, "--cand=-1", ref_arg, "--min-time=0", NULL};
+    char *argv[] = {exe, "--cand=-1", ref_arg, "--ref-only", NULL};
     ms_proc_result r;
     ms_meas_result res = {MS_MEAS_OK, 0, ""};
     if (job.ok && ms_proc_run_limited(argv, out, NULL, 600, m->mem_limit, &r) == 0 &&

@@ -412,7 +412,13 @@ typedef struct ms_search_progress {
     double elapsed;
 } ms_search_progress;
 
+/* How a search draws its candidates: replay (random decisions from the
+ * design space) or evolutionary (bred from the best measured, ranked by
+ * the learned cost model, once MS_COST_MIN_SAMPLES were measured). */
+typedef enum { MS_SEARCH_REPLAY, MS_SEARCH_EVOLUTIONARY } ms_search_strategy;
+
 typedef struct ms_search_opts {
+    ms_search_strategy strategy;
     int trials;         /* candidates to measure */
     int batch;          /* per build-and-run round */
     uint64_t seed;      /* the same seed, the same candidates */
@@ -468,6 +474,16 @@ int ms_search_step(ms_search *s, int max);
 bool ms_search_done(const ms_search *s);
 const ms_search_result *ms_search_so_far(const ms_search *s);
 void ms_search_end(ms_search *s, ms_search_result *r);
+
+/* Mutators (schedule/search/mutators.c): a new trace with one decision
+ * changed (tile sizes 0.90, a compute location 0.05, the unroll step
+ * 0.03), drawn by probability among those with something to change in t;
+ * NULL if none has. which (if not NULL) tells which mutator. */
+ms_trace *ms_mutate(const ms_trace *t, ms_rng *rng, int *which);
+int ms_mutator_count(void);
+const char *ms_mutator_name(int i);
+/* The mutator of that index alone (NULL: nothing to change). */
+ms_trace *ms_mutate_with(int which, const ms_trace *t, ms_rng *rng);
 
 /* Several kernels' searches on one budget of trials (and seconds, 0: no
  * limit): a batch each in turn, a kernel whose best has not improved by 1%

@@ -268,7 +268,8 @@ static void on_access(void *ctx, const ms_access_site *s)
     store_rec *r = &x->stores[x->nstores++];
     memset(r, 0, sizeof *r);
     r->depth = s->depth < MAX_DEPTH ? s->depth : MAX_DEPTH;
-    memcpy(r->loops, s->loops, sizeof(ms_stmt *) * (size_t)r->depth);
+    for (int l = 0; l < r->depth; l++)
+        r->loops[l] = s->loops[l];
     r->store = s->store;
     r->guarded = s->block && s->block->block.predicate;
     locate(x, s, &r->write);

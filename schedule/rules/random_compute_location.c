@@ -15,14 +15,20 @@ int ms_rule_random_compute_location(const ms_arch *arch, ms_tracer *tr, const ch
     if (!b || b->block.body->kind != MS_STMT_STORE ||
         b->block.body->store.buf->scope != MS_SCOPE_LOCAL || b->block.body->store.buf->is_cache)
         return 0;
-    ms_tracer *t = ms_tracer_fork(tr);
-    int rv = ms_t_get_block(t, block);
-    int at = ms_t_sample_compute_location(t, rv);
-    ms_t_compute_at(t, rv, at);
-    if (t->status != MS_OK) {
+    /* the sketch needs one location that works (a candidate then draws
+     * its own): a refused draw is drawn again, not the proposal dropped */
+    for (int attempt = 0; attempt < 8; attempt++) {
+        ms_tracer *t = ms_tracer_fork(tr);
+        for (int k = 0; k < attempt; k++)
+            ms_rng_next(&t->rng);
+        int rv = ms_t_get_block(t, block);
+        int at = ms_t_sample_compute_location(t, rv);
+        ms_t_compute_at(t, rv, at);
+        if (t->status == MS_OK) {
+            out[0] = t;
+            return 1;
+        }
         ms_tracer_free(t);
-        return 0;
     }
-    out[0] = t;
-    return 1;
+    return 0;
 }

@@ -7,7 +7,7 @@
  * the same seed draws the same candidates.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "schedule/schedule.h"
+#include "schedule/search/search.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +24,6 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-typedef MS_VEC(uint64_t) hashes;
-
 static bool seen(hashes *h, uint64_t x)
 {
     for (int i = 0; i < h->len; i++)
@@ -35,11 +33,14 @@ static bool seen(hashes *h, uint64_t x)
     return false;
 }
 
-/* One batch under construction: candidates with their traces. */
-typedef struct batch {
-    ms_tracer *tr[256];
-    int n;
-} batch;
+bool search_seen(ms_search *s, const ms_func *f)
+{
+    uint64_t x = ms_func_hash(f);
+    for (int i = 0; i < s->seen.len; i++)
+        if (s->seen.data[i] == x)
+            return true;
+    return false;
+}
 
 /* Adds a candidate unless it failed or is a duplicate. */
 static void offer(ms_tracer *tr, hashes *h, batch *b, ms_search_result *r)
@@ -98,7 +99,37 @@ void ms_search_result_free(ms_search_result *r)
     r->best = NULL;
 }
 
-static void measure(ms_measurer *m, const ms_search_opts *o, batch *b, ms_search_result *r)
+void search_offer(ms_search *s, ms_tracer *tr)
+{
+    offer(tr, &s->seen, s->b, &s->r);
+}
+
+ms_tracer *search_draw(ms_search *s)
+{
+    int k = (int)ms_rng_range(&s->rng, 0, s->nsketches);
+    return ms_space_sample(s->f, s->sketches[k], ms_rng_next(&s->rng));
+}
+
+/* What the cost model learns from: the features and time of a candidate
+ * that ran correctly, and its trace (a parent for the evolution). */
+static void remember(ms_search *s, ms_tracer *tr, double seconds)
+{
+    int nf = ms_feature_count();
+    if (s->nrows == s->caprows) {
+        s->caprows = s->caprows ? 2 * s->caprows : 64;
+        s->rows = realloc(s->rows, sizeof(float) * (size_t)s->caprows * (size_t)nf);
+        s->row_secs = realloc(s->row_secs, sizeof(double) * (size_t)s->caprows);
+        s->row_traces = realloc(s->row_traces, sizeof(ms_trace *) * (size_t)s->caprows);
+        if (!s->rows || !s->row_secs || !s->row_traces)
+            abort();
+    }
+    ms_features_of(tr->s->f, s->o.arch, s->rows + (size_t)s->nrows * (size_t)nf);
+    s->row_secs[s->nrows] = seconds;
+    s->row_traces[s->nrows++] = ms_trace_clone(tr->t);
+}
+
+static void measure(ms_search *s, ms_measurer *m, const ms_search_opts *o, batch *b,
+                    ms_search_result *r)
 {
     ms_func *fs[256];
     ms_meas_result res[256];
@@ -116,29 +147,17 @@ static void measure(ms_measurer *m, const ms_search_opts *o, batch *b, ms_search
     }
     for (int i = 0; i < b->n; i++) {
         r->measured++;
-        if (res[i].status != MS_MEAS_OK)
+        if (res[i].status != MS_MEAS_OK) {
             r->failed[res[i].status]++;
-        else
+        } else {
+            if (o->strategy == MS_SEARCH_EVOLUTIONARY)
+                remember(s, b->tr[i], res[i].seconds);
             keep(r, &b->tr[i]->t, res[i].seconds);
+        }
         ms_tracer_free(b->tr[i]);
     }
     b->n = 0;
 }
-
-struct ms_search {
-    const ms_func *f;
-    ms_search_opts o;
-    ms_measurer *m;
-    ms_search_result r;
-    ms_trace **sketches;
-    int nsketches;
-    ms_rng rng;
-    hashes seen;
-    batch *b;
-    bool began, done;
-    int idle; /* draws in a row that brought nothing new */
-    double t0;
-};
 
 static void report(ms_search *s)
 {
@@ -190,19 +209,21 @@ int ms_search_step(ms_search *s, int max)
         first.batch = want;
         first_candidates(s->f, &first, &s->seen, b, r);
     }
+    /* the model-guided candidates, once there is a model to guide them */
+    if (s->o.strategy == MS_SEARCH_EVOLUTIONARY && b->n < want)
+        search_evolve(s, want);
     /* a small space runs dry: stop after many draws that bring nothing new */
     while (b->n < want && s->idle < 64 * s->o.batch &&
            !(s->o.time_budget > 0 && now() - s->t0 > s->o.time_budget)) {
         int before = b->n;
-        int k = (int)ms_rng_range(&s->rng, 0, s->nsketches);
-        offer(ms_space_sample(s->f, s->sketches[k], ms_rng_next(&s->rng)), &s->seen, b, r);
+        offer(search_draw(s), &s->seen, b, r);
         s->idle = b->n > before ? 0 : s->idle + 1;
     }
     int n = b->n;
     if (n < want) /* dry, or out of time */
         s->done = true;
     if (n > 0) {
-        measure(s->m, &s->o, b, r);
+        measure(s, s->m, &s->o, b, r);
         report(s);
     }
     s->done = s->done || r->measured >= s->o.trials;
@@ -229,6 +250,15 @@ void ms_search_end(ms_search *s, ms_search_result *r)
     free(s->sketches);
     free(s->seen.data);
     free(s->b);
+    for (int i = 0; i < s->nrows; i++)
+        ms_trace_free(s->row_traces[i]);
+    free(s->rows);
+    free(s->row_secs);
+    free(s->row_traces);
+    ms_cost_model_free(s->model);
+    for (int i = 0; i < s->npool; i++)
+        ms_trace_free(s->pool[i]);
+    free(s->pool);
     free(s);
 }
 

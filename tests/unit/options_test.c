@@ -26,8 +26,9 @@ Test(options, full_command_line)
     char why[256];
     cr_assert_eq(parse(&o, why, "in.c", "-o", "out.c", "--sizes", "M=4,N=5", "--sizes=K=6", "-I",
                        "inc", "-DX=1", "-std=c99", "--cc", "clang", "--cflags=-O2", "--trials", "0",
-                       "--check", "--jobs", "3", "-q", NULL),
+                       "--check", "--jobs", "3", "-q", "--search=replay", NULL),
                  0, "%s", why);
+    cr_assert(o.replay);
     cr_assert_str_eq(o.input, "in.c");
     cr_assert_str_eq(o.output, "out.c");
     cr_assert_eq(o.nsizes, 3);
@@ -103,6 +104,7 @@ Test(options, bad_command_lines_have_reasons)
         {{"in.c", "-o", "x.c", "--seed", "x", NULL}, "--seed wants a whole number"},
         {{"in.c", "-o", "x.c", "--threads", "0", NULL}, "--threads wants a whole number >= 1"},
         {{"in.c", "-o", "x.c", "--time-budget", "-2", NULL}, "--time-budget wants a number"},
+        {{"in.c", "-o", "x.c", "--search", "annealing", NULL}, "--search wants 'replay' or"},
         {{"a.c", "b.c", "-o", "x.c", NULL}, "more than one input"},
         {{"in.c", "-o", "x.c", "--fp-model=fast", NULL}, "--fp-model wants 'reassoc' or 'strict'"},
     };
