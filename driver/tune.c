@@ -97,6 +97,39 @@ bool ms_tune_peak(const ms_target *t, const ms_arch *arch, ms_db *db, bool may_m
     return known;
 }
 
+/* The cost model's file in the database folder: one per machine,
+ * compiler and flags (its feature layout checked when read). */
+static char *model_path(const ms_db *db, const ms_target *t)
+{
+    ms_str key = {0}, path = {0};
+    add_target_key(&key, t);
+    ms_str_addf(&key, "; %s; %s", t->compiler_id, t->cflags);
+    ms_str_addf(&path, "%s/cost-model-%016" PRIx64 ".json", ms_db_dir(db),
+                ms_hash_bytes(MS_HASH_SEED, key.buf, key.len));
+    ms_str_free(&key);
+    return ms_str_take(&path);
+}
+
+/* The model earlier runs saved, if it is there and of this feature layout. */
+static ms_cost_model *warm_model(const ms_options *o, const ms_target *t, ms_db *db,
+                                 const ms_kernel *k, ms_diags *diags)
+{
+    if (!db || o->replay)
+        return NULL;
+    char *path = model_path(db, t), why[512];
+    ms_cost_model *m =
+        access(path, F_OK) == 0 ? ms_cost_model_load(path, o->seed, why, sizeof why) : NULL;
+    if (m)
+        ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                     "kernel '%s': the search starts from the cost model of earlier runs (%s)",
+                     k->name, path);
+    else if (access(path, F_OK) == 0)
+        ms_diags_add(diags, MS_DIAG_NOTE, k->loc, "kernel '%s': %s; the search trains its own",
+                     k->name, why);
+    free(path);
+    return m;
+}
+
 /* One kernel's tuning, from its search's start to its decision. */
 struct ms_tune_job {
     const ms_options *o;
@@ -338,7 +371,8 @@ ms_tune_choice ms_tune_begin(const ms_options *o, const ms_target *t, const ms_a
                          .progress = on_progress,
                          .progress_ctx = c,
                          .on_batch = on_batch,
-                         .batch_ctx = c};
+                         .batch_ctx = c,
+                         .model = warm_model(o, t, db, k, diags)};
     /* the original's time reaches the records through the first progress call */
     c->search = ms_search_start(k->func, &so, &c->m);
     *job = c;
@@ -368,6 +402,13 @@ ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
     ms_search_result r;
     ms_search_end(c->search, &r);
     ms_kernel_measurer_free(c->km);
+    char why[512];
+    if (r.model && c->db) { /* the next run, of any kernel, starts warm */
+        char *path = model_path(c->db, c->t);
+        if (!ms_cost_model_save(r.model, path, why, sizeof why))
+            ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s': %s", k->name, why);
+        free(path);
+    }
     if (c->drew)
         fputc('\n', stderr);
     *out = NULL;
@@ -384,7 +425,6 @@ ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
                      "kernel '%s': %d schedule%s of the database no longer appl%s; skipped",
                      k->name, r.stale_seeds, r.stale_seeds == 1 ? "" : "s",
                      r.stale_seeds == 1 ? "ies" : "y");
-    char why[512];
     if (r.original_time <= 0) {
         ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' not tuned: %s", k->name,
                      r.original_why);

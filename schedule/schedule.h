@@ -374,6 +374,7 @@ void ms_db_close(ms_db *db);
 int ms_db_warnings(const ms_db *db, const char *const **out);
 int ms_db_records(const ms_db *db, const ms_db_record **out);
 const char *ms_db_path(const ms_db *db);
+const char *ms_db_dir(const ms_db *db); /* the folder: the cost model lives beside */
 bool ms_db_key_equal(const ms_db_key *a, const ms_db_key *b);
 /* Records a search ends with, beside the measurements: the schedule
  * shipped (its trace, checked at every size setting; seconds: its time),
@@ -433,6 +434,10 @@ typedef struct ms_search_opts {
     /* every measured batch, as it is measured (the database records it) */
     void (*on_batch)(void *ctx, int n, ms_trace *const *traces, const ms_meas_result *res);
     void *batch_ctx;
+    /* evolutionary: a model trained by earlier runs (taken), which guides
+     * the search until it has MS_COST_MIN_SAMPLES measurements of its own;
+     * NULL: random draws until then */
+    ms_cost_model *model;
 } ms_search_opts;
 
 /* How many of the fastest candidates a search keeps: the driver ships the
@@ -453,6 +458,7 @@ typedef struct ms_search_result {
     int stale_seeds;           /* seeds that no longer replay on the kernel */
     int sketches;
     char original_why[160]; /* when the original could not be timed */
+    ms_cost_model *model;   /* the model the search trained, NULL if none (freed with the result) */
 } ms_search_result;
 
 /* Replay search: candidates drawn from the design space with fresh

@@ -376,6 +376,11 @@ const char *ms_db_path(const ms_db *db)
     return db->path;
 }
 
+const char *ms_db_dir(const ms_db *db)
+{
+    return db->dir;
+}
+
 /* ---- facts about a machine (facts.jsonl): measured once, kept ---- */
 
 static char *facts_path(const ms_db *db)

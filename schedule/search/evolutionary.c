@@ -34,8 +34,8 @@ typedef MS_VEC(member) members;
 /* The model, trained on every correct measurement; false until enough. */
 static bool train(ms_search *s)
 {
-    if (s->nrows < MS_COST_MIN_SAMPLES)
-        return false;
+    if (s->nrows < MS_COST_MIN_SAMPLES) /* a model of earlier runs, if any */
+        return s->model && ms_cost_model_trained(s->model);
     if (!s->model)
         s->model = ms_cost_model_new(s->o.seed);
     if (ms_cost_model_samples(s->model) == s->nrows)

@@ -93,6 +93,8 @@ static void keep(ms_search_result *r, ms_trace **t, double seconds)
 
 void ms_search_result_free(ms_search_result *r)
 {
+    ms_cost_model_free(r->model);
+    r->model = NULL;
     for (int i = 0; i < r->nkept; i++)
         ms_trace_free(r->kept[i]);
     r->nkept = 0;
@@ -177,6 +179,8 @@ ms_search *ms_search_start(const ms_func *f, const ms_search_opts *o, ms_measure
     s->m = m;
     s->t0 = now();
     s->b = ms_xcalloc(1, sizeof *s->b);
+    s->model = o->model;
+    s->o.model = NULL;
     ms_search_result *r = &s->r;
     if (!m->original(m->ctx, &r->original_time, &r->original_spread, r->original_why,
                      sizeof r->original_why)) {
@@ -243,6 +247,12 @@ const ms_search_result *ms_search_so_far(const ms_search *s)
 void ms_search_end(ms_search *s, ms_search_result *r)
 {
     *r = s->r;
+    /* a model trained here goes to the caller (to be saved); a borrowed
+     * one that was never retrained holds nothing new */
+    if (s->model && ms_cost_model_samples(s->model) > 0) {
+        r->model = s->model;
+        s->model = NULL;
+    }
     for (int i = 0; i < s->b->n; i++)
         ms_tracer_free(s->b->tr[i]);
     for (int i = 0; i < s->nsketches; i++)

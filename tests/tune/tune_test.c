@@ -333,6 +333,46 @@ Test(tune, long_float_sums_are_judged_by_the_fastmath_oracle, .timeout = 600)
     free(in);
 }
 
+/* The cost model outlives its search: trained after 64 measurements, kept
+ * in the database folder, and the next search (of another kernel) starts
+ * from it; a model of another feature layout is set aside with a note. */
+Test(tune, the_cost_model_is_kept_in_the_database, .timeout = 600)
+{
+    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
+    char *other = tu_write_temp("nn.c", TUNE_GEMM("nn", "M=32, N=64, K=16"));
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 96 --seed 1 --db '%s/db'", tu_mscc(),
+             in, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(!strstr(out, "starts from the cost model"), "no model yet:\n%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "head -1 '%s'/db/cost-model-*.json", dir);
+    cr_assert_eq(sh(cmd, &out), 0, "no model saved: %s", out);
+    cr_expect(strstr(out, "mscc-cost-model features-v"), "%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/b.c' --trials 16 --seed 1 --db '%s/db'", tu_mscc(),
+             other, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "kernel 'nn': the search starts from the cost model of earlier runs"),
+              "%s", out);
+    free(out);
+    char b[4200];
+    snprintf(b, sizeof b, "%s/b.c", dir);
+    expect_correct(other, b);
+    /* another layout's model: not read */
+    snprintf(cmd, sizeof cmd,
+             "sed -i '1s/.*/mscc-cost-model features-v0 width 3/' '%s'/db/cost-model-*.json && "
+             "'%s' '%s' -o '%s/c.c' --trials 16 --seed 2 --sizes M=24 --db '%s/db'",
+             dir, tu_mscc(), other, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "trained on another feature layout") && strstr(out, "trains its own"),
+              "%s", out);
+    free(out);
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+    free(other);
+}
+
 /* examples/make: mscc as a Makefile pre-build step; after a touch, the
  * rebuild replays the project's database and writes the same file. */
 Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)
