@@ -107,6 +107,7 @@ typedef struct ms_rng {
 void ms_rng_seed(ms_rng *r, uint64_t seed);
 uint64_t ms_rng_next(ms_rng *r);
 int64_t ms_rng_range(ms_rng *r, int64_t lo, int64_t hi); /* uniform in [lo, hi) */
+double ms_rng_unit(ms_rng *r); /* uniform in [0, 1), 53 random bits: the same everywhere */
 
 /* ---- the machine a schedule is for ----
  * A plain description: runtime/ fills it from hwloc and CPUID (or a

@@ -40,6 +40,11 @@ uint64_t ms_rng_next(ms_rng *r)
     return x * 0x2545f4914f6cdd1dULL;
 }
 
+double ms_rng_unit(ms_rng *r)
+{
+    return (double)(ms_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
+}
+
 int64_t ms_rng_range(ms_rng *r, int64_t lo, int64_t hi)
 {
     MS_ASSERT(hi > lo);

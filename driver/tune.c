@@ -45,6 +45,14 @@ static void add_target_key(ms_str *s, const ms_target *t)
                 t->avx2 ? " avx2" : "", t->fma ? " fma" : "", t->avx512f ? " avx512f" : "");
 }
 
+/* The same with the compiler and its flags: what a fact of the machine
+ * (its peak, its cost model) is measured with. */
+static void add_build_key(ms_str *s, const ms_target *t)
+{
+    add_target_key(s, t);
+    ms_str_addf(s, "; %s; %s", t->compiler_id, t->cflags);
+}
+
 void ms_tune_key(const ms_target *t, const ms_arch *arch, const ms_kernel *k, ms_db_key *key)
 {
     const ms_func *f = k->func;
@@ -81,8 +89,8 @@ bool ms_tune_peak(const ms_target *t, const ms_arch *arch, ms_db *db, bool may_m
     double *slots[3] = {&out->f32, &out->f64, &out->i32};
     *out = (ms_peak){0};
     ms_str key = {0};
-    add_target_key(&key, t);
-    ms_str_addf(&key, "; %s; %s; %d threads", t->compiler_id, t->cflags, arch->ncores);
+    add_build_key(&key, t);
+    ms_str_addf(&key, "; %d threads", arch->ncores);
     bool known = db != NULL;
     for (int i = 0; i < 3 && known; i++)
         known = ms_db_fact(db, ms_str_cstr(&key), names[i], slots[i]);
@@ -102,8 +110,7 @@ bool ms_tune_peak(const ms_target *t, const ms_arch *arch, ms_db *db, bool may_m
 static char *model_path(const ms_db *db, const ms_target *t)
 {
     ms_str key = {0}, path = {0};
-    add_target_key(&key, t);
-    ms_str_addf(&key, "; %s; %s", t->compiler_id, t->cflags);
+    add_build_key(&key, t);
     ms_str_addf(&path, "%s/cost-model-%016" PRIx64 ".json", ms_db_dir(db),
                 ms_hash_bytes(MS_HASH_SEED, key.buf, key.len));
     ms_str_free(&key);
@@ -117,13 +124,13 @@ static ms_cost_model *warm_model(const ms_options *o, const ms_target *t, ms_db 
     if (!db || o->replay)
         return NULL;
     char *path = model_path(db, t), why[512];
-    ms_cost_model *m =
-        access(path, F_OK) == 0 ? ms_cost_model_load(path, o->seed, why, sizeof why) : NULL;
+    bool there = access(path, F_OK) == 0;
+    ms_cost_model *m = there ? ms_cost_model_load(path, o->seed, why, sizeof why) : NULL;
     if (m)
         ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
                      "kernel '%s': the search starts from the cost model of earlier runs (%s)",
                      k->name, path);
-    else if (access(path, F_OK) == 0)
+    else if (there)
         ms_diags_add(diags, MS_DIAG_NOTE, k->loc, "kernel '%s': %s; the search trains its own",
                      k->name, why);
     free(path);

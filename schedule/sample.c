@@ -50,8 +50,7 @@ ms_status ms_sched_sample_categorical(ms_sched *s, ms_rng *rng, int n, const int
         total += weights[i] > 0 ? weights[i] : 0;
     if (n < 1 || total <= 0)
         return prim_fail(s, MS_ERR_INPUT, "sample_categorical: no candidate with weight");
-    /* 53 random bits as a fraction: identical on every platform */
-    double x = (double)(ms_rng_next(rng) >> 11) * (1.0 / 9007199254740992.0) * total;
+    double x = ms_rng_unit(rng) * total;
     for (int i = 0; i < n; i++) {
         double w = weights[i] > 0 ? weights[i] : 0;
         if (x < w) {

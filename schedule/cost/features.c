@@ -110,6 +110,11 @@ static double lg(double x)
     return log2(1 + (x > 0 ? x : 0));
 }
 
+/* Operations of one kind in a store (its value; subscripts: / and %). */
+typedef struct arith {
+    double fadd, fmul, fdiv, calls, iarith, idivmod, cmpsel;
+} arith;
+
 /* One access: where, and its footprint per loop level. */
 typedef struct access {
     const ms_buffer *buf;
@@ -127,14 +132,15 @@ typedef struct store_rec {
     access write;
     int nreads;
     access reads[MAX_READS];
-    double execs, ops;
+    arith c;
+    double execs, ops; /* ops: of every kind but / and % on integers */
 } store_rec;
 
 typedef struct extract {
     ms_func *f;
     const ms_arch *arch;
-    store_rec *stores;
-    int nstores;
+    store_rec *stores; /* grown as stores are met, up to MAX_STORES */
+    int nstores, capstores;
     access pending[MAX_READS]; /* reads met before their store */
     int npending;
     double local_bytes, packed_bytes, teams;
@@ -193,10 +199,6 @@ static double footprint(const extract *x, const store_rec *r, const access *a, i
             n *= trips(x, r, l);
     return n;
 }
-
-typedef struct arith {
-    double fadd, fmul, fdiv, calls, iarith, idivmod, cmpsel;
-} arith;
 
 /* Operations of e by kind; subscripts count their / and % only. */
 static void count_ops(const ms_expr *e, bool in_index, arith *c)
@@ -265,12 +267,20 @@ static void on_access(void *ctx, const ms_access_site *s)
         x->npending = 0;
         return;
     }
+    if (x->nstores == x->capstores) {
+        x->capstores = x->capstores ? 2 * x->capstores : 4;
+        x->stores = ms_xrealloc(x->stores, sizeof(store_rec) * (size_t)x->capstores);
+    }
     store_rec *r = &x->stores[x->nstores++];
     memset(r, 0, sizeof *r);
     r->depth = s->depth < MAX_DEPTH ? s->depth : MAX_DEPTH;
     for (int l = 0; l < r->depth; l++)
         r->loops[l] = s->loops[l];
     r->store = s->store;
+    count_ops(s->store->store.value, false, &r->c);
+    for (int i = 0; i < s->store->store.nidx; i++)
+        count_ops(s->store->store.idx[i], true, &r->c);
+    r->ops = r->c.fadd + r->c.fmul + r->c.fdiv + r->c.calls + r->c.iarith + r->c.cmpsel;
     r->guarded = s->block && s->block->block.predicate;
     locate(x, s, &r->write);
     r->nreads = x->npending;
@@ -348,10 +358,7 @@ static void access_features(const extract *x, const store_rec *r, const access *
 
 static void store_features(const extract *x, const store_rec *r, float *out)
 {
-    arith c = {0};
-    count_ops(r->store->store.value, false, &c);
-    for (int i = 0; i < r->store->store.nidx; i++)
-        count_ops(r->store->store.idx[i], true, &c);
+    const arith c = r->c;
     double e = r->execs;
     out[0] = (float)lg(e);
     out[1] = (float)lg(c.fadd * e);
@@ -414,16 +421,12 @@ static void store_features(const extract *x, const store_rec *r, float *out)
 void ms_features_of(ms_func *f, const ms_arch *arch, float *out)
 {
     memset(out, 0, sizeof(float) * (size_t)ms_feature_count());
-    extract x = {.f = f, .arch = arch, .stores = ms_xcalloc(MAX_STORES, sizeof(store_rec))};
+    extract x = {.f = f, .arch = arch};
     static const ms_walk_fns fns = {on_access, on_alloc, NULL};
     ms_walk(f->body, &fns, &x);
     double flops = 0;
-    for (int i = 0; i < x.nstores; i++) {
-        arith c = {0};
-        count_ops(x.stores[i].store->store.value, false, &c);
-        x.stores[i].ops = c.fadd + c.fmul + c.fdiv + c.calls + c.iarith + c.cmpsel;
+    for (int i = 0; i < x.nstores; i++)
         flops += x.stores[i].ops * x.stores[i].execs;
-    }
     qsort(x.stores, (size_t)x.nstores, sizeof(store_rec), by_weight);
     out[0] = (float)lg(x.nstores);
     out[1] = (float)lg(flops);

@@ -62,20 +62,23 @@ static ms_tracer *realize(ms_search *s, const ms_trace *t)
     return NULL;
 }
 
-/* Adds t (taken) to the generation with its structure's hash and features
- * (row n of feat); false (t freed) if it does not replay. */
-static bool admit(ms_search *s, members *gen, ms_trace *t, float *feat)
+/* Adds a finished candidate (tr, taken) to the generation: its trace, its
+ * structure's hash and its features (row gen->len of feat). */
+static void admit(ms_search *s, members *gen, ms_tracer *tr, float *feat)
+{
+    ms_features_of(tr->s->f, s->o.arch, feat + (size_t)gen->len * (size_t)ms_feature_count());
+    member m = {tr->t, ms_func_hash(tr->s->f), 0};
+    MS_VEC_PUSH(*gen, m);
+    tr->t = NULL;
+    ms_tracer_free(tr);
+}
+
+/* The same for a trace, replayed first; nothing if it does not replay. */
+static void admit_trace(ms_search *s, members *gen, const ms_trace *t, float *feat)
 {
     ms_tracer *tr = realize(s, t);
-    if (!tr) {
-        ms_trace_free(t);
-        return false;
-    }
-    ms_features_of(tr->s->f, s->o.arch, feat + (size_t)gen->len * (size_t)ms_feature_count());
-    member m = {t, ms_func_hash(tr->s->f), 0};
-    MS_VEC_PUSH(*gen, m);
-    ms_tracer_free(tr);
-    return true;
+    if (tr)
+        admit(s, gen, tr, feat);
 }
 
 static void score(ms_search *s, members *gen, const float *feat)
@@ -113,16 +116,14 @@ static void first_generation(ms_search *s, members *gen, float *feat)
     qsort(order, (size_t)s->nrows, sizeof *order, by_seconds);
     int from_best = (int)(POPULATION * FROM_MEASURED);
     for (int i = 0; i < s->nrows && gen->len < from_best; i++)
-        admit(s, gen, ms_trace_clone(s->row_traces[order[i].row]), feat);
+        admit_trace(s, gen, s->row_traces[order[i].row], feat);
     free(order);
     for (int tries = 0; gen->len < POPULATION && tries < 2 * POPULATION; tries++) {
-        ms_tracer *tr = search_draw(s);
-        if (tr->status == MS_OK) {
-            ms_trace *t = tr->t;
-            tr->t = NULL;
-            admit(s, gen, t, feat);
-        }
-        ms_tracer_free(tr);
+        ms_tracer *tr = search_draw(s); /* finished: no second replay */
+        if (tr->status == MS_OK)
+            admit(s, gen, tr, feat);
+        else
+            ms_tracer_free(tr);
     }
 }
 
@@ -136,13 +137,14 @@ static void breed(ms_search *s, const members *gen, members *next, float *feat)
     for (int i = 0; i < gen->len; i++)
         cum[i] = total += (double)(gen->data[i].score - lo) + 1e-6; /* scores may be < 0 */
     for (int tries = 0; next->len < POPULATION && tries < 2 * POPULATION; tries++) {
-        double x = (double)(ms_rng_next(&s->rng) >> 11) * (1.0 / 9007199254740992.0) * total;
+        double x = ms_rng_unit(&s->rng) * total;
         int p = 0;
         while (p < gen->len - 1 && cum[p] <= x)
             p++;
-        bool mutate = (double)(ms_rng_next(&s->rng) >> 11) * (1.0 / 9007199254740992.0) < MUTATION;
+        bool mutate = ms_rng_unit(&s->rng) < MUTATION;
         ms_trace *child = mutate ? ms_mutate(gen->data[p].t, &s->rng, NULL) : NULL;
-        admit(s, next, child ? child : ms_trace_clone(gen->data[p].t), feat);
+        admit_trace(s, next, child ? child : gen->data[p].t, feat);
+        ms_trace_free(child);
     }
     free(cum);
 }
@@ -190,9 +192,7 @@ static void breed_pool(ms_search *s)
     free(gen.data);
     free(feat);
     qsort(pool.data, (size_t)pool.len, sizeof(member), by_score);
-    s->pool = realloc(s->pool, sizeof(ms_trace *) * (size_t)(pool.len ? pool.len : 1));
-    if (!s->pool)
-        abort();
+    s->pool = ms_xrealloc(s->pool, sizeof(ms_trace *) * (size_t)(pool.len ? pool.len : 1));
     for (int i = 0; i < pool.len; i++)
         s->pool[s->npool++] = pool.data[i].t;
     free(pool.data);

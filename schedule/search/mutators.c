@@ -133,7 +133,7 @@ ms_trace *ms_mutate(const ms_trace *t, ms_rng *rng, int *which)
         double total = 0;
         for (int i = 0; i < NMUT; i++)
             total += tried[i] ? 0 : mutators[i].probability;
-        double x = (double)(ms_rng_next(rng) >> 11) * (1.0 / 9007199254740992.0) * total;
+        double x = ms_rng_unit(rng) * total;
         int m = 0;
         while (m < NMUT - 1 && (tried[m] || x >= mutators[m].probability)) {
             x -= tried[m] ? 0 : mutators[m].probability;

@@ -24,22 +24,26 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static bool seen(hashes *h, uint64_t x)
+static bool contains(const hashes *h, uint64_t x)
 {
     for (int i = 0; i < h->len; i++)
         if (h->data[i] == x)
             return true;
+    return false;
+}
+
+/* Was x seen before? It is, from now on. */
+static bool seen(hashes *h, uint64_t x)
+{
+    if (contains(h, x))
+        return true;
     MS_VEC_PUSH(*h, x);
     return false;
 }
 
 bool search_seen(ms_search *s, const ms_func *f)
 {
-    uint64_t x = ms_func_hash(f);
-    for (int i = 0; i < s->seen.len; i++)
-        if (s->seen.data[i] == x)
-            return true;
-    return false;
+    return contains(&s->seen, ms_func_hash(f));
 }
 
 /* Adds a candidate unless it failed or is a duplicate. */
@@ -119,11 +123,9 @@ static void remember(ms_search *s, ms_tracer *tr, double seconds)
     int nf = ms_feature_count();
     if (s->nrows == s->caprows) {
         s->caprows = s->caprows ? 2 * s->caprows : 64;
-        s->rows = realloc(s->rows, sizeof(float) * (size_t)s->caprows * (size_t)nf);
-        s->row_secs = realloc(s->row_secs, sizeof(double) * (size_t)s->caprows);
-        s->row_traces = realloc(s->row_traces, sizeof(ms_trace *) * (size_t)s->caprows);
-        if (!s->rows || !s->row_secs || !s->row_traces)
-            abort();
+        s->rows = ms_xrealloc(s->rows, sizeof(float) * (size_t)s->caprows * (size_t)nf);
+        s->row_secs = ms_xrealloc(s->row_secs, sizeof(double) * (size_t)s->caprows);
+        s->row_traces = ms_xrealloc(s->row_traces, sizeof(ms_trace *) * (size_t)s->caprows);
     }
     ms_features_of(tr->s->f, s->o.arch, s->rows + (size_t)s->nrows * (size_t)nf);
     s->row_secs[s->nrows] = seconds;
