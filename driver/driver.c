@@ -342,6 +342,10 @@ int ms_driver_main(int argc, char **argv)
         for (int w = 0; w < nw; w++)
             ms_diags_add(&diags, MS_DIAG_WARNING, (ms_loc){0}, "%s", warns[w]);
     }
+    if (o.predict && ntunable > 0 && !db)
+        ms_diags_add(&diags, MS_DIAG_NOTE, (ms_loc){0},
+                     "--predict: no tuning database at %s, so no cost model; the default schedule",
+                     db_dir);
     free(db_dir);
     if (ntunable > 0 && (db || o.trials > 0)) {
         /* candidates run with the thread count they are tuned for */
@@ -397,6 +401,8 @@ int ms_driver_main(int argc, char **argv)
                                        o.verbose || getenv("MSCC_DEBUG"), &used[i], &diags);
         ms_trace_free(found[i]);
     }
+    if (njobs > 0 && db) /* the next run, of any kernel, starts from all it measured */
+        ms_tune_learn(&o, target, db, &diags);
     free(choice);
     free(found);
     free(jobs);

@@ -23,6 +23,7 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
 /* What tuning one kernel found, for the closing table. */
 typedef struct ms_tune_report {
     bool searched, kept_original, from_db;
+    bool predicted;                /* --predict: the cost model's pick, not timed */
     double t_orig, spread, t_best; /* seconds per call at the tuning sizes */
     double ops;                    /* arithmetic per call (ms_func_ops), -1 unknown */
     int trials, sketches, rejected;
@@ -54,7 +55,12 @@ ms_tune_choice ms_tune_begin(const ms_options *o, const struct ms_target *t, con
                              ms_db *db, const ms_source *src, const ms_kernel *k, const char *flags,
                              int trials, ms_trace **out, ms_tune_report *rep, ms_diags *diags,
                              ms_tune_job **job);
-/* The jobs' searches on one budget of trials (and seconds, 0: none), in turn. */
+/* The cost model of this machine, compiler and flags, trained afresh on
+ * the database's rows of every kernel measured (the latest 20000) and
+ * saved beside the records, for the next search and for --predict. */
+void ms_tune_learn(const ms_options *o, const struct ms_target *t, ms_db *db, ms_diags *diags);
+/* The jobs' searches on one budget of trials (and seconds, 0: none), by
+ * the task scheduler. */
 void ms_tune_search(int n, ms_tune_job *const *jobs, int trials, double time_budget);
 /* The decision a search ends with: the fastest candidate that beats the
  * original by more than its noise and passes the check at other sizes and

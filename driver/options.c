@@ -16,7 +16,7 @@ const char ms_usage[] =
     "            [--cc CC] [--cflags \"FLAGS\"] [--trials N] [--check] [--jobs N]\n"
     "            [--fp-model=reassoc|strict] [--trace FILE.json] [--print-trace=text|json]\n"
     "            [--seed S] [--db DIR] [--threads N] [--time-budget SECONDS]\n"
-    "            [--search replay|evolutionary]\n"
+    "            [--search replay|evolutionary] [--predict]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n";
 
@@ -49,6 +49,7 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         snprintf(why, n, "MSCC_RULES: %s", rwhy);
         return 1;
     }
+    bool trials_given = false;
     o->cc = getenv("CC") && *getenv("CC") ? getenv("CC") : NULL;
     o->cflags = getenv("CFLAGS") && *getenv("CFLAGS") ? getenv("CFLAGS") : NULL;
     for (int i = 1; i < argc; i++) {
@@ -102,6 +103,7 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
                 snprintf(why, n, "--trials wants a whole number >= 0, not '%s'", val);
                 return 1;
             }
+            trials_given = true;
             continue;
         case 5:
             if (!parse_int(val, 1, &o->jobs)) {
@@ -167,6 +169,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         }
         if (!strcmp(a, "--check"))
             o->check = true;
+        else if (!strcmp(a, "--predict"))
+            o->predict = true;
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
             o->quiet = true;
         else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
@@ -197,6 +201,12 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
     }
     if (o->help || o->version)
         return 0;
+    if (o->predict && trials_given && o->trials > 0) {
+        snprintf(why, n, "--predict measures nothing; it takes no --trials %d", o->trials);
+        return 1;
+    }
+    if (o->predict) /* MSCC_TRIALS does not make it measure */
+        o->trials = 0;
     if (!o->input) {
         snprintf(why, n, "no input file");
         return 1;

@@ -23,6 +23,7 @@ typedef struct ms_options {
     const char *db; /* --db: the tuning database's folder */
     double time_budget; /* --time-budget, seconds; 0: none */
     bool replay;        /* --search replay (the default: evolutionary) */
+    bool predict;       /* --predict: the cost model's pick, nothing measured */
     bool fp_strict;     /* --fp-model=strict: every float result as the original rounds it */
     bool check, quiet, verbose, help, version;
 } ms_options;

@@ -105,16 +105,28 @@ bool ms_tune_peak(const ms_target *t, const ms_arch *arch, ms_db *db, bool may_m
     return known;
 }
 
-/* The cost model's file in the database folder: one per machine,
- * compiler and flags (its feature layout checked when read). */
-static char *model_path(const ms_db *db, const ms_target *t)
+/* A file of the database folder kept per machine, compiler and flags:
+ * prefix-HASH.suffix. */
+static char *build_file(const ms_db *db, const ms_target *t, const char *prefix, const char *suffix)
 {
     ms_str key = {0}, path = {0};
     add_build_key(&key, t);
-    ms_str_addf(&path, "%s/cost-model-%016" PRIx64 ".json", ms_db_dir(db),
-                ms_hash_bytes(MS_HASH_SEED, key.buf, key.len));
+    ms_str_addf(&path, "%s/%s-%016" PRIx64 ".%s", ms_db_dir(db), prefix,
+                ms_hash_bytes(MS_HASH_SEED, key.buf, key.len), suffix);
     ms_str_free(&key);
     return ms_str_take(&path);
+}
+
+/* The cost model (its feature layout checked when read), and the rows it
+ * is trained on. */
+static char *model_path(const ms_db *db, const ms_target *t)
+{
+    return build_file(db, t, "cost-model", "json");
+}
+
+static char *rows_path(const ms_db *db, const ms_target *t)
+{
+    return build_file(db, t, "cost-rows", "txt");
 }
 
 /* The model earlier runs saved, if it is there and of this feature layout. */
@@ -189,11 +201,38 @@ static void on_progress(void *data, const ms_search_progress *p)
             p->best > 0 ? p->original / p->best : 0.0, gflops, p->elapsed, eta);
 }
 
-static void on_batch(void *data, int n, ms_trace *const *traces, const ms_meas_result *res)
+/* The batch's correct candidates become training rows of the cost model. */
+static void add_rows(ms_tune_job *c, int n, const ms_meas_result *res, const float *features)
+{
+    int nf = ms_feature_count(), m = 0;
+    float *feat = ms_xcalloc((size_t)(n ? n : 1) * (size_t)nf, sizeof(float));
+    double *secs = ms_xcalloc((size_t)(n ? n : 1), sizeof(double));
+    for (int i = 0; i < n; i++)
+        if (res[i].status == MS_MEAS_OK && res[i].seconds > 0) {
+            memcpy(feat + (size_t)m * (size_t)nf, features + (size_t)i * (size_t)nf,
+                   sizeof(float) * (size_t)nf);
+            secs[m++] = res[i].seconds;
+        }
+    ms_str group = {0};
+    ms_str_addf(&group, "%s:%s:%d", c->key.workload, c->key.sizes, c->key.threads);
+    char *path = rows_path(c->db, c->t), why[512];
+    if (!ms_cost_rows_append(path, ms_str_cstr(&group), m, feat, secs, why, sizeof why)) {
+        c->db_failed = true;
+        ms_diags_add(c->diags, MS_DIAG_WARNING, (ms_loc){0}, "%s", why);
+    }
+    free(path);
+    ms_str_free(&group);
+    free(feat);
+    free(secs);
+}
+
+static void on_batch(void *data, int n, ms_trace *const *traces, const ms_meas_result *res,
+                     const float *features)
 {
     ms_tune_job *c = data;
     if (!c->db || c->db_failed)
         return;
+    add_rows(c, n, res, features);
     ms_db_record *recs = ms_xcalloc((size_t)(n ? n : 1), sizeof *recs);
     for (int i = 0; i < n; i++)
         recs[i] = (ms_db_record){c->key,
@@ -271,7 +310,7 @@ static bool replays(const ms_kernel *k, const ms_trace *trace, char *why, size_t
  * bytes past alignment (the search ran it only at the tuning sizes); at the
  * second setting it is timed too, and must not be clearly slower there. */
 static bool verified(const ms_options *o, const ms_target *t, const ms_source *src,
-                     const ms_kernel *k, const char *flags, const ms_trace *trace,
+                     const ms_kernel *k, const char *flags, const ms_trace *trace, unsigned what,
                      ms_tune_report *rep, char *why, size_t n)
 {
     int idx = (int)(k - src->kernels);
@@ -284,8 +323,7 @@ static bool verified(const ms_options *o, const ms_target *t, const ms_source *s
     if (!bodies[idx]) {
         snprintf(why, n, "%s", quiet.items.len > 0 ? quiet.items.data[0].msg : "it does not emit");
     } else {
-        ms_check_kernels(t, src, bodies, flags, o->jobs, MS_CHECK_MISALIGNED | MS_CHECK_TIME_OTHER,
-                         res);
+        ms_check_kernels(t, src, bodies, flags, o->jobs, what, res);
         const ms_check_result *r = &res[idx];
         ok = r->correct;
         if (!ok)
@@ -307,6 +345,57 @@ static bool verified(const ms_options *o, const ms_target *t, const ms_source *s
     free(bodies);
     free(res);
     return ok;
+}
+
+/* --predict: candidates the model ranks best, tried in turn. */
+#define PREDICT_TRIES 4
+
+/* --predict: the cost model's pick, checked for correctness (run once
+ * beside the original at every size setting, aligned and not), nothing
+ * timed; the default schedule without a model. */
+static ms_tune_choice predict(const ms_options *o, const ms_target *t, const ms_arch *arch,
+                              ms_db *db, const ms_source *src, const ms_kernel *k,
+                              const char *flags, ms_trace **out, ms_tune_report *rep,
+                              ms_diags *diags)
+{
+    char *path = db ? model_path(db, t) : NULL, why[512] = "";
+    ms_cost_model *m = NULL;
+    if (path && access(path, F_OK) == 0)
+        m = ms_cost_model_load(path, o->seed, why, sizeof why);
+    else
+        snprintf(why, sizeof why, "no cost model of this machine, compiler and flags in %s",
+                 db ? ms_db_dir(db) : "the database (there is none)");
+    if (!m) {
+        ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                     "kernel '%s': --predict: %s (a measured tuning leaves one); the default "
+                     "schedule",
+                     k->name, why);
+        free(path);
+        return MS_TUNE_DEFAULT;
+    }
+    ms_trace *cands[PREDICT_TRIES];
+    int n = ms_search_predict(k->func, arch, m, o->seed, PREDICT_TRIES, cands);
+    for (int i = 0; i < n; i++) {
+        if (!*out &&
+            verified(o, t, src, k, flags, cands[i], MS_CHECK_MISALIGNED, rep, why, sizeof why)) {
+            *out = cands[i];
+            continue;
+        }
+        ms_trace_free(cands[i]);
+    }
+    if (*out)
+        ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                     "kernel '%s': the schedule the cost model ranks best (%s), checked, not timed",
+                     k->name, path);
+    else
+        ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                     "kernel '%s': --predict: %s; the default schedule", k->name,
+                     n == 0 ? "no candidate to rank"
+                            : "the model's best candidates failed the check");
+    rep->predicted = *out != NULL;
+    ms_cost_model_free(m);
+    free(path);
+    return *out ? MS_TUNE_TRACE : MS_TUNE_DEFAULT;
 }
 
 ms_tune_choice ms_tune_begin(const ms_options *o, const ms_target *t, const ms_arch *arch,
@@ -346,7 +435,8 @@ ms_tune_choice ms_tune_begin(const ms_options *o, const ms_target *t, const ms_a
     }
     if (trials == 0) {
         ms_tune_key_free(&key);
-        return MS_TUNE_DEFAULT;
+        return o->predict ? predict(o, t, arch, db, src, k, flags, out, rep, diags)
+                          : MS_TUNE_DEFAULT;
     }
     ms_tune_job *c = ms_xcalloc(1, sizeof *c);
     *c = (ms_tune_job){.o = o,
@@ -391,13 +481,16 @@ void ms_tune_search(int n, ms_tune_job *const *jobs, int trials, double time_bud
     /* what earlier runs measured for these kernels counts (asking for more
      * trials measures the rest), but every kernel gets a batch */
     ms_search **s = ms_xcalloc((size_t)(n > 0 ? n : 1), sizeof *s);
+    double *weight = ms_xcalloc((size_t)(n > 0 ? n : 1), sizeof *weight);
     int done = 0;
     for (int i = 0; i < n; i++) {
         s[i] = jobs[i]->search;
+        weight[i] = jobs[i]->k->weight;
         done += jobs[i]->done;
     }
     int left = trials - done > 16 * n ? trials - done : 16 * n;
-    ms_search_round_robin(n, s, left < trials ? left : trials, time_budget);
+    ms_search_share(n, s, weight, left < trials ? left : trials, time_budget);
+    free(weight);
     free(s);
 }
 
@@ -410,12 +503,6 @@ ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
     ms_search_end(c->search, &r);
     ms_kernel_measurer_free(c->km);
     char why[512];
-    if (r.model && c->db) { /* the next run, of any kernel, starts warm */
-        char *path = model_path(c->db, c->t);
-        if (!ms_cost_model_save(r.model, path, why, sizeof why))
-            ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s': %s", k->name, why);
-        free(path);
-    }
     if (c->drew)
         fputc('\n', stderr);
     *out = NULL;
@@ -441,7 +528,8 @@ ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
         for (int i = 0; i < r.nkept && !*out; i++) {
             if (!beats(r.kept_time[i], r.original_time, r.original_spread))
                 break;
-            if (verified(c->o, c->t, c->src, k, c->flags, r.kept[i], rep, why, sizeof why)) {
+            if (verified(c->o, c->t, c->src, k, c->flags, r.kept[i],
+                         MS_CHECK_MISALIGNED | MS_CHECK_TIME_OTHER, rep, why, sizeof why)) {
                 *out = ms_trace_clone(r.kept[i]);
                 rep->t_best = r.kept_time[i];
                 record(c, MS_DB_CHOSEN, r.kept[i], r.kept_time[i]);
@@ -475,4 +563,25 @@ ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
     bool searched = rep->searched;
     free(c);
     return *out ? MS_TUNE_TRACE : searched ? MS_TUNE_ORIGINAL : MS_TUNE_DEFAULT;
+}
+
+/* Rows the run's model is trained on: the latest of every kernel. */
+#define LEARN_ROWS 20000
+
+void ms_tune_learn(const ms_options *o, const ms_target *t, ms_db *db, ms_diags *diags)
+{
+    char *rows = rows_path(db, t), *path = model_path(db, t), why[512];
+    float *feat, *scores;
+    int n = ms_cost_rows_read(rows, LEARN_ROWS, &feat, &scores);
+    if (n >= MS_COST_MIN_SAMPLES) {
+        ms_cost_model *m = ms_cost_model_new(o->seed);
+        if (!ms_cost_model_train(m, n, feat, scores, why, sizeof why) ||
+            !ms_cost_model_save(m, path, why, sizeof why))
+            ms_diags_add(diags, MS_DIAG_WARNING, (ms_loc){0}, "the cost model: %s", why);
+        ms_cost_model_free(m);
+    }
+    free(feat);
+    free(scores);
+    free(rows);
+    free(path);
 }

@@ -17,7 +17,11 @@ static void emit_pragma(const ms_stmt *s, int indent, ms_str *out)
     case MS_LOOP_SERIAL:
         return;
     case MS_LOOP_UNROLLED: {
-        /* a hint only: each compiler spells it its own way, others ignore nothing */
+        /* a hint only: each compiler spells it its own way, others ignore
+         * nothing; GCC refuses it (a warning) on a loop whose condition
+         * branches, as a bound of a split that does not divide can */
+        if (ms_expr_branches(s->loop.extent))
+            return;
         int64_t n = 16;
         ms_poly p;
         if (ms_poly_from_expr(s->loop.extent, &p)) {

@@ -27,6 +27,7 @@ typedef struct ms_kernel {
     size_t name_begin, name_end; /* the function's name */
     size_t body_begin, body_end; /* '{' .. one past '}' */
     ms_func *func;               /* NULL when the kernel was rejected */
+    double weight;               /* weight(W): calls per run relative to the others, 1 without */
 } ms_kernel;
 
 typedef struct ms_source {

@@ -14,6 +14,7 @@
 typedef struct pragma {
     unsigned offset, line, col;
     bool noalias;
+    double weight; /* weight(W), 1 without */
     int nhints;
     ms_size_hint hints[32];
 } pragma;
@@ -70,6 +71,26 @@ static void warn_at(scan *s, unsigned i, const char *fmt, const char *arg)
     ms_diags_add(s->diags, MS_DIAG_WARNING, (ms_loc){s->path, (int)line, (int)col}, fmt, arg);
 }
 
+/* weight(W) at token i: W a positive number (the kernel's calls per run,
+ * relative to the other kernels); returns the token after the clause. */
+static unsigned parse_weight(scan *s, unsigned i, pragma *p)
+{
+    char *val = i + 2 < s->ntoks ? tok_text(s, i + 2) : ms_xstrdup("");
+    char *end;
+    double w = strtod(val, &end);
+    if (*end || end == val || !(w > 0) || w > 1e12 || !tok_is(s, i + 3, ")"))
+        warn_at(s, i,
+                "malformed 'weight' clause near '%s' (want weight(W), W a positive number); "
+                "weight 1 used",
+                val);
+    else
+        p->weight = w;
+    free(val);
+    while (i < s->ntoks && !tok_is(s, i, ")"))
+        i++;
+    return i + 1;
+}
+
 /* Clauses after "kernel", up to the end of the pragma's line. */
 static void parse_clauses(scan *s, unsigned i, unsigned line, pragma *p)
 {
@@ -78,6 +99,10 @@ static void parse_clauses(scan *s, unsigned i, unsigned line, pragma *p)
         if (tok_is(s, i, "noalias")) {
             p->noalias = true;
             i++;
+            continue;
+        }
+        if (tok_is(s, i, "weight") && tok_is(s, i + 1, "(")) {
+            i = parse_weight(s, i, p);
             continue;
         }
         if (tok_is(s, i, "sizes") && tok_is(s, i + 1, "(")) {
@@ -130,7 +155,7 @@ static void find_pragmas(scan *s)
             warn_at(s, i + 2, "unknown '#pragma mscc' directive ignored%s", "");
             continue;
         }
-        pragma p = {off, line, col, false, 0, {{0}}};
+        pragma p = {off, line, col, false, 1, 0, {{0}}};
         parse_clauses(s, i + 4, line, &p);
         MS_VEC_PUSH(s->pragmas, p);
     }
@@ -178,6 +203,7 @@ static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXC
     k->name_begin = offset_of(clang_getCursorLocation(fn));
     k->name_end = k->name_begin + strlen(k->name);
     k->body_begin = k->body_end = 0;
+    k->weight = p->weight;
     ms_loc why_loc;
     char why[300];
     k->func = ms_lower_function(s->tu, fn, s->path, p->noalias, &why_loc, why, sizeof why);

@@ -5,7 +5,11 @@
  * B_packed[(32 * j_0 + j_1) / 32][k][(32 * j_0 + j_1) % 32] reads
  * B_packed[j_0][k][j_1], which compilers vectorise. And a remainder guard
  * leaves the hot loop: "k_0 * 256 + k_1 < K" becomes k_1's bound, and a
- * guard on outer counters only wraps the loops below them.
+ * guard on outer counters only wraps the loops below them. Last, a tile
+ * that holds nothing is skipped whole: what every store below a loop needs,
+ * taken at the first value of the inner counters, guards the loop's body,
+ * so that the general path of a tiled nest (sizes that are not the tuning
+ * sizes) does not walk through the empty tiles' reduction loops.
  */
 #include "ir/ir.h"
 
@@ -19,11 +23,18 @@ typedef struct atom {
     bool nonneg;
 } atom;
 
+/* A guard tighten() made into a loop's bound. */
+typedef struct bound_guard {
+    const ms_stmt *loop;
+    ms_expr *c;
+} bound_guard;
+
 typedef struct flattener {
     ms_func *f;
     MS_VEC(ms_stmt *) loops;
     MS_VEC(atom) atoms;
     MS_VEC(ms_expr *) nonneg; /* the current block's variables known >= 0, realized */
+    MS_VEC(bound_guard) bounds;
 } flattener;
 
 static bool known_nonneg(flattener *fl, const ms_poly *p)
@@ -287,6 +298,8 @@ static bool tighten(flattener *fl, ms_stmt *L, const ms_expr *c)
     ms_expr *old = L->loop.extent;
     L->loop.extent = ms_select(f, ms_binary(f, MS_BIN_LT, old, room), old, room);
     L->loop.extent->dtype = old->dtype;
+    bound_guard g = {L, (ms_expr *)c};
+    MS_VEC_PUSH(fl->bounds, g);
     return true;
 }
 
@@ -358,13 +371,207 @@ static void flatten(flattener *fl, ms_stmt *s)
     ms_unreachable();
 }
 
+/* ---- empty tiles ---- */
+
+typedef MS_VEC(ms_expr *) conds;
+
+static bool has_cond(const conds *cs, const ms_expr *c)
+{
+    for (int i = 0; i < cs->len; i++)
+        if (ms_expr_equal(cs->data[i], c))
+            return true;
+    return false;
+}
+
+static void add_conj(conds *cs, ms_expr *c)
+{
+    if (c->kind == MS_EXPR_BINARY && c->bin.op == MS_BIN_LAND) {
+        add_conj(cs, c->bin.a);
+        add_conj(cs, c->bin.b);
+    } else if (!has_cond(cs, c)) {
+        MS_VEC_PUSH(*cs, c);
+    }
+}
+
+/* c at the first value of L's counter, which c needs if it holds for any
+ * value: "p < E" with p non-decreasing in the counter (every term that
+ * has it a positive multiple of it alone) and E free of it; c itself if
+ * it does not use the counter; NULL when neither. */
+static ms_expr *at_first(flattener *fl, const ms_stmt *L, ms_expr *c)
+{
+    ms_func *f = fl->f;
+    ms_var *v = L->loop.var;
+    if (!ms_expr_uses_var(c, v))
+        return c;
+    if (c->kind != MS_EXPR_BINARY || (c->bin.op != MS_BIN_LT && c->bin.op != MS_BIN_LE) ||
+        !ms_dtype_is_signed(c->bin.a->dtype) || !ms_dtype_is_signed(c->bin.b->dtype) ||
+        ms_expr_uses_var(c->bin.b, v))
+        return NULL;
+    ms_poly p, lo;
+    if (!ms_poly_from_expr(atomize(fl, simplify(fl, c->bin.a)), &p))
+        return NULL;
+    if (!ms_poly_from_expr(L->loop.min, &lo)) {
+        ms_poly_free(&p);
+        return NULL;
+    }
+    ms_poly rest = {0};
+    int64_t scale = 0;
+    bool ok = true;
+    for (int t = 0; t < p.n && ok; t++) {
+        bool has_v = false;
+        for (int k = 0; k < p.terms[t].nvars; k++)
+            has_v = has_v || p.terms[t].vars[k] == v;
+        if (has_v) {
+            ok = p.terms[t].nvars == 1 && p.terms[t].coef > 0;
+            scale += p.terms[t].coef;
+        } else {
+            ms_poly one = {1, &p.terms[t]};
+            ms_poly_add(&rest, &one, 1);
+        }
+    }
+    ms_poly_add(&rest, &lo, scale);
+    ms_expr *a = ok ? unatomize(fl, ms_simplify(f, ms_poly_to_expr(f, &rest))) : NULL;
+    ms_poly_free(&p);
+    ms_poly_free(&lo);
+    ms_poly_free(&rest);
+    if (!a || ms_expr_uses_var(a, v)) /* v hid in an atom: (v + x) / 4 */
+        return NULL;
+    ms_expr *r = ms_binary(f, c->bin.op, a, c->bin.b);
+    r->dtype = c->dtype;
+    return r;
+}
+
+static bool not_a_loop(void *ctx, ms_stmt *s)
+{
+    (void)ctx;
+    return s->kind != MS_STMT_FOR;
+}
+
+/* Wraps L's body in the guards of what below needs that L's counter
+ * decides, where a loop below would be skipped (and OpenMP and the
+ * compilers' unrolling and SIMD allow an if there). */
+static void guard_body(flattener *fl, ms_stmt *L, const conds *below)
+{
+    if (L->loop.kind == MS_LOOP_VECTORIZED || L->loop.kind == MS_LOOP_UNROLLED ||
+        L->loop.parallel_simd || L->loop.collapse > 1 || L->loop.collapsed ||
+        ms_stmt_visit(L->loop.body, not_a_loop, NULL))
+        return;
+    conds there = {0};
+    if (L->loop.body->kind == MS_STMT_IF && !L->loop.body->if_.else_s)
+        add_conj(&there, L->loop.body->if_.cond);
+    ms_expr *g = NULL;
+    for (int i = 0; i < below->len; i++) {
+        ms_expr *c = below->data[i];
+        if (!ms_expr_uses_var(c, L->loop.var) || has_cond(&there, c))
+            continue;
+        g = g ? ms_binary(fl->f, MS_BIN_LAND, g, c) : c;
+    }
+    free(there.data);
+    if (g)
+        L->loop.body = ms_if(fl->f, g, L->loop.body, NULL);
+}
+
+/* What must hold for any store in s to run, in the counters of the loops
+ * around s (*any: s stores nothing, of which anything may be said); on
+ * the way, each loop's body is guarded by what its counter decides. */
+static void needs(flattener *fl, ms_stmt *s, conds *out, bool *any)
+{
+    out->len = 0;
+    *any = false;
+    switch (s->kind) {
+    case MS_STMT_STORE:
+        return;
+    case MS_STMT_ALLOC:
+        *any = true;
+        return;
+    case MS_STMT_BLOCK:
+        needs(fl, s->block.body, out, any);
+        if (s->block.predicate && !*any)
+            add_conj(out, s->block.predicate);
+        return;
+    case MS_STMT_IF: {
+        needs(fl, s->if_.then_s, out, any);
+        if (!*any)
+            add_conj(out, s->if_.cond);
+        if (!s->if_.else_s)
+            return;
+        conds e = {0};
+        bool eany;
+        needs(fl, s->if_.else_s, &e, &eany);
+        if (*any) {
+            free(out->data);
+            *out = e; /* the then branch stores nothing */
+            *any = eany;
+            return;
+        }
+        if (!eany) { /* what both need */
+            int k = 0;
+            for (int i = 0; i < out->len; i++)
+                if (has_cond(&e, out->data[i]))
+                    out->data[k++] = out->data[i];
+            out->len = k;
+        }
+        free(e.data);
+        return;
+    }
+    case MS_STMT_SEQ: {
+        *any = true;
+        conds c = {0};
+        for (int i = 0; i < s->seq.n; i++) {
+            bool cany;
+            needs(fl, s->seq.items[i], &c, &cany);
+            if (cany)
+                continue;
+            int k = 0;
+            for (int j = 0; j < out->len; j++)
+                if (*any || has_cond(&c, out->data[j]))
+                    out->data[k++] = out->data[j];
+            out->len = k;
+            if (*any)
+                for (int j = 0; j < c.len; j++)
+                    MS_VEC_PUSH(*out, c.data[j]);
+            *any = false;
+        }
+        free(c.data);
+        return;
+    }
+    case MS_STMT_FOR: {
+        conds below = {0};
+        bool bany;
+        needs(fl, s->loop.body, &below, &bany);
+        if (bany) {
+            *any = true;
+            free(below.data);
+            return;
+        }
+        guard_body(fl, s, &below);
+        for (int i = 0; i < fl->bounds.len; i++)
+            if (fl->bounds.data[i].loop == s)
+                add_conj(&below, fl->bounds.data[i].c);
+        for (int i = 0; i < below.len; i++) {
+            ms_expr *c = at_first(fl, s, below.data[i]);
+            if (c && !has_cond(out, c))
+                MS_VEC_PUSH(*out, c);
+        }
+        free(below.data);
+        return;
+    }
+    }
+    ms_unreachable();
+}
+
 void ms_func_flatten_blocks(ms_func *f)
 {
-    flattener fl = {f, {0}, {0}, {0}};
+    flattener fl = {f, {0}, {0}, {0}, {0}};
     /* a private copy: blocks may be shared between peeled copies of a nest */
     f->body = ms_stmt_subst(f, f->body, 0, NULL, NULL);
     flatten(&fl, f->body);
+    conds top = {0};
+    bool any;
+    needs(&fl, f->body, &top, &any);
+    free(top.data);
     free(fl.loops.data);
     free(fl.atoms.data);
     free(fl.nonneg.data);
+    free(fl.bounds.data);
 }

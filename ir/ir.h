@@ -293,7 +293,13 @@ bool ms_expr_equal(const ms_expr *a, const ms_expr *b);
  * local arrays, so two schedules hash alike only when they are one program. */
 uint64_t ms_func_hash(const ms_func *f);
 
+/* The shared walk over an expression: does pred hold for e or any part
+ * of it (operands, arguments, subscripts)? */
+bool ms_expr_any(const ms_expr *e, bool (*pred)(const void *ctx, const ms_expr *e),
+                 const void *ctx);
 bool ms_expr_uses_var(const ms_expr *e, const ms_var *v);
+/* Does evaluating e branch (?:, &&, ||)? */
+bool ms_expr_branches(const ms_expr *e);
 /* Does load read the very element store writes (x = x op ...)? */
 bool ms_load_is_store_target(const ms_expr *load, const ms_stmt *store);
 bool ms_expr_reads_buffer(const ms_expr *e, const ms_buffer *b);

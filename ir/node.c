@@ -457,35 +457,58 @@ ms_stmt *ms_block_realize_stmt(ms_func *f, const ms_stmt *block, ms_stmt *st)
 
 /* ---- uses ---- */
 
-bool ms_expr_uses_var(const ms_expr *e, const ms_var *v)
+bool ms_expr_any(const ms_expr *e, bool (*pred)(const void *ctx, const ms_expr *e), const void *ctx)
 {
+    if (pred(ctx, e))
+        return true;
     switch (e->kind) {
     case MS_EXPR_INT:
     case MS_EXPR_FLOAT:
-        return false;
     case MS_EXPR_VAR:
-        return e->var == v;
+        return false;
     case MS_EXPR_BINARY:
-        return ms_expr_uses_var(e->bin.a, v) || ms_expr_uses_var(e->bin.b, v);
+        return ms_expr_any(e->bin.a, pred, ctx) || ms_expr_any(e->bin.b, pred, ctx);
     case MS_EXPR_UNARY:
-        return ms_expr_uses_var(e->un.a, v);
+        return ms_expr_any(e->un.a, pred, ctx);
     case MS_EXPR_SELECT:
-        return ms_expr_uses_var(e->sel.cond, v) || ms_expr_uses_var(e->sel.a, v) ||
-               ms_expr_uses_var(e->sel.b, v);
+        return ms_expr_any(e->sel.cond, pred, ctx) || ms_expr_any(e->sel.a, pred, ctx) ||
+               ms_expr_any(e->sel.b, pred, ctx);
     case MS_EXPR_CAST:
-        return ms_expr_uses_var(e->cast.a, v);
+        return ms_expr_any(e->cast.a, pred, ctx);
     case MS_EXPR_CALL:
         for (int i = 0; i < e->call.nargs; i++)
-            if (ms_expr_uses_var(e->call.args[i], v))
+            if (ms_expr_any(e->call.args[i], pred, ctx))
                 return true;
         return false;
     case MS_EXPR_LOAD:
         for (int i = 0; i < e->load.nidx; i++)
-            if (ms_expr_uses_var(e->load.idx[i], v))
+            if (ms_expr_any(e->load.idx[i], pred, ctx))
                 return true;
         return false;
     }
     ms_unreachable();
+}
+
+static bool is_branch(const void *ctx, const ms_expr *e)
+{
+    (void)ctx;
+    return e->kind == MS_EXPR_SELECT ||
+           (e->kind == MS_EXPR_BINARY && (e->bin.op == MS_BIN_LAND || e->bin.op == MS_BIN_LOR));
+}
+
+bool ms_expr_branches(const ms_expr *e)
+{
+    return ms_expr_any(e, is_branch, NULL);
+}
+
+static bool is_var(const void *ctx, const ms_expr *e)
+{
+    return e->kind == MS_EXPR_VAR && e->var == ctx;
+}
+
+bool ms_expr_uses_var(const ms_expr *e, const ms_var *v)
+{
+    return ms_expr_any(e, is_var, v);
 }
 
 bool ms_stmt_uses_var(const ms_stmt *s, const ms_var *v)
@@ -522,36 +545,14 @@ bool ms_stmt_uses_var(const ms_stmt *s, const ms_var *v)
     ms_unreachable();
 }
 
+static bool is_load_of(const void *ctx, const ms_expr *e)
+{
+    return e->kind == MS_EXPR_LOAD && e->load.buf == ctx;
+}
+
 bool ms_expr_reads_buffer(const ms_expr *e, const ms_buffer *b)
 {
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return false;
-    case MS_EXPR_BINARY:
-        return ms_expr_reads_buffer(e->bin.a, b) || ms_expr_reads_buffer(e->bin.b, b);
-    case MS_EXPR_UNARY:
-        return ms_expr_reads_buffer(e->un.a, b);
-    case MS_EXPR_SELECT:
-        return ms_expr_reads_buffer(e->sel.cond, b) || ms_expr_reads_buffer(e->sel.a, b) ||
-               ms_expr_reads_buffer(e->sel.b, b);
-    case MS_EXPR_CAST:
-        return ms_expr_reads_buffer(e->cast.a, b);
-    case MS_EXPR_CALL:
-        for (int i = 0; i < e->call.nargs; i++)
-            if (ms_expr_reads_buffer(e->call.args[i], b))
-                return true;
-        return false;
-    case MS_EXPR_LOAD:
-        if (e->load.buf == b)
-            return true;
-        for (int i = 0; i < e->load.nidx; i++)
-            if (ms_expr_reads_buffer(e->load.idx[i], b))
-                return true;
-        return false;
-    }
-    ms_unreachable();
+    return ms_expr_any(e, is_load_of, b);
 }
 
 /* ---- rewriting loads ---- */

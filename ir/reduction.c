@@ -22,41 +22,29 @@ static bool is_reduce_loop_var(const ms_stmt *B, const ms_var *v)
 }
 
 /* X[idx] read anywhere but at exactly idx? */
+typedef struct element {
+    const ms_buffer *x;
+    int n;
+    ms_expr *const *idx;
+} element;
+
+static bool is_other_element(const void *ctx, const ms_expr *e)
+{
+    const element *el = ctx;
+    if (e->kind != MS_EXPR_LOAD || e->load.buf != el->x)
+        return false;
+    if (e->load.nidx != el->n)
+        return true;
+    for (int i = 0; i < el->n; i++)
+        if (!ms_expr_equal(e->load.idx[i], el->idx[i]))
+            return true;
+    return false;
+}
+
 static bool reads_elsewhere(const ms_expr *e, const ms_buffer *x, int n, ms_expr *const *idx)
 {
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return false;
-    case MS_EXPR_BINARY:
-        return reads_elsewhere(e->bin.a, x, n, idx) || reads_elsewhere(e->bin.b, x, n, idx);
-    case MS_EXPR_UNARY:
-        return reads_elsewhere(e->un.a, x, n, idx);
-    case MS_EXPR_SELECT:
-        return reads_elsewhere(e->sel.cond, x, n, idx) || reads_elsewhere(e->sel.a, x, n, idx) ||
-               reads_elsewhere(e->sel.b, x, n, idx);
-    case MS_EXPR_CAST:
-        return reads_elsewhere(e->cast.a, x, n, idx);
-    case MS_EXPR_CALL:
-        for (int i = 0; i < e->call.nargs; i++)
-            if (reads_elsewhere(e->call.args[i], x, n, idx))
-                return true;
-        return false;
-    case MS_EXPR_LOAD:
-        for (int i = 0; i < e->load.nidx; i++)
-            if (reads_elsewhere(e->load.idx[i], x, n, idx))
-                return true;
-        if (e->load.buf != x)
-            return false;
-        if (e->load.nidx != n)
-            return true;
-        for (int i = 0; i < n; i++)
-            if (!ms_expr_equal(e->load.idx[i], idx[i]))
-                return true;
-        return false;
-    }
-    ms_unreachable();
+    element el = {x, n, idx};
+    return ms_expr_any(e, is_other_element, &el);
 }
 
 /* The update block at the bottom of a perfect nest, or NULL. */

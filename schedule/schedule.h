@@ -234,6 +234,10 @@ int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, con
  * resample) with new ones drawn from seed. The new tracer holds the new
  * trace; check its status. */
 ms_tracer *ms_trace_replay(const ms_trace *t, const ms_func *f, bool resample, uint64_t seed);
+/* The same with its decisions, where an edit fused one outer loop of a
+ * nest more or fewer: a get_loops of that nest that finds one loop fewer
+ * or more than recorded takes it as its second (the parallel mutator). */
+ms_tracer *ms_trace_replay_realigned(const ms_trace *t, const ms_func *f);
 
 /* The default schedule as a trace: get_block, get_loops, fuse (for small
  * parallel trip counts), parallel, vectorize. The tracer's state holds the
@@ -398,6 +402,21 @@ int ms_db_trials(const ms_db *db, const ms_db_key *key, const char *compiler, co
 int ms_db_seeds(const ms_db *db, const ms_db_key *key, int cap, const ms_trace **out);
 /* Appends records under an exclusive lock, flushed to disk. */
 bool ms_db_append(ms_db *db, int n, const ms_db_record *recs, char *why, size_t wn);
+/* Appends whole lines to a file of the database folder under an exclusive
+ * lock, flushed to disk: a reader never sees half a batch. */
+bool ms_db_append_lines(const char *path, const ms_str *text, char *why, size_t wn);
+
+/* The cost model's training rows (schedule/db/cost_rows.c), in a file
+ * beside the records, one per machine, compiler and flags: per candidate
+ * that ran correctly, the feature layout's version, its workload's group
+ * (kernel, sizes, threads), its seconds and its features. */
+bool ms_cost_rows_append(const char *path, const char *group, int n, const float *features,
+                         const double *seconds, char *why, size_t wn);
+/* The latest max rows of the current feature layout: features (n rows of
+ * ms_feature_count()) and scores, each the best seconds of its group over
+ * its own (1: the fastest); both malloc'd. Returns n, 0 if none. */
+int ms_cost_rows_read(const char *path, int max, float **features, float **scores);
+
 /* A fact measured once about a machine, by key (the target and thread
  * count) and name ("peak_f32"): the latest value kept, false if none. */
 bool ms_db_fact(const ms_db *db, const char *key, const char *name, double *value);
@@ -431,8 +450,11 @@ typedef struct ms_search_opts {
     int nseeds;
     void (*progress)(void *ctx, const ms_search_progress *p);
     void *progress_ctx;
-    /* every measured batch, as it is measured (the database records it) */
-    void (*on_batch)(void *ctx, int n, ms_trace *const *traces, const ms_meas_result *res);
+    /* every measured batch, as it is measured (the database records it);
+     * features: n rows of ms_feature_count(), those of candidates that
+     * ran correctly filled in */
+    void (*on_batch)(void *ctx, int n, ms_trace *const *traces, const ms_meas_result *res,
+                     const float *features);
     void *batch_ctx;
     /* evolutionary: a model trained by earlier runs (taken), which guides
      * the search until it has MS_COST_MIN_SAMPLES measurements of its own;
@@ -481,21 +503,33 @@ bool ms_search_done(const ms_search *s);
 const ms_search_result *ms_search_so_far(const ms_search *s);
 void ms_search_end(ms_search *s, ms_search_result *r);
 
+/* --predict (schedule/search/predict.c): up to want candidates (traces,
+ * the caller frees) that model, trained by earlier runs, ranks best among
+ * generations bred from a sample of f's design space, best first; nothing
+ * measured. 0 without a trained model. The same model and seed, the same
+ * candidates. */
+int ms_search_predict(const ms_func *f, const ms_arch *arch, ms_cost_model *model, uint64_t seed,
+                      int want, ms_trace **out);
+
 /* Mutators (schedule/search/mutators.c): a new trace with one decision
  * changed (tile sizes 0.90, a compute location 0.05, the unroll step
- * 0.03), drawn by probability among those with something to change in t;
- * NULL if none has. which (if not NULL) tells which mutator. */
-ms_trace *ms_mutate(const ms_trace *t, ms_rng *rng, int *which);
+ * 0.03, the loops a parallel loop fuses 0.02), drawn by probability among those with something to
+ * change in t; NULL if none has. which (if not NULL) tells which mutator. */
+ms_trace *ms_mutate(const ms_trace *t, const ms_func *f, ms_rng *rng, int *which);
 int ms_mutator_count(void);
 const char *ms_mutator_name(int i);
 /* The mutator of that index alone (NULL: nothing to change). */
-ms_trace *ms_mutate_with(int which, const ms_trace *t, ms_rng *rng);
+ms_trace *ms_mutate_with(int which, const ms_trace *t, const ms_func *f, ms_rng *rng);
 
 /* Several kernels' searches on one budget of trials (and seconds, 0: no
- * limit): a batch each in turn, a kernel whose best has not improved by 1%
- * over its last MS_SEARCH_STALL batches sitting out while another still
- * improves. */
-#define MS_SEARCH_STALL 3
-void ms_search_round_robin(int n, ms_search *const *s, int trials, double time_budget);
+ * limit), by MetaSchedule's gradient rule (schedule/search/task_scheduler.c):
+ * a batch each in turn, then each batch to the kernel whose weight (NULL:
+ * all 1) times its best time falls fastest. */
+void ms_search_share(int n, ms_search *const *s, const double *weight, int trials,
+                     double time_budget);
+/* That rule's gradient for a kernel after nbatches (>= 1) batches, hist
+ * its best time (the original's before any beat it) before its first
+ * batch and after each. */
+double ms_task_gradient(const double *hist, int nbatches, double weight);
 
 #endif

@@ -367,7 +367,12 @@ int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, con
 
 /* ---- replay ---- */
 
-ms_tracer *ms_trace_replay(const ms_trace *t, const ms_func *f, bool resample, uint64_t seed)
+/* Where get_loops finds one loop fewer or more than the trace recorded,
+ * realign says the second loop went or came (a mutation fused one more or
+ * one fewer outer loop): the others keep their names, the one gone is
+ * undefined to what follows. */
+static ms_tracer *replay(const ms_trace *t, const ms_func *f, bool resample, uint64_t seed,
+                         bool realign)
 {
     ms_tracer *tr = ms_tracer_new(f, seed);
     int *remap = ms_xmalloc(sizeof(int) * (size_t)(t->rv_kinds.len + 1));
@@ -395,6 +400,16 @@ ms_tracer *ms_trace_replay(const ms_trace *t, const ms_func *f, bool resample, u
         in.nout = 0;
         if (ms_tracer_apply(tr, &in) != MS_OK)
             break;
+        int shift = in.nout - nold;
+        if (realign && in.kind == MS_INST_GET_LOOPS && (shift == 1 || shift == -1) &&
+            in.nout >= 1 && nold >= 1) {
+            remap[old_out[0]] = in.out[0];
+            if (shift < 0)
+                remap[old_out[1]] = -1;
+            for (int k = shift < 0 ? 2 : 1; k < nold; k++)
+                remap[old_out[k]] = in.out[k + shift];
+            continue;
+        }
         if (in.nout != nold) {
             tr->status = MS_ERR_INPUT;
             snprintf(tr->why, sizeof tr->why, "%s gave %d results, the trace has %d",
@@ -406,4 +421,14 @@ ms_tracer *ms_trace_replay(const ms_trace *t, const ms_func *f, bool resample, u
     }
     free(remap);
     return tr;
+}
+
+ms_tracer *ms_trace_replay(const ms_trace *t, const ms_func *f, bool resample, uint64_t seed)
+{
+    return replay(t, f, resample, seed, false);
+}
+
+ms_tracer *ms_trace_replay_realigned(const ms_trace *t, const ms_func *f)
+{
+    return replay(t, f, false, 0, true);
 }

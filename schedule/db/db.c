@@ -318,8 +318,7 @@ static cJSON *record_json(const ms_db_record *r)
     return o;
 }
 
-/* Appends whole lines to path under an exclusive lock, flushed to disk. */
-static bool append_lines(const char *path, const ms_str *text, char *why, size_t wn)
+bool ms_db_append_lines(const char *path, const ms_str *text, char *why, size_t wn)
 {
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
     bool ok = fd >= 0 && flock(fd, LOCK_EX) == 0;
@@ -352,7 +351,7 @@ bool ms_db_append(ms_db *db, int n, const ms_db_record *recs, char *why, size_t 
         free(line);
         cJSON_Delete(o);
     }
-    bool ok = append_lines(db->path, &text, why, wn);
+    bool ok = ms_db_append_lines(db->path, &text, why, wn);
     ms_str_free(&text);
     /* the records count in this process too */
     for (int i = 0; ok && i < n; i++) {
@@ -431,7 +430,7 @@ bool ms_db_put_fact(ms_db *db, const char *key, const char *name, double value, 
     ms_str_add(&text, "\n");
     free(line);
     char *path = facts_path(db);
-    bool ok = append_lines(path, &text, why, wn);
+    bool ok = ms_db_append_lines(path, &text, why, wn);
     free(path);
     ms_str_free(&text);
     return ok;

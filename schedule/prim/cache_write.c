@@ -7,7 +7,8 @@
  * loops at or above L and v on the loops inside it, one loop per
  * dimension with unit stride and a constant extent: the cache is that box.
  * The block is the only one touching X inside L. A reduction with an init
- * fills the whole box itself; otherwise the box is first copied in.
+ * that does not read X fills the whole box itself; otherwise the box is
+ * first copied in.
  */
 #include "schedule/prim/prim.h"
 
@@ -228,10 +229,12 @@ ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *sco
     ms_stmt *new_init = B->block.init ? retarget_store(&r, B->block.init) : NULL;
     ms_expr *pred =
         B->block.predicate ? ms_conjuncts_without(f, B->block.predicate, ndropped, dropped) : NULL;
-    /* copied in unless the block itself writes the whole box first */
+    /* copied in unless the block itself writes the whole box first: its
+     * init, unless that reads the old value (D = D * beta, merged in) */
     bool writes_all = spatial_only && (!B->block.predicate || pred == B->block.predicate) &&
                       !ms_expr_reads_buffer(B->block.body->store.value, x);
-    bool fill = !B->block.init && !writes_all;
+    bool init_reads = B->block.init && ms_expr_reads_buffer(B->block.init->store.value, x);
+    bool fill = (!B->block.init && !writes_all) || init_reads;
     char nm[160];
     snprintf(nm, sizeof nm, "%s_out", name);
     ms_stmt *wb = copy_nest(f, nm, x, cache, ndim, at_x, size, dim_loop, dim_min, pred, true);

@@ -142,7 +142,7 @@ static void breed(ms_search *s, const members *gen, members *next, float *feat)
         while (p < gen->len - 1 && cum[p] <= x)
             p++;
         bool mutate = ms_rng_unit(&s->rng) < MUTATION;
-        ms_trace *child = mutate ? ms_mutate(gen->data[p].t, &s->rng, NULL) : NULL;
+        ms_trace *child = mutate ? ms_mutate(gen->data[p].t, s->f, &s->rng, NULL) : NULL;
         admit_trace(s, next, child ? child : gen->data[p].t, feat);
         ms_trace_free(child);
     }
@@ -157,9 +157,7 @@ static int pool_index(const members *pool, uint64_t hash)
     return -1;
 }
 
-/* Breeds a new pool: every candidate of every generation, best predicted
- * first. */
-static void breed_pool(ms_search *s)
+void search_breed_pool(ms_search *s)
 {
     for (int i = 0; i < s->npool; i++)
         ms_trace_free(s->pool[i]);
@@ -205,7 +203,7 @@ void search_evolve(ms_search *s, int want)
     if (stale && !train(s))
         return;
     if (stale)
-        breed_pool(s);
+        search_breed_pool(s);
     /* the best the model expects, not offered before, for all but a share */
     int take = want - (int)(EPSILON * want + 0.5);
     while (s->pool_next < s->npool && s->b->n < take) {

@@ -116,9 +116,10 @@ ms_tracer *search_draw(ms_search *s)
     return ms_space_sample(s->f, s->sketches[k], ms_rng_next(&s->rng));
 }
 
-/* What the cost model learns from: the features and time of a candidate
- * that ran correctly, and its trace (a parent for the evolution). */
-static void remember(ms_search *s, ms_tracer *tr, double seconds)
+/* What the cost model learns from: the features (feat) and time of a
+ * candidate that ran correctly, and its trace (a parent for the
+ * evolution). */
+static void remember(ms_search *s, ms_tracer *tr, const float *feat, double seconds)
 {
     int nf = ms_feature_count();
     if (s->nrows == s->caprows) {
@@ -127,7 +128,7 @@ static void remember(ms_search *s, ms_tracer *tr, double seconds)
         s->row_secs = ms_xrealloc(s->row_secs, sizeof(double) * (size_t)s->caprows);
         s->row_traces = ms_xrealloc(s->row_traces, sizeof(ms_trace *) * (size_t)s->caprows);
     }
-    ms_features_of(tr->s->f, s->o.arch, s->rows + (size_t)s->nrows * (size_t)nf);
+    memcpy(s->rows + (size_t)s->nrows * (size_t)nf, feat, sizeof(float) * (size_t)nf);
     s->row_secs[s->nrows] = seconds;
     s->row_traces[s->nrows++] = ms_trace_clone(tr->t);
 }
@@ -143,11 +144,18 @@ static void measure(ms_search *s, ms_measurer *m, const ms_search_opts *o, batch
     }
     m->build(m->ctx, b->n, fs, res);
     m->run(m->ctx, b->n, res);
+    /* the features of what ran correctly, for the model here and the
+     * database's training rows */
+    int nf = ms_feature_count();
+    float *feat = ms_xcalloc((size_t)b->n * (size_t)nf, sizeof(float));
+    for (int i = 0; i < b->n; i++)
+        if (res[i].status == MS_MEAS_OK)
+            ms_features_of(b->tr[i]->s->f, o->arch, feat + (size_t)i * (size_t)nf);
     if (o->on_batch) {
         ms_trace *ts[256];
         for (int i = 0; i < b->n; i++)
             ts[i] = b->tr[i]->t;
-        o->on_batch(o->batch_ctx, b->n, ts, res);
+        o->on_batch(o->batch_ctx, b->n, ts, res, feat);
     }
     for (int i = 0; i < b->n; i++) {
         r->measured++;
@@ -155,11 +163,12 @@ static void measure(ms_search *s, ms_measurer *m, const ms_search_opts *o, batch
             r->failed[res[i].status]++;
         } else {
             if (o->strategy == MS_SEARCH_EVOLUTIONARY)
-                remember(s, b->tr[i], res[i].seconds);
+                remember(s, b->tr[i], feat + (size_t)i * (size_t)nf, res[i].seconds);
             keep(r, &b->tr[i]->t, res[i].seconds);
         }
         ms_tracer_free(b->tr[i]);
     }
+    free(feat);
     b->n = 0;
 }
 

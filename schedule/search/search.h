@@ -53,5 +53,8 @@ ms_tracer *search_draw(ms_search *s);
  * best among generations bred from the best measured so far; does
  * nothing until the model can be trained (MS_COST_MIN_SAMPLES rows). */
 void search_evolve(ms_search *s, int want);
+/* Breeds a new pool under s->model (trained): every candidate of every
+ * generation, best predicted first. */
+void search_breed_pool(ms_search *s);
 
 #endif

@@ -30,9 +30,11 @@ void conv(int N, int C, int H, int W, int F, const float in[restrict N][C][H][W]
                 float acc = 0.0f;
                 for (int c = 0; c < 16; c++) {
                     for (int ky = 0; ky < 3; ky++) {
-                        for (int kx = 0; kx < 3; kx++) {
-                            if (n_f_y_fused % 30 + ky - 1 >= 0 && n_f_y_fused % 30 + ky - 1 < 30 && x + kx - 1 >= 0 && x + kx - 1 < 30) {
-                                acc += in[0][c][ky + n_f_y_fused % 30 - 1][x + kx - 1] * w[n_f_y_fused / 30 % 32][c][ky][kx];
+                        if (n_f_y_fused % 30 + ky - 1 >= 0 && n_f_y_fused % 30 + ky - 1 < 30) {
+                            for (int kx = 0; kx < 3; kx++) {
+                                if (n_f_y_fused % 30 + ky - 1 >= 0 && n_f_y_fused % 30 + ky - 1 < 30 && x + kx - 1 >= 0 && x + kx - 1 < 30) {
+                                    acc += in[0][c][ky + n_f_y_fused % 30 - 1][x + kx - 1] * w[n_f_y_fused / 30 % 32][c][ky][kx];
+                                }
                             }
                         }
                     }
@@ -52,9 +54,11 @@ void conv(int N, int C, int H, int W, int F, const float in[restrict N][C][H][W]
                 float acc = 0.0f;
                 for (int c = 0; c < C; c++) {
                     for (int ky = 0; ky < 3; ky++) {
-                        for (int kx = 0; kx < 3; kx++) {
-                            if (n_f_y_fused % H + ky - 1 >= 0 && n_f_y_fused % H + ky - 1 < H && x + kx - 1 >= 0 && x + kx - 1 < W) {
-                                acc += in[n_f_y_fused / (H * F)][c][ky + n_f_y_fused % H - 1][x + kx - 1] * w[n_f_y_fused / H % F][c][ky][kx];
+                        if (n_f_y_fused % H + ky - 1 >= 0 && n_f_y_fused % H + ky - 1 < H) {
+                            for (int kx = 0; kx < 3; kx++) {
+                                if (n_f_y_fused % H + ky - 1 >= 0 && n_f_y_fused % H + ky - 1 < H && x + kx - 1 >= 0 && x + kx - 1 < W) {
+                                    acc += in[n_f_y_fused / (H * F)][c][ky + n_f_y_fused % H - 1][x + kx - 1] * w[n_f_y_fused / H % F][c][ky][kx];
+                                }
                             }
                         }
                     }

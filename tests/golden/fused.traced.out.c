@@ -88,9 +88,11 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                 }
             }
             for (int B_p0 = N / 16; B_p0 < (N + 15) / 16; B_p0++) {
-                for (int B_p1 = 0; B_p1 < K; B_p1++) {
-                    for (int B_p2 = 0; B_p2 < (16 < N - B_p0 * 16 ? 16 : N - B_p0 * 16); B_p2++) {
-                        B_packed[B_p0][B_p1][B_p2] = B[B_p1][B_p0 * 16 + B_p2];
+                if (B_p0 * 16 < N) {
+                    for (int B_p1 = 0; B_p1 < K; B_p1++) {
+                        for (int B_p2 = 0; B_p2 < (16 < N - B_p0 * 16 ? 16 : N - B_p0 * 16); B_p2++) {
+                            B_packed[B_p0][B_p1][B_p2] = B[B_p1][B_p0 * 16 + B_p2];
+                        }
                     }
                 }
             }
@@ -138,98 +140,14 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                     }
                 }
                 for (int j_0 = N / 16; j_0 < (N + 15) / 16; j_0++) {
-                    _Alignas(64) float C_reg[4][16] = {0};
-#if defined(__clang__)
-                    #pragma unroll 4
-#elif defined(__GNUC__)
-                    #pragma GCC unroll 4
-#endif
-                    for (int i_1_init = 0; i_1_init < 4; i_1_init++) {
-#if defined(_OPENMP)
-                        #pragma omp simd
-#endif
-                        for (int j_1_init = 0; j_1_init < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); j_1_init++) {
-                            C_reg[i_1_init][j_1_init] = 0.0f;
-                        }
-                    }
-                    for (int k = 0; k < K; k++) {
+                    if (j_0 * 16 < N) {
+                        _Alignas(64) float C_reg[4][16] = {0};
 #if defined(__clang__)
                         #pragma unroll 4
 #elif defined(__GNUC__)
                         #pragma GCC unroll 4
 #endif
-                        for (int i_1 = 0; i_1 < 4; i_1++) {
-#if defined(_OPENMP)
-                            #pragma omp simd
-#endif
-                            for (int j_1 = 0; j_1 < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); j_1++) {
-                                C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
-                            }
-                        }
-                    }
-                    for (int C_c0 = 0; C_c0 < 4; C_c0++) {
-#if defined(_OPENMP)
-                        #pragma omp simd
-#endif
-                        for (int C_c1 = 0; C_c1 < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); C_c1++) {
-                            C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
-                        }
-                    }
-                }
-            }
-            for (int i_0 = M / 4; i_0 < (M + 3) / 4; i_0++) {
-                for (int j_0 = 0; j_0 < N / 16; j_0++) {
-                    _Alignas(64) float C_reg[4][16] = {0};
-#if defined(__clang__)
-                    #pragma unroll 4
-#elif defined(__GNUC__)
-                    #pragma GCC unroll 4
-#endif
-                    for (int i_1_init = 0; i_1_init < 4; i_1_init++) {
-                        if (i_0 * 4 + i_1_init < M) {
-#if defined(_OPENMP)
-                            #pragma omp simd
-#endif
-                            for (int j_1_init = 0; j_1_init < 16; j_1_init++) {
-                                C_reg[i_1_init][j_1_init] = 0.0f;
-                            }
-                        }
-                    }
-                    for (int k = 0; k < K; k++) {
-#if defined(__clang__)
-                        #pragma unroll 4
-#elif defined(__GNUC__)
-                        #pragma GCC unroll 4
-#endif
-                        for (int i_1 = 0; i_1 < 4; i_1++) {
-                            if (i_0 * 4 + i_1 < M) {
-#if defined(_OPENMP)
-                                #pragma omp simd
-#endif
-                                for (int j_1 = 0; j_1 < 16; j_1++) {
-                                    C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
-                                }
-                            }
-                        }
-                    }
-                    for (int C_c0 = 0; C_c0 < (4 < M - i_0 * 4 ? 4 : M - i_0 * 4); C_c0++) {
-#if defined(_OPENMP)
-                        #pragma omp simd
-#endif
-                        for (int C_c1 = 0; C_c1 < 16; C_c1++) {
-                            C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
-                        }
-                    }
-                }
-                for (int j_0 = N / 16; j_0 < (N + 15) / 16; j_0++) {
-                    _Alignas(64) float C_reg[4][16] = {0};
-#if defined(__clang__)
-                    #pragma unroll 4
-#elif defined(__GNUC__)
-                    #pragma GCC unroll 4
-#endif
-                    for (int i_1_init = 0; i_1_init < 4; i_1_init++) {
-                        if (i_0 * 4 + i_1_init < M) {
+                        for (int i_1_init = 0; i_1_init < 4; i_1_init++) {
 #if defined(_OPENMP)
                             #pragma omp simd
 #endif
@@ -237,15 +155,13 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                                 C_reg[i_1_init][j_1_init] = 0.0f;
                             }
                         }
-                    }
-                    for (int k = 0; k < K; k++) {
+                        for (int k = 0; k < K; k++) {
 #if defined(__clang__)
-                        #pragma unroll 4
+                            #pragma unroll 4
 #elif defined(__GNUC__)
-                        #pragma GCC unroll 4
+                            #pragma GCC unroll 4
 #endif
-                        for (int i_1 = 0; i_1 < 4; i_1++) {
-                            if (i_0 * 4 + i_1 < M) {
+                            for (int i_1 = 0; i_1 < 4; i_1++) {
 #if defined(_OPENMP)
                                 #pragma omp simd
 #endif
@@ -254,13 +170,105 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                                 }
                             }
                         }
-                    }
-                    for (int C_c0 = 0; C_c0 < (4 < M - i_0 * 4 ? 4 : M - i_0 * 4); C_c0++) {
+                        for (int C_c0 = 0; C_c0 < 4; C_c0++) {
 #if defined(_OPENMP)
-                        #pragma omp simd
+                            #pragma omp simd
 #endif
-                        for (int C_c1 = 0; C_c1 < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); C_c1++) {
-                            C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
+                            for (int C_c1 = 0; C_c1 < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); C_c1++) {
+                                C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
+                            }
+                        }
+                    }
+                }
+            }
+            for (int i_0 = M / 4; i_0 < (M + 3) / 4; i_0++) {
+                if (i_0 * 4 < M) {
+                    for (int j_0 = 0; j_0 < N / 16; j_0++) {
+                        _Alignas(64) float C_reg[4][16] = {0};
+#if defined(__clang__)
+                        #pragma unroll 4
+#elif defined(__GNUC__)
+                        #pragma GCC unroll 4
+#endif
+                        for (int i_1_init = 0; i_1_init < 4; i_1_init++) {
+                            if (i_0 * 4 + i_1_init < M) {
+#if defined(_OPENMP)
+                                #pragma omp simd
+#endif
+                                for (int j_1_init = 0; j_1_init < 16; j_1_init++) {
+                                    C_reg[i_1_init][j_1_init] = 0.0f;
+                                }
+                            }
+                        }
+                        for (int k = 0; k < K; k++) {
+#if defined(__clang__)
+                            #pragma unroll 4
+#elif defined(__GNUC__)
+                            #pragma GCC unroll 4
+#endif
+                            for (int i_1 = 0; i_1 < 4; i_1++) {
+                                if (i_0 * 4 + i_1 < M) {
+#if defined(_OPENMP)
+                                    #pragma omp simd
+#endif
+                                    for (int j_1 = 0; j_1 < 16; j_1++) {
+                                        C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
+                                    }
+                                }
+                            }
+                        }
+                        for (int C_c0 = 0; C_c0 < (4 < M - i_0 * 4 ? 4 : M - i_0 * 4); C_c0++) {
+#if defined(_OPENMP)
+                            #pragma omp simd
+#endif
+                            for (int C_c1 = 0; C_c1 < 16; C_c1++) {
+                                C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
+                            }
+                        }
+                    }
+                    for (int j_0 = N / 16; j_0 < (N + 15) / 16; j_0++) {
+                        if (j_0 * 16 < N) {
+                            _Alignas(64) float C_reg[4][16] = {0};
+#if defined(__clang__)
+                            #pragma unroll 4
+#elif defined(__GNUC__)
+                            #pragma GCC unroll 4
+#endif
+                            for (int i_1_init = 0; i_1_init < 4; i_1_init++) {
+                                if (i_0 * 4 + i_1_init < M) {
+#if defined(_OPENMP)
+                                    #pragma omp simd
+#endif
+                                    for (int j_1_init = 0; j_1_init < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); j_1_init++) {
+                                        C_reg[i_1_init][j_1_init] = 0.0f;
+                                    }
+                                }
+                            }
+                            for (int k = 0; k < K; k++) {
+#if defined(__clang__)
+                                #pragma unroll 4
+#elif defined(__GNUC__)
+                                #pragma GCC unroll 4
+#endif
+                                for (int i_1 = 0; i_1 < 4; i_1++) {
+                                    if (i_0 * 4 + i_1 < M) {
+#if defined(_OPENMP)
+                                        #pragma omp simd
+#endif
+                                        for (int j_1 = 0; j_1 < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); j_1++) {
+                                            C_reg[i_1][j_1] = fmaf(A[i_0 * 4 + i_1][k], B_packed[j_0][k][j_1], C_reg[i_1][j_1]);
+                                        }
+                                    }
+                                }
+                            }
+                            for (int C_c0 = 0; C_c0 < (4 < M - i_0 * 4 ? 4 : M - i_0 * 4); C_c0++) {
+#if defined(_OPENMP)
+                                #pragma omp simd
+#endif
+                                for (int C_c1 = 0; C_c1 < (16 < N - j_0 * 16 ? 16 : N - j_0 * 16); C_c1++) {
+                                    C[i_0 * 4 + C_c0][j_0 * 16 + C_c1] = C_reg[C_c0][C_c1];
+                                }
+                            }
                         }
                     }
                 }
@@ -372,11 +380,13 @@ void matvec(int M, int K, const double A[restrict M][K], const double x[restrict
                 }
             }
             for (int k_0 = K / 8; k_0 < (K + 7) / 8; k_0++) {
+                if (k_0 * 8 < K) {
 #if defined(_OPENMP)
-                #pragma omp simd
+                    #pragma omp simd
 #endif
-                for (int k_1 = 0; k_1 < (8 < K - k_0 * 8 ? 8 : K - k_0 * 8); k_1++) {
-                    y_rf[k_1] = fma(A[i][k_0 * 8 + k_1], x[k_0 * 8 + k_1], y_rf[k_1]);
+                    for (int k_1 = 0; k_1 < (8 < K - k_0 * 8 ? 8 : K - k_0 * 8); k_1++) {
+                        y_rf[k_1] = fma(A[i][k_0 * 8 + k_1], x[k_0 * 8 + k_1], y_rf[k_1]);
+                    }
                 }
             }
             y[i] = 0.0;
@@ -434,10 +444,12 @@ void smooth(int M, int N, const float X[restrict M][N], float Y[restrict M][N])
             for (int j = 1; j < N - 1; j++) {
                 _Alignas(64) float X_local[1][3] = {0};
                 for (int X_local_c0 = 0; X_local_c0 < 1; X_local_c0++) {
-                    if (i + X_local_c0 >= 0) {
-                        for (int X_local_c1 = 0; X_local_c1 < (3 < N - j + 1 ? 3 : N - j + 1); X_local_c1++) {
-                            if (i + X_local_c0 < M && j + X_local_c1 - 1 >= 0) {
-                                X_local[X_local_c0][X_local_c1] = X[i + X_local_c0][j + X_local_c1 - 1];
+                    if (i + X_local_c0 < M) {
+                        if (i + X_local_c0 >= 0) {
+                            for (int X_local_c1 = 0; X_local_c1 < (3 < N - j + 1 ? 3 : N - j + 1); X_local_c1++) {
+                                if (i + X_local_c0 < M && j + X_local_c1 - 1 >= 0) {
+                                    X_local[X_local_c0][X_local_c1] = X[i + X_local_c0][j + X_local_c1 - 1];
+                                }
                             }
                         }
                     }

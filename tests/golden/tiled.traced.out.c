@@ -64,16 +64,18 @@ void gemm_t(int M, int N, int K, const float A[restrict M][K], const float B[res
                     }
                 }
                 for (int j_0 = N / 16; j_0 < (N + 15) / 16; j_0++) {
+                    if (j_0 * 16 < N) {
 #if defined(_OPENMP)
-                    #pragma omp simd
+                        #pragma omp simd
 #endif
-                    for (int j_1 = 0; j_1 < 16; j_1++) {
-                        if (j_0 * 16 + j_1 < N) {
-                            C[i_0 * 8 + i_1][j_0 * 16 + j_1] = 0.0f;
-                        }
-                        for (int k = 0; k < K; k++) {
+                        for (int j_1 = 0; j_1 < 16; j_1++) {
                             if (j_0 * 16 + j_1 < N) {
-                                C[i_0 * 8 + i_1][j_0 * 16 + j_1] += A[i_0 * 8 + i_1][k] * B[k][j_0 * 16 + j_1];
+                                C[i_0 * 8 + i_1][j_0 * 16 + j_1] = 0.0f;
+                            }
+                            for (int k = 0; k < K; k++) {
+                                if (j_0 * 16 + j_1 < N) {
+                                    C[i_0 * 8 + i_1][j_0 * 16 + j_1] += A[i_0 * 8 + i_1][k] * B[k][j_0 * 16 + j_1];
+                                }
                             }
                         }
                     }
@@ -81,38 +83,42 @@ void gemm_t(int M, int N, int K, const float A[restrict M][K], const float B[res
             }
         }
         for (int i_0 = M / 8; i_0 < (M + 7) / 8; i_0++) {
+            if (i_0 * 8 < M) {
 #if defined(__clang__)
-            #pragma unroll 8
+                #pragma unroll 8
 #elif defined(__GNUC__)
-            #pragma GCC unroll 8
+                #pragma GCC unroll 8
 #endif
-            for (int i_1 = 0; i_1 < 8; i_1++) {
-                for (int j_0 = 0; j_0 < N / 16; j_0++) {
+                for (int i_1 = 0; i_1 < 8; i_1++) {
+                    for (int j_0 = 0; j_0 < N / 16; j_0++) {
 #if defined(_OPENMP)
-                    #pragma omp simd
+                        #pragma omp simd
 #endif
-                    for (int j_1 = 0; j_1 < 16; j_1++) {
-                        if (i_0 * 8 + i_1 < M) {
-                            C[i_0 * 8 + i_1][j_0 * 16 + j_1] = 0.0f;
-                        }
-                        for (int k = 0; k < K; k++) {
+                        for (int j_1 = 0; j_1 < 16; j_1++) {
                             if (i_0 * 8 + i_1 < M) {
-                                C[i_0 * 8 + i_1][j_0 * 16 + j_1] += A[i_0 * 8 + i_1][k] * B[k][j_0 * 16 + j_1];
+                                C[i_0 * 8 + i_1][j_0 * 16 + j_1] = 0.0f;
+                            }
+                            for (int k = 0; k < K; k++) {
+                                if (i_0 * 8 + i_1 < M) {
+                                    C[i_0 * 8 + i_1][j_0 * 16 + j_1] += A[i_0 * 8 + i_1][k] * B[k][j_0 * 16 + j_1];
+                                }
                             }
                         }
                     }
-                }
-                for (int j_0 = N / 16; j_0 < (N + 15) / 16; j_0++) {
+                    for (int j_0 = N / 16; j_0 < (N + 15) / 16; j_0++) {
+                        if (j_0 * 16 < N) {
 #if defined(_OPENMP)
-                    #pragma omp simd
+                            #pragma omp simd
 #endif
-                    for (int j_1 = 0; j_1 < 16; j_1++) {
-                        if (j_0 * 16 + j_1 < N && i_0 * 8 + i_1 < M) {
-                            C[i_0 * 8 + i_1][j_0 * 16 + j_1] = 0.0f;
-                        }
-                        for (int k = 0; k < K; k++) {
-                            if (j_0 * 16 + j_1 < N && i_0 * 8 + i_1 < M) {
-                                C[i_0 * 8 + i_1][j_0 * 16 + j_1] += A[i_0 * 8 + i_1][k] * B[k][j_0 * 16 + j_1];
+                            for (int j_1 = 0; j_1 < 16; j_1++) {
+                                if (j_0 * 16 + j_1 < N && i_0 * 8 + i_1 < M) {
+                                    C[i_0 * 8 + i_1][j_0 * 16 + j_1] = 0.0f;
+                                }
+                                for (int k = 0; k < K; k++) {
+                                    if (j_0 * 16 + j_1 < N && i_0 * 8 + i_1 < M) {
+                                        C[i_0 * 8 + i_1][j_0 * 16 + j_1] += A[i_0 * 8 + i_1][k] * B[k][j_0 * 16 + j_1];
+                                    }
+                                }
                             }
                         }
                     }
@@ -141,12 +147,14 @@ void blur(int H, int W, const float *restrict in, float *restrict out)
         #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int y_0_x_0_fused = 0; y_0_x_0_fused < 35; y_0_x_0_fused++) {
-            for (int y_1 = 0; y_1 < 4; y_1++) {
+            if (y_0_x_0_fused % 5 * 8 < 38) {
+                for (int y_1 = 0; y_1 < 4; y_1++) {
 #if defined(_OPENMP)
-                #pragma omp simd
+                    #pragma omp simd
 #endif
-                for (int x_1 = 0; x_1 < (8 < 38 - y_0_x_0_fused % 5 * 8 ? 8 : 38 - y_0_x_0_fused % 5 * 8); x_1++) {
-                    out[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] = (in[(y_0_x_0_fused / 5 * 4 + y_1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 2)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 2) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)]) * 0.2f;
+                    for (int x_1 = 0; x_1 < (8 < 38 - y_0_x_0_fused % 5 * 8 ? 8 : 38 - y_0_x_0_fused % 5 * 8); x_1++) {
+                        out[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] = (in[(y_0_x_0_fused / 5 * 4 + y_1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 1) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 2)] + in[(y_0_x_0_fused / 5 * 4 + y_1 + 2) * 40 + (y_0_x_0_fused % 5 * 8 + x_1 + 1)]) * 0.2f;
+                    }
                 }
             }
         }
@@ -155,12 +163,14 @@ void blur(int H, int W, const float *restrict in, float *restrict out)
         #pragma omp parallel for if(!omp_in_parallel())
 #endif
         for (int y_0_x_0_fused = 0; y_0_x_0_fused < (H + 1) / 4 * ((W + 5) / 8 > 0 ? (W + 5) / 8 : 0); y_0_x_0_fused++) {
-            for (int y_1 = 0; y_1 < (4 < H - y_0_x_0_fused / ((W + 5) / 8) * 4 - 2 ? 4 : H - y_0_x_0_fused / ((W + 5) / 8) * 4 - 2); y_1++) {
+            if (y_0_x_0_fused % ((W + 5) / 8) * 8 < W - 2 && y_0_x_0_fused / ((W + 5) / 8) * 4 < H - 2) {
+                for (int y_1 = 0; y_1 < (4 < H - y_0_x_0_fused / ((W + 5) / 8) * 4 - 2 ? 4 : H - y_0_x_0_fused / ((W + 5) / 8) * 4 - 2); y_1++) {
 #if defined(_OPENMP)
-                #pragma omp simd
+                    #pragma omp simd
 #endif
-                for (int x_1 = 0; x_1 < (8 < W - y_0_x_0_fused % ((W + 5) / 8) * 8 - 2 ? 8 : W - y_0_x_0_fused % ((W + 5) / 8) * 8 - 2); x_1++) {
-                    out[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] = (in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 2)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 2) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)]) * 0.2f;
+                    for (int x_1 = 0; x_1 < (8 < W - y_0_x_0_fused % ((W + 5) / 8) * 8 - 2 ? 8 : W - y_0_x_0_fused % ((W + 5) / 8) * 8 - 2); x_1++) {
+                        out[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] = (in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 1) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 2)] + in[(y_0_x_0_fused / ((W + 5) / 8) * 4 + y_1 + 2) * W + (y_0_x_0_fused % ((W + 5) / 8) * 8 + x_1 + 1)]) * 0.2f;
+                    }
                 }
             }
         }

@@ -384,7 +384,10 @@ Test(sched, differential_fuzzer_strict, .timeout = 1800)
 /* Seeds that failed once, on their kernel, kept as they were reported
  * (900529 and 900996: cache_read compared unsigned subscripts with 0;
  * 920211: a triangular loop split with an inferred inner factor tied the
- * reduction to the row counter, and the emitter's init split asserted). */
+ * reduction to the row counter, and the emitter's init split asserted;
+ * 971326: an unroll hint on a loop whose bound branches, which GCC refuses
+ * with a warning; 973206: a register tile of a reduction whose merged init
+ * reads the old value, D = D * beta, was not loaded first). */
 Test(sched, fuzzer_regressions, .timeout = 600)
 {
     static const struct {
@@ -392,9 +395,8 @@ Test(sched, fuzzer_regressions, .timeout = 600)
         int seed;
         bool strict;
     } seeds[] = {
-        {"gemm_acc", 900529, false},
-        {"gemm_acc", 900996, false},
-        {"trmv", 920211, false},
+        {"gemm_acc", 900529, false},  {"gemm_acc", 900996, false},   {"trmv", 920211, false},
+        {"layernorm", 971326, false}, {"kernel_2mm", 973206, false},
     };
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
         fuzz(seeds[i].strict, 1, seeds[i].seed, seeds[i].kernel);

@@ -4,7 +4,8 @@
  * version; others' records seed, but not a trace found wrong), a damaged or truncated line is
  * skipped with a warning, a line of a newer schema is refused with a clear message, two processes
  * appending at once lose nothing, and a process killed while writing
- * leaves every earlier record readable.
+ * leaves every earlier record readable. The cost model's rows round-trip,
+ * scored within their group.
  */
 #include "testutil.h"
 
@@ -270,6 +271,49 @@ Test(db, facts_round_trip_and_the_latest_wins)
     cr_expect_not(ms_db_fact(db, "cpu A", "peak_f64", &v));
     cr_expect_not(ms_db_fact(db, "cpu C", "peak_f32", &v));
     ms_db_close(db);
+    ms_tempdir_remove(dir);
+    free(dir);
+}
+
+Test(db, cost_rows_round_trip_scored_within_their_group)
+{
+    char *dir = fresh_dir(), why[512], path[4200];
+    snprintf(path, sizeof path, "%s/cost-rows-x.txt", dir);
+    int nf = ms_feature_count();
+    float *feat = ms_xcalloc((size_t)3 * (size_t)nf, sizeof(float));
+    for (int i = 0; i < 3 * nf; i++)
+        feat[i] = (float)i * 0.25f;
+    double a_secs[2] = {2.0, 1.0}, b_secs[1] = {5.0};
+    cr_assert(ms_cost_rows_append(path, "a:M=8:2", 2, feat, a_secs, why, sizeof why), "%s", why);
+    cr_assert(ms_cost_rows_append(path, "b:M=8:2", 1, feat + 2 * nf, b_secs, why, sizeof why), "%s",
+              why);
+    /* another layout's row, a torn line: skipped */
+    FILE *f = fopen(path, "a");
+    cr_assert_not_null(f);
+    fprintf(f, "v0 a:M=8:2 0.5 1 2 3\nv%d a:M=8:2 0.5 1 2", MS_FEATURE_VERSION);
+    fclose(f);
+    float *got, *scores;
+    int n = ms_cost_rows_read(path, 100, &got, &scores);
+    cr_assert_eq(n, 3);
+    /* the best of a group scores 1, the others their time relative to it */
+    cr_expect_float_eq(scores[0], 0.5f, 1e-6);
+    cr_expect_float_eq(scores[1], 1.0f, 1e-6);
+    cr_expect_float_eq(scores[2], 1.0f, 1e-6);
+    for (int i = 0; i < 3 * nf; i++)
+        cr_expect_float_eq(got[i], feat[i], 1e-6 * (1 + feat[i]));
+    free(got);
+    free(scores);
+    /* at most max rows: the latest */
+    n = ms_cost_rows_read(path, 2, &got, &scores);
+    cr_assert_eq(n, 2);
+    bool has_b = false;
+    for (int i = 0; i < n; i++)
+        has_b = has_b || got[(size_t)i * (size_t)nf + 1] == feat[2 * nf + 1];
+    cr_expect(has_b, "the latest row was not kept");
+    free(got);
+    free(scores);
+    cr_expect_eq(ms_cost_rows_read("/nonexistent/rows.txt", 10, &got, &scores), 0);
+    free(feat);
     ms_tempdir_remove(dir);
     free(dir);
 }

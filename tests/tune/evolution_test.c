@@ -83,7 +83,7 @@ Test(evolution, tile_size_mutator_keeps_the_product)
     int tile = mutator_named("tile_size"), done = 0, replayed = 0;
     for (int c = 0; c < 40; c++) {
         ms_trace *t = sampled(f, c, 100 + (uint64_t)c);
-        ms_trace *m = ms_mutate_with(tile, t, &rng);
+        ms_trace *m = ms_mutate_with(tile, t, f, &rng);
         if (m) {
             int at = -1;
             cr_expect_eq(changed(t, m, &at), 1);
@@ -115,7 +115,7 @@ Test(evolution, unroll_and_compute_location_mutators)
     ms_rng rng;
     ms_rng_seed(&rng, 5);
     ms_trace *t = sampled(f, 0, 7);
-    ms_trace *m = ms_mutate_with(mutator_named("unroll"), t, &rng);
+    ms_trace *m = ms_mutate_with(mutator_named("unroll"), t, f, &rng);
     cr_assert_not_null(m);
     int at = -1;
     cr_expect_eq(changed(t, m, &at), 1);
@@ -125,7 +125,7 @@ Test(evolution, unroll_and_compute_location_mutators)
         listed = listed || m->insts.data[at].attr[i] == m->insts.data[at].decision[0];
     cr_expect(listed, "the step is not one of the candidates");
     /* gemm has no producer to move */
-    cr_expect_null(ms_mutate_with(mutator_named("compute_location"), t, &rng));
+    cr_expect_null(ms_mutate_with(mutator_named("compute_location"), t, f, &rng));
     ms_trace_free(m);
     ms_trace_free(t);
     ms_source_free(&src);
@@ -146,7 +146,7 @@ Test(evolution, unroll_and_compute_location_mutators)
     int moved = 0;
     for (int c = 0; c < 8; c++) {
         ms_trace *u = sampled(g, c, 9 + (uint64_t)c);
-        ms_trace *v = ms_mutate_with(mutator_named("compute_location"), u, &rng);
+        ms_trace *v = ms_mutate_with(mutator_named("compute_location"), u, g, &rng);
         if (v) {
             cr_expect_eq(changed(u, v, &at), 1);
             cr_expect_eq(v->insts.data[at].kind, MS_INST_SAMPLE_COMPUTE_LOCATION);
@@ -156,6 +156,73 @@ Test(evolution, unroll_and_compute_location_mutators)
         ms_trace_free(v);
     }
     cr_expect_gt(moved, 0);
+    ms_source_free(&src);
+}
+
+/* How many loops the parallel loops of t fuse, in all (1 each: none
+ * fused). */
+static int parallel_depth(const ms_trace *t)
+{
+    int depth = 0;
+    for (int i = 0; i < t->insts.len; i++) {
+        if (t->insts.data[i].kind != MS_INST_PARALLEL)
+            continue;
+        int x = t->insts.data[i].in[0].rv;
+        for (int j = 0; j < i; j++)
+            for (int o = 0; o < t->insts.data[j].nout; o++)
+                if (t->insts.data[j].out[o] == x)
+                    depth += t->insts.data[j].kind == MS_INST_FUSE ? t->insts.data[j].nin : 1;
+    }
+    return depth;
+}
+
+Test(evolution, parallel_mutator_fuses_one_loop_more_or_fewer, .timeout = 300)
+{
+    ms_source src;
+    const ms_func *f = parse(&src, gemm_src);
+    ms_rng rng;
+    ms_rng_seed(&rng, 6);
+    int par = mutator_named("parallel"), grown = 0, shrunk = 0, nb = 0;
+    char *orig = ms_kernel_body_text(&src, &src.kernels[0]), *bodies[12];
+    for (int c = 0; c < 60; c++) {
+        ms_trace *t = sampled(f, c, 300 + (uint64_t)c);
+        int before = parallel_depth(t);
+        ms_trace *m = ms_mutate_with(par, t, f, &rng);
+        cr_expect(before > 0 || m == NULL, "a trace without a parallel loop mutated");
+        if (m) {
+            int after = parallel_depth(m);
+            cr_expect(after == before + 1 || after == before - 1, "depth %d became %d", before,
+                      after);
+            ms_tracer *tr = ms_tracer_postproc(ms_trace_replay(m, f, false, 0));
+            const char *why = NULL;
+            if (tr->status == MS_OK) {
+                grown += after > before;
+                shrunk += after < before;
+                if (nb < 12 && (bodies[nb] = ms_emit_body(tr->s->f, f, orig, NULL, &why)))
+                    nb++;
+            }
+            ms_tracer_free(tr);
+        }
+        ms_trace_free(t);
+        ms_trace_free(m);
+    }
+    cr_log_info("parallel mutator: %d grown, %d shrunk, %d checked", grown, shrunk, nb);
+    cr_expect_gt(grown, 0);
+    cr_expect_gt(shrunk, 0);
+    /* what replays computes what the original does */
+    bool ok[12];
+    char *rep[12];
+    tu_check_bodies(&src, &src.kernels[0], bodies, nb,
+                    "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror "
+                    "-Wno-unknown-pragmas",
+                    2, 8, ok, rep);
+    for (int b = 0; b < nb; b++) {
+        cr_expect(ok[b], "%s\n%s", rep[b], bodies[b]);
+        free(rep[b]);
+        free(bodies[b]);
+    }
+    cr_expect_gt(nb, 4);
+    free(orig);
     ms_source_free(&src);
 }
 
@@ -267,4 +334,82 @@ Test(evolution, the_model_picks_faster_candidates_than_random_draws, .timeout = 
         free(again.seen.data), free(again.times.data), free(evo.seen.data);
     }
     ms_source_free(&src);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The synthetic time of a trace replayed on f. */
+static double trace_seconds(const ms_func *f, const ms_trace *t)
+{
+    ms_tracer *tr = ms_tracer_postproc(ms_trace_replay(t, f, false, 0));
+    cr_assert_eq(tr->status, MS_OK, "%s", tr->why);
+    double s = synthetic_seconds(tr->s->f);
+    ms_tracer_free(tr);
+    return s;
+}
+
+Test(evolution, predict_ranks_a_kernel_the_model_never_saw, .timeout = 300)
+{
+    ms_source src, other;
+    const ms_func *f = parse(&src, gemm_src);
+    const ms_func *g = parse(&other, TUNE_GEMM("mm", "M=96, N=80, K=48"));
+    synth y;
+    ms_search_result r;
+    search(f, MS_SEARCH_EVOLUTIONARY, 3, &y, &r);
+    cr_assert_not_null(r.model, "the search trained no model");
+    ms_trace *pick[4], *again[4];
+    int n = ms_search_predict(g, &arch2, r.model, 7, 4, pick);
+    cr_assert_eq(n, 4);
+    cr_assert_eq(ms_search_predict(g, &arch2, r.model, 7, 4, again), 4);
+    /* the same model and seed: the same candidates */
+    for (int i = 0; i < 4; i++) {
+        ms_str a = {0}, b = {0};
+        ms_trace_print(pick[i], &a);
+        ms_trace_print(again[i], &b);
+        cr_expect_str_eq(ms_str_cstr(&a), ms_str_cstr(&b));
+        ms_str_free(&a);
+        ms_str_free(&b);
+        ms_trace_free(again[i]);
+    }
+    /* the pick beats three quarters of the random draws of the other
+     * kernel's space */
+    ms_trace **sk;
+    int ns = ms_space_sketches(g, &arch2, 1, &sk);
+    double draws[64];
+    int nd = 0;
+    for (int c = 0; c < 200 && nd < 64; c++) {
+        ms_tracer *tr = ms_space_sample(g, sk[c % ns], 500 + (uint64_t)c);
+        if (tr->status == MS_OK)
+            draws[nd++] = synthetic_seconds(tr->s->f);
+        ms_tracer_free(tr);
+    }
+    qsort(draws, (size_t)nd, sizeof(double), by_value);
+    /* over four seeds of the sample, on average */
+    double picked = trace_seconds(g, pick[0]);
+    for (uint64_t seed = 8; seed <= 10; seed++) {
+        ms_trace *p[1];
+        cr_assert_eq(ms_search_predict(g, &arch2, r.model, seed, 1, p), 1);
+        picked += trace_seconds(g, p[0]);
+        ms_trace_free(p[0]);
+    }
+    picked /= 4;
+    cr_log_info("predicted %.3g on average; random draws: best %.3g, quartile %.3g, median %.3g",
+                picked, draws[0], draws[nd / 4], draws[nd / 2]);
+    cr_expect_leq(picked, draws[nd / 4], "predicted %.3g, a quarter of the draws %.3g", picked,
+                  draws[nd / 4]);
+    for (int i = 0; i < n; i++)
+        ms_trace_free(pick[i]);
+    for (int i = 0; i < ns; i++)
+        ms_trace_free(sk[i]);
+    free(sk);
+    /* no model: nothing */
+    cr_expect_eq(ms_search_predict(g, &arch2, NULL, 7, 4, pick), 0);
+    ms_search_result_free(&r);
+    free(y.seen.data), free(y.times.data);
+    ms_source_free(&src);
+    ms_source_free(&other);
 }

@@ -196,19 +196,30 @@ Test(search, seeds_are_measured_first)
     ms_source_free(&src);
 }
 
-/* A scripted kernel for the round-robin: each candidate measured is faster
- * than the last while `improving`, else they all take the same time. */
+/* A scripted kernel for the task scheduler: its original takes `scale`
+ * seconds; each candidate measured is faster than the last while
+ * `improving`, else they all take half the original's time. */
 typedef struct scripted {
+    double scale;
     bool improving;
     int measured;
 } scripted;
+
+static bool scripted_original(void *ctx, double *s, double *spread, char *why, size_t n)
+{
+    (void)why;
+    (void)n;
+    *s = ((scripted *)ctx)->scale;
+    *spread = 0.01;
+    return true;
+}
 
 static void scripted_build(void *ctx, int n, ms_func *const *cands, ms_meas_result *res)
 {
     scripted *s = ctx;
     (void)cands;
-    for (int i = 0; i < n; i++)
-        res[i].seconds = s->improving ? 1.0 / (2 + s->measured++) : (s->measured++, 0.5);
+    for (int i = 0; i < n; i++, s->measured++)
+        res[i].seconds = s->scale * (s->improving ? 1.0 / (2 + s->measured) : 0.5);
 }
 
 static void scripted_run(void *ctx, int n, ms_meas_result *res)
@@ -218,20 +229,22 @@ static void scripted_run(void *ctx, int n, ms_meas_result *res)
     (void)res;
 }
 
-/* Two gemm searches on one budget; returns how many each measured. */
-static void share(bool a_improves, bool b_improves, int budget, int *na, int *nb)
+/* Two gemm searches on one budget, kernel a of weight wa and original time
+ * ta, b of 1 and 1; returns how many each measured. */
+static void share(double ta, double wa, bool a_improves, int budget, int *na, int *nb)
 {
     ms_source src;
     ms_diags d = {0};
     tu_parse_text(gemm_src, &src, &d);
     ms_diags_free(&d);
-    scripted a = {a_improves, 0}, b = {b_improves, 0};
-    ms_measurer ma = {&a, fake_original, scripted_build, scripted_run};
-    ms_measurer mb = {&b, fake_original, scripted_build, scripted_run};
+    scripted a = {ta, a_improves, 0}, b = {1.0, false, 0};
+    ms_measurer ma = {&a, scripted_original, scripted_build, scripted_run};
+    ms_measurer mb = {&b, scripted_original, scripted_build, scripted_run};
     ms_search_opts o = {.trials = budget, .batch = 8, .seed = 1, .arch = &arch2};
     ms_search *s[2] = {ms_search_start(src.kernels[0].func, &o, &ma),
                        ms_search_start(src.kernels[0].func, &o, &mb)};
-    ms_search_round_robin(2, s, budget, 0);
+    double weight[2] = {wa, 1};
+    ms_search_share(2, s, weight, budget, 0);
     for (int i = 0; i < 2; i++) {
         ms_search_result r;
         ms_search_end(s[i], &r);
@@ -242,19 +255,52 @@ static void share(bool a_improves, bool b_improves, int budget, int *na, int *nb
     ms_source_free(&src);
 }
 
-Test(search, round_robin_skips_a_kernel_that_stopped_improving)
+Test(search, the_gradient_rule)
+{
+    double flat[5] = {1, 0.5, 0.5, 0.5, 0.5}, falling[5] = {1, 0.8, 0.7, 0.6, 0.5};
+    /* the optimistic part: the best time over the batches so far */
+    cr_expect_float_eq(ms_task_gradient(flat, 1, 1), 0.8 * 0.5, 1e-12);
+    cr_expect_float_eq(ms_task_gradient(flat, 4, 1), 0.8 * 0.5 / 4, 1e-12);
+    /* the recent slope counts once there are three batches to take it over */
+    cr_expect_float_eq(ms_task_gradient(falling, 4, 1), 0.2 * 0.1 + 0.8 * 0.5 / 4, 1e-12);
+    cr_expect_gt(ms_task_gradient(falling, 4, 1), ms_task_gradient(flat, 4, 1));
+    /* the weight scales it */
+    cr_expect_float_eq(ms_task_gradient(falling, 4, 3), 3 * ms_task_gradient(falling, 4, 1), 1e-12);
+}
+
+Test(search, the_budget_goes_where_the_time_is)
 {
     int na, nb;
-    /* a: better after its first batch only; it sits out after three more */
-    share(false, true, 160, &na, &nb);
-    cr_expect_eq(na, 8 * (1 + MS_SEARCH_STALL));
-    cr_expect_eq(nb, 160 - na);
-    /* neither improves: both share the whole budget, batch by batch */
-    share(false, false, 160, &na, &nb);
+    /* equal kernels share the budget batch by batch */
+    share(1, 1, false, 160, &na, &nb);
     cr_expect_eq(na, 80);
     cr_expect_eq(nb, 80);
+    /* called three times as often: three batches for every one of b's */
+    share(1, 3, false, 256, &na, &nb);
+    cr_expect_eq(na + nb, 256);
+    cr_expect(na >= 3 * nb - 16 && na <= 3 * nb + 16, "weight 3: %d and %d measured", na, nb);
+    /* four times as slow: four batches for every one of b's */
+    share(4, 1, false, 320, &na, &nb);
+    cr_expect(na >= 4 * nb - 16 && na <= 4 * nb + 16, "4x the time: %d and %d measured", na, nb);
     /* a budget cut short still reaches both */
-    share(true, true, 16, &na, &nb);
+    share(1, 1, true, 16, &na, &nb);
     cr_expect_eq(na, 8);
     cr_expect_eq(nb, 8);
+}
+
+Test(search, the_weight_clause_is_read)
+{
+    ms_source src;
+    ms_diags d = {0};
+    tu_parse_text("#pragma mscc kernel weight(2.5) sizes(n=64)\n"
+                  "void a(int n, float y[restrict n]) { for (int i = 0; i < n; i++) y[i] = 0; }\n"
+                  "#pragma mscc kernel sizes(n=64)\n"
+                  "void b(int n, float y[restrict n]) { for (int i = 0; i < n; i++) y[i] = 1; }\n",
+                  &src, &d);
+    cr_expect_eq(d.items.len, 0);
+    cr_assert_eq(src.nkernels, 2);
+    cr_expect_float_eq(src.kernels[0].weight, 2.5, 1e-12);
+    cr_expect_float_eq(src.kernels[1].weight, 1.0, 1e-12);
+    ms_diags_free(&d);
+    ms_source_free(&src);
 }

@@ -149,11 +149,12 @@ Test(tune, kernels_of_a_file_share_its_trials, .timeout = 600)
     snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 64 --seed 2 --db '%s/db'", tu_mscc(),
              in, dir, dir);
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
-    /* in turn: each kernel's first batch before either's second */
+    /* each kernel's first batch before either's second (then the task
+     * scheduler's choice) */
     const char *m16 = strstr(out, "mm: 16/64"), *n16 = strstr(out, "nn: 16/64");
     const char *m32 = strstr(out, "mm: 32/64"), *n32 = strstr(out, "nn: 32/64");
-    cr_assert(m16 && n16 && m32 && n32, "%s", out);
-    cr_expect(m16 < n16 && n16 < m32 && m32 < n32, "not in turn:\n%s", out);
+    cr_assert(m16 && n16, "%s", out);
+    cr_expect(m16 < n16 && (!m32 || n16 < m32) && (!n32 || n16 < n32), "not in turn:\n%s", out);
     free(out);
     snprintf(cmd, sizeof cmd,
              "'%s' '%s' -o '%s/b.c' --trials 64 --db '%s/db' && cmp '%s/a.c' '%s/b.c'", tu_mscc(),
@@ -349,13 +350,38 @@ Test(tune, the_cost_model_is_kept_in_the_database, .timeout = 600)
     cr_assert_eq(sh(cmd, &out), 0, "no model saved: %s", out);
     cr_expect(strstr(out, "mscc-cost-model features-v"), "%s", out);
     free(out);
+    /* its training rows: one per candidate that ran correctly */
+    snprintf(cmd, sizeof cmd, "cat '%s'/db/cost-rows-*.txt | wc -l", dir);
+    cr_assert_eq(sh(cmd, &out), 0, "no rows kept: %s", out);
+    cr_expect(atoi(out) >= 64 && atoi(out) <= 96, "%s rows", out);
+    free(out);
+    /* --predict: the model's pick for a kernel it never saw, nothing
+     * measured, the same file twice, and correct */
+    char b[4200];
+    snprintf(cmd, sizeof cmd,
+             "'%s' '%s' -o '%s/p1.c' --predict --db '%s/db' && "
+             "'%s' '%s' -o '%s/p2.c' --predict --db '%s/db' -q && cmp '%s/p1.c' '%s/p2.c'",
+             tu_mscc(), other, dir, dir, tu_mscc(), other, dir, dir, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "kernel 'nn': the schedule the cost model ranks best"), "%s", out);
+    cr_expect(!strstr(out, "trials, best"), "--predict measured:\n%s", out);
+    free(out);
+    snprintf(b, sizeof b, "%s/p1.c", dir);
+    expect_correct(other, b);
+    /* without a model: the default schedule, as --trials 0 writes it */
+    snprintf(cmd, sizeof cmd,
+             "'%s' '%s' -o '%s/p3.c' --predict --db '%s/none' && "
+             "'%s' '%s' -o '%s/p4.c' --trials 0 --db '%s/none' && cmp '%s/p3.c' '%s/p4.c'",
+             tu_mscc(), other, dir, dir, tu_mscc(), other, dir, dir, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "--predict: no tuning database"), "%s", out);
+    free(out);
     snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/b.c' --trials 16 --seed 1 --db '%s/db'", tu_mscc(),
              other, dir, dir);
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
     cr_expect(strstr(out, "kernel 'nn': the search starts from the cost model of earlier runs"),
               "%s", out);
     free(out);
-    char b[4200];
     snprintf(b, sizeof b, "%s/b.c", dir);
     expect_correct(other, b);
     /* another layout's model: not read */

@@ -61,6 +61,16 @@ Test(options, default_trials_and_the_environment)
     cr_assert_eq(parse(&o, why, "in.c", "-o", "out.c", "--trials", "3", NULL), 0, "%s", why);
     cr_expect_eq(o.trials, 3, "--trials yields to the environment");
     ms_options_free(&o);
+    /* --predict measures nothing, whatever the environment says */
+    cr_assert_eq(parse(&o, why, "in.c", "-o", "out.c", "--predict", NULL), 0, "%s", why);
+    cr_expect(o.predict);
+    cr_expect_eq(o.trials, 0);
+    ms_options_free(&o);
+    cr_assert_eq(parse(&o, why, "in.c", "-o", "out.c", "--predict", "--trials", "0", NULL), 0);
+    ms_options_free(&o);
+    cr_expect_eq(parse(&o, why, "in.c", "-o", "out.c", "--predict", "--trials", "4", NULL), 1);
+    cr_expect(strstr(why, "--predict measures nothing"), "%s", why);
+    ms_options_free(&o);
     setenv("MSCC_TRIALS", "many", 1);
     cr_expect_eq(parse(&o, why, "in.c", "-o", "out.c", NULL), 1);
     cr_expect(strstr(why, "MSCC_TRIALS"), "%s", why);
