@@ -4,7 +4,7 @@
 # depthwise 3x3 112x112x32, softmax 1024x1024, a dot product of 4M
 # floats), in one run on this machine:
 # each kernel of bench/curves/ops/ tuned by mscc's search (TRIALS measured
-# candidates, default 512, 2 threads, seed 1, a fresh database each; the
+# candidates, default 512, 2 threads, seed SEED (default 1), a fresh database each; the
 # strategy from SEARCH, default evolutionary, or replay); then,
 # side by side, the naive kernel, the tuned one, OpenBLAS (gemm, dot) and oneDNN,
 # each timed with 2 threads (median of repeats), and the measured fp32 FMA
@@ -28,7 +28,7 @@ done
 for op in "${ops[@]}"; do
     rm -rf "$out/db-$op"
     t0=$(date +%s.%N)
-    build/mscc "bench/curves/ops/$op.c" -o "$out/tuned/$op.c" --trials "$trials" --seed 1 \
+    build/mscc "bench/curves/ops/$op.c" -o "$out/tuned/$op.c" --trials "$trials" --seed "${SEED:-1}" \
         --threads 2 --db "$out/db-$op" --search "${SEARCH:-evolutionary}" 2> "$out/$op.log"
     t1=$(date +%s.%N)
     wall[$op]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')
@@ -37,7 +37,7 @@ flags=(-std=c11 -O3 -march=native -fopenmp -Wno-unknown-pragmas)
 cc "${flags[@]}" -I "$out" bench/curves/bench.c -o "$out/bench" -lopenblas -ldnnl -lm
 cc "${flags[@]}" bench/peak.c -o "$out/peak"
 peak=$("$out/peak" 2 | awk '{ print $2 }')
-echo "search: ${SEARCH:-evolutionary}, $trials trials"
+echo "search: ${SEARCH:-evolutionary}, $trials trials, seed ${SEED:-1}"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); measured fp32 FMA peak with 2 threads: $peak GFLOP/s"
 printf '%-10s %8s %8s %8s %8s %8s %9s %7s %7s %7s\n' op naive mscc OpenBLAS oneDNN "mscc/lib" "mscc/peak" trials "wall s" "max err"
 for op in "${ops[@]}"; do
