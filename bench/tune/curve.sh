@@ -2,12 +2,13 @@
 # curve.sh DB_DIR FLOPS [LIBRARY_GFLOPS] [OUT] - the tuning curve of a search
 # from its database: best GFLOP/s against trials, in the order the candidates
 # were measured, as OUT.csv (trial, GFLOP/s of that candidate or empty if it
-# failed, best so far) and OUT.svg (the best-so-far line, with the library's
+# failed, best so far, seconds since the first batch was recorded: the
+# curve against wall time, to the second the records keep) and OUT.svg (the best-so-far line, with the library's
 # GFLOP/s as a dashed line when given). FLOPS: the kernel's FLOPs per call.
 set -euo pipefail
 db=$1 flops=$2 lib=${3:-0} out=${4:-curve}
 awk -v flops="$flops" '
-    BEGIN { print "trial,gflops,best_gflops" }
+    BEGIN { print "trial,gflops,best_gflops,seconds" }
     {
         st = $0; sub(/.*"status":"/, "", st); sub(/".*/, "", st)
         # what a search ended with is not a trial
@@ -16,7 +17,9 @@ awk -v flops="$flops" '
         s = $0; sub(/.*"seconds":/, "", s); sub(/[,}].*/, "", s)
         g = (st == "ok" && s + 0 > 0) ? flops / (s * 1e9) : -1
         if (g > best) best = g
-        printf "%d,%s,%.3f\n", n, (g >= 0 ? sprintf("%.3f", g) : ""), best
+        t = $0; sub(/.*"time_unix":/, "", t); sub(/[,}].*/, "", t)
+        if (n == 1) t0 = t
+        printf "%d,%s,%.3f,%d\n", n, (g >= 0 ? sprintf("%.3f", g) : ""), best, t - t0
     }' "$db/records.jsonl" > "$out.csv"
 awk -F, -v lib="$lib" '
     NR > 1 { x[NR - 1] = $1; y[NR - 1] = $3; n = NR - 1; if ($3 > ymax) ymax = $3 }
