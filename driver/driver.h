@@ -23,7 +23,6 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
 /* What tuning one kernel found, for the closing table. */
 typedef struct ms_tune_report {
     bool searched, kept_original, from_db;
-    bool predicted;                /* --predict: the cost model's pick, not timed */
     double t_orig, spread, t_best; /* seconds per call at the tuning sizes */
     double ops;                    /* arithmetic per call (ms_func_ops), -1 unknown */
     int trials, sketches, rejected;

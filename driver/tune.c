@@ -129,15 +129,29 @@ static char *rows_path(const ms_db *db, const ms_target *t)
     return build_file(db, t, "cost-rows", "txt");
 }
 
+/* The model earlier runs saved in db for this machine, compiler and flags
+ * (*path, the caller frees); NULL with why when there is none (*there
+ * false) or it is of another feature layout. */
+static ms_cost_model *saved_model(const ms_options *o, const ms_target *t, const ms_db *db,
+                                  char **path, bool *there, char *why, size_t n)
+{
+    *path = model_path(db, t);
+    *there = access(*path, F_OK) == 0;
+    if (*there)
+        return ms_cost_model_load(*path, o->seed, why, n);
+    snprintf(why, n, "no cost model of this machine, compiler and flags in %s", ms_db_dir(db));
+    return NULL;
+}
+
 /* The model earlier runs saved, if it is there and of this feature layout. */
 static ms_cost_model *warm_model(const ms_options *o, const ms_target *t, ms_db *db,
                                  const ms_kernel *k, ms_diags *diags)
 {
     if (!db || o->replay)
         return NULL;
-    char *path = model_path(db, t), why[512];
-    bool there = access(path, F_OK) == 0;
-    ms_cost_model *m = there ? ms_cost_model_load(path, o->seed, why, sizeof why) : NULL;
+    char *path, why[512];
+    bool there;
+    ms_cost_model *m = saved_model(o, t, db, &path, &there, why, sizeof why);
     if (m)
         ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
                      "kernel '%s': the search starts from the cost model of earlier runs (%s)",
@@ -201,28 +215,22 @@ static void on_progress(void *data, const ms_search_progress *p)
             p->best > 0 ? p->original / p->best : 0.0, gflops, p->elapsed, eta);
 }
 
-/* The batch's correct candidates become training rows of the cost model. */
+/* The batch's correct candidates become training rows of the cost model
+ * (the others, their time 0 here, are left out). */
 static void add_rows(ms_tune_job *c, int n, const ms_meas_result *res, const float *features)
 {
-    int nf = ms_feature_count(), m = 0;
-    float *feat = ms_xcalloc((size_t)(n ? n : 1) * (size_t)nf, sizeof(float));
     double *secs = ms_xcalloc((size_t)(n ? n : 1), sizeof(double));
     for (int i = 0; i < n; i++)
-        if (res[i].status == MS_MEAS_OK && res[i].seconds > 0) {
-            memcpy(feat + (size_t)m * (size_t)nf, features + (size_t)i * (size_t)nf,
-                   sizeof(float) * (size_t)nf);
-            secs[m++] = res[i].seconds;
-        }
+        secs[i] = res[i].status == MS_MEAS_OK ? res[i].seconds : 0;
     ms_str group = {0};
     ms_str_addf(&group, "%s:%s:%d", c->key.workload, c->key.sizes, c->key.threads);
     char *path = rows_path(c->db, c->t), why[512];
-    if (!ms_cost_rows_append(path, ms_str_cstr(&group), m, feat, secs, why, sizeof why)) {
+    if (!ms_cost_rows_append(path, ms_str_cstr(&group), n, features, secs, why, sizeof why)) {
         c->db_failed = true;
         ms_diags_add(c->diags, MS_DIAG_WARNING, (ms_loc){0}, "%s", why);
     }
     free(path);
     ms_str_free(&group);
-    free(feat);
     free(secs);
 }
 
@@ -358,13 +366,9 @@ static ms_tune_choice predict(const ms_options *o, const ms_target *t, const ms_
                               const char *flags, ms_trace **out, ms_tune_report *rep,
                               ms_diags *diags)
 {
-    char *path = db ? model_path(db, t) : NULL, why[512] = "";
-    ms_cost_model *m = NULL;
-    if (path && access(path, F_OK) == 0)
-        m = ms_cost_model_load(path, o->seed, why, sizeof why);
-    else
-        snprintf(why, sizeof why, "no cost model of this machine, compiler and flags in %s",
-                 db ? ms_db_dir(db) : "the database (there is none)");
+    char *path = NULL, why[512] = "no tuning database";
+    bool there;
+    ms_cost_model *m = db ? saved_model(o, t, db, &path, &there, why, sizeof why) : NULL;
     if (!m) {
         ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
                      "kernel '%s': --predict: %s (a measured tuning leaves one); the default "
@@ -392,7 +396,6 @@ static ms_tune_choice predict(const ms_options *o, const ms_target *t, const ms_
                      "kernel '%s': --predict: %s; the default schedule", k->name,
                      n == 0 ? "no candidate to rank"
                             : "the model's best candidates failed the check");
-    rep->predicted = *out != NULL;
     ms_cost_model_free(m);
     free(path);
     return *out ? MS_TUNE_TRACE : MS_TUNE_DEFAULT;

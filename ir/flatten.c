@@ -250,6 +250,27 @@ static ms_expr *simplify_cond(flattener *fl, ms_expr *c)
     return r;
 }
 
+/* p as rest + scale * v (rest's terms added to *rest): false unless every
+ * term with v is a positive multiple of v alone. */
+static bool linear_in(const ms_poly *p, const ms_var *v, ms_poly *rest, int64_t *scale)
+{
+    bool ok = true;
+    *scale = 0;
+    for (int t = 0; t < p->n; t++) {
+        bool has_v = false;
+        for (int k = 0; k < p->terms[t].nvars; k++)
+            has_v = has_v || p->terms[t].vars[k] == v;
+        if (has_v) {
+            ok = ok && p->terms[t].nvars == 1 && p->terms[t].coef > 0;
+            *scale += p->terms[t].coef;
+        } else {
+            ms_poly one = {1, &p->terms[t]};
+            ms_poly_add(rest, &one, 1);
+        }
+    }
+    return ok;
+}
+
 /* "rest + v < rhs" with v the counter of L, all signed: L's extent becomes
  * min(extent, rhs - rest - min). */
 static bool tighten(flattener *fl, ms_stmt *L, const ms_expr *c)
@@ -267,23 +288,11 @@ static bool tighten(flattener *fl, ms_stmt *L, const ms_expr *c)
     ms_poly p;
     if (!ms_poly_from_expr(ms_simplify(f, atomize(fl, simplify(fl, c->bin.a))), &p))
         return false;
-    bool ok = true;
-    int found = 0;
     ms_poly rest = {0};
-    for (int t = 0; t < p.n; t++) {
-        bool has_v = false;
-        for (int k = 0; k < p.terms[t].nvars; k++)
-            has_v = has_v || p.terms[t].vars[k] == v;
-        if (!has_v) {
-            ms_poly one = {1, &p.terms[t]};
-            ms_poly_add(&rest, &one, 1);
-            continue;
-        }
-        ok = ok && p.terms[t].nvars == 1 && p.terms[t].coef == 1;
-        found++;
-    }
+    int64_t scale;
+    bool ok = linear_in(&p, v, &rest, &scale) && scale == 1;
     ms_poly_free(&p);
-    if (!ok || found != 1) {
+    if (!ok) {
         ms_poly_free(&rest);
         return false;
     }
@@ -415,20 +424,8 @@ static ms_expr *at_first(flattener *fl, const ms_stmt *L, ms_expr *c)
         return NULL;
     }
     ms_poly rest = {0};
-    int64_t scale = 0;
-    bool ok = true;
-    for (int t = 0; t < p.n && ok; t++) {
-        bool has_v = false;
-        for (int k = 0; k < p.terms[t].nvars; k++)
-            has_v = has_v || p.terms[t].vars[k] == v;
-        if (has_v) {
-            ok = p.terms[t].nvars == 1 && p.terms[t].coef > 0;
-            scale += p.terms[t].coef;
-        } else {
-            ms_poly one = {1, &p.terms[t]};
-            ms_poly_add(&rest, &one, 1);
-        }
-    }
+    int64_t scale;
+    bool ok = linear_in(&p, v, &rest, &scale);
     ms_poly_add(&rest, &lo, scale);
     ms_expr *a = ok ? unatomize(fl, ms_simplify(f, ms_poly_to_expr(f, &rest))) : NULL;
     ms_poly_free(&p);

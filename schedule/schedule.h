@@ -409,7 +409,8 @@ bool ms_db_append_lines(const char *path, const ms_str *text, char *why, size_t 
 /* The cost model's training rows (schedule/db/cost_rows.c), in a file
  * beside the records, one per machine, compiler and flags: per candidate
  * that ran correctly, the feature layout's version, its workload's group
- * (kernel, sizes, threads), its seconds and its features. */
+ * (kernel, sizes, threads), its seconds and its features. Rows whose
+ * seconds are not > 0 (candidates that did not run) are left out. */
 bool ms_cost_rows_append(const char *path, const char *group, int n, const float *features,
                          const double *seconds, char *why, size_t wn);
 /* The latest max rows of the current feature layout: features (n rows of

@@ -21,6 +21,8 @@ bool ms_cost_rows_append(const char *path, const char *group, int n, const float
     int nf = ms_feature_count();
     ms_str text = {0};
     for (int i = 0; i < n; i++) {
+        if (!(seconds[i] > 0))
+            continue;
         ms_str_addf(&text, "v%d %s %.9g", MS_FEATURE_VERSION, group, seconds[i]);
         for (int k = 0; k < nf; k++)
             ms_str_addf(&text, " %.7g", (double)features[(size_t)i * (size_t)nf + (size_t)k]);
@@ -34,7 +36,6 @@ bool ms_cost_rows_append(const char *path, const char *group, int n, const float
 typedef struct row {
     char *group;
     double seconds;
-    size_t at; /* its first feature in the table */
 } row;
 
 /* One line into r and feat (nf floats); false if it is not a row of this
@@ -90,7 +91,6 @@ int ms_cost_rows_read(const char *path, int max, float **features, float **score
         if (!parse_row(line, nf, &r, slot))
             continue;
         free(rows[next].group);
-        r.at = (size_t)next * (size_t)nf;
         rows[next] = r;
         next = (next + 1) % max;
         n += n < max;

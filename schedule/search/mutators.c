@@ -142,10 +142,6 @@ static bool parallel_site(const ms_trace *t, int par, par_site *site)
     return true;
 }
 
-/* The parallel loop's jobs: it fuses one loop of its nest more, or one
- * fewer (MetaSchedule's parallel mutator changes the job limit that sets
- * this depth). Replay refuses a loop that carries a dependence, a nest
- * that is not perfect, or a loop used on its own later. */
 /* t, edited to fuse one loop of a nest more or fewer, replayed so that
  * the nest's later get_loops agree; false if it does not replay. */
 static bool realigned(ms_trace *t, const ms_func *f)
@@ -161,6 +157,10 @@ static bool realigned(ms_trace *t, const ms_func *f)
     return ok;
 }
 
+/* The parallel loop's jobs: it fuses one loop of its nest more, or one
+ * fewer (MetaSchedule's parallel mutator changes the job limit that sets
+ * this depth). Replay refuses a loop that carries a dependence, a nest
+ * that is not perfect, or a loop used on its own later. */
 static bool mutate_parallel(ms_trace *t, const ms_func *fn, ms_rng *rng)
 {
     MS_VEC(par_site) sites = {0};
@@ -190,21 +190,17 @@ static bool mutate_parallel(ms_trace *t, const ms_func *fn, ms_rng *rng)
         memmove(&t->insts.data[s.par + 1], &t->insts.data[s.par],
                 sizeof(ms_inst) * (size_t)(t->insts.len - 1 - s.par));
         t->insts.data[s.par] = f;
-        return realigned(t, fn);
-    }
-    ms_inst *fu = &t->insts.data[s.fuse];
-    if (grow) {
+    } else if (grow) {
+        ms_inst *fu = &t->insts.data[s.fuse];
         fu->in[fu->nin++] = (ms_operand){gl->out[s.k], 0};
-        return realigned(t, fn);
+    } else if (s.k > 2) {
+        t->insts.data[s.fuse].nin--;
+    } else { /* two loops fused become the first alone */
+        ms_inst *fu = &t->insts.data[s.fuse];
+        rename_uses(t, s.fuse + 1, fu->out[0], fu->in[0].rv);
+        memmove(fu, fu + 1, sizeof(ms_inst) * (size_t)(t->insts.len - 1 - s.fuse));
+        t->insts.len--;
     }
-    if (s.k > 2) {
-        fu->nin--;
-        return realigned(t, fn);
-    }
-    /* two loops fused become the first alone */
-    rename_uses(t, s.fuse + 1, fu->out[0], fu->in[0].rv);
-    memmove(fu, fu + 1, sizeof(ms_inst) * (size_t)(t->insts.len - 1 - s.fuse));
-    t->insts.len--;
     return realigned(t, fn);
 }
 

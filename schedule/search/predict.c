@@ -30,12 +30,12 @@ int ms_search_predict(const ms_func *f, const ms_arch *arch, ms_cost_model *mode
         else
             ms_trace_free(s->pool[i]);
     }
-    free(s->pool);
-    for (int i = 0; i < s->nsketches; i++)
-        ms_trace_free(s->sketches[i]);
-    free(s->sketches);
-    free(s->seen.data);
-    free(s->b);
-    free(s);
+    /* the pool's traces handed over, the model returned: the rest as any
+     * search ends */
+    s->npool = 0;
+    s->model = NULL;
+    ms_search_result r;
+    ms_search_end(s, &r);
+    ms_search_result_free(&r);
     return n;
 }
