@@ -312,11 +312,17 @@ static bool replays(const ms_kernel *k, const ms_trace *trace, char *why, size_t
 /* Slower than this many times the original at the second size setting (the
  * general path), a schedule does not ship: a margin over timing noise. */
 #define SLOWER_ELSEWHERE 1.25
+/* Timings of the general path before a schedule is called slower there: a
+ * busy machine only ever adds time, so the fastest ratio counts; one
+ * timing taken while another process held a core refused schedules 2x
+ * faster than the original (dwconv, on a 2-core machine). */
+#define OTHER_TIMINGS 3
 
 /* The check a measured candidate passes before it ships: at the tuning
  * sizes and three other size settings, on aligned arrays and on arrays 8
  * bytes past alignment (the search ran it only at the tuning sizes); at the
- * second setting it is timed too, and must not be clearly slower there. */
+ * second setting it is timed too (up to OTHER_TIMINGS times), and must not
+ * be clearly slower there. */
 static bool verified(const ms_options *o, const ms_target *t, const ms_source *src,
                      const ms_kernel *k, const char *flags, const ms_trace *trace, unsigned what,
                      ms_tune_report *rep, char *why, size_t n)
@@ -336,16 +342,29 @@ static bool verified(const ms_options *o, const ms_target *t, const ms_source *s
         ok = r->correct;
         if (!ok)
             snprintf(why, n, "%s", r->reason);
-        /* the general path, timed once: clearly slower than the user's
-         * loops there is a regression for every caller at other sizes */
-        if (ok && r->t_orig_other > 0 && r->t_new_other > SLOWER_ELSEWHERE * r->t_orig_other) {
-            ok = false;
-            snprintf(why, n, "%.2fx slower than the original at %s",
-                     r->t_new_other / r->t_orig_other, r->other_sizes);
+        char other[sizeof r->other_sizes];
+        snprintf(other, sizeof other, "%s", r->other_sizes);
+        /* the general path: clearly slower than the user's loops there is
+         * a regression for every caller at other sizes */
+        double t_orig = r->t_orig_other, t_new = r->t_new_other;
+        for (int again = 1; ok && (what & MS_CHECK_TIME_OTHER) && t_orig > 0 &&
+                            t_new > SLOWER_ELSEWHERE * t_orig && again < OTHER_TIMINGS;
+             again++) {
+            res[idx] = (ms_check_result){0};
+            ms_check_kernels(t, src, bodies, flags, o->jobs, MS_CHECK_TIME_OTHER, res);
+            if (!r->correct) {
+                ok = false;
+                snprintf(why, n, "%s", r->reason);
+            } else if (r->t_orig_other > 0 && r->t_new_other / r->t_orig_other < t_new / t_orig)
+                t_orig = r->t_orig_other, t_new = r->t_new_other;
         }
-        rep->t_orig_other = r->t_orig_other;
-        rep->t_new_other = r->t_new_other;
-        snprintf(rep->other_sizes, sizeof rep->other_sizes, "%s", r->other_sizes);
+        if (ok && t_orig > 0 && t_new > SLOWER_ELSEWHERE * t_orig) {
+            ok = false;
+            snprintf(why, n, "%.2fx slower than the original at %s", t_new / t_orig, other);
+        }
+        rep->t_orig_other = t_orig;
+        rep->t_new_other = t_new;
+        snprintf(rep->other_sizes, sizeof rep->other_sizes, "%s", other);
     }
     ms_diags_free(&quiet);
     ms_trace_free(used);

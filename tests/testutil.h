@@ -12,6 +12,20 @@
 #include "runtime/runtime.h"
 #include "schedule/schedule.h"
 
+/* Built with AddressSanitizer (gcc's macro, clang's feature)? The search
+ * tests that only repeat the same code on more seeds run one seed there:
+ * their memory errors show on the first, and ASan makes each 5x slower. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_SANITIZED 1
+#endif
+#endif
+#ifndef TU_SANITIZED
+#define TU_SANITIZED 0
+#endif
+
 /* A temporary file holding text; returns its path (malloc'd). */
 char *tu_write_temp(const char *name, const char *text);
 /* Parses a file; asserts that it is valid C. */

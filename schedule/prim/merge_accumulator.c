@@ -13,6 +13,12 @@
  * in one sequence with the update alone at the bottom of its nest, and y is
  * touched by no other block. The order of the updates of each element is
  * the original's, so every bit is kept.
+ *
+ * A copy that finishes the value on its way out (`y[idx] = acc > 0 ? acc :
+ * 0`, `y[idx] = acc * scale[j]`) stays as an epilogue that finishes the
+ * element in place (`y[idx] = y[idx] > 0 ? y[idx] : 0`), provided it
+ * reads y nowhere else: the reduction then tiles as a plain one does, and
+ * the epilogue follows it into the tile.
  */
 #include "schedule/prim/prim.h"
 
@@ -56,6 +62,57 @@ static ms_expr *acc_to_output(void *ctx, ms_expr *load)
     return load->load.buf == t->acc ? t->elem : load;
 }
 
+/* Finds the first 0-d local buffer an expression loads (ctx: where to
+ * put it). */
+static bool finds_local_scalar(const void *ctx, const ms_expr *e)
+{
+    const ms_buffer **found = *(const ms_buffer **const *)ctx;
+    if (e->kind != MS_EXPR_LOAD || e->load.buf->scope != MS_SCOPE_LOCAL || e->load.buf->ndim != 0)
+        return false;
+    *found = e->load.buf;
+    return true;
+}
+
+/* The scalar accumulator the copy's value reads, the first met; NULL
+ * when it reads none. */
+static const ms_buffer *copied_scalar(const ms_expr *v)
+{
+    const ms_buffer *found = NULL, **slot = &found;
+    ms_expr_any(v, finds_local_scalar, &slot);
+    return found;
+}
+
+/* Puts block C in a copy of the nest around[0..n) (fresh loop variables)
+ * placed just after that nest. */
+static void finish_after(ms_sched *s, ms_stmt *const *around, int n, ms_stmt *C)
+{
+    ms_func *f = s->f;
+    ms_var *from[16];
+    ms_expr *to[16];
+    ms_stmt *loops[16];
+    for (int l = 0; l < n; l++) {
+        const ms_var *v = around[l]->loop.var;
+        char name[128];
+        ms_unique_name(f, v->name, name, sizeof name);
+        ms_var *nv = ms_var_new(f, name, v->ctype, v->dtype, MS_VAR_LOOP);
+        /* an extent may use the loops outside (a triangle) */
+        loops[l] = ms_for(f, nv, ms_expr_subst(f, around[l]->loop.min, l, from, to),
+                          ms_expr_subst(f, around[l]->loop.extent, l, from, to), NULL);
+        from[l] = around[l]->loop.var;
+        to[l] = ms_var_ref(f, nv);
+    }
+    for (int i = 0; i < C->block.niter; i++)
+        C->block.iters[i].binding = ms_expr_subst(f, C->block.iters[i].binding, n, from, to);
+    ms_stmt *top = C;
+    for (int l = n - 1; l >= 0; l--) {
+        loops[l]->loop.body = top;
+        top = loops[l];
+    }
+    ms_stmt **slot = prim_slot(s, around[0]);
+    ms_stmt *both[2] = {around[0], top};
+    *slot = ms_seq(f, 2, both);
+}
+
 /* The update's iteration variable bound to loop as itself, or -1. */
 static int iter_on_loop(const ms_stmt *b, const ms_stmt *loop)
 {
@@ -75,15 +132,21 @@ ms_status ms_sched_merge_accumulator(ms_sched *s, int block)
         return prim_fail(s, MS_ERR_INPUT, "merge_accumulator: not a block");
     const ms_stmt *cst = C->block.body;
     const ms_expr *v = cst->kind == MS_STMT_STORE ? cst->store.value : NULL;
-    if (C->block.predicate || C->block.init || !v || v->kind != MS_EXPR_LOAD ||
-        v->load.buf->scope != MS_SCOPE_LOCAL || v->load.buf->ndim != 0 ||
-        v->load.buf->dtype != cst->store.buf->dtype || cst->store.buf->ndim == 0 ||
-        strcmp(v->load.buf->elem_ctype, cst->store.buf->elem_ctype))
+    const ms_buffer *acc = v ? copied_scalar(v) : NULL;
+    /* a copy that finishes the value stays, as an epilogue in place */
+    bool epilogue = acc && v->kind != MS_EXPR_LOAD;
+    if (C->block.predicate || C->block.init || !acc || acc->dtype != cst->store.buf->dtype ||
+        cst->store.buf->ndim == 0 || strcmp(acc->elem_ctype, cst->store.buf->elem_ctype))
         return prim_fail(s, MS_ERR_ILLEGAL,
                          "merge_accumulator: '%s' does not copy a scalar accumulator into an "
                          "array element of its type",
                          C->block.name);
-    acc_use u = {.acc = v->load.buf, .y = cst->store.buf, .copy = C};
+    if (epilogue && ms_expr_reads_buffer(v, cst->store.buf))
+        return prim_fail(s, MS_ERR_ILLEGAL,
+                         "merge_accumulator: '%s' reads the array it finishes the accumulator "
+                         "into",
+                         C->block.name);
+    acc_use u = {.acc = acc, .y = cst->store.buf, .copy = C};
     static const ms_walk_fns fns = {on_access, NULL, NULL};
     ms_walk(f->body, &fns, &u);
     prim_parent q = prim_parent_seq(s, C);
@@ -134,6 +197,24 @@ ms_status ms_sched_merge_accumulator(ms_sched *s, int block)
         ifrom[l] = ii >= 0 ? I->block.iters[ii].var : NULL;
         ito[l] = cto[l];
     }
+    /* an epilogue leaves for a nest of its own, after the reduction's (each
+     * element is touched by its own iterations only, so the order holds):
+     * the loops around it must hold nothing else */
+    if (epilogue) {
+        bool perfect = n >= 1 && q.seq == around[n - 1]->loop.body;
+        for (int l = 0; l + 1 < n && perfect; l++)
+            perfect = prim_only_child_loop(around[l]) == around[l + 1];
+        for (int i = 0; i < q.seq->seq.n && perfect; i++) {
+            const ms_stmt *it = q.seq->seq.items[i];
+            perfect = it == I || it == X || it == C || it == decl_set ||
+                      (it->kind == MS_STMT_ALLOC && it->alloc.buf == u.acc);
+        }
+        if (!perfect)
+            return prim_fail(s, MS_ERR_ILLEGAL,
+                             "merge_accumulator: the loops around '%s' hold more than its "
+                             "accumulation",
+                             C->block.name);
+    }
     /* the initial value may use only the loops around it */
     int ni = 0;
     for (int l = 0; l < n; l++)
@@ -159,7 +240,14 @@ ms_status ms_sched_merge_accumulator(ms_sched *s, int block)
     U->block.init = ms_store(f, (ms_buffer *)u.y, n, idx, init_value);
     for (int l = 0; l < n; l++)
         U->block.iters[uiter[l]].kind = MS_ITER_SPATIAL;
-    U->block.name = C->block.name;
+    if (epilogue) {
+        /* the copy finishes y[idx] where the accumulator was */
+        to_output e = {u.acc, ms_load(f, (ms_buffer *)u.y, n, cst->store.idx)};
+        C->block.body = ms_store(f, (ms_buffer *)u.y, n, cst->store.idx,
+                                 ms_expr_map_loads(f, (ms_expr *)v, acc_to_output, &e));
+    } else {
+        U->block.name = C->block.name;
+    }
     /* the sequence keeps the nest alone; the declaration, set and copy go */
     ms_stmt **items = q.seq->seq.items;
     int m = 0;
@@ -173,7 +261,10 @@ ms_status ms_sched_merge_accumulator(ms_sched *s, int block)
     q.seq->seq.n = m;
     for (ms_stmt **decl; (decl = prim_find_alloc(s, u.acc));)
         *decl = ms_seq(f, 0, NULL);
-    prim_consume(s, C);
+    if (epilogue)
+        finish_after(s, around, n, C);
+    else
+        prim_consume(s, C);
     prim_consume(s, I);
     return MS_OK;
 }

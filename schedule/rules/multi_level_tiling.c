@@ -9,9 +9,10 @@
  * proposes each
  * combination of two sampled-free structural choices: a register tile of
  * the output at the S2 level (cache_write), and the packing of the input
- * whose last subscript runs along the innermost output tile
- * (transform_layout by that tile's sampled width), so the innermost loop
- * reads both contiguously.
+ * whose last subscript runs along the innermost output tile, or, in a
+ * transposed operand, whose last subscript is a reduction (transform_layout
+ * by that tile's sampled width), so the innermost loop reads both
+ * contiguously.
  *
  * Under --fp-model=strict the reduction loops are not split: splitting
  * several of them and interleaving the halves would change the order in
@@ -73,33 +74,45 @@ static bool has_reuse(ms_func *f, const ms_stmt *b, const bool *spatial, const i
     return false;
 }
 
-/* The read-only array parameter whose last subscript is spatial loop
- * *which's variable and whose other subscripts hold a reduction variable:
- * packing it by the innermost tile of that loop makes its reads
- * contiguous. NULL if none. */
+/* The read-only array parameter that packing makes contiguous along a
+ * spatial loop (*which) and its subscript along that loop (*dim): either
+ * the last subscript runs along the loop and another holds a reduction
+ * variable (B[k][j]), or, transposed, a subscript is the innermost spatial
+ * loop itself and the last holds a reduction variable (W[j][k], packed to
+ * W'[j/16][k][16]). NULL if none. */
 static const ms_buffer *packable(ms_func *f, const ms_stmt *b, const bool *spatial,
-                                 const int *iter_of, int n, int *which)
+                                 const int *iter_of, int n, int *which, int *dim)
 {
     loads l = {.n = 0};
     ms_expr_map_loads(f, b->block.body->store.value, collect_load, &l);
-    for (int j = 0; j < l.n; j++) {
-        const ms_expr *ld = l.items[j];
-        const ms_buffer *buf = ld->load.buf;
-        int nd = ld->load.nidx;
-        if (buf->scope != MS_SCOPE_PARAM || !buf->is_const || nd < 2 || nd > 4)
-            continue;
-        int last = prim_iter_index(b, ld->load.idx[nd - 1]);
-        bool reduce_inside = false;
-        for (int d = 0; d < nd - 1; d++)
-            for (int k = 0; k < b->block.niter; k++)
-                reduce_inside = reduce_inside || (b->block.iters[k].kind == MS_ITER_REDUCE &&
-                                                  uses_iter(b, k, ld->load.idx[d]));
-        for (int i = 0; i < n && last >= 0 && reduce_inside; i++)
-            if (spatial[i] && iter_of[i] == last) {
-                *which = i;
-                return buf;
+    int inner = -1;
+    for (int i = 0; i < n; i++)
+        if (spatial[i])
+            inner = i;
+    for (int transposed = 0; transposed < 2; transposed++)
+        for (int j = 0; j < l.n; j++) {
+            const ms_expr *ld = l.items[j];
+            const ms_buffer *buf = ld->load.buf;
+            int nd = ld->load.nidx;
+            if (buf->scope != MS_SCOPE_PARAM || !buf->is_const || nd < 2 || nd > 4)
+                continue;
+            for (int p = transposed ? 0 : nd - 1; p < (transposed ? nd - 1 : nd); p++) {
+                int along = prim_iter_index(b, ld->load.idx[p]);
+                bool reduce_elsewhere = false;
+                for (int d = 0; d < nd; d++)
+                    for (int k = 0; k < b->block.niter && d != p; k++)
+                        reduce_elsewhere =
+                            reduce_elsewhere ||
+                            (b->block.iters[k].kind == MS_ITER_REDUCE &&
+                             uses_iter(b, k, ld->load.idx[d]) && (!transposed || d == nd - 1));
+                for (int i = 0; i < n && along >= 0 && reduce_elsewhere; i++)
+                    if (spatial[i] && iter_of[i] == along && (!transposed || i == inner)) {
+                        *which = i;
+                        *dim = p;
+                        return buf;
+                    }
             }
-    }
+        }
     return NULL;
 }
 
@@ -108,7 +121,8 @@ typedef struct tiled {
     int ns, nr;           /* spatial and reduction loops */
     const char *pack_buf; /* the input to pack, or NULL */
     int pack_dims;
-    ms_operand pack_factor; /* the S3 factor of the loop along its last dimension */
+    int pack_dim;           /* the dimension split by the packing */
+    ms_operand pack_factor; /* the S3 factor of the loop along that dimension */
 } tiled;
 
 /* Tiles block in a fork of tr. NULL when the block is not one to tile or
@@ -127,7 +141,7 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, tiled *info)
         !rule_classify_loops(b, around, n, spatial, iter_of) ||
         !has_reuse(f, b, spatial, iter_of, n))
         return NULL;
-    *info = (tiled){0, 0, NULL, 0, {-1, 1}};
+    *info = (tiled){0, 0, NULL, 0, 0, {-1, 1}};
     for (int i = 0; i < n; i++) {
         info->ns += spatial[i];
         if (rule_tuning_extent(f, around[i]) < 1)
@@ -136,11 +150,12 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, tiled *info)
     info->nr = n - info->ns;
     if (info->ns == 0 || info->nr == 0)
         return NULL;
-    int which = -1;
-    const ms_buffer *pk = packable(f, b, spatial, iter_of, n, &which);
+    int which = -1, dim = -1;
+    const ms_buffer *pk = packable(f, b, spatial, iter_of, n, &which, &dim);
     if (pk) {
         info->pack_buf = pk->name;
         info->pack_dims = pk->ndim;
+        info->pack_dim = dim;
     }
     int r_tiles = f->fp_strict ? 1 : R_TILES;
     ms_tracer *t = ms_tracer_fork(tr);
@@ -222,16 +237,19 @@ int ms_rule_multi_level_tiling(const ms_arch *arch, ms_tracer *tr, const char *b
             else if (cache)
                 t->status = MS_ERR_INPUT;
             if (pack && t->status == MS_OK) {
-                int nd = info.pack_dims;
+                int nd = info.pack_dims, p = info.pack_dim, k = 1;
                 ms_operand fac[4];
                 int64_t perm[5];
                 for (int d = 0; d < nd; d++)
-                    fac[d] = d == nd - 1 ? info.pack_factor : (ms_operand){-1, 1};
-                /* the outer part of the last dimension goes first */
-                perm[0] = nd - 1;
-                for (int d = 0; d < nd - 1; d++)
-                    perm[d + 1] = d;
-                perm[nd] = nd;
+                    fac[d] = d == p ? info.pack_factor : (ms_operand){-1, 1};
+                /* of the split dimensions (p the outer part of the packed
+                 * one, p + 1 its inner part): the outer part first, the
+                 * inner part last, the others in order between */
+                perm[0] = p;
+                for (int d = 0; d <= nd; d++)
+                    if (d != p && d != p + 1)
+                        perm[k++] = d;
+                perm[nd] = p + 1;
                 ms_t_transform_layout_ops(t, info.pack_buf, nd, fac, nd + 1, perm);
             }
             if (t->status == MS_OK && np < MS_RULE_MAX_PROPOSALS)

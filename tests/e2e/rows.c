@@ -91,3 +91,58 @@ void isum(int N, const int x[restrict N], long long out[restrict 1])
         s += x[i];
     out[0] = s;
 }
+
+/* scalar accumulators finished on their way out: the copy stays as an
+ * epilogue in place (merge_accumulator) and the product tiles, W packed
+ * transposed */
+#pragma mscc kernel sizes(M = 20, N = 30, K = 40)
+void dense_acc_relu(int M, int N, int K, const float X[restrict M][K],
+                    const float W[restrict N][K], const float bias[restrict N],
+                    float Y[restrict M][N])
+{
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            float acc = bias[j];
+            for (int k = 0; k < K; k++)
+                acc += X[i][k] * W[j][k];
+            Y[i][j] = acc > 0.0f ? acc : 0.0f;
+        }
+}
+
+#pragma mscc kernel sizes(M = 24, N = 20, K = 16)
+void gemm_scaled(int M, int N, int K, float alpha, const float A[restrict M][K],
+                 const float B[restrict K][N], const float scale[restrict N],
+                 float C[restrict M][N])
+{
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            float s = 0.0f;
+            for (int k = 0; k < K; k++)
+                s += A[i][k] * B[k][j];
+            C[i][j] = alpha * s * scale[j];
+        }
+}
+
+#pragma mscc kernel sizes(M = 33, N = 64)
+void row_rms(int M, int N, const double X[restrict M][N], double out[restrict M])
+{
+    for (int i = 0; i < M; i++) {
+        double s = 0.0;
+        for (int j = 0; j < N; j++)
+            s += X[i][j] * X[i][j];
+        out[i] = sqrt(s / (N > 0 ? N : 1));
+    }
+}
+
+/* the epilogue reads the old output: the accumulator stays a scalar */
+#pragma mscc kernel sizes(M = 40, N = 36)
+void gemv_ab(int M, int N, float alpha, float beta, const float A[restrict M][N],
+             const float x[restrict N], float y[restrict M])
+{
+    for (int i = 0; i < M; i++) {
+        float s = 0.0f;
+        for (int j = 0; j < N; j++)
+            s += A[i][j] * x[j];
+        y[i] = alpha * s + beta * y[i];
+    }
+}

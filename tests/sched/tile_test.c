@@ -558,6 +558,21 @@ Test(tile, a_cache_copy_moves_with_compute_at)
     teardown_fx(fx);
 }
 
+/* The (i, j, k) nest of block b tiled 4 x 8 with k outermost of the tile,
+ * its init in a nest of its own and a register tile of the output. */
+static void register_tile(fixture *fx, int b)
+{
+    int l[4], i2[2], j2[2];
+    cr_assert_eq(ms_t_get_loops(fx->tr, b, l), 3);
+    split2(fx, l[0], 4, i2);
+    split2(fx, l[1], 8, j2);
+    int order[5] = {i2[0], j2[0], l[2], i2[1], j2[1]};
+    ms_t_reorder(fx->tr, 5, order);
+    ms_t_decompose_reduction(fx->tr, b, i2[0]);
+    ms_t_cache_write(fx->tr, b, j2[0], "register");
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+}
+
 /* a scalar accumulator, set from a parameter, copied into C; int8 products in int32 */
 static const char accum_src[] =
     "#include <stdint.h>\n"
@@ -589,16 +604,7 @@ Test(tile, merge_accumulator_accumulates_in_the_output)
     cr_expect_null(strstr(ir, "alloc acc"), "%s", ir);
     free(ir);
     /* then tiled like any reduction into the output, with a register tile */
-    int l[4], i2[2], j2[2];
-    cr_assert_eq(ms_t_get_loops(fx->tr, ms_t_get_block(fx->tr, "C_2"), l), 3);
-    split2(fx, l[0], 4, i2);
-    split2(fx, l[1], 8, j2);
-    int order[5] = {i2[0], j2[0], l[2], i2[1], j2[1]};
-    ms_t_reorder(fx->tr, 5, order);
-    int b = ms_t_get_block(fx->tr, "C_2");
-    ms_t_decompose_reduction(fx->tr, b, i2[0]);
-    ms_t_cache_write(fx->tr, b, j2[0], "register");
-    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    register_tile(fx, ms_t_get_block(fx->tr, "C_2"));
     round_trip(fx);
     differential_fx(fx);
     teardown_fx(fx);
@@ -647,6 +653,80 @@ Test(tile, merge_accumulator_refusals)
     teardown_fx(fx);
 }
 
+/* a copy that finishes the accumulator (bias, relu) */
+static const char finishing_copy_src[] =
+    "#pragma mscc kernel sizes(M=20, N=24, K=12)\n"
+    "void dr(int M, int N, int K, const float X[restrict M][K], const float W[restrict N][K],\n"
+    "        const float bias[restrict N], float Y[restrict M][N]) {\n"
+    "  for (int i = 0; i < M; i++)\n"
+    "    for (int j = 0; j < N; j++) {\n"
+    "      float acc = bias[j];\n"
+    "      for (int k = 0; k < K; k++) acc += X[i][k] * W[j][k];\n"
+    "      Y[i][j] = acc > 0.0f ? acc : 0.0f;\n"
+    "    }\n"
+    "}\n";
+
+Test(tile, merge_accumulator_keeps_a_finishing_copy_as_an_epilogue)
+{
+    fixture *fx = setup_src(finishing_copy_src);
+    int y = ms_t_get_block(fx->tr, "Y_2");
+    ms_t_merge_accumulator(fx->tr, y);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    /* the reduction accumulates in Y; the copy finishes Y in a nest of its own */
+    cr_expect(strstr(ir, "Y[vi][vj] = bias[vj]"), "%s", ir);
+    cr_expect(strstr(ir, "Y[vi][vj] = Y[vi][vj] + X[vi][vk] * W[vj][vk]"), "%s", ir);
+    cr_expect(strstr(ir, "for i_1: int in [0, +M)"), "%s", ir);
+    cr_expect(strstr(ir, "Y[vi][vj] = Y[vi][vj] > 0.0f ? Y[vi][vj] : 0.0f"), "%s", ir);
+    cr_expect_null(strstr(ir, "alloc acc"), "%s", ir);
+    free(ir);
+    round_trip(fx);
+    differential_fx(fx);
+    /* then tiled with a register tile and W packed transposed; the epilogue
+     * stays a pass of its own (reverse_compute_at moves only readers of
+     * local arrays) */
+    register_tile(fx, ms_t_get_block(fx->tr, "acc_1"));
+    ms_operand fac[2] = {{-1, 8}, {-1, 1}};
+    int64_t perm[3] = {0, 2, 1};
+    ms_t_transform_layout_ops(fx->tr, "W", 2, fac, 3, perm);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    round_trip(fx);
+    differential_fx(fx);
+    teardown_fx(fx);
+}
+
+Test(tile, merge_accumulator_refuses_an_epilogue_it_cannot_move)
+{
+    /* the copy reads the old output: accumulating there would lose it */
+    fixture *fx = setup_src("#pragma mscc kernel sizes(N=16, K=8)\n"
+                            "void g(int N, int K, float beta, const float A[restrict N][K],\n"
+                            "       float y[restrict N]) {\n"
+                            "  for (int i = 0; i < N; i++) {\n"
+                            "    float acc = 0.0f;\n"
+                            "    for (int k = 0; k < K; k++) acc += A[i][k];\n"
+                            "    y[i] = acc + beta * y[i];\n"
+                            "  }\n"
+                            "}\n");
+    int y = ms_t_get_block(fx->tr, "y_2");
+    EXPECT_REFUSED(fx, ms_t_merge_accumulator(fx->tr, y), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+    /* the loop around holds another statement: the epilogue cannot leave
+     * for a nest of its own without passing it */
+    fx = setup_src("#pragma mscc kernel sizes(N=16, K=8)\n"
+                   "void g(int N, int K, const float A[restrict N][K], float y[restrict N],\n"
+                   "       float z[restrict N]) {\n"
+                   "  for (int i = 0; i < N; i++) {\n"
+                   "    z[i] = A[i][0];\n"
+                   "    float acc = 0.0f;\n"
+                   "    for (int k = 0; k < K; k++) acc += A[i][k];\n"
+                   "    y[i] = acc * 0.5f;\n"
+                   "  }\n"
+                   "}\n");
+    y = ms_t_get_block(fx->tr, "y_3");
+    EXPECT_REFUSED(fx, ms_t_merge_accumulator(fx->tr, y), MS_ERR_ILLEGAL);
+    teardown_fx(fx);
+}
+
 /* C scaled just before the accumulation, in the same (i, j) iteration */
 static const char alpha_beta_src[] =
     "#pragma mscc kernel sizes(M=20, N=24, K=12)\n"
@@ -669,15 +749,7 @@ Test(tile, merge_init_makes_one_nest)
     cr_expect(strstr(ir, "init:\n                        C[vi][vj] = C[vi][vj] * beta"), "%s", ir);
     free(ir);
     /* now one nest: tiled with a register tile, k outermost of the tile */
-    int l[4], i2[2], j2[2];
-    cr_assert_eq(ms_t_get_loops(fx->tr, c, l), 3);
-    split2(fx, l[0], 4, i2);
-    split2(fx, l[1], 8, j2);
-    int order[5] = {i2[0], j2[0], l[2], i2[1], j2[1]};
-    ms_t_reorder(fx->tr, 5, order);
-    ms_t_decompose_reduction(fx->tr, c, i2[0]);
-    ms_t_cache_write(fx->tr, c, j2[0], "register");
-    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    register_tile(fx, c);
     round_trip(fx);
     differential_fx(fx);
     teardown_fx(fx);

@@ -72,6 +72,51 @@ Test(space, gemm_tiling_proposes_register_tile_and_packing)
     ms_source_free(&src);
 }
 
+/* A transposed operand (W[j][k]: its last subscript the reduction) is
+ * packed to W'[j/f][k][f]; a scalar accumulator finished by a relu is
+ * merged first, so the product tiles at all. */
+Test(space, transposed_operand_is_packed_after_the_accumulator_merges)
+{
+    static const char dense[] =
+        "#pragma mscc kernel sizes(M=64, N=48, K=40)\n"
+        "void dr(int M, int N, int K, const float X[restrict M][K],\n"
+        "        const float W[restrict N][K], const float bias[restrict N],\n"
+        "        float Y[restrict M][N]) {\n"
+        "  for (int i = 0; i < M; i++)\n"
+        "    for (int j = 0; j < N; j++) {\n"
+        "      float acc = bias[j];\n"
+        "      for (int k = 0; k < K; k++) acc += X[i][k] * W[j][k];\n"
+        "      Y[i][j] = acc > 0.0f ? acc : 0.0f;\n"
+        "    }\n"
+        "}\n";
+    ms_source src;
+    ms_trace **sk;
+    int n = sketches_of(dense, false, &src, &sk);
+    int merged = 0, packed = 0, other = 0;
+    for (int i = 0; i < n; i++) {
+        merged += has(sk[i], MS_INST_MERGE_ACCUMULATOR, NULL);
+        packed += has(sk[i], MS_INST_TRANSFORM_LAYOUT, "W");
+        other += has(sk[i], MS_INST_TRANSFORM_LAYOUT, "X");
+        for (int k = 0; k < sk[i]->insts.len; k++) {
+            const ms_inst *in = &sk[i]->insts.data[k];
+            if (in->kind != MS_INST_TRANSFORM_LAYOUT)
+                continue;
+            /* W[N][K] split along N, the inner part last */
+            cr_expect_eq(in->nin, 2 + 3, "%d operands", in->nin);
+            cr_expect(in->in[0].rv >= 0, "the factor is the sampled tile");
+            cr_expect_eq(in->in[1].lit, 1);
+            cr_expect(in->in[2].lit == 0 && in->in[3].lit == 2 && in->in[4].lit == 1,
+                      "perm %lld %lld %lld", (long long)in->in[2].lit, (long long)in->in[3].lit,
+                      (long long)in->in[4].lit);
+        }
+    }
+    cr_expect_eq(merged, n, "%d of %d sketches merge the accumulator", merged, n);
+    cr_expect_eq(packed, n / 2, "%d of %d sketches pack W", packed, n);
+    cr_expect_eq(other, 0);
+    free_sketches(sk, n);
+    ms_source_free(&src);
+}
+
 /* A convolution's seven loops become 22 after tiling (4 x 4 spatial, 3 x 2
  * reduction): every one of them is reordered (reorder once took 16 at most,
  * and the rule silently proposed nothing for convolutions). */
