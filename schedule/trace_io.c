@@ -310,6 +310,12 @@ int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, cons
         *why = "not a JSON object keyed by kernel name";
         return -1;
     }
+    /* one trace as the database records it: say how to name its kernel */
+    if (cJSON_GetObjectItemCaseSensitive(root, "mscc_trace")) {
+        cJSON_Delete(root);
+        *why = "one trace, not keyed by kernel name (write {\"KERNEL\": {\"mscc_trace\": ...}})";
+        return -1;
+    }
     int n = cJSON_GetArraySize(root), k = 0;
     *names = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
     *traces = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_trace *));

@@ -113,6 +113,24 @@ Test(cli, invalid_c_is_an_error_and_writes_nothing)
     free(out);
 }
 
+/* A trace copied as the database records it (one trace, no kernel name):
+ * an error that says how to name its kernel, and no output. */
+Test(cli, a_trace_without_its_kernel_name_is_explained)
+{
+    char *in = tu_write_temp("bare.c", kernel);
+    char *t = tu_write_temp("bare.json", "{\"mscc_trace\": 1, \"insts\": []}");
+    char *out = tu_write_temp("bare.out.c", "");
+    remove(out);
+    run r = mscc(in, "-o", out, "--trace", t);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "one trace, not keyed by kernel name"), "%s", r.err);
+    cr_expect_not(exists(out));
+    done(&r);
+    free(in);
+    free(t);
+    free(out);
+}
+
 Test(cli, rejected_kernel_is_copied_with_a_warning)
 {
     const char *text = "#pragma mscc kernel sizes(n=8)\n"

@@ -303,11 +303,12 @@ static double mean(const synth *y, int from, int to)
     return s / (to - from);
 }
 
-Test(evolution, the_model_picks_faster_candidates_than_random_draws, .timeout = 300)
+Test(evolution, the_model_picks_faster_candidates_than_random_draws, .timeout = 300,
+     TU_PLAIN_BUILD_ONLY)
 {
     ms_source src;
     const ms_func *f = parse(&src, gemm_src);
-    for (uint64_t seed = 1; seed <= (TU_SANITIZED ? 1 : 2); seed++) {
+    for (uint64_t seed = 1; seed <= 2; seed++) {
         synth rep, evo;
         ms_search_result rr, re;
         search(f, MS_SEARCH_REPLAY, seed, &rep, &rr);

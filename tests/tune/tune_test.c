@@ -142,7 +142,7 @@ Test(tune, second_run_replays_from_the_database_byte_identical, .timeout = 600)
 
 /* Two kernels in one file share its trials, a batch each in turn; the
  * rerun replays both decisions; asking for more trials searches again. */
-Test(tune, kernels_of_a_file_share_its_trials, .timeout = 600)
+Test(tune, kernels_of_a_file_share_its_trials, .timeout = 600, TU_PLAIN_BUILD_ONLY)
 {
     static const char two[] =
         TUNE_GEMM("mm", "M=48, N=40, K=32") "\n" TUNE_GEMM("nn", "M=32, N=64, K=16");
@@ -285,7 +285,7 @@ static char *tune_with_faulty_check(const char *sed_edit)
 }
 
 /* Every tuned body wrong on unaligned arrays in the check harness. */
-Test(tune, a_candidate_wrong_on_unaligned_arrays_does_not_ship, .timeout = 600)
+Test(tune, a_candidate_wrong_on_unaligned_arrays_does_not_ship, .timeout = 600, TU_PLAIN_BUILD_ONLY)
 {
     char *out = tune_with_faulty_check("/^    mm__mscc(/a\\\n"
                                        "    if (mscc_misalign) ((float *)mscc_new_C)[0] += 1.0f;");
@@ -297,7 +297,7 @@ Test(tune, a_candidate_wrong_on_unaligned_arrays_does_not_ship, .timeout = 600)
 /* Every tuned body fast at the tuning sizes but slow elsewhere (a delay in
  * the check's timed calls at other sizes): the general path must not be a
  * regression for callers at other sizes. */
-Test(tune, a_candidate_slow_at_other_sizes_does_not_ship, .timeout = 600)
+Test(tune, a_candidate_slow_at_other_sizes_does_not_ship, .timeout = 600, TU_PLAIN_BUILD_ONLY)
 {
     char *out = tune_with_faulty_check("s/^                mm__mscc(/                if (M != 48) "
                                        "for (volatile int w = 0; w < 300000; w++) {} mm__mscc(/");
@@ -307,7 +307,8 @@ Test(tune, a_candidate_slow_at_other_sizes_does_not_ship, .timeout = 600)
 
 /* The same delay in the first check harness only, as when another process
  * holds a core for a moment: timed again, the schedule ships. */
-Test(tune, one_slow_timing_elsewhere_does_not_refuse_a_schedule, .timeout = 600)
+Test(tune, one_slow_timing_elsewhere_does_not_refuse_a_schedule, .timeout = 600,
+     TU_PLAIN_BUILD_ONLY)
 {
     char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
     char script[8192];
