@@ -17,8 +17,10 @@
  * A copy that finishes the value on its way out (`y[idx] = acc > 0 ? acc :
  * 0`, `y[idx] = acc * scale[j]`) stays as an epilogue that finishes the
  * element in place (`y[idx] = y[idx] > 0 ? y[idx] : 0`), provided it
- * reads y nowhere else: the reduction then tiles as a plain one does, and
- * the epilogue follows it into the tile.
+ * reads y nowhere else and the loops around hold nothing more: it moves
+ * to a nest of its own after the reduction's, which then tiles as a plain
+ * one does (the epilogue stays a pass over y: reverse_compute_at moves
+ * only readers of local arrays).
  */
 #include "schedule/prim/prim.h"
 
@@ -133,8 +135,9 @@ ms_status ms_sched_merge_accumulator(ms_sched *s, int block)
     const ms_stmt *cst = C->block.body;
     const ms_expr *v = cst->kind == MS_STMT_STORE ? cst->store.value : NULL;
     const ms_buffer *acc = v ? copied_scalar(v) : NULL;
-    /* a copy that finishes the value stays, as an epilogue in place */
-    bool epilogue = acc && v->kind != MS_EXPR_LOAD;
+    /* anything but the accumulator itself finishes the value: it stays, as
+     * an epilogue in place */
+    bool epilogue = acc && !(v->kind == MS_EXPR_LOAD && v->load.buf == acc);
     if (C->block.predicate || C->block.init || !acc || acc->dtype != cst->store.buf->dtype ||
         cst->store.buf->ndim == 0 || strcmp(acc->elem_ctype, cst->store.buf->elem_ctype))
         return prim_fail(s, MS_ERR_ILLEGAL,

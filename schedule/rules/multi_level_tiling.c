@@ -98,13 +98,14 @@ static const ms_buffer *packable(ms_func *f, const ms_stmt *b, const bool *spati
                 continue;
             for (int p = transposed ? 0 : nd - 1; p < (transposed ? nd - 1 : nd); p++) {
                 int along = prim_iter_index(b, ld->load.idx[p]);
+                /* a reduction variable in another subscript (transposed:
+                 * in the last one) */
                 bool reduce_elsewhere = false;
-                for (int d = 0; d < nd; d++)
+                for (int d = transposed ? nd - 1 : 0; d < nd; d++)
                     for (int k = 0; k < b->block.niter && d != p; k++)
                         reduce_elsewhere =
-                            reduce_elsewhere ||
-                            (b->block.iters[k].kind == MS_ITER_REDUCE &&
-                             uses_iter(b, k, ld->load.idx[d]) && (!transposed || d == nd - 1));
+                            reduce_elsewhere || (b->block.iters[k].kind == MS_ITER_REDUCE &&
+                                                 uses_iter(b, k, ld->load.idx[d]));
                 for (int i = 0; i < n && along >= 0 && reduce_elsewhere; i++)
                     if (spatial[i] && iter_of[i] == along && (!transposed || i == inner)) {
                         *which = i;

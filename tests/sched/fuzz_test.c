@@ -328,13 +328,7 @@ static void fuzz(bool strict, int total, int first, const char *only)
                 bool ok[BATCH];
                 char *rep[BATCH];
                 char *flags = flags_for(kn);
-                /* under ASan what is new is the scheduling and emission
-                 * above: the plain build compiles and runs these bodies */
-                if (TU_SANITIZED)
-                    for (int b = 0; b < n; b++)
-                        ok[b] = true, rep[b] = NULL;
-                else
-                    tu_check_bodies(&srcs[s], kn, bodies, n, flags, 1, (uint64_t)seed, ok, rep);
+                tu_check_bulk(&srcs[s], kn, bodies, n, flags, (uint64_t)seed, ok, rep);
                 free(flags);
                 for (int b = 0; b < n; b++) {
                     if (!ok[b]) {

@@ -429,13 +429,7 @@ static void sampled_candidates_are_correct(const char *folder, bool strict, int 
                      "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror "
                      "-Wno-unknown-pragmas -I%s%s",
                      dir, strict ? " -ffp-contract=off" : "");
-            /* under ASan what is new is the sampling and emission above:
-             * the plain build compiles and runs these same bodies */
-            if (TU_SANITIZED)
-                for (int b = 0; b < nb; b++)
-                    ok[b] = true, rep[b] = NULL;
-            else
-                tu_check_bodies(&src, k, bodies, nb, flags, 1, seed, ok, rep);
+            tu_check_bulk(&src, k, bodies, nb, flags, seed, ok, rep);
             for (int b = 0; b < nb; b++) {
                 checked++;
                 if (!ok[b]) {
