@@ -325,8 +325,9 @@ static bool replays(const ms_kernel *k, const ms_trace *trace, char *why, size_t
  * be clearly slower there. */
 static bool verified(const ms_options *o, const ms_target *t, const ms_source *src,
                      const ms_kernel *k, const char *flags, const ms_trace *trace, unsigned what,
-                     ms_tune_report *rep, char *why, size_t n)
+                     ms_tune_report *rep, bool *slow_elsewhere, char *why, size_t n)
 {
+    *slow_elsewhere = false;
     int idx = (int)(k - src->kernels);
     char **bodies = ms_xcalloc((size_t)src->nkernels, sizeof *bodies);
     ms_check_result *res = ms_xcalloc((size_t)src->nkernels, sizeof *res);
@@ -360,6 +361,7 @@ static bool verified(const ms_options *o, const ms_target *t, const ms_source *s
         }
         if (ok && t_orig > 0 && t_new > SLOWER_ELSEWHERE * t_orig) {
             ok = false;
+            *slow_elsewhere = true;
             snprintf(why, n, "%.2fx slower than the original at %s", t_new / t_orig, other);
         }
         rep->t_orig_other = t_orig;
@@ -372,6 +374,22 @@ static bool verified(const ms_options *o, const ms_target *t, const ms_source *s
     free(bodies);
     free(res);
     return ok;
+}
+
+/* trace followed by original_elsewhere (NULL if it does not apply): the
+ * schedule at the tuning sizes, the user's loops at the others. */
+static ms_trace *original_elsewhere(const ms_kernel *k, const ms_trace *trace)
+{
+    ms_tracer *tr = ms_trace_replay(trace, k->func, false, 0);
+    if (tr->status == MS_OK)
+        ms_t_original_elsewhere(tr);
+    ms_trace *t = NULL;
+    if (tr->status == MS_OK) {
+        t = tr->t;
+        tr->t = NULL;
+    }
+    ms_tracer_free(tr);
+    return t;
 }
 
 /* --predict: candidates the model ranks best, tried in turn. */
@@ -399,8 +417,9 @@ static ms_tune_choice predict(const ms_options *o, const ms_target *t, const ms_
     ms_trace *cands[PREDICT_TRIES];
     int n = ms_search_predict(k->func, arch, m, o->seed, PREDICT_TRIES, cands);
     for (int i = 0; i < n; i++) {
-        if (!*out &&
-            verified(o, t, src, k, flags, cands[i], MS_CHECK_MISALIGNED, rep, why, sizeof why)) {
+        bool slow;
+        if (!*out && verified(o, t, src, k, flags, cands[i], MS_CHECK_MISALIGNED, rep, &slow, why,
+                              sizeof why)) {
             *out = cands[i];
             continue;
         }
@@ -550,12 +569,27 @@ ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
         for (int i = 0; i < r.nkept && !*out; i++) {
             if (!beats(r.kept_time[i], r.original_time, r.original_spread))
                 break;
-            if (verified(c->o, c->t, c->src, k, c->flags, r.kept[i],
-                         MS_CHECK_MISALIGNED | MS_CHECK_TIME_OTHER, rep, why, sizeof why)) {
-                *out = ms_trace_clone(r.kept[i]);
+            bool slow, ok = verified(c->o, c->t, c->src, k, c->flags, r.kept[i],
+                                     MS_CHECK_MISALIGNED | MS_CHECK_TIME_OTHER, rep, &slow, why,
+                                     sizeof why);
+            /* slower only at other sizes: the schedule serves the tuning sizes */
+            ms_trace *only_here = !ok && slow ? original_elsewhere(k, r.kept[i]) : NULL;
+            double there = rep->t_orig_other > 0 ? rep->t_new_other / rep->t_orig_other : 0;
+            if (only_here)
+                ok = verified(c->o, c->t, c->src, k, c->flags, only_here, MS_CHECK_MISALIGNED, rep,
+                              &slow, why, sizeof why);
+            if (ok) {
+                if (only_here)
+                    ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
+                                 "kernel '%s': the schedule runs at the tuning sizes only; other "
+                                 "sizes keep the original loops (the schedule ran %.2fx slower at "
+                                 "%s)",
+                                 k->name, there, rep->other_sizes);
+                *out = only_here ? only_here : ms_trace_clone(r.kept[i]);
                 rep->t_best = r.kept_time[i];
-                record(c, MS_DB_CHOSEN, r.kept[i], r.kept_time[i]);
+                record(c, MS_DB_CHOSEN, *out, r.kept_time[i]);
             } else {
+                ms_trace_free(only_here);
                 rep->unverified++;
                 record(c, MS_DB_REFUSED, r.kept[i], 0);
                 ms_diags_add(diags, MS_DIAG_NOTE, k->loc,

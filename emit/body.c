@@ -61,16 +61,34 @@ static bool overlap_check(const ms_func *f, const ms_func *original, ms_str *ran
     return true;
 }
 
-/* The scheduled statements; with a path for the tuning sizes, where extents
- * are constants, when the kernel has any. */
-static void emit_tuned(ms_func *f, int indent, bool sizes_only, ms_str *out)
+/* "M == 256 && N == 128": the test for the tuning sizes ("" without any). */
+static void size_test(ms_func *f, ms_str *cond)
 {
-    ms_str cond = {0};
     for (int i = 0; i < f->nparams; i++) {
         ms_var *v = f->params[i].var;
         int64_t val;
         if (v && !ms_dtype_is_float(v->dtype) && ms_expr_eval_hints(f, ms_var_ref(f, v), &val))
-            ms_str_addf(&cond, "%s%s == %lld", cond.len ? " && " : "", v->name, (long long)val);
+            ms_str_addf(cond, "%s%s == %lld", cond->len ? " && " : "", v->name, (long long)val);
+    }
+}
+
+/* The scheduled statements; with a path for the tuning sizes, where extents
+ * are constants, when the kernel has any. With original_elsewhere the
+ * other sizes have left already (original_first), and only that path is
+ * emitted. */
+static void emit_tuned(ms_func *f, int indent, bool sizes_only, ms_str *out)
+{
+    ms_str cond = {0};
+    size_test(f, &cond);
+    if (cond.len && f->original_elsewhere && !sizes_only) {
+        ms_func *spec = ms_func_specialize(f);
+        ms_func_flatten_blocks(spec);
+        ms_str_indent(out, indent);
+        ms_str_add(out, "/* the tuning sizes: constant extents */\n");
+        ms_emit_stmts(spec, spec->body, indent, out);
+        ms_func_free(spec);
+        ms_str_free(&cond);
+        return;
     }
     ms_func *generic = ms_func_peel_tiles(f);
     ms_func_flatten_blocks(generic);
@@ -109,6 +127,24 @@ static void add_original(const char *comment, const char *original_body, ms_str 
     size_t n = strlen(original_body);
     MS_ASSERT(n >= 2 && original_body[0] == '{' && original_body[n - 1] == '}');
     ms_str_addn(out, original_body + 1, n - 1);
+}
+
+/* original_elsewhere: sizes other than the tuning sizes run the user's
+ * body as written, as a block of its own, and return. */
+static void original_first(ms_func *f, const char *original_body, ms_str *out)
+{
+    ms_str cond = {0};
+    size_test(f, &cond);
+    if (cond.len && f->original_elsewhere) {
+        ms_str_addf(out,
+                    "    if (!(%s)) {\n"
+                    "        /* other sizes: the loops as written (the schedule ran slower "
+                    "there) */\n        ",
+                    ms_str_cstr(&cond));
+        ms_str_add(out, original_body);
+        ms_str_add(out, "\n        return;\n    }\n");
+    }
+    ms_str_free(&cond);
 }
 
 typedef struct packed_list {
@@ -162,6 +198,8 @@ static char *emit_body(const ms_func *scheduled, const ms_func *original, const 
     ms_str_add(&out, "{\n");
     if (comment)
         ms_str_addf(&out, "    /* %s */\n", comment);
+    if (!sizes_only)
+        original_first(f, original_body, &out);
     if (packed.n) {
         /* packed copies of inputs: without memory for them, the original loops */
         if (check.len)

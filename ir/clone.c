@@ -155,6 +155,7 @@ ms_func *ms_func_clone(const ms_func *f)
     to->loc = f->loc;
     to->noalias = f->noalias;
     to->fp_strict = f->fp_strict;
+    to->original_elsewhere = f->original_elsewhere;
     to->next_id = f->next_id;
     to->nparams = f->nparams;
     to->params =

@@ -224,6 +224,9 @@ typedef struct ms_func {
     /* --fp-model=strict: no float operation may be reassociated or fused,
      * so every float result rounds as the original's does */
     bool fp_strict;
+    /* only the tuning sizes run the schedule; other sizes run the user's
+     * loops as written (the schedule was slower there) */
+    bool original_elsewhere;
     int next_id;
 } ms_func;
 

@@ -302,6 +302,19 @@ static ms_status apply_merge_init(ms_tracer *tr, ms_inst *in)
     return ms_sched_merge_init(tr->s, b);
 }
 
+/* no operands: a property of the whole kernel, set by the driver when the
+ * schedule's general path was slower than the original */
+static ms_status apply_original_elsewhere(ms_tracer *tr, ms_inst *in)
+{
+    if (in->nin != 0)
+        return bad(tr, "original_elsewhere: takes no operands");
+    if (tr->s->f->nhints == 0)
+        return bad(tr, "original_elsewhere: the kernel has no tuning sizes");
+    in->nout = 0;
+    tr->s->f->original_elsewhere = true;
+    return MS_OK;
+}
+
 static ms_status apply_cache_write(ms_tracer *tr, ms_inst *in)
 {
     int b = in->nin == 2 ? state_rv(tr, &in->in[0], MS_RV_BLOCK) : -1;
@@ -412,6 +425,7 @@ const ms_inst_entry ms_inst_table[MS_INST_COUNT] = {
     [MS_INST_REVERSE_COMPUTE_AT] = {apply_reverse_compute_at, false},
     [MS_INST_MERGE_ACCUMULATOR] = {apply_merge_accumulator, false},
     [MS_INST_MERGE_INIT] = {apply_merge_init, false},
+    [MS_INST_ORIGINAL_ELSEWHERE] = {apply_original_elsewhere, false},
     [MS_INST_SAMPLE_PERFECT_TILE] = {apply_sample_perfect_tile, true},
     [MS_INST_SAMPLE_CATEGORICAL] = {apply_sample_categorical, true},
     [MS_INST_SAMPLE_COMPUTE_LOCATION] = {apply_sample_compute_location, true},

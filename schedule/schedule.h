@@ -217,6 +217,7 @@ void ms_t_reverse_compute_inline(ms_tracer *tr, int block);
 int ms_t_rfactor(ms_tracer *tr, int block, int loop);
 void ms_t_merge_accumulator(ms_tracer *tr, int block);
 void ms_t_merge_init(ms_tracer *tr, int block);
+void ms_t_original_elsewhere(ms_tracer *tr);
 int ms_t_cache_read(ms_tracer *tr, int block, int loop, const char *buf);
 void ms_t_compute_at(ms_tracer *tr, int block, int loop);
 void ms_t_reverse_compute_at(ms_tracer *tr, int block, int loop);

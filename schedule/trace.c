@@ -239,6 +239,12 @@ void ms_t_merge_init(ms_tracer *tr, int block)
     ms_tracer_apply(tr, &in);
 }
 
+void ms_t_original_elsewhere(ms_tracer *tr)
+{
+    ms_inst in = make(MS_INST_ORIGINAL_ELSEWHERE);
+    ms_tracer_apply(tr, &in);
+}
+
 int ms_t_rfactor(ms_tracer *tr, int block, int loop)
 {
     ms_inst in = make(MS_INST_RFACTOR);

@@ -7,6 +7,8 @@
  */
 #include "testutil.h"
 
+#include "driver/driver.h"
+
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -133,4 +135,62 @@ Test(e2e, overlapping_arrays_take_the_original_loops, .timeout = 120)
     ms_source_free(&src);
     ms_diags_free(&diags);
     ms_str_free(&orig);
+}
+
+/* original_elsewhere: the schedule at the tuning sizes, the user's loops at
+ * every other size; correct at both, for every kernel with sizes. */
+static void check_original_elsewhere(const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/e2e/%s.c", tu_src_dir(), name);
+    ms_source src;
+    ms_diags diags = {0};
+    tu_parse_file(path, &src, &diags);
+    int tried = 0;
+    for (int k = 0; k < src.nkernels; k++) {
+        const ms_kernel *kn = &src.kernels[k];
+        ms_tracer *tr = ms_sched_default_trace(kn->func);
+        cr_assert_eq(tr->status, MS_OK, "%s: %s", kn->name, tr->why);
+        ms_t_original_elsewhere(tr);
+        if (kn->func->nhints == 0) { /* nothing to tell the sizes apart by */
+            cr_expect_neq(tr->status, MS_OK, "%s: original_elsewhere without sizes", kn->name);
+            ms_tracer_free(tr);
+            continue;
+        }
+        cr_assert_eq(tr->status, MS_OK, "%s: %s", kn->name, tr->why);
+        ms_trace *used = NULL;
+        char *body = ms_tune_kernel(&src, kn, tr->t, false, &used, &diags);
+        cr_assert(body, "%s: %s", kn->name, tu_render(&diags));
+        cr_expect(strstr(body, "other sizes: the loops as written"), "%s:\n%s", kn->name, body);
+        /* the trace says so, and replays to the same body */
+        ms_str text = {0};
+        ms_trace_print(used, &text);
+        cr_expect(strstr(ms_str_cstr(&text), "original_elsewhere"), "%s", ms_str_cstr(&text));
+        ms_trace *again = NULL;
+        char *body2 = ms_tune_kernel(&src, kn, used, false, &again, &diags);
+        cr_expect_str_eq(body2, body);
+        bool ok;
+        char *rep;
+        tu_check_bodies(&src, kn, &body, 1, flag_sets[0], /*nrandom=*/4, (uint64_t)k * 31 + 7, &ok,
+                        &rep);
+        cr_expect(ok, "%s: '%s' %s", name, kn->name, rep);
+        tried++;
+        free(rep);
+        free(body);
+        free(body2);
+        ms_str_free(&text);
+        ms_trace_free(used);
+        ms_trace_free(again);
+        ms_tracer_free(tr);
+    }
+    cr_expect_gt(tried, 0, "%s: no kernel with sizes", name);
+    ms_diags_free(&diags);
+    ms_source_free(&src);
+}
+
+Test(e2e, schedule_at_the_tuning_sizes_only, .timeout = 300)
+{
+    check_original_elsewhere("gemm_forms");
+    check_original_elsewhere("conv");
+    check_original_elsewhere("shapes");
 }
