@@ -575,6 +575,8 @@ ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
             /* slower only at other sizes: the schedule serves the tuning sizes */
             ms_trace *only_here = !ok && slow ? original_elsewhere(k, r.kept[i]) : NULL;
             double there = rep->t_orig_other > 0 ? rep->t_new_other / rep->t_orig_other : 0;
+            char where[sizeof rep->other_sizes];
+            snprintf(where, sizeof where, "%s", rep->other_sizes);
             if (only_here)
                 ok = verified(c->o, c->t, c->src, k, c->flags, only_here, MS_CHECK_MISALIGNED, rep,
                               &slow, why, sizeof why);
@@ -584,7 +586,7 @@ ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
                                  "kernel '%s': the schedule runs at the tuning sizes only; other "
                                  "sizes keep the original loops (the schedule ran %.2fx slower at "
                                  "%s)",
-                                 k->name, there, rep->other_sizes);
+                                 k->name, there, where);
                 *out = only_here ? only_here : ms_trace_clone(r.kept[i]);
                 rep->t_best = r.kept_time[i];
                 record(c, MS_DB_CHOSEN, *out, r.kept_time[i]);
