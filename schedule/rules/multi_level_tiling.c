@@ -4,8 +4,9 @@
  * reuse is split into four sampled tiles and every reduction loop into
  * two, reordered S0 S1 R0 S2 R1 S3 so that the innermost tiles form a
  * small block of the output updated from data that stays in cache. The
- * initialisation moves into a nest of its own (a block setting the element
- * just before the reduction's nest becomes its init first: merge_init). It
+ * initialisation moves just before R0, into a nest of the S2 S3 tile (a
+ * block setting the element just before the reduction's nest becomes its
+ * init first: merge_init). It
  * proposes each
  * combination of two sampled-free structural choices: a register tile of
  * the output at the S2 level (cache_write), and the packing of the input
@@ -194,8 +195,12 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, tiled *info)
             if (spatial[i] == levels[lv].s && levels[lv].part < (spatial[i] ? S_TILES : r_tiles))
                 order[m++] = parts[i][levels[lv].part];
     ms_t_reorder(t, m, order);
-    if (b->block.init) /* an accumulation into the output as it is (C +=) has none */
-        ms_t_decompose_reduction(t, rv, order[0]);
+    /* the init just before the first reduction loop (MetaSchedule's place):
+     * it sets the S2 S3 tile while that tile is in cache, rather than the
+     * whole output in a nest of its own that the tile then reads back from
+     * memory. An accumulation into the output as it is (C +=) has none. */
+    if (b->block.init)
+        ms_t_decompose_reduction(t, rv, order[2 * info->ns]);
     if (t->status != MS_OK) {
         ms_tracer_free(t);
         return NULL;

@@ -47,6 +47,33 @@ static void free_sketches(ms_trace **t, int n)
     free(t);
 }
 
+/* The init of a tiled reduction goes just before its first reduction
+ * loop (R0), inside the S0 S1 tiles, so that it sets a tile while the tile
+ * is in cache rather than the whole output in a nest of its own. */
+Test(space, tiling_puts_the_init_before_the_first_reduction_loop)
+{
+    ms_source src;
+    ms_trace **sk;
+    int n = sketches_of(gemm_src, false, &src, &sk), checked = 0;
+    for (int i = 0; i < n; i++) {
+        int r0 = -1, at = -2;
+        for (int j = 0; j < sk[i]->insts.len; j++) {
+            const ms_inst *in = &sk[i]->insts.data[j];
+            if (in->kind == MS_INST_SPLIT && in->nout == 2) /* k: the one reduction */
+                r0 = in->out[0];
+            if (in->kind == MS_INST_DECOMPOSE_REDUCTION)
+                at = in->in[1].rv;
+        }
+        if (at == -2)
+            continue;
+        cr_expect_eq(at, r0, "sketch %d: decompose_reduction at variable %d, R0 is %d", i, at, r0);
+        checked++;
+    }
+    cr_expect_gt(checked, 0, "no sketch decomposes the reduction");
+    free_sketches(sk, n);
+    ms_source_free(&src);
+}
+
 Test(space, gemm_tiling_proposes_register_tile_and_packing)
 {
     ms_source src;

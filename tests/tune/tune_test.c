@@ -369,6 +369,43 @@ Test(tune, one_slow_timing_elsewhere_does_not_refuse_a_schedule, .timeout = 600,
     free(in);
 }
 
+/* Every candidate's first call 50 ms late (as when OpenMP starts its
+ * threads, or the caches are cold): a candidate that looks far slower than
+ * the best on its first call is called again before that call's time
+ * counts, so no record holds the delay. */
+Test(tune, a_slow_first_call_is_not_the_time_recorded, .timeout = 600, TU_PLAIN_BUILD_ONLY)
+{
+    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
+    char script[4096];
+    snprintf(script, sizeof script,
+             "#!/bin/sh\n"
+             "for a in \"$@\"; do case \"$a\" in */r[0-9]*_u[0-9]*.c) sed -i "
+             "'s/^        mscc_first = mscc_now();$/&"
+             " { static int o; if (!o++) for (volatile long w = 0; w < 50000000; w++) {} }/' "
+             "\"$a\";; esac; done\n"
+             "exec cc \"$@\"\n");
+    char *path = write_script(dir, "firstcc.sh", script);
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 16 --cc '%s' --db '%s/db'", tu_mscc(),
+             in, dir, path, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    free(out);
+    /* the candidates' times: a few microseconds each, none near the delay */
+    snprintf(cmd, sizeof cmd,
+             "grep '\"status\":\"ok\"' '%s/db/records.jsonl' | grep -o '\"seconds\":[^,]*' | "
+             "cut -d: -f2 | awk '{ n++ } $1 > 0.01 { slow++ } END { print n + 0, slow + 0 }'",
+             dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    int n = 0, slow = -1;
+    cr_expect_eq(sscanf(out, "%d %d", &n, &slow), 2, "%s", out);
+    cr_expect_gt(n, 8, "%s", out);
+    cr_expect_eq(slow, 0, "%d of %d records hold the first call's delay", slow, n);
+    free(out);
+    free(path);
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
+
 /* A sum of four million floats: any vectorised or partial-sum order moves
  * the result by more than the plain tolerance, and so does the original
  * built with -ffast-math. The tuner judges candidates as --check does
