@@ -72,6 +72,17 @@ static void size_test(ms_func *f, ms_str *cond)
     }
 }
 
+/* The tuning-size path: every extent a constant. */
+static void emit_specialized(ms_func *f, int indent, ms_str *out)
+{
+    ms_func *spec = ms_func_specialize(f);
+    ms_func_flatten_blocks(spec);
+    ms_str_indent(out, indent);
+    ms_str_add(out, "/* the tuning sizes: constant extents */\n");
+    ms_emit_stmts(spec, spec->body, indent, out);
+    ms_func_free(spec);
+}
+
 /* The scheduled statements; with a path for the tuning sizes, where extents
  * are constants, when the kernel has any. With original_elsewhere the
  * other sizes have left already (original_first), and only that path is
@@ -81,12 +92,7 @@ static void emit_tuned(ms_func *f, int indent, bool sizes_only, ms_str *out)
     ms_str cond = {0};
     size_test(f, &cond);
     if (cond.len && f->original_elsewhere && !sizes_only) {
-        ms_func *spec = ms_func_specialize(f);
-        ms_func_flatten_blocks(spec);
-        ms_str_indent(out, indent);
-        ms_str_add(out, "/* the tuning sizes: constant extents */\n");
-        ms_emit_stmts(spec, spec->body, indent, out);
-        ms_func_free(spec);
+        emit_specialized(f, indent, out);
         ms_str_free(&cond);
         return;
     }
@@ -97,13 +103,9 @@ static void emit_tuned(ms_func *f, int indent, bool sizes_only, ms_str *out)
         ms_func_free(generic);
         return;
     }
-    ms_func *spec = ms_func_specialize(f);
-    ms_func_flatten_blocks(spec);
     ms_str_indent(out, indent);
     ms_str_addf(out, "if (%s) {\n", ms_str_cstr(&cond));
-    ms_str_indent(out, indent + 1);
-    ms_str_add(out, "/* the tuning sizes: constant extents */\n");
-    ms_emit_stmts(spec, spec->body, indent + 1, out);
+    emit_specialized(f, indent + 1, out);
     ms_str_indent(out, indent);
     ms_str_add(out, "} else {\n");
     if (sizes_only) { /* a candidate of the search: half the code to compile */
@@ -114,7 +116,6 @@ static void emit_tuned(ms_func *f, int indent, bool sizes_only, ms_str *out)
     }
     ms_str_indent(out, indent);
     ms_str_add(out, "}\n");
-    ms_func_free(spec);
     ms_func_free(generic);
     ms_str_free(&cond);
 }
