@@ -47,6 +47,19 @@ static char *write_script(const char *dir, const char *name, const char *text)
     return ms_xstrdup(path);
 }
 
+/* mscc IN -o DIR/a.c --trials 16 --db DIR/db with the compiler a shell
+ * script (text, written to DIR/name) that edits what it compiles. Returns
+ * mscc's exit status, its output in *out. */
+static int tune_with_cc(const char *dir, const char *in, const char *name, const char *text,
+                        char **out)
+{
+    char *path = write_script(dir, name, text), cmd[16384];
+    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 16 --cc '%s' --db '%s/db'", tu_mscc(),
+             in, dir, path, dir);
+    free(path);
+    return sh(cmd, out);
+}
+
 /* dir/name holds exactly want. */
 static void expect_file(const char *dir, const char *name, const char *want)
 {
@@ -263,11 +276,8 @@ static char *tune_with_faulty_check(const char *sed_edit)
              "for a in \"$@\"; do case \"$a\" in */k[0-9]*.c) sed -i '%s' \"$a\";; esac; done\n"
              "exec cc \"$@\"\n",
              sed_edit);
-    char *path = write_script(dir, "faultycc.sh", script);
-    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 16 --cc '%s' --db '%s/db'", tu_mscc(),
-             in, dir, path, dir);
     char *result;
-    cr_assert_eq(sh(cmd, &result), 0, "%s", result);
+    cr_assert_eq(tune_with_cc(dir, in, "faultycc.sh", script, &result), 0, "%s", result);
     cr_expect(strstr(result, "left unchanged: no schedule that beat the original passed"), "%s",
               result);
     expect_file(dir, "a.c", kernel_src);
@@ -282,7 +292,6 @@ static char *tune_with_faulty_check(const char *sed_edit)
     cr_expect(strstr(out, "original"), "%s", out);
     free(out);
     expect_file(dir, "b.c", kernel_src);
-    free(path);
     ms_tempdir_remove(dir);
     free(dir);
     free(in);
@@ -314,10 +323,7 @@ Test(tune, a_candidate_slow_at_other_sizes_ships_at_the_tuning_sizes_only, .time
              "mm__mscc(/                if (M != 48) for (volatile int w = 0; w < 300000; w++) "
              "{} mm__mscc(/' \"$a\";; esac; done\n"
              "exec cc \"$@\"\n");
-    char *path = write_script(dir, "slowcc.sh", script);
-    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 16 --cc '%s' --db '%s/db'", tu_mscc(),
-             in, dir, path, dir);
-    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_assert_eq(tune_with_cc(dir, in, "slowcc.sh", script, &out), 0, "%s", out);
     cr_expect(strstr(out, "the schedule runs at the tuning sizes only"), "%s", out);
     cr_expect(strstr(out, "slower at M=25,N=21,K=17"), "%s", out);
     free(out);
@@ -335,7 +341,6 @@ Test(tune, a_candidate_slow_at_other_sizes_ships_at_the_tuning_sizes_only, .time
     free(out);
     expect_file(dir, "b.c", a);
     free(a);
-    free(path);
     ms_tempdir_remove(dir);
     free(dir);
     free(in);
@@ -346,7 +351,7 @@ Test(tune, a_candidate_slow_at_other_sizes_ships_at_the_tuning_sizes_only, .time
 Test(tune, one_slow_timing_elsewhere_does_not_refuse_a_schedule, .timeout = 600,
      TU_PLAIN_BUILD_ONLY)
 {
-    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
+    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), *out;
     char script[8192];
     snprintf(script, sizeof script,
              "#!/bin/sh\n"
@@ -356,10 +361,7 @@ Test(tune, one_slow_timing_elsewhere_does_not_refuse_a_schedule, .timeout = 600,
              "touch '%s/slowed'; };; esac; done\n"
              "exec cc \"$@\"\n",
              dir, dir);
-    char *path = write_script(dir, "oncecc.sh", script);
-    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 16 --cc '%s' --db '%s/db'", tu_mscc(),
-             in, dir, path, dir);
-    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_assert_eq(tune_with_cc(dir, in, "oncecc.sh", script, &out), 0, "%s", out);
     cr_expect(!strstr(out, "slower than the original") && !strstr(out, "left unchanged"), "%s",
               out);
     char slowed[4200], tuned[4200];
@@ -368,7 +370,6 @@ Test(tune, one_slow_timing_elsewhere_does_not_refuse_a_schedule, .timeout = 600,
     free(out);
     snprintf(tuned, sizeof tuned, "%s/a.c", dir);
     expect_correct(in, tuned);
-    free(path);
     ms_tempdir_remove(dir);
     free(dir);
     free(in);
@@ -389,10 +390,7 @@ Test(tune, a_slow_first_call_is_not_the_time_recorded, .timeout = 600, TU_PLAIN_
              " { static int o; if (!o++) for (volatile long w = 0; w < 50000000; w++) {} }/' "
              "\"$a\";; esac; done\n"
              "exec cc \"$@\"\n");
-    char *path = write_script(dir, "firstcc.sh", script);
-    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 16 --cc '%s' --db '%s/db'", tu_mscc(),
-             in, dir, path, dir);
-    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_assert_eq(tune_with_cc(dir, in, "firstcc.sh", script, &out), 0, "%s", out);
     free(out);
     /* the candidates' times: a few microseconds each, none near the delay */
     snprintf(cmd, sizeof cmd,
@@ -405,7 +403,6 @@ Test(tune, a_slow_first_call_is_not_the_time_recorded, .timeout = 600, TU_PLAIN_
     cr_expect_gt(n, 8, "%s", out);
     cr_expect_eq(slow, 0, "%d of %d records hold the first call's delay", slow, n);
     free(out);
-    free(path);
     ms_tempdir_remove(dir);
     free(dir);
     free(in);
