@@ -532,13 +532,20 @@ Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)
 }
 
 /* The peak microbenchmark measures rates, and a float vector holds twice
- * the lanes of a double one: the float rate is well above the double's. */
+ * the lanes of a double one: the float rate is well above the double's.
+ * Measured up to three times, keeping each type's best rate: other tests
+ * running beside it only lower a rate. */
 Test(tune, the_peak_is_measured_per_element_type, .timeout = 120)
 {
     ms_target *t = ms_target_new(NULL, NULL);
-    ms_peak p;
+    ms_peak p = {0}, once;
     char why[512];
-    cr_assert(ms_measure_peak(t, 1, &p, why, sizeof why), "%s", why);
+    for (int i = 0; i < 3 && !(p.f32 > 1.3 * p.f64 && p.f64 > 1); i++) {
+        cr_assert(ms_measure_peak(t, 1, &once, why, sizeof why), "%s", why);
+        p.f32 = once.f32 > p.f32 ? once.f32 : p.f32;
+        p.f64 = once.f64 > p.f64 ? once.f64 : p.f64;
+        p.i32 = once.i32 > p.i32 ? once.i32 : p.i32;
+    }
     cr_expect(p.f32 > 1 && p.f64 > 1 && p.i32 > 1, "%g %g %g", p.f32, p.f64, p.i32);
     cr_expect(p.f32 > 1.3 * p.f64, "float %g GFLOP/s, double %g", p.f32, p.f64);
     ms_target_free(t);
