@@ -137,7 +137,7 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, tiled *i
 {
     ms_func *f = tr->s->f;
     const ms_stmt *b = rule_find_block(f, block);
-    if (!b || b->block.body->kind != MS_STMT_STORE)
+    if (!b || b->block.body->kind != MS_STMT_STORE || (r_inside && !b->block.init))
         return NULL;
     ms_stmt *around[64];
     int n = prim_enclosing_loops(tr->s, b, around, 64);
@@ -163,8 +163,6 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, tiled *i
         info->pack_dims = pk->ndim;
         info->pack_dim = dim;
     }
-    if (r_inside && !b->block.init)
-        return NULL;
     int r_tiles = f->fp_strict || r_inside ? 1 : R_TILES;
     ms_tracer *t = ms_tracer_fork(tr);
     int rv = ms_t_get_block(t, block), l[MS_INST_MAX_OUT];

@@ -226,8 +226,7 @@ Test(tune, injected_faults_are_recorded_and_tuning_finishes, .timeout = 600)
     /* 32 trials: the first round of 16 has the faulty unit, the second cannot build */
     snprintf(cmd, sizeof cmd,
              "env -u MALLOC_PERTURB_ MSCC_MEM_LIMIT_MB=1024 '%s' '%s' -o '%s/a.c' --trials 32 "
-             "--seed 4 --cc '%s' "
-             "--db '%s/db'",
+             "--seed 4 --cc '%s' --db '%s/db'",
              tu_mscc(), in, dir, cc, dir);
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
     cr_expect(strstr(out, "wrong 1"), "%s", out);
