@@ -163,22 +163,27 @@ static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
     }
 }
 
-/* "T (*X)[S1][S2] = aligned_alloc(64, bytes);" for a packed copy. */
+/* "char *X_mem = malloc(bytes + 63); T (*X)[S1][S2] = X_mem aligned to 64;"
+ * for a packed copy. Not aligned_alloc: glibc reuses a freed malloc block on
+ * the next call, where each 4 MiB aligned_alloc of gemm 1024 grew the heap
+ * and faulted in fresh pages for eight more calls (12 ms a call, not 6). */
 static void emit_packed_decl(const ms_buffer *b, ms_str *out)
 {
+    ms_str_addf(out, "    char *%s_mem = malloc((size_t)(", b->name);
+    for (int d = 0; d < b->ndim; d++) {
+        if (d)
+            ms_str_add(out, ") * (size_t)(");
+        ms_expr_print(b->shape[d], out);
+    }
+    ms_str_addf(out, ") * sizeof(%s) + 63);\n", b->elem_ctype);
     ms_str_addf(out, "    %s (*%s)", b->elem_ctype, b->name);
     for (int d = 1; d < b->ndim; d++) {
         ms_str_add(out, "[");
         ms_expr_print(b->shape[d], out);
         ms_str_add(out, "]");
     }
-    ms_str_add(out, " = aligned_alloc(64, ((size_t)(");
-    for (int d = 0; d < b->ndim; d++) {
-        if (d)
-            ms_str_add(out, ") * (size_t)(");
-        ms_expr_print(b->shape[d], out);
-    }
-    ms_str_addf(out, ") * sizeof(%s) + 63) / 64 * 64);\n", b->elem_ctype);
+    ms_str_addf(out, " =\n        %s_mem ? (void *)(%s_mem + (-(uintptr_t)%s_mem & 63)) : NULL;\n",
+                b->name, b->name, b->name);
 }
 
 static char *emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
@@ -214,10 +219,10 @@ static char *emit_body(const ms_func *scheduled, const ms_func *original, const 
         ms_str_add(&out, ") {\n");
         emit_tuned(f, 2, sizes_only, &out);
         for (int i = 0; i < packed.n; i++)
-            ms_str_addf(&out, "        free(%s);\n", packed.bufs[i]->name);
+            ms_str_addf(&out, "        free(%s_mem);\n", packed.bufs[i]->name);
         ms_str_add(&out, "        return;\n    }\n");
         for (int i = 0; i < packed.n; i++)
-            ms_str_addf(&out, "    free(%s);\n", packed.bufs[i]->name);
+            ms_str_addf(&out, "    free(%s_mem);\n", packed.bufs[i]->name);
         add_original(check.len ? "    /* the arrays overlap, or there was no memory for "
                                  "packing: the original loops */"
                                : "    /* no memory for packing: the original loops */",
@@ -272,7 +277,7 @@ char *ms_emit_splice(const char *text, size_t len, int n, const size_t *begin, c
         if (with[i]) {
             need_math = need_math || strstr(with[i], "fmaf(") || strstr(with[i], "fma(") ||
                         strstr(with[i], "fmal(");
-            need_stdlib = need_stdlib || strstr(with[i], "aligned_alloc(");
+            need_stdlib = need_stdlib || strstr(with[i], "_mem = malloc(");
             need_omp = need_omp || strstr(with[i], "omp_in_parallel()");
         }
     if (need_math)
@@ -282,8 +287,8 @@ char *ms_emit_splice(const char *text, size_t len, int n, const size_t *begin, c
                    "#if defined(_OPENMP)\n#include <omp.h> /* added by mscc: omp_in_parallel() "
                    "in tuned kernels */\n#endif\n");
     if (need_stdlib)
-        ms_str_add(&out,
-                   "#include <stdlib.h> /* added by mscc: packed arrays in tuned kernels */\n");
+        ms_str_add(&out, "#include <stdint.h> /* added by mscc: packed arrays in tuned kernels */\n"
+                         "#include <stdlib.h>\n");
     for (int i = 0; i < n; i++) {
         if (!with[i])
             continue;

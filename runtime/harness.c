@@ -271,7 +271,8 @@ static void emit_prologue(ms_str *s, const ms_source *src, const ms_kernel *k, i
     ms_str_addf(s, "\n#line 1 \"<mscc harness of %s>\"\n#undef %s\n#undef main\n", k->name,
                 k->name);
     /* what tuned bodies may call (fma, packed arrays), as the output file has it */
-    ms_str_add(s, "#include <math.h>\n#include <stdlib.h>\n#if defined(_OPENMP)\n#include "
+    ms_str_add(s, "#include <math.h>\n#include <stdint.h>\n#include <stdlib.h>\n#if "
+                  "defined(_OPENMP)\n#include "
                   "<omp.h>\n#endif\n");
     /* --fp-model=strict promises the original's every bit */
     ms_str_addf(s, "#define MSCC_EXACT %d\n", k->func->fp_strict ? 1 : 0);

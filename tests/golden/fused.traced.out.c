@@ -2,7 +2,8 @@
 #if defined(_OPENMP)
 #include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
 #endif
-#include <stdlib.h> /* added by mscc: packed arrays in tuned kernels */
+#include <stdint.h> /* added by mscc: packed arrays in tuned kernels */
+#include <stdlib.h>
 /* kernels for hand traces of the tiling primitives (fused.trace.json):
  * register tile and packing, epilogue inlining, rfactor, compute_at. */
 #pragma mscc kernel sizes(M=64, N=64, K=48)
@@ -24,7 +25,9 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
      *   l11, l12, l13, l14 = get_loops(b8)
      *   vectorize(l14)
      */
-    float (*B_packed)[K][16] = aligned_alloc(64, ((size_t)((N + 15) / 16) * (size_t)(K) * (size_t)(16) * sizeof(float) + 63) / 64 * 64);
+    char *B_packed_mem = malloc((size_t)((N + 15) / 16) * (size_t)(K) * (size_t)(16) * sizeof(float) + 63);
+    float (*B_packed)[K][16] =
+        B_packed_mem ? (void *)(B_packed_mem + (-(uintptr_t)B_packed_mem & 63)) : NULL;
     if (B_packed) {
         if (M == 64 && N == 64 && K == 48) {
             /* the tuning sizes: constant extents */
@@ -274,10 +277,10 @@ void gemm_tile(int M, int N, int K, const float A[restrict M][K], const float B[
                 }
             }
         }
-        free(B_packed);
+        free(B_packed_mem);
         return;
     }
-    free(B_packed);
+    free(B_packed_mem);
     /* no memory for packing: the original loops */
     for (int i = 0; i < M; i++)
         for (int j = 0; j < N; j++) {
