@@ -66,6 +66,9 @@ void ms_str_free(ms_str *s);
 /* Whole file into a malloc'd NUL-terminated buffer; NULL on error (errno set). */
 char *ms_read_file(const char *path, size_t *len);
 
+/* Seconds on the monotonic clock, from an arbitrary start. */
+double ms_now(void);
+
 /* ---- diagnostics ---- */
 
 typedef enum { MS_DIAG_NOTE, MS_DIAG_WARNING, MS_DIAG_ERROR } ms_diag_level;

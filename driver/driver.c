@@ -193,6 +193,23 @@ static double peak_of(const ms_func *f, const ms_peak *peak)
     return 0;
 }
 
+/* Where a searched kernel's wall time went, and its seconds per trial. */
+static void print_phases(const ms_tune_report *r)
+{
+    if (!r->searched || r->trials <= 0)
+        return;
+    double total = r->check_secs;
+    ms_str line = {0};
+    for (int p = 0; p < MS_PHASE_COUNT; p++) {
+        total += r->phase_secs[p];
+        ms_str_addf(&line, "%s %s %.1f s", p ? "," : "", ms_search_phase_names[p],
+                    r->phase_secs[p]);
+    }
+    fprintf(stderr, "%-20s %.1f s, %.2f s per trial:%s, check %.1f s\n", "", total,
+            total / r->trials, ms_str_cstr(&line), r->check_secs);
+    ms_str_free(&line);
+}
+
 static void print_tune_table(const ms_source *src, const ms_tune_report *reps, const ms_peak *peak)
 {
     bool any = false;
@@ -230,6 +247,7 @@ static void print_tune_table(const ms_source *src, const ms_tune_report *reps, c
                 : r->kept_original ? "  (original kept)"
                                    : "");
         ms_str_free(&failed);
+        print_phases(r);
         if (!r->kept_original && r->t_new_other > 0)
             fprintf(stderr, "%-20s %9.4g ms %9.4g ms %7.2fx  at %s (the general path)\n", "",
                     r->t_orig_other * 1e3, r->t_new_other * 1e3, r->t_orig_other / r->t_new_other,

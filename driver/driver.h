@@ -31,6 +31,9 @@ typedef struct ms_tune_report {
     double t_orig_other, t_new_other;
     char other_sizes[256];
     int failed[MS_MEAS_COUNT];
+    /* where the search's wall time went, and the check of its pick at
+     * other sizes, in seconds */
+    double phase_secs[MS_PHASE_COUNT], check_secs;
 } ms_tune_report;
 
 struct ms_target;

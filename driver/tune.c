@@ -215,13 +215,14 @@ static void on_progress(void *data, const ms_search_progress *p)
             p->best > 0 ? p->original / p->best : 0.0, gflops, p->elapsed, eta);
 }
 
-/* The batch's correct candidates become training rows of the cost model
- * (the others, their time 0 here, are left out). */
+/* The batch's correct candidates, and the slow ones by their lower bound,
+ * become training rows of the cost model (the others, their time 0 here,
+ * are left out). */
 static void add_rows(ms_tune_job *c, int n, const ms_meas_result *res, const float *features)
 {
     double *secs = ms_xcalloc((size_t)(n ? n : 1), sizeof(double));
     for (int i = 0; i < n; i++)
-        secs[i] = res[i].status == MS_MEAS_OK ? res[i].seconds : 0;
+        secs[i] = ms_meas_timed(res[i].status) ? res[i].seconds : 0;
     ms_str group = {0};
     ms_str_addf(&group, "%s:%s:%d", c->key.workload, c->key.sizes, c->key.threads);
     char *path = rows_path(c->db, c->t), why[512];
@@ -555,6 +556,8 @@ ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
     rep->sketches = r.sketches;
     rep->rejected = r.rejected;
     memcpy(rep->failed, r.failed, sizeof rep->failed);
+    memcpy(rep->phase_secs, r.phase_secs, sizeof rep->phase_secs);
+    double check_start = ms_now();
     if (r.stale_seeds > 0)
         ms_diags_add(diags, MS_DIAG_NOTE, k->loc,
                      "kernel '%s': %d schedule%s of the database no longer appl%s; skipped",
@@ -616,6 +619,7 @@ ms_tune_choice ms_tune_end(ms_tune_job *c, ms_trace **out)
                              k->name);
         }
     }
+    rep->check_secs = ms_now() - check_start;
     ms_search_result_free(&r);
     ms_tune_key_free(&c->key);
     bool searched = rep->searched;

@@ -2,7 +2,8 @@
  * check.c - `mscc --check`: for each tuned kernel, build its harness, run it
  * at the tuning sizes and at three other size settings, and time it at the
  * tuning sizes. A build failure, crash, hang or wrong answer is a result,
- * never a crash of mscc.
+ * never a crash of mscc. The original runs once per size: the run with
+ * arrays past alignment reads back its outputs from the aligned run.
  */
 #include "runtime/runtime.h"
 
@@ -35,12 +36,16 @@ static void describe(const ms_proc_result *r, char *buf, size_t n)
         snprintf(buf, n, "exit status %d", r->exit_code);
 }
 
-/* The harness at one size (with up to two options), its output in out;
- * false when it cannot run. */
-static bool run_at(char *exe, char *size, char *opt1, char *opt2, const char *out,
-                   ms_proc_result *r)
+/* The harness at one size with the options given (NULL ones left out),
+ * its output in out; false when it cannot run. */
+static bool run_at(char *exe, char *size, char *const opts[3], const char *out, ms_proc_result *r)
 {
-    char *argv[] = {exe, size, opt1 ? opt1 : opt2, opt1 ? opt2 : NULL, NULL};
+    char *argv[6] = {exe, size};
+    int n = 2;
+    for (int i = 0; i < 3; i++)
+        if (opts[i])
+            argv[n++] = opts[i];
+    argv[n] = NULL;
     return ms_proc_run(argv, out, NULL, RUN_TIMEOUT_S, r) == 0;
 }
 
@@ -68,9 +73,9 @@ static int fastmath_oracle(const ms_target *t, const char *flags, const char *di
     ms_build_all(t, &job, 1, 1);
     ms_proc_result r;
     int held = -1;
-    if (job.ok && run_at(exe, size, dump, misalign, out, &r) &&
-        run_at(fm, size, against, misalign, out, &r) && !r.timed_out && !r.signal &&
-        r.exit_code == 0) {
+    char *dump_opts[3] = {dump, misalign, NULL}, *against_opts[3] = {against, misalign, NULL};
+    if (job.ok && run_at(exe, size, dump_opts, out, &r) &&
+        run_at(fm, size, against_opts, out, &r) && !r.timed_out && !r.signal && r.exit_code == 0) {
         char *text = ms_read_file(out, NULL);
         const char *line = text ? strstr(text, "oracle ") : NULL;
         held = !line ? -1 : !strncmp(line, "oracle ok", 9);
@@ -101,7 +106,11 @@ static void run_sizes(const ms_target *t, const char *flags, const char *dir, in
         ms_proc_result r;
         bool timed =
             (run == 0 && (what & MS_CHECK_TIME)) || (run == 1 && (what & MS_CHECK_TIME_OTHER));
-        if (!run_at(exe, sizes[s], timed ? timing : NULL, shift, out, &r)) {
+        /* the aligned run keeps the original's outputs for the unaligned one */
+        char ref[4200];
+        snprintf(ref, sizeof ref, "--ref-%s=%s/k%d.ref%d", run >= n ? "in" : "out", dir, idx, s);
+        char *opts[3] = {timed ? timing : NULL, shift, ref};
+        if (!run_at(exe, sizes[s], opts, out, &r)) {
             snprintf(res->reason, sizeof res->reason, "cannot run the harness");
             res->ran = res->correct = false;
             break;

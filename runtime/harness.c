@@ -26,6 +26,29 @@ static const char harness_support[] =
     "#else\n"
     "#define MSCC_BARRIER() ((void)0)\n"
     "#endif\n"
+    "#if defined(__unix__) || defined(__APPLE__)\n"
+    "#include <signal.h>\n"
+    "#include <sys/time.h>\n"
+    "#include <unistd.h>\n"
+    "/* --abort=S: a first call still running after S seconds ends the run\n"
+    " * (exit 4, \"slow\"): it cannot win, and a slow one can take seconds */\n"
+    "static void mscc_on_alarm(int sig)\n"
+    "{\n"
+    "    static const char slow[] = \"slow\\n\";\n"
+    "    ssize_t w = write(1, slow, sizeof slow - 1);\n"
+    "    (void)sig, (void)w;\n"
+    "    _exit(4);\n"
+    "}\n"
+    "static void mscc_arm(double s)\n"
+    "{\n"
+    "    struct itimerval v = {{0, 0}, {(time_t)s, (suseconds_t)((s - (double)(time_t)s) * "
+    "1e6)}};\n"
+    "    signal(SIGALRM, mscc_on_alarm);\n"
+    "    setitimer(ITIMER_REAL, &v, NULL);\n"
+    "}\n"
+    "#else\n"
+    "static void mscc_arm(double s) { (void)s; }\n"
+    "#endif\n"
     "static double mscc_now(void)\n"
     "{\n"
     "    struct timespec ts;\n"
@@ -339,13 +362,21 @@ static bool emit_setup(ms_str *s, ms_func *f, const char **why)
 /* Times `call` (a statement) as the median of batches lasting at least
  * 20 us each, after a warm-up, for at least mscc_min_time seconds; the
  * median goes to mscc_t[slot], the relative interquartile spread to
- * mscc_spread. */
-static void emit_timing(ms_str *s, const char *call, int slot)
+ * mscc_spread. prev (NULL: none) names the seconds of a call just made on
+ * the same data: one of 10 ms or more was the warm-up, and with
+ * prev_counts, one of a second or more is the first timed call too (its
+ * cold start is a small share of it): a gemm-sized original thus runs two
+ * calls less. */
+static void emit_timing(ms_str *s, const char *call, int slot, const char *prev, bool prev_counts)
 {
     ms_str_addf(s,
                 "    {\n        int mscc_reps = 0;\n        double mscc_t0 = mscc_now();\n"
-                "        %s; /* warm-up */\n"
-                "        double mscc_one = mscc_now() - mscc_t0;\n"
+                "        double mscc_one = %s;\n"
+                "        if (mscc_one < 0.01) {\n"
+                "            %s; /* warm-up */\n"
+                "            mscc_one = mscc_now() - mscc_t0;\n        }\n"
+                "        if (%d && mscc_one >= 1)\n"
+                "            mscc_s[mscc_reps++] = mscc_one;\n"
                 "        long mscc_batch = mscc_one > 2e-5 ? 1 : (long)(2e-5 / (mscc_one + "
                 "1e-9)) + 1;\n"
                 "        mscc_t0 = mscc_now();\n"
@@ -361,7 +392,7 @@ static void emit_timing(ms_str *s, const char *call, int slot)
                 "        mscc_t[%d] = mscc_median(mscc_s, mscc_reps);\n"
                 "        mscc_spread = mscc_t[%d] > 0 ? (mscc_s[mscc_reps * 3 / 4] - "
                 "mscc_s[mscc_reps / 4]) / mscc_t[%d] : 0;\n    }\n",
-                call, call, slot, slot, slot);
+                prev ? prev : "0", call, prev_counts ? 1 : 0, call, slot, slot, slot);
 }
 
 static char *call_text(const ms_func *f, const char *suffix, const char *copy)
@@ -369,6 +400,22 @@ static char *call_text(const ms_func *f, const char *suffix, const char *copy)
     ms_str c = {0};
     emit_call(&c, f, suffix, copy);
     return ms_str_take(&c);
+}
+
+/* Every output array (mscc_<which>_NAME) to or from the file mscc_f,
+ * through io (fwrite, fread). */
+static void ref_io(ms_str *s, const ms_func *f, const char *which, const char *io, int indent)
+{
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_buffer *b = f->params[i].buf;
+        if (!b || b->is_const)
+            continue;
+        ms_str_indent(s, indent);
+        ms_str_addf(s,
+                    "if (mscc_n_%s > 0 && %s(mscc_%s_%s, sizeof(%s), (size_t)mscc_n_%s, mscc_f) "
+                    "!= (size_t)mscc_n_%s) return 3;\n",
+                    b->name, io, which, b->name, b->elem_ctype, b->name, b->name);
+    }
 }
 
 char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tuned_body,
@@ -382,7 +429,8 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
     ms_str_add(&s, "int main(int argc, char **argv)\n{\n");
     /* every name of the harness starts with mscc_: the kernel's own names may be anything */
     ms_str_add(&s, "    int mscc_timing = 0;\n    double mscc_min_time = 0.1, mscc_spread = 0;\n"
-                   "    const char *mscc_dump_to = NULL, *mscc_against_file = NULL;\n");
+                   "    const char *mscc_dump_to = NULL, *mscc_against_file = NULL;\n"
+                   "    const char *mscc_ref_in = NULL, *mscc_ref_out = NULL;\n");
     ms_str_add(&s, "    for (int mscc_i = 1; mscc_i < argc; mscc_i++) {\n"
                    "        if (!strcmp(argv[mscc_i], \"--time\")) mscc_timing = 1;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--min-time=\", 11))\n"
@@ -393,14 +441,28 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
                    "            mscc_against_file = argv[mscc_i] + 10;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--misalign=\", 11))\n"
                    "            mscc_misalign = (size_t)atoi(argv[mscc_i] + 11);\n"
+                   "        else if (!strncmp(argv[mscc_i], \"--ref-in=\", 9))\n"
+                   "            mscc_ref_in = argv[mscc_i] + 9;\n"
+                   "        else if (!strncmp(argv[mscc_i], \"--ref-out=\", 10))\n"
+                   "            mscc_ref_out = argv[mscc_i] + 10;\n"
                    "    }\n");
     if (!emit_setup(&s, f, why)) {
         ms_str_free(&s);
         return NULL;
     }
-    ms_str_add(&s, "    ");
+    /* --ref-out=F keeps the original's outputs, --ref-in=F reads them back
+     * instead of calling it: the runs at one size, aligned or not, fill the
+     * same values, and a gemm-sized original takes seconds */
+    ms_str_add(&s, "    if (mscc_ref_in) {\n        FILE *mscc_f = fopen(mscc_ref_in, \"rb\");\n"
+                   "        if (!mscc_f) return 3;\n");
+    ref_io(&s, f, "ref", "fread", 2);
+    ms_str_add(&s, "        fclose(mscc_f);\n    } else {\n        ");
     emit_call(&s, f, "orig", "ref");
-    ms_str_add(&s, ";\n    ");
+    ms_str_add(&s, ";\n    }\n    if (mscc_ref_out) {\n"
+                   "        FILE *mscc_f = fopen(mscc_ref_out, \"wb\");\n"
+                   "        if (!mscc_f) return 3;\n");
+    ref_io(&s, f, "ref", "fwrite", 2);
+    ms_str_add(&s, "        fclose(mscc_f);\n    }\n    ");
     emit_call(&s, f, "mscc", "new");
     ms_str_add(&s, ";\n");
     /* the -ffast-math oracle's two halves (runtime/check.c) */
@@ -446,28 +508,12 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
     ms_str_add(&s, "    double mscc_t[2];\n    double *mscc_s = malloc(sizeof(double) * 10000);\n");
     for (int c = 0; c < 2; c++) {
         char *call = call_text(f, c ? "mscc" : "orig", c ? "new" : "ref");
-        emit_timing(&s, call, c);
+        emit_timing(&s, call, c, NULL, false);
         free(call);
     }
     ms_str_add(&s, "    printf(\"time %.9g %.9g\\n\", mscc_t[0], mscc_t[1]);\n");
     ms_str_add(&s, "    (void)mscc_spread;\n    free(mscc_s);\n    return mscc_ok ? 0 : 1;\n}\n");
     return ms_str_take(&s);
-}
-
-/* Every output array (mscc_<which>_NAME) to or from the file mscc_f,
- * through io (fwrite, fread). */
-static void ref_io(ms_str *s, const ms_func *f, const char *which, const char *io, int indent)
-{
-    for (int i = 0; i < f->nparams; i++) {
-        const ms_buffer *b = f->params[i].buf;
-        if (!b || b->is_const)
-            continue;
-        ms_str_indent(s, indent);
-        ms_str_addf(s,
-                    "if (mscc_n_%s > 0 && %s(mscc_%s_%s, sizeof(%s), (size_t)mscc_n_%s, mscc_f) "
-                    "!= (size_t)mscc_n_%s) return 3;\n",
-                    b->name, io, which, b->name, b->elem_ctype, b->name, b->name);
-    }
 }
 
 /* --fast=F: the outputs of the original built with -ffast-math (written
@@ -508,7 +554,7 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
     emit_prologue(&s, src, k, n, (const char *const *)suffixes, bodies);
     ms_str_add(&s, "int main(int argc, char **argv)\n{\n");
     ms_str_add(&s, "    int mscc_cand = -2;\n    double mscc_min_time = 0.05, mscc_spread = 0;\n"
-                   "    double mscc_cutoff = 0, mscc_first = 0;\n"
+                   "    double mscc_cutoff = 0, mscc_first = 0, mscc_abort = 0;\n"
                    "    int mscc_ref_only = 0;\n"
                    "    const char *mscc_ref_file = NULL, *mscc_fast_file = NULL;\n");
     ms_str_add(&s, "    for (int mscc_i = 1; mscc_i < argc; mscc_i++) {\n"
@@ -524,6 +570,8 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
                    "            mscc_min_time = atof(argv[mscc_i] + 11);\n"
                    "        else if (!strncmp(argv[mscc_i], \"--cutoff=\", 9))\n"
                    "            mscc_cutoff = atof(argv[mscc_i] + 9);\n"
+                   "        else if (!strncmp(argv[mscc_i], \"--abort=\", 8))\n"
+                   "            mscc_abort = atof(argv[mscc_i] + 8);\n"
                    "    }\n"
                    "    if (mscc_cand < -1 || mscc_cand >= ");
     ms_str_addf(&s, "%d || !mscc_ref_file)\n        return 2;\n", n);
@@ -533,11 +581,14 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
                    "    if (!mscc_s || !mscc_f) return 3;\n");
     /* the original: its outputs become the reference, then it is timed */
     char *orig = call_text(f, "orig", "ref");
-    ms_str_addf(&s, "    if (mscc_cand < 0) {\n        %s;\n", orig);
+    ms_str_addf(&s,
+                "    if (mscc_cand < 0) {\n        mscc_first = mscc_now();\n        %s;\n"
+                "        mscc_first = mscc_now() - mscc_first;\n",
+                orig);
     ref_io(&s, f, "ref", "fwrite", 2);
     ms_str_add(&s, "        fclose(mscc_f);\n"
                    "        if (mscc_ref_only)\n            return 0;\n");
-    emit_timing(&s, orig, 0);
+    emit_timing(&s, orig, 0, "mscc_first", true);
     free(orig);
     ms_str_add(&s, "        printf(\"time %.9g %.9g\\n\", mscc_t[0], mscc_spread);\n"
                    "        return 0;\n    }\n");
@@ -549,8 +600,10 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
     for (int c = 0; c < n; c++) {
         char *call = call_text(f, suffixes[c], "new");
         ms_str_addf(&s,
-                    "    case %d:\n        mscc_first = mscc_now();\n        %s;\n"
-                    "        mscc_first = mscc_now() - mscc_first;\n",
+                    "    case %d:\n        if (mscc_abort > 0)\n            mscc_arm(mscc_abort);\n"
+                    "        mscc_first = mscc_now();\n        %s;\n"
+                    "        mscc_first = mscc_now() - mscc_first;\n"
+                    "        if (mscc_abort > 0)\n            mscc_arm(0);\n",
                     c, call);
         for (int i = 0; i < f->nparams; i++) {
             const ms_buffer *b = f->params[i].buf;
@@ -574,7 +627,7 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
                     "            printf(\"time %%.9g 0\\n\", mscc_first);\n"
                     "            return 0;\n        }\n",
                     call);
-        emit_timing(&s, call, 0);
+        emit_timing(&s, call, 0, "mscc_first", false);
         ms_str_add(&s, "        break;\n");
         free(call);
     }

@@ -18,13 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void redirect(int fd, const char *path)
 {
     int f = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -50,7 +43,7 @@ int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err
      * memory limit an ASan build's allocator fails */
     setenv("OMP_PROC_BIND", "close", 0);
     setenv("OMP_PLACES", "cores", 0);
-    double t0 = now();
+    double t0 = ms_now();
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
@@ -82,7 +75,7 @@ int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err
             break;
         if (w < 0 && errno != EINTR)
             return -1;
-        if (now() - t0 > timeout_s) {
+        if (ms_now() - t0 > timeout_s) {
             killpg(pid, SIGKILL);
             waitpid(pid, &status, 0);
             res->timed_out = true;
@@ -93,7 +86,7 @@ int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err
     }
     /* whatever the child left running in its group goes too */
     killpg(pid, SIGKILL);
-    res->seconds = now() - t0;
+    res->seconds = ms_now() - t0;
     if (!res->timed_out) {
         if (WIFSIGNALED(status))
             res->signal = WTERMSIG(status);

@@ -324,14 +324,24 @@ typedef enum {
     MS_MEAS_TIMEOUT, /* ran past its time limit */
     MS_MEAS_MEMORY,  /* ran out of its memory limit */
     MS_MEAS_WRONG,   /* computed other numbers than the original */
+    MS_MEAS_SLOW,    /* stopped in its first call, far slower than the best so
+                      * far: seconds is a lower bound, its numbers unchecked */
     MS_MEAS_COUNT
 } ms_meas_status;
 
 extern const char *const ms_meas_status_names[MS_MEAS_COUNT];
 
+/* Does the result carry a time the cost model learns from (exact, or a
+ * lower bound for a slow one)? */
+static inline bool ms_meas_timed(ms_meas_status s)
+{
+    return s == MS_MEAS_OK || s == MS_MEAS_SLOW;
+}
+
 typedef struct ms_meas_result {
     ms_meas_status status;
-    double seconds; /* per call at the tuning sizes (median), when OK */
+    double seconds; /* per call at the tuning sizes (median) when OK; a
+                     * lower bound when SLOW */
     char why[160];
 } ms_meas_result;
 
@@ -453,8 +463,8 @@ typedef struct ms_search_opts {
     void (*progress)(void *ctx, const ms_search_progress *p);
     void *progress_ctx;
     /* every measured batch, as it is measured (the database records it);
-     * features: n rows of ms_feature_count(), those of candidates that
-     * ran correctly filled in */
+     * features: n rows of ms_feature_count(), those of candidates with a
+     * time (ms_meas_timed) filled in */
     void (*on_batch)(void *ctx, int n, ms_trace *const *traces, const ms_meas_result *res,
                      const float *features);
     void *batch_ctx;
@@ -467,6 +477,20 @@ typedef struct ms_search_opts {
 /* How many of the fastest candidates a search keeps: the driver ships the
  * first that also passes the check at other sizes. */
 #define MS_SEARCH_KEEP 4
+
+/* Where a search's wall time goes: timing the original, drawing and
+ * breeding candidates, training the cost model, compiling them, running
+ * them, extracting features and recording batches. */
+typedef enum {
+    MS_PHASE_ORIGINAL,
+    MS_PHASE_PROPOSE,
+    MS_PHASE_TRAIN,
+    MS_PHASE_BUILD,
+    MS_PHASE_RUN,
+    MS_PHASE_RECORD,
+    MS_PHASE_COUNT
+} ms_search_phase;
+extern const char *const ms_search_phase_names[MS_PHASE_COUNT];
 
 typedef struct ms_search_result {
     /* the fastest correct candidates, fastest first (ms_search_result_free) */
@@ -481,8 +505,9 @@ typedef struct ms_search_result {
     int duplicates;            /* sampled schedules already measured */
     int stale_seeds;           /* seeds that no longer replay on the kernel */
     int sketches;
-    char original_why[160]; /* when the original could not be timed */
-    ms_cost_model *model;   /* the model the search trained, NULL if none (freed with the result) */
+    double phase_secs[MS_PHASE_COUNT]; /* wall seconds by phase */
+    char original_why[160];            /* when the original could not be timed */
+    ms_cost_model *model; /* the model the search trained, NULL if none (freed with the result) */
 } ms_search_result;
 
 /* Replay search: candidates drawn from the design space with fresh

@@ -4,12 +4,13 @@
 # depthwise 3x3 112x112x32, softmax 1024x1024, a dot product of 4M
 # floats), in one run on this machine:
 # each kernel of bench/curves/ops/ tuned by mscc's search (TRIALS measured
-# candidates, default 512, 2 threads, seed SEED (default 1), a fresh database each; the
-# strategy from SEARCH, default evolutionary, or replay); then,
-# side by side, the naive kernel, the tuned one, OpenBLAS (gemm, dot) and oneDNN,
-# each timed with 2 threads (median of repeats; the better of a run with
-# free threads and one with threads bound to the cores), and the measured fp32 FMA
-# peak (bench/peak.c). Writes build/bench-curves/OP.csv and OP.svg: best
+# candidates, default 512, 2 threads, seed SEED (default 1), a fresh
+# database each; the strategy from SEARCH, default evolutionary, or
+# replay); then, side by side, the naive kernel, the tuned one, OpenBLAS
+# (gemm, dot) and oneDNN, each timed with 2 threads (median of repeats,
+# mscc and oneDNN in turns, OpenBLAS alone; the better of a run with free
+# threads and one with threads bound to the cores), and the measured fp32
+# FMA peak (bench/peak.c). Writes build/bench-curves/OP.csv and OP.svg: best
 # GFLOP/s against trials, with the best library as a dashed line.
 # Compiled as the issues ask: -std=c11 -O3 -march=native -fopenmp.
 set -euo pipefail

@@ -1,13 +1,11 @@
 /*
  * cost_rows.c - what the cost model learns from, kept beside the records:
- * one text line per candidate that ran correctly, "v<layout> <group>
- * <seconds> <feature>...", appended under the database's lock. A run
- * trains its model on the latest rows of every kernel tuned on the
- * machine, so that a later search of a kernel never seen, or a --predict,
- * starts from all of them. Rows of another feature layout and damaged
- * lines are skipped; the scores are relative within a group (the same
- * kernel, sizes and threads), since throughput is not comparable across
- * kernels.
+ * one text line per candidate that ran correctly (or was stopped as slow:
+ * its lower bound), "v<layout> <group> <seconds> <feature>...", appended under the database's lock.
+ * A run trains its model on the latest rows of every kernel tuned on the machine, so that a later
+ * search of a kernel never seen, or a --predict, starts from all of them. Rows of another feature
+ * layout and damaged lines are skipped; the scores are relative within a group (the same kernel,
+ * sizes and threads), since throughput is not comparable across kernels.
  */
 #include "schedule/schedule.h"
 

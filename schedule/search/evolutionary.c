@@ -47,7 +47,9 @@ static bool train(ms_search *s)
     for (int i = 0; i < s->nrows; i++)
         scores[i] = (float)(best / s->row_secs[i]);
     char why[256];
+    double t0 = ms_now();
     ms_cost_model_train(s->model, s->nrows, s->rows, scores, why, sizeof why);
+    s->r.phase_secs[MS_PHASE_TRAIN] += ms_now() - t0;
     free(scores);
     return ms_cost_model_trained(s->model);
 }

@@ -11,18 +11,14 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 const char *const ms_meas_status_names[MS_MEAS_COUNT] = {
-    "ok", "emit", "build", "crash", "timeout", "memory", "wrong",
+    "ok", "emit", "build", "crash", "timeout", "memory", "wrong", "slow",
 };
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+const char *const ms_search_phase_names[MS_PHASE_COUNT] = {
+    "original", "propose", "train", "build", "run", "record",
+};
 
 static bool contains(const hashes *h, uint64_t x)
 {
@@ -142,14 +138,19 @@ static void measure(ms_search *s, ms_measurer *m, const ms_search_opts *o, batch
         fs[i] = b->tr[i]->s->f;
         res[i] = (ms_meas_result){MS_MEAS_OK, 0, ""};
     }
+    double *secs = r->phase_secs, t0 = ms_now();
     m->build(m->ctx, b->n, fs, res);
+    double t1 = ms_now();
     m->run(m->ctx, b->n, res);
+    double t2 = ms_now();
+    secs[MS_PHASE_BUILD] += t1 - t0;
+    secs[MS_PHASE_RUN] += t2 - t1;
     /* the features of what ran correctly, for the model here and the
      * database's training rows */
     int nf = ms_feature_count();
     float *feat = ms_xcalloc((size_t)b->n * (size_t)nf, sizeof(float));
     for (int i = 0; i < b->n; i++)
-        if (res[i].status == MS_MEAS_OK)
+        if (ms_meas_timed(res[i].status))
             ms_features_of(b->tr[i]->s->f, o->arch, feat + (size_t)i * (size_t)nf);
     if (o->on_batch) {
         ms_trace *ts[256];
@@ -159,17 +160,18 @@ static void measure(ms_search *s, ms_measurer *m, const ms_search_opts *o, batch
     }
     for (int i = 0; i < b->n; i++) {
         r->measured++;
-        if (res[i].status != MS_MEAS_OK) {
+        /* a slow one teaches the model by its lower bound, and cannot win */
+        if (o->strategy == MS_SEARCH_EVOLUTIONARY && ms_meas_timed(res[i].status))
+            remember(s, b->tr[i], feat + (size_t)i * (size_t)nf, res[i].seconds);
+        if (res[i].status != MS_MEAS_OK)
             r->failed[res[i].status]++;
-        } else {
-            if (o->strategy == MS_SEARCH_EVOLUTIONARY)
-                remember(s, b->tr[i], feat + (size_t)i * (size_t)nf, res[i].seconds);
+        else
             keep(r, &b->tr[i]->t, res[i].seconds);
-        }
         ms_tracer_free(b->tr[i]);
     }
     free(feat);
     b->n = 0;
+    secs[MS_PHASE_RECORD] += ms_now() - t2;
 }
 
 static void report(ms_search *s)
@@ -178,7 +180,7 @@ static void report(ms_search *s)
         s->o.progress(s->o.progress_ctx,
                       &(ms_search_progress){s->r.measured, s->o.trials, s->r.best_time,
                                             s->r.original_time, s->r.original_spread,
-                                            now() - s->t0});
+                                            ms_now() - s->t0});
 }
 
 ms_search *ms_search_start(const ms_func *f, const ms_search_opts *o, ms_measurer *m)
@@ -188,21 +190,25 @@ ms_search *ms_search_start(const ms_func *f, const ms_search_opts *o, ms_measure
     s->o = *o;
     s->o.batch = o->batch < 1 ? 16 : o->batch > 256 ? 256 : o->batch;
     s->m = m;
-    s->t0 = now();
+    s->t0 = ms_now();
     s->b = ms_xcalloc(1, sizeof *s->b);
     s->model = o->model;
     s->o.model = NULL;
     ms_search_result *r = &s->r;
-    if (!m->original(m->ctx, &r->original_time, &r->original_spread, r->original_why,
-                     sizeof r->original_why)) {
+    bool ran = m->original(m->ctx, &r->original_time, &r->original_spread, r->original_why,
+                           sizeof r->original_why);
+    r->phase_secs[MS_PHASE_ORIGINAL] = ms_now() - s->t0;
+    if (!ran) {
         r->original_time = 0;
         s->done = true;
         return s;
     }
     /* the original's time, before any candidate is recorded */
     report(s);
+    double t1 = ms_now();
     s->nsketches = ms_space_sketches(f, o->arch, o->seed, &s->sketches);
     r->sketches = s->nsketches;
+    r->phase_secs[MS_PHASE_PROPOSE] += ms_now() - t1;
     ms_rng_seed(&s->rng, o->seed);
     return s;
 }
@@ -218,6 +224,8 @@ int ms_search_step(ms_search *s, int max)
         return 0;
     }
     batch *b = s->b;
+    /* proposing: all that comes before measuring, less the model's training */
+    double t0 = ms_now(), trained = r->phase_secs[MS_PHASE_TRAIN];
     if (!s->began) {
         s->began = true;
         ms_search_opts first = s->o;
@@ -229,7 +237,7 @@ int ms_search_step(ms_search *s, int max)
         search_evolve(s, want);
     /* a small space runs dry: stop after many draws that bring nothing new */
     while (b->n < want && s->idle < 64 * s->o.batch &&
-           !(s->o.time_budget > 0 && now() - s->t0 > s->o.time_budget)) {
+           !(s->o.time_budget > 0 && ms_now() - s->t0 > s->o.time_budget)) {
         int before = b->n;
         offer(search_draw(s), &s->seen, b, r);
         s->idle = b->n > before ? 0 : s->idle + 1;
@@ -237,6 +245,7 @@ int ms_search_step(ms_search *s, int max)
     int n = b->n;
     if (n < want) /* dry, or out of time */
         s->done = true;
+    r->phase_secs[MS_PHASE_PROPOSE] += ms_now() - t0 - (r->phase_secs[MS_PHASE_TRAIN] - trained);
     if (n > 0) {
         measure(s, s->m, &s->o, b, r);
         report(s);

@@ -13,19 +13,11 @@
 #include "schedule/schedule.h"
 
 #include <stdlib.h>
-#include <time.h>
 
 /* MetaSchedule's constants: the weight of the recent slope, and the number
  * of batches it is taken over. */
 #define ALPHA 0.2
 #define WINDOW 3
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The kernel's time per call as it would ship now: its best candidate, or
  * the original while none beats it (0 if neither ran). */
@@ -84,8 +76,8 @@ void ms_search_share(int n, ms_search *const *s, const double *weight, int trial
         tk[i].weight = weight && weight[i] > 0 ? weight[i] : 1;
         MS_VEC_PUSH(tk[i].hist, shipped_time(s[i]));
     }
-    double t0 = now();
-    for (int used = 0; used < trials && !(time_budget > 0 && now() - t0 > time_budget);) {
+    double t0 = ms_now();
+    for (int used = 0; used < trials && !(time_budget > 0 && ms_now() - t0 > time_budget);) {
         int i = next_task(n, s, tk);
         if (i < 0)
             break;
