@@ -430,7 +430,7 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
     /* every name of the harness starts with mscc_: the kernel's own names may be anything */
     ms_str_add(&s, "    int mscc_timing = 0;\n    double mscc_min_time = 0.1, mscc_spread = 0;\n"
                    "    const char *mscc_dump_to = NULL, *mscc_against_file = NULL;\n"
-                   "    const char *mscc_ref_in = NULL, *mscc_ref_out = NULL;\n");
+                   "    const char *mscc_load_file = NULL, *mscc_keep_file = NULL;\n");
     ms_str_add(&s, "    for (int mscc_i = 1; mscc_i < argc; mscc_i++) {\n"
                    "        if (!strcmp(argv[mscc_i], \"--time\")) mscc_timing = 1;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--min-time=\", 11))\n"
@@ -442,9 +442,9 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
                    "        else if (!strncmp(argv[mscc_i], \"--misalign=\", 11))\n"
                    "            mscc_misalign = (size_t)atoi(argv[mscc_i] + 11);\n"
                    "        else if (!strncmp(argv[mscc_i], \"--ref-in=\", 9))\n"
-                   "            mscc_ref_in = argv[mscc_i] + 9;\n"
+                   "            mscc_load_file = argv[mscc_i] + 9;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--ref-out=\", 10))\n"
-                   "            mscc_ref_out = argv[mscc_i] + 10;\n"
+                   "            mscc_keep_file = argv[mscc_i] + 10;\n"
                    "    }\n");
     if (!emit_setup(&s, f, why)) {
         ms_str_free(&s);
@@ -453,13 +453,14 @@ char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tu
     /* --ref-out=F keeps the original's outputs, --ref-in=F reads them back
      * instead of calling it: the runs at one size, aligned or not, fill the
      * same values, and a gemm-sized original takes seconds */
-    ms_str_add(&s, "    if (mscc_ref_in) {\n        FILE *mscc_f = fopen(mscc_ref_in, \"rb\");\n"
-                   "        if (!mscc_f) return 3;\n");
+    ms_str_add(&s,
+               "    if (mscc_load_file) {\n        FILE *mscc_f = fopen(mscc_load_file, \"rb\");\n"
+               "        if (!mscc_f) return 3;\n");
     ref_io(&s, f, "ref", "fread", 2);
     ms_str_add(&s, "        fclose(mscc_f);\n    } else {\n        ");
     emit_call(&s, f, "orig", "ref");
-    ms_str_add(&s, ";\n    }\n    if (mscc_ref_out) {\n"
-                   "        FILE *mscc_f = fopen(mscc_ref_out, \"wb\");\n"
+    ms_str_add(&s, ";\n    }\n    if (mscc_keep_file) {\n"
+                   "        FILE *mscc_f = fopen(mscc_keep_file, \"wb\");\n"
                    "        if (!mscc_f) return 3;\n");
     ref_io(&s, f, "ref", "fwrite", 2);
     ms_str_add(&s, "        fclose(mscc_f);\n    }\n    ");
@@ -526,8 +527,8 @@ static void fast_outputs(ms_str *s, const ms_func *f)
         if (b && !b->is_const)
             ms_str_addf(s, "    void *mscc_fast_%s = NULL;\n", b->name);
     }
-    ms_str_add(s, "    if (mscc_fast_file) {\n"
-                  "        mscc_f = fopen(mscc_fast_file, \"rb\");\n"
+    ms_str_add(s, "    if (mscc_fastpath) {\n"
+                  "        mscc_f = fopen(mscc_fastpath, \"rb\");\n"
                   "        if (!mscc_f) return 3;\n");
     for (int i = 0; i < f->nparams; i++) {
         const ms_buffer *b = f->params[i].buf;
@@ -556,16 +557,16 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
     ms_str_add(&s, "    int mscc_cand = -2;\n    double mscc_min_time = 0.05, mscc_spread = 0;\n"
                    "    double mscc_cutoff = 0, mscc_first = 0, mscc_abort = 0;\n"
                    "    int mscc_ref_only = 0;\n"
-                   "    const char *mscc_ref_file = NULL, *mscc_fast_file = NULL;\n");
+                   "    const char *mscc_refpath = NULL, *mscc_fastpath = NULL;\n");
     ms_str_add(&s, "    for (int mscc_i = 1; mscc_i < argc; mscc_i++) {\n"
                    "        if (!strncmp(argv[mscc_i], \"--cand=\", 7))\n"
                    "            mscc_cand = atoi(argv[mscc_i] + 7);\n"
                    "        else if (!strncmp(argv[mscc_i], \"--ref=\", 6))\n"
-                   "            mscc_ref_file = argv[mscc_i] + 6;\n"
+                   "            mscc_refpath = argv[mscc_i] + 6;\n"
                    "        else if (!strcmp(argv[mscc_i], \"--ref-only\"))\n"
                    "            mscc_ref_only = 1;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--fast=\", 7))\n"
-                   "            mscc_fast_file = argv[mscc_i] + 7;\n"
+                   "            mscc_fastpath = argv[mscc_i] + 7;\n"
                    "        else if (!strncmp(argv[mscc_i], \"--min-time=\", 11))\n"
                    "            mscc_min_time = atof(argv[mscc_i] + 11);\n"
                    "        else if (!strncmp(argv[mscc_i], \"--cutoff=\", 9))\n"
@@ -574,10 +575,10 @@ char *ms_tune_harness_source(const ms_source *src, const ms_kernel *k, int n,
                    "            mscc_abort = atof(argv[mscc_i] + 8);\n"
                    "    }\n"
                    "    if (mscc_cand < -1 || mscc_cand >= ");
-    ms_str_addf(&s, "%d || !mscc_ref_file)\n        return 2;\n", n);
+    ms_str_addf(&s, "%d || !mscc_refpath)\n        return 2;\n", n);
     bool ok = emit_setup(&s, f, why);
     ms_str_add(&s, "    double mscc_t[1];\n    double *mscc_s = malloc(sizeof(double) * 10000);\n"
-                   "    FILE *mscc_f = fopen(mscc_ref_file, mscc_cand < 0 ? \"wb\" : \"rb\");\n"
+                   "    FILE *mscc_f = fopen(mscc_refpath, mscc_cand < 0 ? \"wb\" : \"rb\");\n"
                    "    if (!mscc_s || !mscc_f) return 3;\n");
     /* the original: its outputs become the reference, then it is timed */
     char *orig = call_text(f, "orig", "ref");
