@@ -219,6 +219,14 @@ static char *fault_cc(const char *dir)
         "exec cc \"$@\"\n");
 }
 
+/* The same for dir/a.c, the tuned file of the tests' runs. */
+static void expect_tuned_correct(const char *input, const char *dir)
+{
+    char tuned[4200];
+    snprintf(tuned, sizeof tuned, "%s/a.c", dir);
+    expect_correct(input, tuned);
+}
+
 Test(tune, injected_faults_are_recorded_and_tuning_finishes, .timeout = 600)
 {
     char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
@@ -366,12 +374,11 @@ Test(tune, one_slow_timing_elsewhere_does_not_refuse_a_schedule, .timeout = 600,
     cr_assert_eq(tune_with_cc(dir, in, "oncecc.sh", script, &out), 0, "%s", out);
     cr_expect(!strstr(out, "slower than the original") && !strstr(out, "left unchanged"), "%s",
               out);
-    char slowed[4200], tuned[4200];
+    char slowed[4200];
     snprintf(slowed, sizeof slowed, "%s/slowed", dir);
     cr_expect(access(slowed, F_OK) == 0, "the delay was never injected");
     free(out);
-    snprintf(tuned, sizeof tuned, "%s/a.c", dir);
-    expect_correct(in, tuned);
+    expect_tuned_correct(in, dir);
     ms_tempdir_remove(dir);
     free(dir);
     free(in);
@@ -440,9 +447,7 @@ Test(tune, a_far_slower_candidate_is_stopped_in_its_first_call, .timeout = 600, 
     cr_expect_eq(slow, 4, "%s", out);
     cr_expect_eq(rows, 16, "every candidate a training row: %s", out);
     free(out);
-    char tuned[4200];
-    snprintf(tuned, sizeof tuned, "%s/a.c", dir);
-    expect_correct(in, tuned);
+    expect_tuned_correct(in, dir);
     ms_tempdir_remove(dir);
     free(dir);
     free(in);
@@ -470,9 +475,7 @@ Test(tune, long_float_sums_are_judged_by_the_fastmath_oracle, .timeout = 600)
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
     cr_expect(!strstr(out, "wrong") && !strstr(out, "original kept"), "%s", out);
     free(out);
-    char tuned[4200];
-    snprintf(tuned, sizeof tuned, "%s/a.c", dir);
-    expect_correct(in, tuned);
+    expect_tuned_correct(in, dir);
     ms_tempdir_remove(dir);
     free(dir);
     free(in);
