@@ -1,9 +1,11 @@
 /*
  * build.c - the system compiler, run through the shell (so that CC and
- * CFLAGS may hold several words) in parallel jobs with a time limit.
+ * CFLAGS may hold several words) in parallel jobs with a time limit, the
+ * next job started as soon as one ends.
  */
 #include "runtime/runtime.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -27,22 +29,45 @@ void ms_build_all(const ms_target *t, ms_build_job *jobs, int n, int parallel)
 {
     if (parallel < 1)
         parallel = 1;
-    /* a child process per compiler run; each slot builds every parallel-th job */
-    pid_t *pids = ms_xcalloc((size_t)(parallel), sizeof(pid_t));
-    for (int slot = 0; slot < parallel && slot < n; slot++) {
-        fflush(stdout);
-        fflush(stderr);
-        pid_t pid = fork();
-        if (pid == 0) {
-            for (int i = slot; i < n; i += parallel)
-                build_one(t, &jobs[i]);
-            _exit(0);
+    /* a child process per job, the next started as soon as one ends: one
+     * slow unit (a 256-statement unrolled body takes 2-3 s) then holds one
+     * slot, not the share of jobs that was dealt to it */
+    pid_t *pids = ms_xcalloc((size_t)parallel, sizeof(pid_t));
+    int next = 0, running = 0;
+    while (next < n || running > 0) {
+        if (next < n && running < parallel) {
+            fflush(stdout);
+            fflush(stderr);
+            pid_t pid = fork();
+            if (pid == 0) {
+                build_one(t, &jobs[next]);
+                _exit(0);
+            }
+            if (pid < 0) { /* no process to spare: this one builds in mscc itself */
+                build_one(t, &jobs[next++]);
+                continue;
+            }
+            for (int s = 0; s < parallel; s++)
+                if (pids[s] == 0) {
+                    pids[s] = pid;
+                    break;
+                }
+            next++;
+            running++;
+            continue;
         }
-        pids[slot] = pid;
+        pid_t done = waitpid(-1, NULL, 0);
+        if (done < 0) {
+            if (errno == EINTR)
+                continue;
+            break; /* ECHILD: none of ours is left */
+        }
+        for (int s = 0; s < parallel; s++)
+            if (pids[s] == done) {
+                pids[s] = 0;
+                running--;
+            }
     }
-    for (int slot = 0; slot < parallel && slot < n; slot++)
-        if (pids[slot] > 0)
-            waitpid(pids[slot], NULL, 0);
     free(pids);
     /* the children's verdicts do not cross fork(): an executable is the proof */
     for (int i = 0; i < n; i++) {

@@ -355,6 +355,10 @@ typedef struct ms_measurer {
     void (*build)(void *ctx, int n, ms_func *const *cands, ms_meas_result *res);
     /* Checks and times the built ones, one at a time on an idle machine. */
     void (*run)(void *ctx, int n, ms_meas_result *res);
+    /* Optional (NULL: none): builds the fastest few again and times them
+     * in turns over several rounds, each res[i].seconds the median of its
+     * rounds, or the failure of a round that failed. */
+    void (*retime)(void *ctx, int n, ms_func *const *cands, ms_meas_result *res);
 } ms_measurer;
 
 /* ---- the tuning database (schedule/db/) ---- */
@@ -480,7 +484,8 @@ typedef struct ms_search_opts {
 
 /* Where a search's wall time goes: timing the original, drawing and
  * breeding candidates, training the cost model, compiling them, running
- * them, extracting features and recording batches. */
+ * them, extracting features and recording batches, timing the kept ones
+ * again at the end. */
 typedef enum {
     MS_PHASE_ORIGINAL,
     MS_PHASE_PROPOSE,
@@ -488,12 +493,15 @@ typedef enum {
     MS_PHASE_BUILD,
     MS_PHASE_RUN,
     MS_PHASE_RECORD,
+    MS_PHASE_RETIME,
     MS_PHASE_COUNT
 } ms_search_phase;
 extern const char *const ms_search_phase_names[MS_PHASE_COUNT];
 
 typedef struct ms_search_result {
-    /* the fastest correct candidates, fastest first (ms_search_result_free) */
+    /* the fastest correct candidates, fastest first: by the measurer's
+     * second timing where it has one, each with the time the search
+     * measured (ms_search_result_free) */
     ms_trace *kept[MS_SEARCH_KEEP];
     double kept_time[MS_SEARCH_KEEP];
     int nkept;

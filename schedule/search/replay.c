@@ -17,7 +17,7 @@ const char *const ms_meas_status_names[MS_MEAS_COUNT] = {
 };
 
 const char *const ms_search_phase_names[MS_PHASE_COUNT] = {
-    "original", "propose", "train", "build", "run", "record",
+    "original", "propose", "train", "build", "run", "record", "retime",
 };
 
 static bool contains(const hashes *h, uint64_t x)
@@ -264,8 +264,63 @@ const ms_search_result *ms_search_so_far(const ms_search *s)
     return &s->r;
 }
 
+/* The kept candidates timed again in turns, and ordered by those times:
+ * the fastest of hundreds of noisy timings is the luckiest as often as the
+ * best (gemm 1024, seed 2: kept at 6.46 ms, 7.3 to 8.1 ms timed alone).
+ * Each keeps the time the search measured: the original was timed then,
+ * and a slow spell of the machine during these rounds (here up to 1.4x)
+ * would make a kernel seem not to beat it. One that fails a round is
+ * dropped: it passed once by chance. */
+static void retime_kept(ms_search *s)
+{
+    ms_search_result *r = &s->r;
+    if (!s->m || !s->m->retime || r->nkept < 2)
+        return;
+    double t0 = ms_now();
+    ms_tracer *tr[MS_SEARCH_KEEP];
+    ms_func *fs[MS_SEARCH_KEEP];
+    ms_meas_result res[MS_SEARCH_KEEP];
+    int n = r->nkept;
+    for (int i = 0; i < n; i++) {
+        tr[i] = ms_tracer_postproc(ms_trace_replay(r->kept[i], s->f, /*resample=*/false, 0));
+        fs[i] = tr[i]->s->f;
+        res[i] = (ms_meas_result){tr[i]->status == MS_OK ? MS_MEAS_OK : MS_MEAS_EMIT, 0, ""};
+    }
+    s->m->retime(s->m->ctx, n, fs, res);
+    ms_trace *kept[MS_SEARCH_KEEP];
+    double secs[MS_SEARCH_KEEP], again[MS_SEARCH_KEEP];
+    int nk = 0;
+    for (int i = 0; i < n; i++) {
+        ms_tracer_free(tr[i]);
+        bool flaky = res[i].status == MS_MEAS_WRONG || res[i].status == MS_MEAS_CRASH;
+        if (flaky) {
+            r->failed[res[i].status]++;
+            ms_trace_free(r->kept[i]);
+            continue;
+        }
+        /* not built or not run this time: the search's order stands */
+        double t = res[i].status == MS_MEAS_OK ? res[i].seconds : r->kept_time[i];
+        int at = nk++;
+        for (; at > 0 && t < again[at - 1]; at--) {
+            kept[at] = kept[at - 1];
+            secs[at] = secs[at - 1];
+            again[at] = again[at - 1];
+        }
+        kept[at] = r->kept[i];
+        secs[at] = r->kept_time[i];
+        again[at] = t;
+    }
+    memcpy(r->kept, kept, sizeof kept[0] * (size_t)nk);
+    memcpy(r->kept_time, secs, sizeof secs[0] * (size_t)nk);
+    r->nkept = nk;
+    r->best = nk ? r->kept[0] : NULL;
+    r->best_time = nk ? r->kept_time[0] : 0;
+    r->phase_secs[MS_PHASE_RETIME] += ms_now() - t0;
+}
+
 void ms_search_end(ms_search *s, ms_search_result *r)
 {
+    retime_kept(s);
     *r = s->r;
     /* a model trained here goes to the caller (to be saved); a borrowed
      * one that was never retrained holds nothing new */

@@ -290,7 +290,7 @@ static void search(const ms_func *f, ms_search_strategy how, uint64_t seed, synt
                    ms_search_result *r)
 {
     *y = (synth){0};
-    ms_measurer m = {y, synth_original, synth_build, synth_run};
+    ms_measurer m = {y, synth_original, synth_build, synth_run, NULL};
     ms_search_opts o = {.strategy = how, .trials = 192, .batch = 64, .seed = seed, .arch = &arch2};
     ms_search_replay(f, &o, &m, r);
 }

@@ -57,11 +57,19 @@ static void fake_run(void *ctx, int n, ms_meas_result *res)
 
 static const char gemm_src[] = TUNE_GEMM("gemm", "M=64, N=64, K=64");
 
+static const ms_func *parse_gemm(ms_source *src)
+{
+    ms_diags d = {0};
+    tu_parse_text(gemm_src, src, &d);
+    ms_diags_free(&d);
+    return src->kernels[0].func;
+}
+
 static void run(const ms_func *f, uint64_t seed, int trials, bool fail, fake *fk,
                 ms_search_result *r)
 {
     *fk = (fake){.fail_some = fail};
-    ms_measurer m = {fk, fake_original, fake_build, fake_run};
+    ms_measurer m = {fk, fake_original, fake_build, fake_run, NULL};
     ms_search_opts o = {.trials = trials, .batch = 8, .seed = seed, .arch = &arch2};
     ms_search_replay(f, &o, &m, r);
 }
@@ -69,10 +77,7 @@ static void run(const ms_func *f, uint64_t seed, int trials, bool fail, fake *fk
 Test(search, same_seed_same_candidates_and_best)
 {
     ms_source src;
-    ms_diags d = {0};
-    tu_parse_text(gemm_src, &src, &d);
-    ms_diags_free(&d);
-    const ms_func *f = src.kernels[0].func;
+    const ms_func *f = parse_gemm(&src);
     fake a, b, c;
     ms_search_result ra, rb, rc;
     run(f, 5, 40, false, &a, &ra);
@@ -166,10 +171,7 @@ Test(search, a_small_space_runs_dry_without_duplicates)
 Test(search, seeds_are_measured_first)
 {
     ms_source src;
-    ms_diags d = {0};
-    tu_parse_text(gemm_src, &src, &d);
-    ms_diags_free(&d);
-    const ms_func *f = src.kernels[0].func;
+    const ms_func *f = parse_gemm(&src);
     fake a;
     ms_search_result r;
     run(f, 3, 24, false, &a, &r);
@@ -178,7 +180,7 @@ Test(search, seeds_are_measured_first)
     cr_assert_eq(ms_postproc(best->s), MS_OK);
     uint64_t h = ms_func_hash(best->s->f);
     fake b = {0};
-    ms_measurer m = {&b, fake_original, fake_build, fake_run};
+    ms_measurer m = {&b, fake_original, fake_build, fake_run, NULL};
     const ms_trace *seeds[1] = {r.best};
     ms_search_opts o = {
         .trials = 8, .batch = 8, .seed = 99, .arch = &arch2, .seeds = seeds, .nseeds = 1};
@@ -193,6 +195,62 @@ Test(search, seeds_are_measured_first)
     ms_search_result_free(&r2);
     free(a.seen.data);
     free(b.seen.data);
+    ms_source_free(&src);
+}
+
+/* The fake, and a second timing of the kept ones with its own verdicts:
+ * the second kept is now the fastest, the third fails (it passed by
+ * chance). */
+typedef struct refake {
+    fake f; /* first: the fake's callbacks take the same context */
+    int calls;
+} refake;
+
+static void retime_reversed(void *ctx, int n, ms_func *const *cands, ms_meas_result *res)
+{
+    (void)cands;
+    ((refake *)ctx)->calls++;
+    for (int i = 0; i < n; i++) {
+        res[i].seconds = i == 1 ? 0.01 : 0.5 + 0.1 * i;
+        if (i == 2)
+            res[i].status = MS_MEAS_WRONG;
+    }
+}
+
+Test(search, the_kept_are_timed_again_and_ordered_by_it)
+{
+    ms_source src;
+    const ms_func *f = parse_gemm(&src);
+    fake a;
+    refake b = {0};
+    ms_search_result before, after;
+    run(f, 5, 40, false, &a, &before);
+    ms_measurer m = {&b, fake_original, fake_build, fake_run, retime_reversed};
+    ms_search_opts o = {.trials = 40, .batch = 8, .seed = 5, .arch = &arch2};
+    ms_search_replay(f, &o, &m, &after);
+    cr_expect_eq(b.calls, 1);
+    cr_expect_eq(b.f.seen.len, a.seen.len, "the second timing is not a trial");
+    cr_assert_eq(before.nkept, MS_SEARCH_KEEP);
+    cr_assert_eq(after.nkept, MS_SEARCH_KEEP - 1, "the failing one stays");
+    cr_expect_eq(after.failed[MS_MEAS_WRONG], 1);
+    cr_expect_eq(after.measured, 40);
+    char *want[3] = {ms_trace_to_json(before.kept[1]), ms_trace_to_json(before.kept[0]),
+                     ms_trace_to_json(before.kept[3])};
+    /* each with the time the search measured */
+    double want_s[3] = {before.kept_time[1], before.kept_time[0], before.kept_time[3]};
+    for (int i = 0; i < 3; i++) {
+        char *got = ms_trace_to_json(after.kept[i]);
+        cr_expect_str_eq(got, want[i], "kept %d", i);
+        cr_expect_float_eq(after.kept_time[i], want_s[i], 1e-12, "kept %d", i);
+        free(got);
+        free(want[i]);
+    }
+    cr_expect_eq(after.best, after.kept[0]);
+    cr_expect_float_eq(after.best_time, before.kept_time[1], 1e-12);
+    ms_search_result_free(&before);
+    ms_search_result_free(&after);
+    free(a.seen.data);
+    free(b.f.seen.data);
     ms_source_free(&src);
 }
 
@@ -238,8 +296,8 @@ static void share(double ta, double wa, bool a_improves, int budget, int *na, in
     tu_parse_text(gemm_src, &src, &d);
     ms_diags_free(&d);
     scripted a = {ta, a_improves, 0}, b = {1.0, false, 0};
-    ms_measurer ma = {&a, scripted_original, scripted_build, scripted_run};
-    ms_measurer mb = {&b, scripted_original, scripted_build, scripted_run};
+    ms_measurer ma = {&a, scripted_original, scripted_build, scripted_run, NULL};
+    ms_measurer mb = {&b, scripted_original, scripted_build, scripted_run, NULL};
     ms_search_opts o = {.trials = budget, .batch = 8, .seed = 1, .arch = &arch2};
     ms_search *s[2] = {ms_search_start(src.kernels[0].func, &o, &ma),
                        ms_search_start(src.kernels[0].func, &o, &mb)};
