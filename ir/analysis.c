@@ -761,19 +761,28 @@ static void analyze_loop(collector *c, ms_stmt *L, int depth, ms_loop_info *info
         info->nred = 0;
 }
 
-int ms_analyze_loops(ms_func *f, ms_loop_info **out)
+int ms_analyze_loops_where(ms_func *f, bool (*want)(const ms_stmt *loop, void *ctx), void *ctx,
+                           ms_loop_info **out)
 {
     collector c = {.f = f, .scratch = ms_func_new("analysis")};
     c.scratch->next_id = f->next_id + 1; /* symbols order after every real variable */
     collect(&c, f->body);
-    int n = c.all_loops.len;
-    ms_loop_info *infos = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_loop_info));
-    for (int i = 0; i < n; i++)
-        analyze_loop(&c, c.all_loops.data[i], c.loop_depth.data[i], &infos[i]);
+    int n = 0;
+    ms_loop_info *infos =
+        ms_xcalloc((size_t)(c.all_loops.len ? c.all_loops.len : 1), sizeof(ms_loop_info));
+    /* each loop's answer stands alone: the others are skipped, not guessed */
+    for (int i = 0; i < c.all_loops.len; i++)
+        if (!want || want(c.all_loops.data[i], ctx))
+            analyze_loop(&c, c.all_loops.data[i], c.loop_depth.data[i], &infos[n++]);
     collector_free(&c);
     ms_func_free(c.scratch);
     *out = infos;
     return n;
+}
+
+int ms_analyze_loops(ms_func *f, ms_loop_info **out)
+{
+    return ms_analyze_loops_where(f, NULL, NULL, out);
 }
 
 /* ---- extents ---- */

@@ -36,6 +36,16 @@ static bool check_mix(void *ctx, ms_stmt *s)
     return !m->mixed;
 }
 
+/* Is loop one of the loops being fused? */
+static bool one_of(const ms_stmt *loop, void *ctx)
+{
+    const mix_check *m = ctx;
+    for (int i = 0; i < m->n; i++)
+        if (m->loops[i] == loop)
+            return true;
+    return false;
+}
+
 ms_status ms_sched_fuse(ms_sched *s, int n, const int *loops, int *out)
 {
     ms_func *f = s->f;
@@ -66,7 +76,7 @@ ms_status ms_sched_fuse(ms_sched *s, int n, const int *loops, int *out)
     /* distinct tuples of independent loops touch distinct data: so does the fused loop,
      * though its div/mod subscripts are beyond the analysis */
     ms_loop_info *infos;
-    int ninfo = ms_analyze_loops(f, &infos);
+    int ninfo = ms_analyze_loops_where(f, one_of, &mix, &infos);
     bool independent = true;
     for (int i = 0; i < n; i++)
         for (int k = 0; k < ninfo; k++)

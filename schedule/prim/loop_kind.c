@@ -17,6 +17,11 @@ static const ms_loop_info *info_for(ms_loop_info *infos, int n, const ms_stmt *l
     return NULL;
 }
 
+static bool is_loop(const ms_stmt *loop, void *ctx)
+{
+    return loop == ctx;
+}
+
 static bool is_parallel(const ms_stmt *l)
 {
     return l->loop.kind == MS_LOOP_PARALLEL;
@@ -58,7 +63,7 @@ ms_status ms_sched_parallel(ms_sched *s, int loop)
         return prim_fail(s, MS_ERR_ILLEGAL, "parallel: '%s' contains a parallel loop",
                          L->loop.var->name);
     ms_loop_info *infos;
-    int n = ms_analyze_loops(s->f, &infos);
+    int n = ms_analyze_loops_where(s->f, is_loop, L, &infos);
     const ms_loop_info *in = info_for(infos, n, L);
     bool ok = (in && in->independent) || L->loop.fused_independent;
     free(infos);
@@ -78,7 +83,7 @@ ms_status ms_sched_vectorize(ms_sched *s, int loop)
         return prim_fail(s, MS_ERR_ILLEGAL, "vectorize: '%s' contains a parallel loop",
                          L->loop.var->name);
     ms_loop_info *infos;
-    int n = ms_analyze_loops(s->f, &infos);
+    int n = ms_analyze_loops_where(s->f, is_loop, L, &infos);
     const ms_loop_info *in = info_for(infos, n, L);
     ms_status st = MS_OK;
     bool independent = (in && in->independent) || L->loop.fused_independent;

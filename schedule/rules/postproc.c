@@ -72,11 +72,18 @@ static const ms_loop_info *info_of(const ms_loop_info *infos, int n, const ms_st
     return NULL;
 }
 
+/* The loops whose kind promises free iterations: the ones to check. */
+static bool parallel_or_simd(const ms_stmt *loop, void *ctx)
+{
+    (void)ctx;
+    return loop->loop.kind == MS_LOOP_PARALLEL || loop->loop.kind == MS_LOOP_VECTORIZED;
+}
+
 ms_status ms_postproc(ms_sched *s)
 {
     ms_stmt_visit(s->f->body, rewrite_unroll, NULL);
     ms_loop_info *infos;
-    int n = ms_analyze_loops(s->f, &infos);
+    int n = ms_analyze_loops_where(s->f, parallel_or_simd, NULL, &infos);
     ms_status st = MS_OK;
     for (int i = 0; i < n && st == MS_OK; i++) {
         const ms_stmt *L = infos[i].loop;
