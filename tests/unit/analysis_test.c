@@ -55,6 +55,38 @@ Test(analysis, gemm_spatial_loops_independent_reduction_not)
     done(a);
 }
 
+static bool named_k(const ms_stmt *loop, void *ctx)
+{
+    (void)ctx;
+    return !strcmp(loop->loop.var->name, "k");
+}
+
+Test(analysis, the_loops_asked_about_get_the_same_answers_alone)
+{
+    analysed *a = analyse("#pragma mscc kernel\n"
+                          "void g(int M, int N, int K, const float A[restrict M][K],\n"
+                          "       const float B[restrict K][N], float C[restrict M][N]) {\n"
+                          "  for (int i = 0; i < M; i++)\n"
+                          "    for (int j = 0; j < N; j++) {\n"
+                          "      float s = 0;\n"
+                          "      for (int k = 0; k < K; k++) s += A[i][k] * B[k][j];\n"
+                          "      C[i][j] = s;\n"
+                          "    }\n}\n");
+    ms_loop_info *only;
+    int n = ms_analyze_loops_where(a->src.kernels[0].func, named_k, NULL, &only);
+    cr_assert_eq(n, 1);
+    const ms_loop_info *all = LOOP(a, "k");
+    cr_expect_eq(only[0].loop, all->loop);
+    cr_expect_eq(only[0].depth, all->depth);
+    cr_expect_eq(only[0].independent, all->independent);
+    cr_expect_eq(only[0].reducible, all->reducible);
+    cr_expect(only[0].reducible && only[0].nred == 1, "the scalar sum over k");
+    cr_expect_eq(only[0].nred, all->nred);
+    cr_expect_eq(only[0].has_inner_loop, all->has_inner_loop);
+    free(only);
+    done(a);
+}
+
 Test(analysis, linearised_subscripts_are_separated_by_their_stride)
 {
     analysed *a = analyse("#pragma mscc kernel\n"
