@@ -215,6 +215,8 @@ static void build_batch(void *ctx, int n, ms_func *const *cands, ms_meas_result 
     char **bodies = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
     int ok[MAX_BATCH], nok = 0;
     for (int i = 0; i < n && i < MAX_BATCH; i++) {
+        if (res[i].status != MS_MEAS_OK) /* failed before it came here */
+            continue;
         const char *why = NULL;
         bodies[i] = ms_emit_candidate(cands[i], m->k->func, m->orig_body, &why);
         if (!bodies[i]) {
@@ -342,9 +344,14 @@ static void retime_batch(void *ctx, int n, ms_func *const *cands, ms_meas_result
     for (int i = 0; i < n; i++) {
         if (res[i].status != MS_MEAS_OK)
             continue;
-        double *t = secs[i]; /* the median of three */
-        double lo = t[0] < t[1] ? t[0] : t[1], hi = t[0] < t[1] ? t[1] : t[0];
-        res[i].seconds = t[2] < lo ? lo : t[2] > hi ? hi : t[2];
+        double *t = secs[i]; /* sorted in place, for the median */
+        for (int a = 1; a < RETIME_ROUNDS; a++)
+            for (int b = a; b > 0 && t[b] < t[b - 1]; b--) {
+                double x = t[b];
+                t[b] = t[b - 1];
+                t[b - 1] = x;
+            }
+        res[i].seconds = t[RETIME_ROUNDS / 2];
     }
 }
 

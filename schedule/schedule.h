@@ -351,7 +351,7 @@ typedef struct ms_measurer {
      * spread of its repeated timings; false (why) if it cannot run. */
     bool (*original)(void *ctx, double *seconds, double *spread, char *why, size_t n);
     /* Builds a batch of scheduled functions (every core may build); a
-     * failure is a result. */
+     * failure is a result. One whose res is not OK already is skipped. */
     void (*build)(void *ctx, int n, ms_func *const *cands, ms_meas_result *res);
     /* Checks and times the built ones, one at a time on an idle machine. */
     void (*run)(void *ctx, int n, ms_meas_result *res);

@@ -64,14 +64,6 @@ static bool rewrite_unroll(void *ctx, ms_stmt *s)
     return true;
 }
 
-static const ms_loop_info *info_of(const ms_loop_info *infos, int n, const ms_stmt *loop)
-{
-    for (int i = 0; i < n; i++)
-        if (infos[i].loop == loop)
-            return &infos[i];
-    return NULL;
-}
-
 /* The loops whose kind promises free iterations: the ones to check. */
 static bool parallel_or_simd(const ms_stmt *loop, void *ctx)
 {
@@ -87,7 +79,7 @@ ms_status ms_postproc(ms_sched *s)
     ms_status st = MS_OK;
     for (int i = 0; i < n && st == MS_OK; i++) {
         const ms_stmt *L = infos[i].loop;
-        const ms_loop_info *in = info_of(infos, n, L);
+        const ms_loop_info *in = &infos[i];
         bool free_iters = in->independent || L->loop.fused_independent;
         if (L->loop.kind == MS_LOOP_PARALLEL && !L->loop.collapsed && !free_iters)
             st = prim_fail(s, MS_ERR_ILLEGAL, "parallel loop '%s' has become dependent",

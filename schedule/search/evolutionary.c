@@ -54,16 +54,6 @@ static bool train(ms_search *s)
     return ms_cost_model_trained(s->model);
 }
 
-/* Replays t (its decisions as they are) and finishes it; NULL if refused. */
-static ms_tracer *realize(ms_search *s, const ms_trace *t)
-{
-    ms_tracer *tr = ms_tracer_postproc(ms_trace_replay(t, s->f, /*resample=*/false, 0));
-    if (tr->status == MS_OK)
-        return tr;
-    ms_tracer_free(tr);
-    return NULL;
-}
-
 /* Adds a finished candidate (tr, taken) to the generation: its trace, its
  * structure's hash and its features (row gen->len of feat). */
 static void admit(ms_search *s, members *gen, ms_tracer *tr, float *feat)
@@ -78,7 +68,7 @@ static void admit(ms_search *s, members *gen, ms_tracer *tr, float *feat)
 /* The same for a trace, replayed first; nothing if it does not replay. */
 static void admit_trace(ms_search *s, members *gen, const ms_trace *t, float *feat)
 {
-    ms_tracer *tr = realize(s, t);
+    ms_tracer *tr = search_realize(s, t);
     if (tr)
         admit(s, gen, tr, feat);
 }
@@ -209,7 +199,7 @@ void search_evolve(ms_search *s, int want)
     /* the best the model expects, not offered before, for all but a share */
     int take = want - (int)(EPSILON * want + 0.5);
     while (s->pool_next < s->npool && s->b->n < take) {
-        ms_tracer *tr = realize(s, s->pool[s->pool_next++]);
+        ms_tracer *tr = search_realize(s, s->pool[s->pool_next++]);
         if (tr && !search_seen(s, tr->s->f))
             search_offer(s, tr);
         else

@@ -106,6 +106,15 @@ void search_offer(ms_search *s, ms_tracer *tr)
     offer(tr, &s->seen, s->b, &s->r);
 }
 
+ms_tracer *search_realize(ms_search *s, const ms_trace *t)
+{
+    ms_tracer *tr = ms_tracer_postproc(ms_trace_replay(t, s->f, /*resample=*/false, 0));
+    if (tr->status == MS_OK)
+        return tr;
+    ms_tracer_free(tr);
+    return NULL;
+}
+
 ms_tracer *search_draw(ms_search *s)
 {
     int k = (int)ms_rng_range(&s->rng, 0, s->nsketches);
@@ -282,9 +291,9 @@ static void retime_kept(ms_search *s)
     ms_meas_result res[MS_SEARCH_KEEP];
     int n = r->nkept;
     for (int i = 0; i < n; i++) {
-        tr[i] = ms_tracer_postproc(ms_trace_replay(r->kept[i], s->f, /*resample=*/false, 0));
-        fs[i] = tr[i]->s->f;
-        res[i] = (ms_meas_result){tr[i]->status == MS_OK ? MS_MEAS_OK : MS_MEAS_EMIT, 0, ""};
+        tr[i] = search_realize(s, r->kept[i]);
+        fs[i] = tr[i] ? tr[i]->s->f : NULL;
+        res[i] = (ms_meas_result){tr[i] ? MS_MEAS_OK : MS_MEAS_EMIT, 0, ""};
     }
     s->m->retime(s->m->ctx, n, fs, res);
     ms_trace *kept[MS_SEARCH_KEEP];

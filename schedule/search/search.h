@@ -47,6 +47,8 @@ struct ms_search {
 void search_offer(ms_search *s, ms_tracer *tr);
 /* Has a candidate of this structure been offered already? */
 bool search_seen(ms_search *s, const ms_func *f);
+/* Replays t (its decisions as they are) and finishes it; NULL if refused. */
+ms_tracer *search_realize(ms_search *s, const ms_trace *t);
 /* A candidate drawn from a random sketch with fresh decisions. */
 ms_tracer *search_draw(ms_search *s);
 /* Fills the batch up to want with the candidates the cost model ranks
