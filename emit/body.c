@@ -5,6 +5,7 @@
  */
 #include "emit/emit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -266,29 +267,56 @@ char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
     return emit_body(scheduled, original, original_body, NULL, why, true);
 }
 
+void ms_emit_support(int n, const char *const *bodies, ms_str *out)
+{
+    bool need_math = false, need_stdlib = false, need_omp = false, any_vmath = false;
+    bool need_vmath[16] = {false};
+    MS_ASSERT(ms_vmath_count() <= 16);
+    for (int i = 0; i < n; i++) {
+        const char *b = bodies[i];
+        if (!b)
+            continue;
+        need_math = need_math || strstr(b, "fmaf(") || strstr(b, "fma(") || strstr(b, "fmal(");
+        need_stdlib = need_stdlib || strstr(b, "_mem = malloc(");
+        need_omp = need_omp || strstr(b, "omp_in_parallel()");
+        for (int v = 0; v < ms_vmath_count(); v++) {
+            char call[64];
+            snprintf(call, sizeof call, "%s(", ms_vmath_at(v)->name);
+            need_vmath[v] = need_vmath[v] || strstr(b, call);
+            any_vmath = any_vmath || need_vmath[v];
+        }
+    }
+    if (need_math)
+        ms_str_add(out, "#include <math.h> /* added by mscc: fma() in tuned kernels */\n");
+    else if (any_vmath)
+        ms_str_add(out,
+                   "#include <math.h> /* added by mscc: its vector math in tuned kernels */\n");
+    if (need_omp)
+        ms_str_add(out,
+                   "#if defined(_OPENMP)\n#include <omp.h> /* added by mscc: omp_in_parallel() "
+                   "in tuned kernels */\n#endif\n");
+    if (need_stdlib)
+        ms_str_add(out, "#include <stdint.h> /* added by mscc: packed arrays in tuned kernels */\n"
+                        "#include <stdlib.h>\n");
+    else if (any_vmath)
+        ms_str_add(out, "#include <stdint.h> /* added by mscc: its vector math */\n");
+    if (!any_vmath)
+        return;
+    /* one marked region, so that a reader (and a test) sees where it ends */
+    ms_str_add(out, MS_VMATH_BEGIN "\n");
+    for (int v = 0; v < ms_vmath_count(); v++)
+        if (need_vmath[v])
+            ms_str_add(out, ms_vmath_at(v)->definition);
+    ms_str_add(out, MS_VMATH_END "\n");
+}
+
 char *ms_emit_splice(const char *text, size_t len, int n, const size_t *begin, const size_t *end,
                      char *const *with, size_t *out_len)
 {
     ms_str out = {0};
     size_t at = 0;
     /* what tuned bodies call: declared once, atop the file */
-    bool need_math = false, need_stdlib = false, need_omp = false;
-    for (int i = 0; i < n; i++)
-        if (with[i]) {
-            need_math = need_math || strstr(with[i], "fmaf(") || strstr(with[i], "fma(") ||
-                        strstr(with[i], "fmal(");
-            need_stdlib = need_stdlib || strstr(with[i], "_mem = malloc(");
-            need_omp = need_omp || strstr(with[i], "omp_in_parallel()");
-        }
-    if (need_math)
-        ms_str_add(&out, "#include <math.h> /* added by mscc: fma() in tuned kernels */\n");
-    if (need_omp)
-        ms_str_add(&out,
-                   "#if defined(_OPENMP)\n#include <omp.h> /* added by mscc: omp_in_parallel() "
-                   "in tuned kernels */\n#endif\n");
-    if (need_stdlib)
-        ms_str_add(&out, "#include <stdint.h> /* added by mscc: packed arrays in tuned kernels */\n"
-                         "#include <stdlib.h>\n");
+    ms_emit_support(n, (const char *const *)with, &out);
     for (int i = 0; i < n; i++) {
         if (!with[i])
             continue;

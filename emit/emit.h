@@ -23,6 +23,14 @@ char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
 /* Statements of f's body as C at the given indentation (no braces). */
 void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out);
 
+/* What tuned bodies call, to go before them: the includes (fma, packed
+ * arrays, OpenMP) and the definitions of mscc's vector math they use.
+ * NULL bodies are skipped. */
+void ms_emit_support(int n, const char *const *bodies, ms_str *out);
+/* The lines around the vector math definitions in an output. */
+#define MS_VMATH_BEGIN "/* added by mscc: its vector math, called by the tuned kernels below */"
+#define MS_VMATH_END "/* end of mscc's vector math */"
+
 /* Replaces text[begin[i], end[i]) by with[i] (NULL keeps it); ranges sorted
  * and disjoint. Returns the new text (malloc'd) and its length. */
 char *ms_emit_splice(const char *text, size_t len, int n, const size_t *begin, const size_t *end,

@@ -661,7 +661,7 @@ static int reduction_op(const ms_stmt *st, const ms_buffer *x, const ms_expr **o
         b = v->bin.b;
         op = v->bin.op == MS_BIN_ADD ? MS_RED_ADD : MS_RED_MUL;
     } else if (v->kind == MS_EXPR_CALL && v->call.nargs == 2 && ms_dtype_is_float(v->dtype)) {
-        const char *n = v->call.name;
+        const char *n = ms_vmath_libm_name(v->call.name);
         if (!strcmp(n, "fmaxf") || !strcmp(n, "fmax"))
             op = MS_RED_MAX;
         else if (!strcmp(n, "fminf") || !strcmp(n, "fmin"))

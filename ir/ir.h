@@ -271,13 +271,37 @@ ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block);
 /* The same for another statement over the block's variables (its init). */
 ms_stmt *ms_block_realize_stmt(ms_func *f, const ms_stmt *block, ms_stmt *st);
 
-/* Rebuilds e with every load (its subscripts mapped first) replaced by
- * fn(ctx, load); shares what does not change. */
-typedef ms_expr *(*ms_load_fn)(void *ctx, ms_expr *load);
-ms_expr *ms_expr_map_loads(ms_func *f, ms_expr *e, ms_load_fn fn, void *ctx);
+/* The shared rewrite of an expression: rebuilds e with every node (its
+ * operands mapped first) replaced by fn(ctx, node); shares what does not
+ * change. */
+typedef ms_expr *(*ms_expr_fn)(void *ctx, ms_expr *e);
+ms_expr *ms_expr_map(ms_func *f, ms_expr *e, ms_expr_fn fn, void *ctx);
 /* The same, in place, for every expression of s and the statements in it
  * (bounds, conditions, predicates, subscripts, values, inits). */
+void ms_stmt_map_exprs(ms_func *f, ms_stmt *s, ms_expr_fn fn, void *ctx);
+/* The same for loads only. */
+typedef ms_expr_fn ms_load_fn;
+ms_expr *ms_expr_map_loads(ms_func *f, ms_expr *e, ms_load_fn fn, void *ctx);
 void ms_stmt_map_loads(ms_func *f, ms_stmt *s, ms_load_fn fn, void *ctx);
+
+/* ---- vector math (vmath.c) ---- */
+
+/* A libm function with a branch-free definition of mscc's that a SIMD
+ * loop vectorizes: calls in SIMD loops are renamed under reassoc, and the
+ * definition (C text, a static inline function) goes atop the output. */
+typedef struct ms_vmath {
+    const char *libm; /* the call it stands for: "expf" */
+    ms_dtype dtype;   /* of the arguments and result */
+    int nargs;
+    const char *name; /* "mscc_expf" */
+    const char *definition;
+} ms_vmath;
+int ms_vmath_count(void);
+const ms_vmath *ms_vmath_at(int i);
+const ms_vmath *ms_vmath_for_call(const char *libm, ms_dtype t, int nargs);
+/* The libm function a call to name stands for (name itself if not mscc's):
+ * analyses see mscc_fmaxf as fmaxf. */
+const char *ms_vmath_libm_name(const char *name);
 
 /* ---- printing, equality, hashing ---- */
 

@@ -555,90 +555,89 @@ bool ms_expr_reads_buffer(const ms_expr *e, const ms_buffer *b)
     return ms_expr_any(e, is_load_of, b);
 }
 
-/* ---- rewriting loads ---- */
+/* ---- rewriting expressions ---- */
 
-ms_expr *ms_expr_map_loads(ms_func *f, ms_expr *e, ms_load_fn fn, void *ctx)
+ms_expr *ms_expr_map(ms_func *f, ms_expr *e, ms_expr_fn fn, void *ctx)
 {
     switch (e->kind) {
     case MS_EXPR_INT:
     case MS_EXPR_FLOAT:
     case MS_EXPR_VAR:
-        return e;
+        return fn(ctx, e);
     case MS_EXPR_BINARY: {
-        ms_expr *a = ms_expr_map_loads(f, e->bin.a, fn, ctx);
-        ms_expr *b = ms_expr_map_loads(f, e->bin.b, fn, ctx);
-        if (a == e->bin.a && b == e->bin.b)
-            return e;
-        ms_expr *r = ms_binary(f, e->bin.op, a, b);
+        ms_expr *a = ms_expr_map(f, e->bin.a, fn, ctx);
+        ms_expr *b = ms_expr_map(f, e->bin.b, fn, ctx);
+        bool changed = a != e->bin.a || b != e->bin.b;
+        ms_expr *r = changed ? ms_binary(f, e->bin.op, a, b) : e;
         r->dtype = e->dtype;
-        return r;
+        return fn(ctx, r);
     }
     case MS_EXPR_UNARY: {
-        ms_expr *a = ms_expr_map_loads(f, e->un.a, fn, ctx);
-        return a == e->un.a ? e : ms_unary(f, e->un.op, a);
+        ms_expr *a = ms_expr_map(f, e->un.a, fn, ctx);
+        return fn(ctx, a != e->un.a ? ms_unary(f, e->un.op, a) : e);
     }
     case MS_EXPR_SELECT: {
-        ms_expr *c = ms_expr_map_loads(f, e->sel.cond, fn, ctx);
-        ms_expr *a = ms_expr_map_loads(f, e->sel.a, fn, ctx);
-        ms_expr *b = ms_expr_map_loads(f, e->sel.b, fn, ctx);
-        if (c == e->sel.cond && a == e->sel.a && b == e->sel.b)
-            return e;
-        ms_expr *r = ms_select(f, c, a, b);
+        ms_expr *c = ms_expr_map(f, e->sel.cond, fn, ctx);
+        ms_expr *a = ms_expr_map(f, e->sel.a, fn, ctx);
+        ms_expr *b = ms_expr_map(f, e->sel.b, fn, ctx);
+        bool changed = c != e->sel.cond || a != e->sel.a || b != e->sel.b;
+        ms_expr *r = changed ? ms_select(f, c, a, b) : e;
         r->dtype = e->dtype;
-        return r;
+        return fn(ctx, r);
     }
     case MS_EXPR_CAST: {
-        ms_expr *a = ms_expr_map_loads(f, e->cast.a, fn, ctx);
-        return a == e->cast.a ? e : ms_cast(f, e->cast.ctype, e->dtype, a);
+        ms_expr *a = ms_expr_map(f, e->cast.a, fn, ctx);
+        return fn(ctx, a != e->cast.a ? ms_cast(f, e->cast.ctype, e->dtype, a) : e);
     }
     case MS_EXPR_CALL: {
         bool changed = false;
         ms_expr **args = alloc(f, sizeof(ms_expr *) * (size_t)(e->call.nargs ? e->call.nargs : 1));
         for (int i = 0; i < e->call.nargs; i++) {
-            args[i] = ms_expr_map_loads(f, e->call.args[i], fn, ctx);
+            args[i] = ms_expr_map(f, e->call.args[i], fn, ctx);
             changed = changed || args[i] != e->call.args[i];
         }
-        return changed ? ms_call(f, e->call.name, e->dtype, e->call.nargs, args) : e;
+        ms_expr *r = changed ? ms_call(f, e->call.name, e->dtype, e->call.nargs, args) : e;
+        return fn(ctx, r);
     }
     case MS_EXPR_LOAD: {
         bool changed = false;
         ms_expr **idx = alloc(f, sizeof(ms_expr *) * (size_t)(e->load.nidx ? e->load.nidx : 1));
         for (int i = 0; i < e->load.nidx; i++) {
-            idx[i] = ms_expr_map_loads(f, e->load.idx[i], fn, ctx);
+            idx[i] = ms_expr_map(f, e->load.idx[i], fn, ctx);
             changed = changed || idx[i] != e->load.idx[i];
         }
-        ms_expr *l = changed ? ms_load(f, e->load.buf, e->load.nidx, idx) : e;
-        return fn(ctx, l);
+        ms_expr *r = changed ? ms_load(f, e->load.buf, e->load.nidx, idx) : e;
+        return fn(ctx, r);
     }
     }
     ms_unreachable();
 }
 
-typedef struct load_mapper {
+typedef struct expr_mapper {
     ms_func *f;
-    ms_load_fn fn;
+    ms_expr_fn fn;
     void *ctx;
-} load_mapper;
+} expr_mapper;
 
-static bool map_stmt_loads(void *ctx, ms_stmt *s)
+static bool map_stmt_exprs(void *ctx, ms_stmt *s)
 {
-    load_mapper *m = ctx;
+    expr_mapper *m = ctx;
     switch (s->kind) {
     case MS_STMT_FOR:
-        s->loop.min = ms_expr_map_loads(m->f, s->loop.min, m->fn, m->ctx);
-        s->loop.extent = ms_expr_map_loads(m->f, s->loop.extent, m->fn, m->ctx);
+        s->loop.min = ms_expr_map(m->f, s->loop.min, m->fn, m->ctx);
+        s->loop.extent = ms_expr_map(m->f, s->loop.extent, m->fn, m->ctx);
         return true;
     case MS_STMT_IF:
-        s->if_.cond = ms_expr_map_loads(m->f, s->if_.cond, m->fn, m->ctx);
+        s->if_.cond = ms_expr_map(m->f, s->if_.cond, m->fn, m->ctx);
         return true;
     case MS_STMT_BLOCK:
         if (s->block.predicate)
-            s->block.predicate = ms_expr_map_loads(m->f, s->block.predicate, m->fn, m->ctx);
+            s->block.predicate = ms_expr_map(m->f, s->block.predicate, m->fn, m->ctx);
         return true;
     case MS_STMT_STORE:
         for (int i = 0; i < s->store.nidx; i++)
-            s->store.idx[i] = ms_expr_map_loads(m->f, s->store.idx[i], m->fn, m->ctx);
-        s->store.value = ms_expr_map_loads(m->f, s->store.value, m->fn, m->ctx);
+            s->store.idx[i] = ms_expr_map(m->f, s->store.idx[i], m->fn, m->ctx);
+        s->store.value = ms_expr_map(m->f, s->store.value, m->fn, m->ctx);
         return true;
     case MS_STMT_SEQ:
     case MS_STMT_ALLOC:
@@ -647,10 +646,33 @@ static bool map_stmt_loads(void *ctx, ms_stmt *s)
     ms_unreachable();
 }
 
+void ms_stmt_map_exprs(ms_func *f, ms_stmt *s, ms_expr_fn fn, void *ctx)
+{
+    expr_mapper m = {f, fn, ctx};
+    ms_stmt_visit(s, map_stmt_exprs, &m);
+}
+
+typedef struct only_loads {
+    ms_load_fn fn;
+    void *ctx;
+} only_loads;
+
+static ms_expr *if_load(void *ctx, ms_expr *e)
+{
+    const only_loads *o = ctx;
+    return e->kind == MS_EXPR_LOAD ? o->fn(o->ctx, e) : e;
+}
+
+ms_expr *ms_expr_map_loads(ms_func *f, ms_expr *e, ms_load_fn fn, void *ctx)
+{
+    only_loads o = {fn, ctx};
+    return ms_expr_map(f, e, if_load, &o);
+}
+
 void ms_stmt_map_loads(ms_func *f, ms_stmt *s, ms_load_fn fn, void *ctx)
 {
-    load_mapper m = {f, fn, ctx};
-    ms_stmt_visit(s, map_stmt_loads, &m);
+    only_loads o = {fn, ctx};
+    ms_stmt_map_exprs(f, s, if_load, &o);
 }
 
 bool ms_load_is_store_target(const ms_expr *load, const ms_stmt *store)

@@ -6,6 +6,7 @@
  * data, runs both, compares the outputs with a per-type tolerance, and
  * times both (median after warm-up).
  */
+#include "emit/emit.h"
 #include "runtime/runtime.h"
 
 #include <inttypes.h>
@@ -297,6 +298,7 @@ static void emit_prologue(ms_str *s, const ms_source *src, const ms_kernel *k, i
     ms_str_add(s, "#include <math.h>\n#include <stdint.h>\n#include <stdlib.h>\n#if "
                   "defined(_OPENMP)\n#include "
                   "<omp.h>\n#endif\n");
+    ms_emit_support(n, bodies, s);
     /* --fp-model=strict promises the original's every bit */
     ms_str_addf(s, "#define MSCC_EXACT %d\n", k->func->fp_strict ? 1 : 0);
     for (int i = 0; i < n; i++) {

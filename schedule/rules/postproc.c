@@ -2,8 +2,9 @@
  * postproc.c - the postprocessors that finish a sampled schedule: the
  * auto-unroll annotation becomes unrolled loops, and a loop marked
  * parallel or SIMD that later steps made dependent is refused (the
- * candidate is dropped, its reason counted). Deterministic, so a trace
- * replayed and postprocessed gives the same program every time.
+ * candidate is dropped, its reason counted); under reassoc, libm calls
+ * in SIMD loops become mscc's vector math (ir/vmath.c). Deterministic, so
+ * a trace replayed and postprocessed gives the same program every time.
  */
 #include "schedule/prim/prim.h"
 #include "schedule/rules/rules.h"
@@ -71,9 +72,32 @@ static bool parallel_or_simd(const ms_stmt *loop, void *ctx)
     return loop->loop.kind == MS_LOOP_PARALLEL || loop->loop.kind == MS_LOOP_VECTORIZED;
 }
 
+static ms_expr *to_vmath(void *ctx, ms_expr *e)
+{
+    const ms_vmath *v;
+    if (e->kind != MS_EXPR_CALL || !(v = ms_vmath_for_call(e->call.name, e->dtype, e->call.nargs)))
+        return e;
+    return ms_call(ctx, v->name, e->dtype, e->call.nargs, e->call.args);
+}
+
+/* A call per element keeps a SIMD loop scalar; mscc's versions vectorize.
+ * Not under strict: they may differ from libm in the last place. */
+static bool rewrite_vmath(void *ctx, ms_stmt *s)
+{
+    ms_func *f = ctx;
+    bool simd =
+        s->kind == MS_STMT_FOR && (s->loop.kind == MS_LOOP_VECTORIZED ||
+                                   (s->loop.kind == MS_LOOP_PARALLEL && s->loop.parallel_simd));
+    if (simd)
+        ms_stmt_map_exprs(f, s->loop.body, to_vmath, f);
+    return true;
+}
+
 ms_status ms_postproc(ms_sched *s)
 {
     ms_stmt_visit(s->f->body, rewrite_unroll, NULL);
+    if (!s->f->fp_strict)
+        ms_stmt_visit(s->f->body, rewrite_vmath, s->f);
     ms_loop_info *infos;
     int n = ms_analyze_loops_where(s->f, parallel_or_simd, NULL, &infos);
     ms_status st = MS_OK;

@@ -162,6 +162,12 @@ Test(golden, text_outside_kernels_is_kept_byte_for_byte)
         size_t in_at = 0, out_at = 0;
         while (strncmp(out + out_at, src.text, strcspn(src.text, "\n") + 1)) {
             size_t len = strcspn(out + out_at, "\n");
+            if (!strncmp(out + out_at, MS_VMATH_BEGIN "\n", len + 1)) {
+                const char *end = strstr(out + out_at, "\n" MS_VMATH_END "\n");
+                cr_assert(end, "%s: the vector math has no end line", *c);
+                out_at = (size_t)(end - out) + strlen(MS_VMATH_END) + 2;
+                continue;
+            }
             const char *mark = strstr(out + out_at, "added by mscc");
             cr_assert(len > 0 && ((mark && mark < out + out_at + len) ||
                                   !strncmp(out + out_at, "#if defined(_OPENMP)\n", len + 1) ||

@@ -1,6 +1,17 @@
+#include <math.h> /* added by mscc: its vector math in tuned kernels */
 #if defined(_OPENMP)
 #include <omp.h> /* added by mscc: omp_in_parallel() in tuned kernels */
 #endif
+#include <stdint.h> /* added by mscc: its vector math */
+/* added by mscc: its vector math, called by the tuned kernels below */
+/* fmaxf by mscc: a select, which a SIMD loop vectorizes (libm's is a call
+ * per element). The larger of a and b; if one is NaN, the other (a
+ * signaling NaN taken as quiet); either zero of +0 and -0, as C allows. */
+static inline float mscc_fmaxf(float a, float b)
+{
+    return (a > b) | (b != b) ? a : b;
+}
+/* end of mscc's vector math */
 /* rowstats: scalar reductions become SIMD reductions; pointer subscripts. */
 #include <math.h>
 
@@ -30,7 +41,7 @@ void rowstats(long M, long N, const float *restrict X, float *restrict mx, float
             #pragma omp simd reduction(max:m)
 #endif
             for (long j = 0; j < 1000; j++) {
-                m = fmaxf(m, X[i * 1000 + j]);
+                m = mscc_fmaxf(m, X[i * 1000 + j]);
             }
 #if defined(_OPENMP)
             #pragma omp simd reduction(+:s)
@@ -52,7 +63,7 @@ void rowstats(long M, long N, const float *restrict X, float *restrict mx, float
             #pragma omp simd reduction(max:m)
 #endif
             for (long j = 0; j < N; j++) {
-                m = fmaxf(m, X[i * N + j]);
+                m = mscc_fmaxf(m, X[i * N + j]);
             }
 #if defined(_OPENMP)
             #pragma omp simd reduction(+:s)

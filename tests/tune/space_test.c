@@ -612,3 +612,79 @@ Test(space, unroll_postprocessor_unrolls_within_the_step)
     ms_tracer_free(tr);
     ms_source_free(&src);
 }
+
+static const char vmath_src[] =
+    "#include <math.h>\n"
+    "#pragma mscc kernel sizes(M = 8, N = 40)\n"
+    "void k(int M, int N, const float X[restrict M][N], float Y[restrict M][N],\n"
+    "       float Z[restrict M][N], float R[restrict M])\n"
+    "{\n"
+    "    for (int i = 0; i < M; i++)\n"
+    "        for (int j = 0; j < N; j++)\n"
+    "            Y[i][j] = expf(X[i][j]);\n"
+    "    for (int i = 0; i < M; i++)\n"
+    "        for (int j = 0; j < N; j++)\n"
+    "            Z[i][j] = expf(X[i][j]);\n"
+    "    for (int i = 0; i < M; i++) {\n"
+    "        float mx = X[i][0];\n"
+    "        for (int j = 1; j < N; j++)\n"
+    "            mx = fmaxf(mx, X[i][j]);\n"
+    "        R[i] = mx;\n"
+    "    }\n"
+    "}\n";
+
+/* Y's inner loop made SIMD (and the max's, where reductions may be
+ * reordered), Z's left serial; postprocessed. Returns the IR text. */
+static char *vmath_postprocessed(bool strict, ms_status *st)
+{
+    char *path = tu_write_temp("vmath.c", vmath_src);
+    ms_source src;
+    ms_diags d = {0};
+    tu_parse_file_fp(path, strict, &src, &d);
+    ms_diags_free(&d);
+    ms_tracer *tr = ms_tracer_new(src.kernels[0].func, 1);
+    int l[4];
+    ms_t_get_loops(tr, ms_t_get_block(tr, "Y"), l);
+    ms_t_vectorize(tr, l[1]);
+    if (!strict) {
+        cr_assert_eq(ms_t_get_loops(tr, ms_t_get_block(tr, "mx_3"), l), 2);
+        ms_t_vectorize(tr, l[1]);
+    }
+    cr_assert_eq(tr->status, MS_OK, "%s", tr->why);
+    *st = ms_postproc(tr->s);
+    ms_str ir = {0};
+    ms_func_print(tr->s->f, &ir);
+    ms_tracer_free(tr);
+    ms_source_free(&src);
+    free(path);
+    return ms_str_take(&ir);
+}
+
+static int count(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+        n++;
+    return n;
+}
+
+Test(space, postprocessor_gives_simd_loops_the_vector_math)
+{
+    ms_status st;
+    char *ir = vmath_postprocessed(false, &st);
+    /* the max stays a reduction that SIMD may reorder */
+    cr_assert_eq(st, MS_OK);
+    cr_expect_eq(count(ir, "mscc_expf("), 1, "%s", ir);
+    cr_expect_eq(count(ir, " expf("), 1, "the serial loop keeps libm's:\n%s", ir);
+    cr_expect_eq(count(ir, "mscc_fmaxf("), 1, "%s", ir);
+    free(ir);
+}
+
+Test(space, strict_keeps_libm_in_simd_loops)
+{
+    ms_status st;
+    char *ir = vmath_postprocessed(true, &st);
+    cr_assert_eq(st, MS_OK);
+    cr_expect_eq(count(ir, "mscc_"), 0, "%s", ir);
+    free(ir);
+}

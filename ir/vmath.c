@@ -1,0 +1,49 @@
+/*
+ * vmath.c - the registry of mscc's vector math: for a libm call in a SIMD
+ * loop, a branch-free definition of the same function that the compiler
+ * vectorizes (libm's is a call per element). The postprocessor renames
+ * the calls (under --fp-model=reassoc only: the results may differ from
+ * libm's in the last place); the emitter prints each definition used,
+ * once, atop the tuned file. Each definition is a file of its own in
+ * ir/vmath/, embedded at build time, and measured over every float by
+ * tests/vmath.
+ */
+#include "ir/ir.h"
+
+#include <string.h>
+
+extern const char ms_vmath_expf_text[], ms_vmath_fmaxf_text[], ms_vmath_fminf_text[];
+
+static const ms_vmath registry[] = {
+    {"expf", MS_DT_F32, 1, "mscc_expf", ms_vmath_expf_text},
+    {"fmaxf", MS_DT_F32, 2, "mscc_fmaxf", ms_vmath_fmaxf_text},
+    {"fminf", MS_DT_F32, 2, "mscc_fminf", ms_vmath_fminf_text},
+};
+
+enum { NVMATH = sizeof registry / sizeof registry[0] };
+
+int ms_vmath_count(void)
+{
+    return NVMATH;
+}
+
+const ms_vmath *ms_vmath_at(int i)
+{
+    return i >= 0 && i < NVMATH ? &registry[i] : NULL;
+}
+
+const ms_vmath *ms_vmath_for_call(const char *libm, ms_dtype t, int nargs)
+{
+    for (int i = 0; i < NVMATH; i++)
+        if (registry[i].dtype == t && registry[i].nargs == nargs && !strcmp(registry[i].libm, libm))
+            return &registry[i];
+    return NULL;
+}
+
+const char *ms_vmath_libm_name(const char *name)
+{
+    for (int i = 0; i < NVMATH; i++)
+        if (!strcmp(registry[i].name, name))
+            return registry[i].libm;
+    return name;
+}
