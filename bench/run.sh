@@ -16,6 +16,8 @@ declare -A flops=(
     [depthwise]=$((2 * 256 * 28 * 28 * 9))
     [dense_bias_relu]=$((2 * 128 * 1024 * 1024 + 2 * 128 * 1024))
     [softmax]=$((5 * 1024 * 1024))
+    [gelu_erf]=$((5 * 512 * 4096))
+    [gelu_tanh]=$((9 * 512 * 4096))
 )
 printf '%-18s %12s %12s %9s %12s %12s\n' kernel "naive ms" "mscc ms" speedup "naive GF/s" "mscc GF/s"
 echo "$out" | awk -v list="$(for k in "${!flops[@]}"; do printf '%s=%s ' "$k" "${flops[$k]}"; done)" '

@@ -302,6 +302,10 @@ void ms_emit_support(int n, const char *const *bodies, ms_str *out)
         ms_str_add(out, "#include <stdint.h> /* added by mscc: its vector math */\n");
     if (!any_vmath)
         return;
+    /* an entry's needs come earlier in the registry */
+    for (int v = ms_vmath_count() - 1; v >= 0; v--)
+        for (int w = 0; w < v && need_vmath[v] && ms_vmath_at(v)->needs; w++)
+            need_vmath[w] = need_vmath[w] || !strcmp(ms_vmath_at(w)->name, ms_vmath_at(v)->needs);
     /* one marked region, so that a reader (and a test) sees where it ends */
     ms_str_add(out, MS_VMATH_BEGIN "\n");
     for (int v = 0; v < ms_vmath_count(); v++)

@@ -295,6 +295,7 @@ typedef struct ms_vmath {
     int nargs;
     const char *name; /* "mscc_expf" */
     const char *definition;
+    const char *needs; /* the name of another entry it calls, or NULL */
 } ms_vmath;
 int ms_vmath_count(void);
 const ms_vmath *ms_vmath_at(int i);

@@ -12,12 +12,16 @@
 
 #include <string.h>
 
-extern const char ms_vmath_expf_text[], ms_vmath_fmaxf_text[], ms_vmath_fminf_text[];
+extern const char ms_vmath_expf_text[], ms_vmath_fmaxf_text[], ms_vmath_fminf_text[],
+    ms_vmath_tanhf_text[], ms_vmath_erff_text[];
 
 static const ms_vmath registry[] = {
-    {"expf", MS_DT_F32, 1, "mscc_expf", ms_vmath_expf_text},
-    {"fmaxf", MS_DT_F32, 2, "mscc_fmaxf", ms_vmath_fmaxf_text},
-    {"fminf", MS_DT_F32, 2, "mscc_fminf", ms_vmath_fminf_text},
+    /* what an entry needs comes before it */
+    {"expf", MS_DT_F32, 1, "mscc_expf", ms_vmath_expf_text, NULL},
+    {"fmaxf", MS_DT_F32, 2, "mscc_fmaxf", ms_vmath_fmaxf_text, NULL},
+    {"fminf", MS_DT_F32, 2, "mscc_fminf", ms_vmath_fminf_text, NULL},
+    {"tanhf", MS_DT_F32, 1, "mscc_tanhf", ms_vmath_tanhf_text, "mscc_expf"},
+    {"erff", MS_DT_F32, 1, "mscc_erff", ms_vmath_erff_text, "mscc_expf"},
 };
 
 enum { NVMATH = sizeof registry / sizeof registry[0] };

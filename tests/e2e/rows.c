@@ -1,4 +1,5 @@
-/* row-wise kernels: softmax with a local array, layernorm, rowsum, dense+bias+relu. */
+/* row-wise kernels: softmax with a local array, layernorm, rowsum, dense+bias+relu, the two
+ * GELUs (erff and tanhf: mscc's vector math in SIMD loops). */
 #include <math.h>
 
 enum { SN = 77 };
@@ -145,4 +146,17 @@ void gemv_ab(int M, int N, float alpha, float beta, const float A[restrict M][N]
             s += A[i][j] * x[j];
         y[i] = alpha * s + beta * y[i];
     }
+}
+
+#pragma mscc kernel sizes(M = 37, N = 53)
+void gelu(int M, int N, const float X[restrict M][N], float Y[restrict M][N],
+          float T[restrict M][N])
+{
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++)
+            Y[i][j] = 0.5f * X[i][j] * (1.0f + erff(X[i][j] * 0.70710678f));
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++)
+            T[i][j] = 0.5f * X[i][j] *
+                      (1.0f + tanhf(0.79788456f * (X[i][j] + 0.044715f * X[i][j] * X[i][j] * X[i][j])));
 }

@@ -68,14 +68,102 @@ static inline float mscc_expf(float x)
  * signaling NaN taken as quiet); either zero of +0 and -0, as C allows. */
 static inline float mscc_fmaxf(float a, float b)
 {
-    return (a > b) | (b != b) ? a : b;
+    return ((a > b) | (b != b)) ? a : b;
 }
 /* fminf by mscc: a select, which a SIMD loop vectorizes (libm's is a call
  * per element). The smaller of a and b; if one is NaN, the other (a
  * signaling NaN taken as quiet); either zero of +0 and -0, as C allows. */
 static inline float mscc_fminf(float a, float b)
 {
-    return (a < b) | (b != b) ? a : b;
+    return ((a < b) | (b != b)) ? a : b;
+}
+/* tanhf by mscc: branch-free, so that a SIMD loop that calls it vectorizes
+ * (needs mscc_expf, printed before it); within 2 ulp of the correctly
+ * rounded result for every float argument (measured by mscc's tests/vmath);
+ * +-0, +-1 at the ends and NaN as libm gives them.
+ * |x| < 0.9: x + x^3 P(x^2), P fitted to tanh in relative error; beyond,
+ * 1 - 2 / (exp(2|x|) + 1), where the subtraction loses less than a bit.
+ * Both are computed and one kept by a bit mask. */
+static inline float mscc_tanhf(float x)
+{
+    union {
+        float f;
+        uint32_t u;
+    } a, small, large;
+    a.f = x;
+    uint32_t sign = a.u & 0x80000000u;
+    a.u &= 0x7fffffffu;
+    float s = a.f * a.f;
+    float p = -4.5714908628724515e-4f;
+    p = p * s + 2.587720984593034e-3f;
+    p = p * s + -8.27052816748619e-3f;
+    p = p * s + 2.1667085587978363e-2f;
+    p = p * s + -5.3930386900901794e-2f;
+    p = p * s + 1.3332994282245636e-1f;
+    p = p * s + -3.3333322405815125e-1f;
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+    small.f = fmaf(a.f * s, p, a.f); /* not a * (1 + s p) under -ffast-math */
+#else
+    small.f = (float)((double)a.f + (double)(a.f * s) * (double)p); /* exact enough in any order */
+#endif
+    /* |x| at most 10 (tanh is 1 in float from 9.01): no inf reaches the
+     * division, which -ffast-math may compute by a reciprocal step that
+     * makes inf a NaN; the clamp on the bits, where NaN is kept apart */
+    union {
+        float f;
+        uint32_t u;
+    } c;
+    c.u = a.u < 0x41200000u ? a.u : 0x41200000u;
+    large.f = 1.0f - 2.0f / (mscc_expf(2.0f * c.f) + 1.0f);
+    uint32_t near = 0u - (uint32_t)(a.f < 0.9f), nan = 0u - (uint32_t)(a.u > 0x7f800000u);
+    uint32_t r = (small.u & near) | (large.u & ~near);
+    a.u = ((r & ~nan) | (a.u & nan)) | sign;
+    return a.f;
+}
+/* erff by mscc: branch-free, so that a SIMD loop that calls it vectorizes
+ * (needs mscc_expf, printed before it); within 2 ulp of the correctly
+ * rounded result for every float argument (measured by mscc's tests/vmath);
+ * +-0, +-1 at the ends and NaN as libm gives them.
+ * |x| < 0.9: x + x Q(x^2); up to 3.92: 1 - exp(-x^2) G(x), G (erfc(x)
+ * e^(x^2), smooth) a polynomial around 2.4; both fitted in relative error
+ * of erf; beyond, 1. All are computed and one kept by bit masks. */
+static inline float mscc_erff(float x)
+{
+    union {
+        float f;
+        uint32_t u;
+    } a, small, large;
+    a.f = x;
+    uint32_t sign = a.u & 0x80000000u;
+    a.u &= 0x7fffffffu;
+    float s = a.f * a.f;
+    float q = 8.552939107175916e-5f;
+    q = q * s + -8.185906335711479e-4f;
+    q = q * s + 5.2048685029149055e-3f;
+    q = q * s + -2.6860978454351425e-2f;
+    q = q * s + 1.1283725500106812e-1f;
+    q = q * s + -3.7612634897232056e-1f;
+    q = q * s + 1.2837916612625122e-1f;
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+    small.f = fmaf(a.f, q, a.f); /* not a * (1 + q) under -ffast-math */
+#else
+    small.f = (float)((double)a.f + (double)a.f * (double)q); /* exact enough in any order */
+#endif
+    float t = a.f - 2.4f;
+    float g = -3.4575656172819436e-5f;
+    g = g * t + -6.135948206065223e-5f;
+    g = g * t + -1.37370647280477e-4f;
+    g = g * t + 3.108007658738643e-4f;
+    g = g * t + -7.604576530866325e-4f;
+    g = g * t + 2.9150124173611403e-3f;
+    g = g * t + -9.07963328063488e-3f;
+    g = g * t + 2.7481094002723694e-2f;
+    g = g * t + -7.958710193634033e-2f;
+    g = g * t + 2.184988409280777e-1f;
+    large.f = 1.0f - mscc_expf(-s) * g;
+    uint32_t near = 0u - (uint32_t)(a.f < 0.9f), far = 0u - (uint32_t)(a.f >= 3.92f);
+    a.u = (small.u & near) | (large.u & ~(near | far)) | (0x3f800000u & far) | sign;
+    return a.f;
 }
 /* end of mscc's vector math */
 /* constructs: the spec's body language, one kernel using most of it. */
@@ -117,7 +205,7 @@ void constructs(size_t B, long N, double eps, const float *x, const int8_t q[sta
             for (long n = 0; n < 256; n++) {
                 float v = x[b * 256 + n] * (float)q[b][n];
                 if (n >= 2 && n < 254 && (n - n % 4) % 2 == 0) {
-                    v += window[n % 5] * mscc_expf(-fabsf(v)) + powf(v, 2.0f) - tanhf(v) + erff(v);
+                    v += window[n % 5] * mscc_expf(-fabsf(v)) + powf(v, 2.0f) - mscc_tanhf(v) + mscc_erff(v);
                 } else {
                     v = v < 0 ? -v : sqrtf(v + (float)eps);
                 }
@@ -145,7 +233,7 @@ void constructs(size_t B, long N, double eps, const float *x, const int8_t q[sta
             for (long n = 0; n < N; n++) {
                 float v = x[b * N + n] * (float)q[b][n];
                 if (n >= 2 && n < N - 2 && (n - n % 4) % 2 == 0) {
-                    v += window[n % 5] * mscc_expf(-fabsf(v)) + powf(v, 2.0f) - tanhf(v) + erff(v);
+                    v += window[n % 5] * mscc_expf(-fabsf(v)) + powf(v, 2.0f) - mscc_tanhf(v) + mscc_erff(v);
                 } else {
                     v = v < 0 ? -v : sqrtf(v + (float)eps);
                 }

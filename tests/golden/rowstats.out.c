@@ -9,7 +9,7 @@
  * signaling NaN taken as quiet); either zero of +0 and -0, as C allows. */
 static inline float mscc_fmaxf(float a, float b)
 {
-    return (a > b) | (b != b) ? a : b;
+    return ((a > b) | (b != b)) ? a : b;
 }
 /* end of mscc's vector math */
 /* rowstats: scalar reductions become SIMD reductions; pointer subscripts. */
