@@ -30,12 +30,24 @@ typedef struct ms_kernel {
     double weight;               /* weight(W): calls per run relative to the others, 1 without */
 } ms_kernel;
 
+/* A function definition of the file's own that is not a kernel. The
+ * harnesses that compile the file replace [begin, end) (the body, or for
+ * an old-style definition everything after the name) with ";" (or "();"),
+ * so that no code of the user's but the kernel is compiled into them, let
+ * alone run: not main, not a constructor, not a helper. */
+typedef struct ms_other_def {
+    size_t begin, end;
+    bool old_style;
+} ms_other_def;
+
 typedef struct ms_source {
     char *path;
     char *text; /* the file's bytes */
     size_t len;
     int nkernels;
     ms_kernel *kernels;
+    int nothers;
+    ms_other_def *others; /* in file order */
 } ms_source;
 
 /* Parses opts->path. Returns 0 and fills *src on success; rejected kernels

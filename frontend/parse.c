@@ -225,6 +225,54 @@ static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXC
                 s->diags);
 }
 
+/* The body of function definition fn as written in the file, or false
+ * (a body from a macro, say). */
+static bool body_range(CXCursor fn, const char *text, size_t len, size_t *begin, size_t *end)
+{
+    CXCursor kids[64];
+    int nk = lower_children(fn, kids, 64);
+    for (int i = 0; i < nk && i < 64; i++)
+        if (clang_getCursorKind(kids[i]) == CXCursor_CompoundStmt) {
+            CXSourceRange r = clang_getCursorExtent(kids[i]);
+            *begin = offset_of(clang_getRangeStart(r));
+            *end = offset_of(clang_getRangeEnd(r));
+            return *begin < *end && *end <= len && text[*begin] == '{' && text[*end - 1] == '}';
+        }
+    return false;
+}
+
+/* Every function definition of the file's own but the kernels. */
+static void find_other_defs(const char *text, size_t len, const top *tops, int ntops,
+                            ms_source *src)
+{
+    MS_VEC(ms_other_def) v = {0};
+    for (int t = 0; t < ntops; t++) {
+        CXCursor fn = tops[t].cur;
+        if (clang_getCursorKind(fn) != CXCursor_FunctionDecl || !clang_isCursorDefinition(fn))
+            continue;
+        size_t begin, end;
+        if (!body_range(fn, text, len, &begin, &end))
+            continue;
+        bool kernel = false;
+        for (int k = 0; k < src->nkernels; k++)
+            kernel = kernel || src->kernels[k].body_begin == begin;
+        if (kernel)
+            continue;
+        /* int f(a, b) int a; float b; { ... }: a ';' before the body */
+        size_t name_end = offset_of(clang_getCursorLocation(fn));
+        CXString ns = clang_getCursorSpelling(fn);
+        name_end += strlen(clang_getCString(ns));
+        clang_disposeString(ns);
+        bool old_style = false;
+        for (size_t i = name_end; i < begin && i < len; i++)
+            old_style = old_style || text[i] == ';';
+        ms_other_def d = {old_style ? name_end : begin, end, old_style};
+        MS_VEC_PUSH(v, d);
+    }
+    src->nothers = v.len;
+    src->others = v.data;
+}
+
 static void render_clang_diags(CXTranslationUnit tu, ms_diags *diags, int *nerrors)
 {
     unsigned n = clang_getNumDiagnostics(tu);
@@ -318,6 +366,7 @@ int ms_frontend_parse(const ms_frontend_opts *o, ms_source *src, ms_diags *diags
         else
             make_kernel(&s, o, p, next->cur, &src->kernels[src->nkernels++]);
     }
+    find_other_defs(text, len, tops.data, tops.len, src);
     for (int i = 0; i < s.pragmas.len; i++)
         for (int h = 0; h < s.pragmas.data[i].nhints; h++)
             free((char *)s.pragmas.data[i].hints[h].name);
@@ -337,6 +386,7 @@ void ms_source_free(ms_source *src)
         ms_func_free(src->kernels[i].func);
     }
     free(src->kernels);
+    free(src->others);
     free(src->text);
     free(src->path);
     *src = (ms_source){0};

@@ -279,9 +279,28 @@ static void emit_call(ms_str *s, const ms_func *f, const char *suffix, const cha
     ms_str_add(s, ")");
 }
 
-/* The user's whole file with the kernel renamed NAME__orig and main out
- * of the way, then each body as NAME__<suffix>: the kernel's own
- * declaration over another body. */
+/* The user's file with every function definition but the kernels' made
+ * a declaration (ms_other_def), newlines kept so that lines stay where
+ * they were: of the user's code, the harness compiles the kernels only. */
+static void add_user_file(ms_str *s, const ms_source *src)
+{
+    size_t at = 0;
+    for (int i = 0; i < src->nothers; i++) {
+        const ms_other_def *d = &src->others[i];
+        MS_ASSERT(d->begin >= at && d->end <= src->len);
+        ms_str_addn(s, src->text + at, d->begin - at);
+        ms_str_add(s, d->old_style ? "();" : ";");
+        for (size_t c = d->begin; c < d->end; c++)
+            if (src->text[c] == '\n')
+                ms_str_add(s, "\n");
+        at = d->end;
+    }
+    ms_str_addn(s, src->text + at, src->len - at);
+}
+
+/* The user's file (its kernels only: add_user_file) with the kernel
+ * renamed NAME__orig and main out of the way, then each body as
+ * NAME__<suffix>: the kernel's own declaration over another body. */
 static void emit_prologue(ms_str *s, const ms_source *src, const ms_kernel *k, int n,
                           const char *const *suffixes, const char *const *bodies)
 {
@@ -291,7 +310,7 @@ static void emit_prologue(ms_str *s, const ms_source *src, const ms_kernel *k, i
     ms_str_add(s, "#pragma GCC diagnostic ignored \"-Wunused-function\"\n");
     ms_str_addf(s, "#define main mscc_user_main\n#define %s %s__orig\n#line 1 \"%s\"\n", k->name,
                 k->name, src->path);
-    ms_str_addn(s, src->text, src->len);
+    add_user_file(s, src);
     ms_str_addf(s, "\n#line 1 \"<mscc harness of %s>\"\n#undef %s\n#undef main\n", k->name,
                 k->name);
     /* what tuned bodies may call (fma, packed arrays), as the output file has it */

@@ -269,3 +269,57 @@ Test(cli, printed_traces_replay_to_the_same_output, .timeout = 300)
     ms_str_free(&c);
     ms_str_free(&t);
 }
+
+/* A file with code of its own: a constructor, main, a helper, an old-style
+ * definition; each leaves a mark and aborts if it ever runs. */
+static const char own_code[] =
+    "// a user's file with code that mscc must never run\n"
+    "#include <stddef.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+    "static void leave_mark(const char *what)\n{\n"
+    "    FILE *f = fopen(MARK, \"a\");\n"
+    "    if (f) {\n        fputs(what, f);\n        fclose(f);\n    }\n"
+    "    abort();\n}\n"
+    "__attribute__((constructor)) static void at_load(void) { leave_mark(\"constructor\\n\"); }\n"
+    "static int helper(int x) { leave_mark(\"helper\\n\"); return x + 1; }\n"
+    "int old_style(a, b) int a; int b; { leave_mark(\"old style\\n\"); return a + b; }\n"
+    "#pragma mscc kernel sizes(n=300000)\n"
+    "void scale(size_t n, const float *restrict x, float *restrict y) {\n"
+    "    for (size_t i = 0; i < n; i++) y[i] = 3.0f * x[i];\n}\n"
+    "int main(void) { leave_mark(\"main\\n\"); return helper(old_style(1, 2)); }\n";
+
+Test(cli, of_the_users_file_only_the_kernel_runs, .timeout = 300)
+{
+    char *mark = tu_write_temp("own_code.mark", "");
+    remove(mark);
+    ms_str text = {0};
+    ms_str_addf(&text, "#define MARK \"%s\"\n%s", mark, own_code);
+    char *in = tu_write_temp("own_code.c", ms_str_cstr(&text));
+    char *out = tu_write_temp("own_code.out.c", "");
+    /* the search's harness (four candidates measured), then the check's
+     * (the default schedule at four size settings) */
+    char *db = tu_write_temp("own_code.db", "");
+    remove(db);
+    ms_str db_opt = {0};
+    ms_str_addf(&db_opt, "--db=%s", db);
+    run r = mscc6(in, "-o", out, "--trials=4", ms_str_cstr(&db_opt), "-v");
+    cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.err, "4 measured"), "nothing measured:\n%s%s", r.out, r.err);
+    done(&r);
+    r = mscc6(in, "-o", out, "--trials=0", "--db=/nonexistent/own_code.db", "--check");
+    cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.out, " yes "), "not tuned and checked:\n%s%s", r.out, r.err);
+    char *marks = ms_read_file(mark, NULL);
+    cr_expect(!marks, "the file's own code ran in mscc's harness: %s", marks);
+    free(marks);
+    /* the output keeps that code: it is the user's */
+    char *text_out = ms_read_file(out, NULL);
+    cr_expect(text_out && strstr(text_out, "leave_mark(\"constructor\\n\")"));
+    free(text_out);
+    done(&r);
+    ms_str_free(&text);
+    free(in);
+    free(out);
+    free(mark);
+    free(db);
+    ms_str_free(&db_opt);
+}
