@@ -189,6 +189,23 @@ static unsigned offset_of(CXSourceLocation loc)
     return off;
 }
 
+/* The extent of function definition fn's body ('{' to one past '}'), as
+ * its spelling gives it; false without one (then *begin, *end unchanged). */
+static bool body_extent(CXCursor fn, size_t *begin, size_t *end)
+{
+    CXCursor kids[64];
+    int nk = lower_children(fn, kids, 64);
+    bool found = false;
+    for (int i = 0; i < nk && i < 64; i++)
+        if (clang_getCursorKind(kids[i]) == CXCursor_CompoundStmt) {
+            CXSourceRange r = clang_getCursorExtent(kids[i]);
+            *begin = offset_of(clang_getRangeStart(r));
+            *end = offset_of(clang_getRangeEnd(r));
+            found = true;
+        }
+    return found;
+}
+
 static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXCursor fn,
                         ms_kernel *k)
 {
@@ -207,14 +224,7 @@ static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXC
     ms_loc why_loc;
     char why[300];
     k->func = ms_lower_function(s->tu, fn, s->path, p->noalias, &why_loc, why, sizeof why);
-    CXCursor kids[64];
-    int nk = lower_children(fn, kids, 64);
-    for (int i = 0; i < nk && i < 64; i++)
-        if (clang_getCursorKind(kids[i]) == CXCursor_CompoundStmt) {
-            CXSourceRange r = clang_getCursorExtent(kids[i]);
-            k->body_begin = offset_of(clang_getRangeStart(r));
-            k->body_end = offset_of(clang_getRangeEnd(r));
-        }
+    body_extent(fn, &k->body_begin, &k->body_end);
     if (!k->func) {
         ms_diags_add(s->diags, MS_DIAG_WARNING, why_loc, "kernel '%s' left unchanged: %s", k->name,
                      why);
@@ -229,16 +239,8 @@ static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXC
  * (a body from a macro, say). */
 static bool body_range(CXCursor fn, const char *text, size_t len, size_t *begin, size_t *end)
 {
-    CXCursor kids[64];
-    int nk = lower_children(fn, kids, 64);
-    for (int i = 0; i < nk && i < 64; i++)
-        if (clang_getCursorKind(kids[i]) == CXCursor_CompoundStmt) {
-            CXSourceRange r = clang_getCursorExtent(kids[i]);
-            *begin = offset_of(clang_getRangeStart(r));
-            *end = offset_of(clang_getRangeEnd(r));
-            return *begin < *end && *end <= len && text[*begin] == '{' && text[*end - 1] == '}';
-        }
-    return false;
+    return body_extent(fn, begin, end) && *begin < *end && *end <= len && text[*begin] == '{' &&
+           text[*end - 1] == '}';
 }
 
 /* Every function definition of the file's own but the kernels. */

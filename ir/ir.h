@@ -398,6 +398,9 @@ void ms_walk(ms_stmt *body, const ms_walk_fns *fns, void *ctx);
 /* A name for a new loop counter or array that no parameter, counter or
  * local of f has: base, or base_1, base_2... */
 void ms_unique_name(ms_func *f, const char *base, char *out, size_t size);
+/* Does loop run its iterations as SIMD lanes (vectorized, or the parallel
+ * loop that is also the SIMD one)? */
+bool ms_loop_is_simd(const ms_stmt *loop);
 /* Is loop a perfect nest (through one-item sequences) with block at its bottom? */
 bool ms_loop_holds_only(const ms_stmt *loop, const ms_stmt *block);
 /* Do both occur under root, a first in program (pre-)order? */

@@ -192,6 +192,11 @@ void ms_unique_name(ms_func *f, const char *base, char *out, size_t size)
     }
 }
 
+bool ms_loop_is_simd(const ms_stmt *loop)
+{
+    return loop->loop.kind == MS_LOOP_VECTORIZED || loop->loop.parallel_simd;
+}
+
 bool ms_loop_holds_only(const ms_stmt *loop, const ms_stmt *block)
 {
     const ms_stmt *b = loop->loop.body;

@@ -374,7 +374,7 @@ static void store_features(const extract *x, const store_rec *r, float *out)
     for (int l = 0; l < r->depth; l++) {
         const ms_stmt *L = r->loops[l];
         double ext = trips(x, r, l);
-        if (L->loop.kind == MS_LOOP_VECTORIZED || L->loop.parallel_simd) {
+        if (ms_loop_is_simd(L)) {
             lanes *= ext;
             reduces = reduces || L->loop.nred > 0;
         }
@@ -386,7 +386,7 @@ static void store_features(const extract *x, const store_rec *r, float *out)
     const ms_stmt *in = r->depth ? r->loops[r->depth - 1] : NULL;
     out[9] = in ? (float)lg(trips(x, r, r->depth - 1)) : 0.0f;
     out[10] = (float)lg(lanes);
-    out[11] = in && (in->loop.kind == MS_LOOP_VECTORIZED || in->loop.parallel_simd);
+    out[11] = in && ms_loop_is_simd(in);
     out[12] = reduces;
     out[13] = (float)lg(unrolled);
     out[14] = (float)lg(par);

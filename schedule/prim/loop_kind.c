@@ -27,11 +27,6 @@ static bool is_parallel(const ms_stmt *l)
     return l->loop.kind == MS_LOOP_PARALLEL;
 }
 
-static bool is_simd(const ms_stmt *l)
-{
-    return l->loop.kind == MS_LOOP_VECTORIZED || l->loop.parallel_simd;
-}
-
 static bool no_parallel_loop(void *ctx, ms_stmt *s)
 {
     (void)ctx;
@@ -55,7 +50,7 @@ ms_status ms_sched_parallel(ms_sched *s, int loop)
         if (is_parallel(around[i]))
             return prim_fail(s, MS_ERR_ILLEGAL, "parallel: '%s' is inside parallel loop '%s'",
                              L->loop.var->name, around[i]->loop.var->name);
-        if (is_simd(around[i]))
+        if (ms_loop_is_simd(around[i]))
             return prim_fail(s, MS_ERR_ILLEGAL, "parallel: '%s' is inside SIMD loop '%s'",
                              L->loop.var->name, around[i]->loop.var->name);
     }

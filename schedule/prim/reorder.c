@@ -179,8 +179,7 @@ ms_status ms_sched_reorder(ms_sched *s, int n, const int *loops)
     /* OpenMP: no parallel region inside a simd loop */
     for (int c = 0; c < len; c++)
         for (int k = c + 1; k < len; k++)
-            if ((order[c]->loop.kind == MS_LOOP_VECTORIZED || order[c]->loop.parallel_simd) &&
-                order[k]->loop.kind == MS_LOOP_PARALLEL)
+            if (ms_loop_is_simd(order[c]) && order[k]->loop.kind == MS_LOOP_PARALLEL)
                 return prim_fail(s, MS_ERR_ILLEGAL,
                                  "reorder: parallel loop '%s' would be inside SIMD loop '%s'",
                                  order[k]->loop.var->name, order[c]->loop.var->name);

@@ -85,10 +85,7 @@ static ms_expr *to_vmath(void *ctx, ms_expr *e)
 static bool rewrite_vmath(void *ctx, ms_stmt *s)
 {
     ms_func *f = ctx;
-    bool simd =
-        s->kind == MS_STMT_FOR && (s->loop.kind == MS_LOOP_VECTORIZED ||
-                                   (s->loop.kind == MS_LOOP_PARALLEL && s->loop.parallel_simd));
-    if (simd)
+    if (s->kind == MS_STMT_FOR && ms_loop_is_simd(s))
         ms_stmt_map_exprs(f, s->loop.body, to_vmath, f);
     return true;
 }
