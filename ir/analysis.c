@@ -75,9 +75,46 @@ static bool replace_var(const ms_poly *p, const ms_var *v, const ms_poly *q, ms_
     return ok;
 }
 
+/* The same when v's coefficient has terms of both signs over size
+ * parameters ((1 - N) * v, from (N - 1 - i) * N + i): each term takes the
+ * end of v that bounds it, as interval arithmetic does (parameters are not
+ * negative, as poly_sign assumes). */
+static bool eliminate_by_terms(ms_poly *p, const ms_var *v, const ms_poly *vlo, const ms_poly *vhi,
+                               bool want_hi)
+{
+    ms_poly up = {0}, down = {0}, rest = {0}; /* v's terms that grow with v, that shrink */
+    bool ok = true;
+    for (int i = 0; i < p->n && ok; i++) {
+        ms_term t = p->terms[i];
+        bool uses = false;
+        for (int k = 0; k < t.nvars; k++) {
+            uses = uses || t.vars[k] == v;
+            ok = ok && (t.vars[k] == v || t.vars[k]->kind == MS_VAR_PARAM);
+        }
+        ms_poly one = {1, &t};
+        ms_poly_add(!uses ? &rest : t.coef > 0 ? &up : &down, &one, 1);
+    }
+    ms_poly ru = {0}, rd = {0};
+    ok = ok && replace_var(&up, v, want_hi ? vhi : vlo, &ru);
+    ok = ok && replace_var(&down, v, want_hi ? vlo : vhi, &rd);
+    if (ok) {
+        ms_poly_add(&rest, &ru, 1);
+        ms_poly_add(&rest, &rd, 1);
+        ms_poly_free(p);
+        *p = rest;
+    } else {
+        ms_poly_free(&rest);
+    }
+    ms_poly_free(&ru);
+    ms_poly_free(&rd);
+    ms_poly_free(&up);
+    ms_poly_free(&down);
+    return ok;
+}
+
 /* One bound of p (upper if want_hi) after eliminating v in [lo, hi]. */
 static bool eliminate(ms_poly *p, const ms_var *v, const ms_poly *vlo, const ms_poly *vhi,
-                      bool want_hi)
+                      bool want_hi, bool loose)
 {
     ms_poly c, rest;
     if (!split_on(p, v, &c, &rest))
@@ -86,7 +123,7 @@ static bool eliminate(ms_poly *p, const ms_var *v, const ms_poly *vlo, const ms_
     ms_poly_free(&c);
     ms_poly_free(&rest);
     if (sign == 0)
-        return false;
+        return loose && eliminate_by_terms(p, v, vlo, vhi, want_hi);
     const ms_poly *pick = (sign > 0) == want_hi ? vhi : vlo;
     ms_poly r;
     if (!replace_var(p, v, pick, &r))
@@ -212,7 +249,7 @@ static bool bound_of(const ms_expr *e, bool want_hi, ms_poly *out)
  * frontend wrote as HI - min (+ c) gives HI + c - 1 directly: bounding min
  * and the extent apart would lose min where it is a max() (j from
  * max(i - B, 0) to i). */
-static bool loop_top(const ms_stmt *L, ms_poly *top)
+static bool loop_top(const ms_stmt *L, bool loose, ms_poly *top)
 {
     const ms_expr *x = L->loop.extent;
     int64_t c = 0;
@@ -230,6 +267,20 @@ static bool loop_top(const ms_stmt *L, ms_poly *top)
     ms_poly m, e;
     if (!bound_of(L->loop.min, true, &m))
         return false;
+    /* a strided loop's count a / d + c (d > 0, c <= 0): when the loop runs
+     * at all, a / d >= 1, so a >= d > 0 and a / d <= a */
+    if (loose && c <= 0 && x->kind == MS_EXPR_BINARY && x->bin.op == MS_BIN_DIV &&
+        x->bin.b->kind == MS_EXPR_INT && x->bin.b->i.value > 0) {
+        if (!bound_of(x->bin.a, true, &e)) {
+            ms_poly_free(&m);
+            return false;
+        }
+        ms_poly_add(&m, &e, 1);
+        ms_poly_free(&e);
+        ms_poly_add(&m, &shift, 1);
+        *top = m;
+        return true;
+    }
     if (!bound_of(L->loop.extent, true, &e)) {
         ms_poly_free(&m);
         return false;
@@ -243,10 +294,11 @@ static bool loop_top(const ms_stmt *L, ms_poly *top)
     return true;
 }
 
-bool ms_expr_range(ms_func *f, const ms_expr *e, int nloops, ms_stmt *const *loops, ms_poly *lo,
-                   ms_poly *hi)
+/* ms_expr_range, or with loose a bound that may be wider still (where
+ * the exact one cannot be had), for what only needs room */
+static bool range_of(const ms_expr *e, int nloops, ms_stmt *const *loops, bool loose, ms_poly *lo,
+                     ms_poly *hi)
 {
-    (void)f;
     ms_poly p;
     *lo = *hi = (ms_poly){0};
     if (!ms_poly_from_expr(e, &p))
@@ -270,12 +322,12 @@ bool ms_expr_range(ms_func *f, const ms_expr *e, int nloops, ms_stmt *const *loo
         ms_poly vlo, vhi;
         if (!bound_of(L->loop.min, false, &vlo))
             goto fail;
-        if (!loop_top(L, &vhi)) {
+        if (!loop_top(L, loose, &vhi)) {
             ms_poly_free(&vlo);
             goto fail;
         }
-        bool ok = eliminate(lo, L->loop.var, &vlo, &vhi, false) &&
-                  eliminate(hi, L->loop.var, &vlo, &vhi, true);
+        bool ok = eliminate(lo, L->loop.var, &vlo, &vhi, false, loose) &&
+                  eliminate(hi, L->loop.var, &vlo, &vhi, true, loose);
         ms_poly_free(&vlo);
         ms_poly_free(&vhi);
         if (!ok)
@@ -286,6 +338,13 @@ fail:
     ms_poly_free(lo);
     ms_poly_free(hi);
     return false;
+}
+
+bool ms_expr_range(ms_func *f, const ms_expr *e, int nloops, ms_stmt *const *loops, ms_poly *lo,
+                   ms_poly *hi)
+{
+    (void)f;
+    return range_of(e, nloops, loops, false, lo, hi);
 }
 
 /* ---- constant ranges: interval arithmetic through / and % ---- */
@@ -820,7 +879,7 @@ static void keep_largest(poly_list *ends, ms_poly p)
     MS_VEC_PUSH(*ends, p);
 }
 
-ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
+static ms_expr *extent_of(ms_func *f, const ms_buffer *b, bool loose)
 {
     if (b->ndim == 0)
         return ms_int(f, 1);
@@ -834,7 +893,7 @@ ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
             continue;
         ms_expr *lin = linear_index(f, b, a->nidx, a->idx);
         ms_poly lo, hi;
-        if (!lin || !ms_expr_range(f, lin, a->depth, a->loops, &lo, &hi)) {
+        if (!lin || !range_of(lin, a->depth, a->loops, loose, &lo, &hi)) {
             bounded = false;
             break;
         }
@@ -858,6 +917,16 @@ ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
     free(ends.data);
     collector_free(&c);
     return bounded ? result : NULL;
+}
+
+ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b)
+{
+    return extent_of(f, b, false);
+}
+
+ms_expr *ms_buffer_room(ms_func *f, const ms_buffer *b)
+{
+    return extent_of(f, b, true);
 }
 
 ms_size_hint *ms_func_hint(const ms_func *f, const char *name)

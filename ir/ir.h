@@ -296,6 +296,7 @@ typedef struct ms_vmath {
     const char *name; /* "mscc_expf" */
     const char *definition;
     const char *needs; /* the name of another entry it calls, or NULL */
+    int ulps;          /* its largest error against libm: 0 when exact */
 } ms_vmath;
 int ms_vmath_count(void);
 const ms_vmath *ms_vmath_at(int i);
@@ -303,6 +304,9 @@ const ms_vmath *ms_vmath_for_call(const char *libm, ms_dtype t, int nargs);
 /* The libm function a call to name stands for (name itself if not mscc's):
  * analyses see mscc_fmaxf as fmaxf. */
 const char *ms_vmath_libm_name(const char *name);
+/* Does the C text call an entry that is not exact? Its results then carry
+ * a float's rounding, whatever the type they end in. */
+bool ms_vmath_approx_in(const char *text);
 
 /* ---- printing, equality, hashing ---- */
 
@@ -493,5 +497,9 @@ double ms_func_ops(const ms_func *f);
 /* Upper bound of (largest element index + 1) touched in a 1-d view of buffer
  * b, as an expression in the parameters; NULL if unknown. */
 ms_expr *ms_buffer_extent(ms_func *f, const ms_buffer *b);
+/* Room for what the kernel touches of b: ms_buffer_extent, or a larger
+ * bound where that cannot be had (strided loops, mixed-sign coefficients);
+ * for allocations only, never for what the kernel may read. */
+ms_expr *ms_buffer_room(ms_func *f, const ms_buffer *b);
 
 #endif

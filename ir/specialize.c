@@ -2,8 +2,9 @@
  * specialize.c - a copy of a function for one set of sizes: size
  * parameters become constants, integer expressions fold, and guards that
  * the loop ranges prove true disappear (the remainder checks of splits
- * whose factors divide the tuning sizes). The emitter puts this copy on the
- * path taken when a kernel is called with exactly its tuning sizes.
+ * whose factors divide the tuning sizes), and loops that never run. The
+ * emitter puts this copy on the path taken when a kernel is called with
+ * exactly its tuning sizes.
  */
 #include "ir/ir.h"
 
@@ -22,6 +23,12 @@ static bool always_true(pruner *p, const ms_expr *c)
     if (c->bin.op == MS_BIN_LAND)
         return always_true(p, c->bin.a) && always_true(p, c->bin.b);
     if (c->bin.op != MS_BIN_LT && c->bin.op != MS_BIN_LE)
+        return false;
+    /* unsigned, a < b is also a >= 0: a below 0 wraps past b (cache_read
+     * bounds its copies so); that half must hold too */
+    int64_t alo, ahi;
+    if (!ms_dtype_is_float(c->bin.a->dtype) && !ms_dtype_is_signed(c->bin.a->dtype) &&
+        !(ms_expr_const_range(c->bin.a, p->loops.len, p->loops.data, &alo, &ahi) && alo >= 0))
         return false;
     ms_expr *d = ms_binary(p->f, MS_BIN_SUB, c->bin.a, c->bin.b);
     int64_t clo, chi;
@@ -58,6 +65,11 @@ static ms_stmt *fold_stmt(pruner *p, ms_stmt *s)
     case MS_STMT_FOR:
         s->loop.min = ms_simplify(f, s->loop.min);
         s->loop.extent = ms_simplify(f, s->loop.extent);
+        /* a loop that never runs goes, with what its body would divide by
+         * (a loop fused with an empty one: v / 0) */
+        int64_t extent;
+        if (ms_expr_eval_hints(f, s->loop.extent, &extent) && extent <= 0)
+            return ms_seq(f, 0, NULL);
         MS_VEC_PUSH(p->loops, s);
         s->loop.body = fold_stmt(p, s->loop.body);
         p->loops.len--;

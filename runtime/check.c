@@ -55,17 +55,14 @@ static bool run_at(char *exe, char *size, char *const opts[3], const char *out, 
  * result beyond the tolerance passes only if the original moves beyond it
  * too. 1: held, 0: refused (the offending element in why), -1: could not
  * be run. */
-static int fastmath_oracle(const ms_target *t, const char *flags, const char *dir, int idx,
-                           char *size, char *misalign, char *why, size_t why_size)
+int ms_fastmath_oracle(const ms_target *t, const char *flags, const char *src, const char *exe,
+                       char *size, char *const opts[2], char *why, size_t why_size)
 {
-    char src[4096], exe[4096], fm[4096], log[4096], ref[4096], out[4096], dump[4200], against[4200],
-        extra[4300];
-    snprintf(src, sizeof src, "%s/k%d.c", dir, idx);
-    snprintf(exe, sizeof exe, "%s/k%d", dir, idx);
-    snprintf(fm, sizeof fm, "%s/k%d.fastmath", dir, idx);
-    snprintf(log, sizeof log, "%s/k%d.fastmath.log", dir, idx);
-    snprintf(ref, sizeof ref, "%s/k%d.ref", dir, idx);
-    snprintf(out, sizeof out, "%s/k%d.fastmath.out", dir, idx);
+    char fm[4200], log[4200], ref[4200], out[4200], dump[4300], against[4300], extra[4300];
+    snprintf(fm, sizeof fm, "%s.fastmath", exe);
+    snprintf(log, sizeof log, "%s.fastmath.log", exe);
+    snprintf(ref, sizeof ref, "%s.ref", exe);
+    snprintf(out, sizeof out, "%s.fastmath.out", exe);
     snprintf(dump, sizeof dump, "--dump=%s", ref);
     snprintf(against, sizeof against, "--against=%s", ref);
     snprintf(extra, sizeof extra, "%s -ffast-math", flags ? flags : "");
@@ -73,8 +70,8 @@ static int fastmath_oracle(const ms_target *t, const char *flags, const char *di
     ms_build_all(t, &job, 1, 1);
     ms_proc_result r;
     int held = -1;
-    char *dump_opts[3] = {dump, misalign, NULL}, *against_opts[3] = {against, misalign, NULL};
-    if (job.ok && run_at(exe, size, dump_opts, out, &r) &&
+    char *dump_opts[3] = {dump, opts[0], opts[1]}, *against_opts[3] = {against, opts[0], opts[1]};
+    if (job.ok && run_at((char *)exe, size, dump_opts, out, &r) &&
         run_at(fm, size, against_opts, out, &r) && !r.timed_out && !r.signal && r.exit_code == 0) {
         char *text = ms_read_file(out, NULL);
         const char *line = text ? strstr(text, "oracle ") : NULL;
@@ -142,9 +139,12 @@ static void run_sizes(const ms_target *t, const char *flags, const char *dir, in
             char why[300] = "";
             if (chk)
                 sscanf(chk + 10, "%lf", &tuned);
+            char src[4096];
+            snprintf(src, sizeof src, "%s/k%d.c", dir, idx);
             int held = k->func->fp_strict || !chk
                            ? -1
-                           : fastmath_oracle(t, flags, dir, idx, sizes[s], shift, why, sizeof why);
+                           : ms_fastmath_oracle(t, flags, src, exe, sizes[s],
+                                                (char *[2]){shift, NULL}, why, sizeof why);
             if (held == 1) {
                 res->nfastmath++;
                 res->nsizes++;

@@ -96,6 +96,10 @@ void ms_build_all(const ms_target *t, ms_build_job *jobs, int n, int parallel);
  * and with --time prints the median times. NULL with *why on failure. */
 char *ms_harness_source(const ms_source *src, const ms_kernel *k, const char *tuned_body,
                         const char **why);
+/* The same with n tuned bodies, of which --cand=I (default 0) runs one:
+ * one build checks many schedules. */
+char *ms_harness_source_n(const ms_source *src, const ms_kernel *k, int n,
+                          const char *const *tuned_bodies, const char **why);
 
 /* The C text of a program that times n candidate bodies of kernel k of src
  * (NAME__c0 ...) at the tuning sizes on the same random inputs:
@@ -146,6 +150,16 @@ enum {
     MS_CHECK_MISALIGNED = 2, /* check again with arrays 8 bytes past alignment */
     MS_CHECK_TIME_OTHER = 4, /* time both at the second size setting too (the general path) */
 };
+
+/* The default fp-model's oracle for ill-conditioned kernels, at one size:
+ * the outputs of harness exe (built from src), judged by the same harness
+ * built with -ffast-math (flags plus that), where an element of the tuned
+ * result beyond the tolerance passes only if the original moves beyond it
+ * too. opts: up to two more options for both runs ("--misalign=8"), NULL
+ * where none. 1: held, 0: refused (the offending element in why), -1:
+ * could not be run. */
+int ms_fastmath_oracle(const ms_target *t, const char *flags, const char *src, const char *exe,
+                       char *size, char *const opts[2], char *why, size_t why_size);
 
 /* Checks (and times) each kernel whose bodies[i] is not NULL. flags: added
  * to every harness build (the source's folder for its includes, the

@@ -109,14 +109,16 @@ prim_parent prim_parent_seq(ms_sched *s, const ms_stmt *child)
     return q.found;
 }
 
-static bool loops_to(const ms_stmt *s, const ms_stmt *target, ms_stmt **out, int cap, int *n)
+/* The loops (and the ifs, when ifs) on the way from s to target. */
+static bool path_to(const ms_stmt *s, const ms_stmt *target, bool ifs, ms_stmt **out, int cap,
+                    int *n)
 {
     if (s == target)
         return true;
     switch (s->kind) {
     case MS_STMT_SEQ:
         for (int i = 0; i < s->seq.n; i++)
-            if (loops_to(s->seq.items[i], target, out, cap, n))
+            if (path_to(s->seq.items[i], target, ifs, out, cap, n))
                 return true;
         return false;
     case MS_STMT_FOR: {
@@ -124,16 +126,24 @@ static bool loops_to(const ms_stmt *s, const ms_stmt *target, ms_stmt **out, int
         if (at < cap)
             out[at] = (ms_stmt *)s;
         (*n)++;
-        if (loops_to(s->loop.body, target, out, cap, n))
+        if (path_to(s->loop.body, target, ifs, out, cap, n))
             return true;
         *n = at;
         return false;
     }
-    case MS_STMT_IF:
-        return loops_to(s->if_.then_s, target, out, cap, n) ||
-               (s->if_.else_s && loops_to(s->if_.else_s, target, out, cap, n));
+    case MS_STMT_IF: {
+        int at = *n;
+        if (ifs && at < cap)
+            out[at] = (ms_stmt *)s;
+        *n += ifs;
+        if (path_to(s->if_.then_s, target, ifs, out, cap, n) ||
+            (s->if_.else_s && path_to(s->if_.else_s, target, ifs, out, cap, n)))
+            return true;
+        *n = at;
+        return false;
+    }
     case MS_STMT_BLOCK:
-        return loops_to(s->block.body, target, out, cap, n);
+        return path_to(s->block.body, target, ifs, out, cap, n);
     case MS_STMT_STORE:
     case MS_STMT_ALLOC:
         return false;
@@ -144,7 +154,15 @@ static bool loops_to(const ms_stmt *s, const ms_stmt *target, ms_stmt **out, int
 int prim_enclosing_loops(ms_sched *s, const ms_stmt *target, ms_stmt **out, int cap)
 {
     int n = 0;
-    if (!loops_to(s->f->body, target, out, cap, &n))
+    if (!path_to(s->f->body, target, false, out, cap, &n))
+        return 0;
+    return n < cap ? n : cap;
+}
+
+int prim_enclosing_path(ms_sched *s, const ms_stmt *target, ms_stmt **out, int cap)
+{
+    int n = 0;
+    if (!path_to(s->f->body, target, true, out, cap, &n))
         return 0;
     return n < cap ? n : cap;
 }

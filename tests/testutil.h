@@ -61,6 +61,8 @@ char *tu_render(const ms_diags *d);
  * flags (warnings as errors when flags say so). */
 void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodies, int n,
                      const char *flags, int nrandom, uint64_t seed, bool *ok, char **report);
+/* When set, the checks also run every size parameter at 0. */
+extern bool tu_zero_sizes;
 /* The same for the bulk random-schedule tests; under ASan it only marks
  * every body fine (report NULL): what is new there is the scheduling and
  * emission before it, and the plain build compiles and runs these bodies. */

@@ -117,6 +117,42 @@ static ms_stmt *copy_nest(ms_func *f, const char *name, ms_buffer *x, ms_buffer 
     return top;
 }
 
+static bool finds(void *ctx, ms_stmt *s)
+{
+    const ms_stmt **target = ctx;
+    if (s == *target)
+        *target = NULL;
+    return *target != NULL;
+}
+
+/* The tests of the ifs between L and B, as one condition on the box (their
+ * conjuncts that use no dropped loop), or NULL; *any when there is an if
+ * at all (B may then leave elements of the box as they were). False when B
+ * sits in an else branch. */
+static bool if_guard(ms_sched *s, const ms_stmt *L, const ms_stmt *B, int ndropped,
+                     ms_var *const *dropped, ms_expr **guard, bool *any)
+{
+    ms_stmt *path[128];
+    int n = prim_enclosing_path(s, B, path, 128);
+    bool inside = false;
+    *guard = NULL;
+    *any = false;
+    for (int i = 0; i < n; i++) {
+        if (inside && path[i]->kind == MS_STMT_IF) {
+            const ms_stmt *target = B;
+            ms_stmt_visit(path[i]->if_.then_s, finds, &target);
+            if (target) /* not found in the then branch */
+                return false;
+            *any = true;
+            ms_expr *c = ms_conjuncts_without(s->f, path[i]->if_.cond, ndropped, dropped);
+            if (c)
+                *guard = *guard ? ms_binary(s->f, MS_BIN_LAND, *guard, c) : c;
+        }
+        inside = inside || path[i] == L;
+    }
+    return true;
+}
+
 ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *scope, int *out)
 {
     ms_func *f = s->f;
@@ -200,6 +236,13 @@ ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *sco
             }
         dropped[ndropped++] = path[l]->loop.var;
     }
+    /* ifs inside L: the copies take their tests, so that they touch only
+     * elements the block may write, and the box is copied in first */
+    ms_expr *guard;
+    bool guarded;
+    if (!if_guard(s, L, B, ndropped, dropped, &guard, &guarded))
+        return prim_fail(s, MS_ERR_ILLEGAL, "cache_write: '%s' is in an else branch",
+                         B->block.name);
     others o = {B, B->block.body, x, false};
     static const ms_walk_fns fns = {on_access, NULL, NULL};
     ms_walk(L->loop.body, &fns, &o);
@@ -229,21 +272,23 @@ ms_status ms_sched_cache_write(ms_sched *s, int block, int loop, const char *sco
     ms_stmt *new_init = B->block.init ? retarget_store(&r, B->block.init) : NULL;
     ms_expr *pred =
         B->block.predicate ? ms_conjuncts_without(f, B->block.predicate, ndropped, dropped) : NULL;
+    ms_expr *copy_pred = !guard ? pred : pred ? ms_binary(f, MS_BIN_LAND, pred, guard) : guard;
     /* copied in unless the block itself writes the whole box first: its
      * init, unless that reads the old value (D = D * beta, merged in) */
     bool writes_all = spatial_only && (!B->block.predicate || pred == B->block.predicate) &&
-                      !ms_expr_reads_buffer(B->block.body->store.value, x);
+                      !guarded && !ms_expr_reads_buffer(B->block.body->store.value, x);
     bool init_reads = B->block.init && ms_expr_reads_buffer(B->block.init->store.value, x);
     bool fill = (!B->block.init && !writes_all) || init_reads;
     char nm[160];
     snprintf(nm, sizeof nm, "%s_out", name);
-    ms_stmt *wb = copy_nest(f, nm, x, cache, ndim, at_x, size, dim_loop, dim_min, pred, true);
+    ms_stmt *wb = copy_nest(f, nm, x, cache, ndim, at_x, size, dim_loop, dim_min, copy_pred, true);
     ms_stmt *items[4];
     int k = 0;
     items[k++] = ms_alloc(f, cache);
     if (fill) {
         snprintf(nm, sizeof nm, "%s_in", name);
-        items[k++] = copy_nest(f, nm, x, cache, ndim, at_x, size, dim_loop, dim_min, pred, false);
+        items[k++] =
+            copy_nest(f, nm, x, cache, ndim, at_x, size, dim_loop, dim_min, copy_pred, false);
     }
     items[k++] = L->loop.body;
     items[k++] = wb;

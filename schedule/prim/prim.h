@@ -19,6 +19,8 @@ typedef struct prim_parent {
 prim_parent prim_parent_seq(ms_sched *s, const ms_stmt *child);
 /* The loops around target, outermost first; returns the count (<= cap). */
 int prim_enclosing_loops(ms_sched *s, const ms_stmt *target, ms_stmt **out, int cap);
+/* The loops and ifs around target, outermost first; returns the count. */
+int prim_enclosing_path(ms_sched *s, const ms_stmt *target, ms_stmt **out, int cap);
 /* The loop that is a loop's whole body (through one-item sequences), or NULL. */
 ms_stmt *prim_only_child_loop(ms_stmt *loop);
 /* The statement handled by rv if it is of that kind and still valid. */

@@ -303,7 +303,8 @@ Test(cli, of_the_users_file_only_the_kernel_runs, .timeout = 300)
     ms_str_addf(&db_opt, "--db=%s", db);
     run r = mscc6(in, "-o", out, "--trials=4", ms_str_cstr(&db_opt), "-v");
     cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
-    cr_expect(strstr(r.err, "4 measured"), "nothing measured:\n%s%s", r.out, r.err);
+    /* whether a candidate beat the original is the machine's to say */
+    cr_expect(strstr(r.err, "4/4 trials"), "nothing measured:\n%s%s", r.out, r.err);
     done(&r);
     r = mscc6(in, "-o", out, "--trials=0", "--db=/nonexistent/own_code.db", "--check");
     cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);

@@ -51,8 +51,10 @@ void recurrence_down(int n, double x[restrict n])
         x[i] = x[i] - 0.5 * x[i + 1];
 }
 
+/* unsigned c: c[i] <<= 1 of a negative int is undefined (UBSan on the
+ * e2e harnesses said so) */
 #pragma mscc kernel sizes(n = 23)
-void chained(int n, float a[restrict n], float b[restrict n], int c[restrict n])
+void chained(int n, float a[restrict n], float b[restrict n], unsigned c[restrict n])
 {
     int i;
     float s, t;

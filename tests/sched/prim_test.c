@@ -306,6 +306,31 @@ Test(sched, specialize_and_peel_tiles)
     teardown_fx(fx);
 }
 
+/* Found by the random-kernel fuzzer (rk94): a loop fused with one that is
+ * empty at the tuning sizes divided by a constant 0 there, which gcc
+ * refuses (-Werror=div-by-zero); the specialised copy drops loops that
+ * never run. */
+Test(sched, specialize_drops_loops_that_never_run)
+{
+    fixture *fx =
+        setup_src("#pragma mscc kernel sizes(N = 1, M = 6)\n"
+                  "void empty_inner(int N, int M, float A[restrict M + 2][N + 2]) {\n"
+                  "  for (int j = M - 1; j >= 0; j--)\n"
+                  "    for (int k = N - 1; k > 0; k -= 2) A[j + 2][k] = A[j][N - 1 - k];\n"
+                  "}\n");
+    int l[2];
+    cr_assert_eq(loops(fx, "A", l), 2);
+    ms_t_fuse(fx->tr, 2, l);
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    ms_func *spec = ms_func_specialize(fx->tr->s->f);
+    char *ir = ir_of(spec);
+    cr_expect_null(strstr(ir, "for "), "%s", ir);
+    free(ir);
+    ms_func_free(spec);
+    differential_fx(fx);
+    teardown_fx(fx);
+}
+
 Test(sched, compute_inline)
 {
     fixture *fx =

@@ -230,6 +230,32 @@ Test(tile, cache_write_copies_in_what_it_accumulates)
     teardown_fx(fx);
 }
 
+/* Found by the random-kernel fuzzer (rk12): a block under an if leaves
+ * elements as they were, so its box is copied in, and the copies take the
+ * if's test, touching only elements the block may write. */
+Test(tile, cache_write_under_an_if_copies_in_and_keeps_the_test)
+{
+    fixture *fx = setup_src("#pragma mscc kernel sizes(M=9, N=21)\n"
+                            "void guarded(int M, int N, const float x[restrict M][N],\n"
+                            "             float y[restrict M + 1][N]) {\n"
+                            "  for (int i = 0; i < M; i++)\n"
+                            "    for (int j = 0; j < N; j++)\n"
+                            "      if (i + j < N && j % 3 != 0) y[i + 1][j] = 2.0f * x[i][j];\n"
+                            "}\n");
+    int l[2], j2[2];
+    int b = ms_t_get_block(fx->tr, "y");
+    cr_assert_eq(ms_t_get_loops(fx->tr, b, l), 2, "%s", fx->tr->why);
+    split2(fx, l[1], 8, j2);
+    ms_t_cache_write(fx->tr, b, j2[0], "register");
+    cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
+    char *ir = ir_of(fx->tr->s->f);
+    cr_expect(strstr(ir, "block y_reg_in"), "%s", ir);
+    free(ir);
+    round_trip(fx);
+    differential_fx(fx);
+    teardown_fx(fx);
+}
+
 Test(tile, transform_layout_packs_an_input)
 {
     fixture *fx = setup_src(gemm_src);

@@ -311,7 +311,7 @@ static char *tune_with_faulty_check(const char *sed_edit)
 /* Every tuned body wrong on unaligned arrays in the check harness. */
 Test(tune, a_candidate_wrong_on_unaligned_arrays_does_not_ship, .timeout = 600, TU_PLAIN_BUILD_ONLY)
 {
-    char *out = tune_with_faulty_check("/^    mm__mscc(/a\\\n"
+    char *out = tune_with_faulty_check("/^    mscc_fp_mscc(/a\\\n"
                                        "    if (mscc_misalign) ((float *)mscc_new_C)[0] += 1.0f;");
     cr_expect(strstr(out, "failed the check at other sizes (wrong result at"), "%s", out);
     cr_expect(strstr(out, "8 bytes past alignment"), "%s", out);
@@ -330,8 +330,8 @@ Test(tune, a_candidate_slow_at_other_sizes_ships_at_the_tuning_sizes_only, .time
     snprintf(script, sizeof script,
              "#!/bin/sh\n"
              "for a in \"$@\"; do case \"$a\" in */k[0-9]*.c) sed -i 's/^                "
-             "mm__mscc(/                if (M != 48) for (volatile int w = 0; w < 300000; w++) "
-             "{} mm__mscc(/' \"$a\";; esac; done\n"
+             "mscc_fp_mscc(/                if (M != 48) for (volatile int w = 0; w < 300000; w++) "
+             "{} mscc_fp_mscc(/' \"$a\";; esac; done\n"
              "exec cc \"$@\"\n");
     cr_assert_eq(tune_with_cc(dir, in, "slowcc.sh", script, &out), 0, "%s", out);
     cr_expect(strstr(out, "the schedule runs at the tuning sizes only"), "%s", out);
@@ -366,8 +366,8 @@ Test(tune, one_slow_timing_elsewhere_does_not_refuse_a_schedule, .timeout = 600,
     snprintf(script, sizeof script,
              "#!/bin/sh\n"
              "for a in \"$@\"; do case \"$a\" in */k[0-9]*.c) [ -e '%s/slowed' ] || "
-             "{ sed -i 's/^                mm__mscc(/                if (M != 48) "
-             "for (volatile int w = 0; w < 300000; w++) {} mm__mscc(/' \"$a\"; "
+             "{ sed -i 's/^                mscc_fp_mscc(/                if (M != 48) "
+             "for (volatile int w = 0; w < 300000; w++) {} mscc_fp_mscc(/' \"$a\"; "
              "touch '%s/slowed'; };; esac; done\n"
              "exec cc \"$@\"\n",
              dir, dir);

@@ -1,0 +1,375 @@
+/*
+ * randk_test.c - the random-kernel fuzzer: kernels drawn by kernel_gen,
+ * each parsed under both fp models, given the default schedule and random
+ * schedules, emitted, built with -Wall -Wextra -Werror (gcc, and clang
+ * where installed), and run against the original at the tuning sizes, odd
+ * and tiny ones, a random one, and zero: within the -ffast-math oracle in
+ * the default mode, bit for bit under --fp-model=strict. A kernel that
+ * mscc refuses is counted with its reason; a generated file that is not
+ * valid C fails the test (the generator is wrong).
+ *
+ * A failure shrinks: first its trace (instructions dropped while the
+ * answer stays wrong), then its kernel (nodes dropped while it still
+ * parses, is accepted and gives a wrong answer under that trace); the
+ * kernel and trace are printed, and written to $MSCC_RANDK_OUT when set,
+ * ready to become a regression in tests/sched/randk/.
+ *
+ * MSCC_RANDK_KERNELS: how many kernels (default 10); MSCC_RANDK_SEED: the
+ * first kernel's seed (default 1); MSCC_RANDK_SCHEDULES: random schedules
+ * per kernel in the default mode (default 7; strict runs half as many);
+ * MSCC_RANDK_SECONDS: stop drawing kernels after this long (0: no limit).
+ * `bash scripts/randk.sh` runs a campaign.
+ */
+#include "kernel_gen.h"
+#include "random_schedule.h"
+
+#include "driver/driver.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Generated kernels leave parameters and counters unused (and shrinking
+ * leaves more): those warnings are theirs, not the emitter's. */
+static const char randk_flags[] =
+    "-std=c11 -O1 -march=native -fopenmp -Wall -Wextra -Werror -Wno-unknown-pragmas "
+    "-Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-variable";
+
+/* Under --fp-model=strict, no contraction, and libm's functions called,
+ * not evaluated by the compiler: GCC folds tanhf(3.0f) correctly rounded,
+ * glibc's tanhf may be 1 ulp off, and a loop the tuned code unrolls makes
+ * constants of what the original passes at run time (rk2000065; the
+ * README's Floating point says so). In the default mode, under
+ * AddressSanitizer and UBSan: an access past an array (a remainder tile,
+ * arrays 8 bytes past alignment) or undefined behaviour, in the original
+ * (which the generator promises has none) or in a schedule, stops the run.
+ * MSCC_RANDK_SANITIZE=0 leaves them out. */
+static char *flags_for(bool strict)
+{
+    ms_str s = {0};
+    const char *san = getenv("MSCC_RANDK_SANITIZE");
+    bool sanitize = !strict && !(san && !strcmp(san, "0"));
+    ms_str_addf(&s, "%s%s%s", randk_flags, strict ? " -ffp-contract=off -fno-builtin" : "",
+                sanitize ? " -fsanitize=address,undefined -fno-sanitize-recover=all" : "");
+    return ms_str_take(&s);
+}
+
+static int env_int(const char *name, int dflt)
+{
+    const char *v = getenv(name);
+    return v && *v ? atoi(v) : dflt;
+}
+
+/* The kernel's text parsed from a file of its own; false when it is not
+ * valid C (*valid false) or mscc refused it (*why, the diagnostic). */
+static bool parse(const char *text, const char *name, bool strict, ms_source *src, bool *valid,
+                  char **why)
+{
+    char file[64];
+    snprintf(file, sizeof file, "%s.c", name);
+    char *path = tu_write_temp(file, text);
+    ms_diags d = {0};
+    ms_frontend_opts o = {path, 0, NULL, 0, NULL, strict};
+    memset(src, 0, sizeof *src);
+    int rc = ms_frontend_parse(&o, src, &d);
+    *valid = rc == 0;
+    bool ok = *valid && src->nkernels == 1 && src->kernels[0].func;
+    if (why) {
+        ms_str s = {0};
+        ms_diags_render(&d, &s);
+        *why = ms_str_take(&s);
+    }
+    ms_diags_free(&d);
+    free(path);
+    return ok;
+}
+
+/* Does kernel text, scheduled by t (NULL: by the default schedule), give
+ * a wrong answer? */
+static bool kernel_fails(const char *text, const char *name, bool strict, const ms_trace *t,
+                         const char *flags, uint64_t seed)
+{
+    ms_source src;
+    bool valid, fails = false;
+    char *h = NULL;
+    const char *why;
+    if (parse(text, name, strict, &src, &valid, NULL) &&
+        (h = ms_harness_source(&src, &src.kernels[0], "{}", &why))) {
+        if (t) {
+            fails = rs_still_fails(&src, &src.kernels[0], t, flags, seed);
+        } else {
+            ms_diags d = {0};
+            char **bodies = NULL;
+            free(tu_tune(&src, &bodies, &d));
+            if (bodies[0]) {
+                bool ok;
+                char *rep;
+                tu_check_bodies(&src, &src.kernels[0], &bodies[0], 1, flags, 1, seed, &ok, &rep);
+                fails = !ok;
+                free(rep);
+            }
+            free(bodies[0]);
+            free(bodies);
+            ms_diags_free(&d);
+        }
+    }
+    free(h);
+    if (valid || src.path)
+        ms_source_free(&src);
+    return fails;
+}
+
+/* Drops the kernel's nodes, last first, while the failure remains. */
+static kg_kernel *shrink_kernel(const kg_kernel *k, bool strict, const ms_trace *t,
+                                const char *flags, uint64_t seed)
+{
+    kg_kernel *cur = kg_copy(k);
+    for (int i = kg_nodes(cur) - 1; i >= 0; i--) {
+        kg_kernel *next = kg_copy(cur);
+        char *text = NULL;
+        if (kg_drop(next, i)) {
+            text = kg_render(next);
+            if (kernel_fails(text, "shrink", strict, t, flags, seed)) {
+                kg_free(cur);
+                cur = next;
+                next = NULL;
+            }
+        }
+        free(text);
+        kg_free(next);
+    }
+    return cur;
+}
+
+typedef struct campaign {
+    int kernels, refused, unchecked, schedules, failures;
+    MS_VEC(char *) reasons;
+} campaign;
+
+/* The regression files of a failure: NAME[_strict].c, the shrunk kernel,
+ * and NAME[_strict].json, its trace as --trace reads it (none: the default
+ * schedule). `mscc NAME.c --trace NAME.json` replays it by hand. */
+static void write_regression(const char *dir, const char *name, bool strict, const char *text,
+                             ms_trace *t)
+{
+    ms_str base = {0};
+    ms_str_addf(&base, "%s/%s%s", dir, name, strict ? "_strict" : "");
+    ms_str p = {0};
+    ms_str_addf(&p, "%s.c", ms_str_cstr(&base));
+    FILE *f = fopen(ms_str_cstr(&p), "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    if (t) {
+        p.len = 0;
+        ms_str_addf(&p, "%s.json", ms_str_cstr(&base));
+        char *doc = ms_trace_doc_to_json(1, &name, &t);
+        f = fopen(ms_str_cstr(&p), "w");
+        if (f) {
+            fputs(doc, f);
+            fclose(f);
+        }
+        free(doc);
+    }
+    ms_str_free(&p);
+    ms_str_free(&base);
+}
+
+static void report_failure(const kg_kernel *k, bool strict, const ms_source *src, const ms_trace *t,
+                           const char *what, const char *flags, uint64_t seed)
+{
+    ms_trace *small = t ? rs_shrink(src, &src->kernels[0], t, flags, seed) : NULL;
+    kg_kernel *sk = shrink_kernel(k, strict, small, flags, seed);
+    char *text = kg_render(sk);
+    ms_str tr = {0};
+    if (small)
+        ms_trace_print(small, &tr);
+    else
+        ms_str_add(&tr, "(the default schedule)\n");
+    const char *model = strict ? "strict" : "reassoc";
+    cr_log_error("random kernel %s (--fp-model=%s), %s:\n%s\nshrunk kernel:\n%s\nshrunk trace:\n%s",
+                 kg_name(k), model, what, "", text, ms_str_cstr(&tr));
+    printf("randk: FAILURE %s --fp-model=%s: %.2000s\nshrunk kernel:\n%s\nshrunk trace:\n%s\n",
+           kg_name(k), model, what, text, ms_str_cstr(&tr));
+    const char *dir = getenv("MSCC_RANDK_OUT");
+    if (dir && *dir)
+        write_regression(dir, kg_name(k), strict, text, small);
+    ms_str_free(&tr);
+    free(text);
+    kg_free(sk);
+    ms_trace_free(small);
+}
+
+/* One kernel under one fp model: the default schedule and n random ones. */
+static void run_kernel(campaign *c, const kg_kernel *k, const char *text, bool strict, int n,
+                       uint64_t seed)
+{
+    ms_source src;
+    bool valid;
+    char *why = NULL;
+    bool ok = parse(text, kg_name(k), strict, &src, &valid, &why);
+    cr_assert(valid, "the generator made invalid C:\n%s\n%s", text, why);
+    const ms_kernel *kn = ok ? &src.kernels[0] : NULL;
+    const char *no_harness = NULL, *no_emit = NULL;
+    if (kn) {
+        char *h = ms_harness_source(&src, kn, "{}", &no_harness);
+        char *orig = ms_kernel_body_text(&src, kn);
+        char *plain = ms_emit_body(kn->func, kn->func, orig, NULL, &no_emit);
+        no_harness = h ? NULL : no_harness;
+        no_emit = plain ? NULL : no_emit;
+        free(h);
+        free(orig);
+        free(plain);
+    }
+    /* refused, or nothing to compare (mscc leaves it as it is), or no
+     * harness (mscc gives it the default schedule unmeasured) */
+    const char *skip = !kn ? why : no_emit ? no_emit : no_harness;
+    if (skip) {
+        if (!strict) { /* counted once, under the default model */
+            *(no_harness && kn && !no_emit ? &c->unchecked : &c->refused) += 1;
+            ms_str r = {0};
+            ms_str_addf(&r, "%s: %s%s%s", kg_name(k),
+                        !kn       ? ""
+                        : no_emit ? "not emitted: "
+                                  : "no harness: ",
+                        skip, kn ? "\n" : "");
+            MS_VEC_PUSH(c->reasons, ms_str_take(&r));
+        }
+        free(why);
+        ms_source_free(&src);
+        return;
+    }
+    free(why);
+    enum { MAX = 16 };
+    n = n > MAX - 1 ? MAX - 1 : n;
+    char *bodies[MAX] = {0};
+    ms_tracer *trs[MAX] = {0};
+    ms_diags d = {0};
+    char **defaults = NULL;
+    free(tu_tune(&src, &defaults, &d));
+    ms_diags_free(&d);
+    int nb = 0;
+    if (defaults[0])
+        bodies[nb++] = defaults[0];
+    free(defaults);
+    int first = nb;
+    for (int b = 0; b < n; b++) {
+        uint64_t s = seed * 64 + (uint64_t)b + (strict ? 32 : 0);
+        trs[nb] = ms_tracer_new(kn->func, s);
+        ms_rng r;
+        ms_rng_seed(&r, s * 7919);
+        rs_random_schedule(trs[nb], &r, (int)ms_rng_range(&r, 1, 9));
+        bodies[nb] = rs_emit(&src, kn, trs[nb]->s->f);
+        nb++;
+    }
+    bool oks[MAX];
+    char *reps[MAX];
+    char *flags = flags_for(strict);
+    tu_check_bulk(&src, kn, bodies, nb, flags, seed, oks, reps);
+    for (int b = 0; b < nb; b++) {
+        if (!oks[b]) {
+            c->failures++;
+            report_failure(k, strict, &src, b < first ? NULL : trs[b]->t, reps[b], flags, seed);
+        }
+        free(reps[b]);
+        free(bodies[b]);
+        if (trs[b])
+            ms_tracer_free(trs[b]);
+    }
+    c->schedules += nb;
+    free(flags);
+    ms_source_free(&src);
+}
+
+Test(sched, random_kernels, .timeout = 3600)
+{
+    int total = env_int("MSCC_RANDK_KERNELS", 10), first = env_int("MSCC_RANDK_SEED", 1);
+    int n = env_int("MSCC_RANDK_SCHEDULES", 7), seconds = env_int("MSCC_RANDK_SECONDS", 0);
+    campaign c = {0};
+    time_t start = time(NULL);
+    int seed = first;
+    tu_zero_sizes = true;
+    for (; seed < first + total; seed++) {
+        if (seconds > 0 && time(NULL) - start >= seconds)
+            break;
+        kg_kernel *k = kg_generate((uint64_t)seed);
+        char *text = kg_render(k);
+        c.kernels++;
+        tu_zero_sizes = kg_zero_ok(k);
+        run_kernel(&c, k, text, false, n, (uint64_t)seed);
+        run_kernel(&c, k, text, true, n / 2, (uint64_t)seed);
+        free(text);
+        kg_free(k);
+    }
+    tu_zero_sizes = false;
+    printf("randk: %d random kernels (seeds %d..%d), %d refused, %d not checkable, %d schedules, "
+           "%d failures\n",
+           c.kernels, first, seed - 1, c.refused, c.unchecked, c.schedules, c.failures);
+    for (int i = 0; i < c.reasons.len; i++) {
+        printf("randk: refused: %s", c.reasons.data[i]);
+        free(c.reasons.data[i]);
+    }
+    free(c.reasons.data);
+    cr_expect_eq(c.failures, 0);
+    /* the generator must draw what mscc takes, or it tests nothing */
+    cr_expect_leq((c.refused + c.unchecked) * 4, c.kernels,
+                  "%d of %d kernels refused, %d unchecked", c.refused, c.kernels, c.unchecked);
+}
+
+/* Failures the fuzzer found, shrunk, kept as files (see write_regression):
+ * each kernel of tests/sched/randk/, under its trace or the default
+ * schedule, in its fp model, must now give the original's answer. */
+Test(sched, random_kernel_regressions, .timeout = 600)
+{
+    ms_str dir = {0};
+    ms_str_addf(&dir, "%s/tests/sched/randk", tu_src_dir());
+    char **list = tu_list(ms_str_cstr(&dir), ".c");
+    int n = 0;
+    for (char **file = list; *file; file++, n++) {
+        char *text = ms_read_file(*file, NULL);
+        cr_assert(text, "%s", *file);
+        bool strict = strstr(*file, "_strict.c") != NULL;
+        ms_str js = {0};
+        ms_str_addn(&js, *file, strlen(*file) - 2);
+        ms_str_add(&js, ".json");
+        char *doc = ms_read_file(ms_str_cstr(&js), NULL);
+        ms_trace *t = NULL;
+        if (doc) {
+            char **names;
+            ms_trace **traces;
+            const char *why;
+            int nt = ms_trace_doc_parse(doc, &names, &traces, &why);
+            cr_assert_eq(nt, 1, "%s: %s", ms_str_cstr(&js), nt < 0 ? why : "want one trace");
+            t = traces[0];
+            free(names[0]);
+            free(names);
+            free(traces);
+        }
+        const char *base = strrchr(*file, '/') + 1;
+        char name[64];
+        snprintf(name, sizeof name, "regression_%.*s", (int)(strcspn(base, ".")), base);
+        char *flags = flags_for(strict);
+        ms_source src;
+        bool valid;
+        cr_assert(parse(text, name, strict, &src, &valid, NULL), "%s is not accepted", *file);
+        if (t) { /* a trace that no longer applies would test nothing */
+            ms_tracer *tr = ms_trace_replay(t, src.kernels[0].func, false, 0);
+            cr_expect_eq(tr->status, MS_OK, "%s: %s", ms_str_cstr(&js), tr->why);
+            ms_tracer_free(tr);
+        }
+        ms_source_free(&src);
+        cr_expect_not(kernel_fails(text, name, strict, t, flags, 1), "%s gives a wrong answer",
+                      *file);
+        free(flags);
+        ms_trace_free(t);
+        free(doc);
+        ms_str_free(&js);
+        free(text);
+    }
+    cr_expect_gt(n, 0, "no regressions in %s", ms_str_cstr(&dir));
+    tu_free_list(list);
+    ms_str_free(&dir);
+}
