@@ -7,7 +7,7 @@
  * skipped. A failure prints the seed and a shrunk trace. A second run
  * parses the kernels under --fp-model=strict and wants every bit equal.
  *
- * MSCC_FUZZ_SCHEDULES sets how many schedules (default 200, spread over the
+ * MSCC_FUZZ_SCHEDULES sets how many schedules (default 160, spread over the
  * kernels; the strict run does half as many); MSCC_FUZZ_SEED the first
  * seed; MSCC_FUZZ_KERNEL=name keeps one kernel, to replay a reported seed.
  * `bash scripts/fuzz.sh N` runs N.
@@ -140,14 +140,14 @@ static void fuzz(bool strict, int total, int first, const char *only)
 
 Test(sched, differential_fuzzer, .timeout = 1800)
 {
-    fuzz(false, env_int("MSCC_FUZZ_SCHEDULES", 200), env_int("MSCC_FUZZ_SEED", 1),
+    fuzz(false, env_int("MSCC_FUZZ_SCHEDULES", 160), env_int("MSCC_FUZZ_SEED", 1),
          getenv("MSCC_FUZZ_KERNEL"));
 }
 
 /* Seeds of their own: the strict run starts where the other's range ends. */
 Test(sched, differential_fuzzer_strict, .timeout = 1800)
 {
-    int total = env_int("MSCC_FUZZ_SCHEDULES", 200);
+    int total = env_int("MSCC_FUZZ_SCHEDULES", 160);
     fuzz(true, total / 2, env_int("MSCC_FUZZ_SEED", 1) + total, getenv("MSCC_FUZZ_KERNEL"));
 }
 

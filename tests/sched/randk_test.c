@@ -14,7 +14,7 @@
  * kernel and trace are printed, and written to $MSCC_RANDK_OUT when set,
  * ready to become a regression in tests/sched/randk/.
  *
- * MSCC_RANDK_KERNELS: how many kernels (default 10); MSCC_RANDK_SEED: the
+ * MSCC_RANDK_KERNELS: how many kernels (default 8); MSCC_RANDK_SEED: the
  * first kernel's seed (default 1); MSCC_RANDK_SCHEDULES: random schedules
  * per kernel in the default mode (default 7; strict runs half as many);
  * MSCC_RANDK_SECONDS: stop drawing kernels after this long (0: no limit).
@@ -286,7 +286,7 @@ static void run_kernel(campaign *c, const kg_kernel *k, const char *text, bool s
 
 Test(sched, random_kernels, .timeout = 3600)
 {
-    int total = env_int("MSCC_RANDK_KERNELS", 10), first = env_int("MSCC_RANDK_SEED", 1);
+    int total = env_int("MSCC_RANDK_KERNELS", 8), first = env_int("MSCC_RANDK_SEED", 1);
     int n = env_int("MSCC_RANDK_SCHEDULES", 7), seconds = env_int("MSCC_RANDK_SECONDS", 0);
     campaign c = {0};
     time_t start = time(NULL);
