@@ -351,10 +351,11 @@ static void emit_prologue(ms_str *s, const ms_source *src, const ms_kernel *k, i
      * GCC 12 at -O1 dropped a call of an original whose strided loop
      * (A[i] += tanh(A[2 * i])) its own analyses had found pure, and the
      * reference came out as the input */
-    for (int i = -1; i < n; i++)
-        ms_str_addf(s, "static __typeof__(%s__%s) *volatile mscc_fp_%s = %s__%s;\n", k->name,
-                    i < 0 ? "orig" : suffixes[i], i < 0 ? "orig" : suffixes[i], k->name,
-                    i < 0 ? "orig" : suffixes[i]);
+    for (int i = -1; i < n; i++) {
+        const char *v = i < 0 ? "orig" : suffixes[i];
+        ms_str_addf(s, "static __typeof__(%s__%s) *volatile mscc_fp_%s = %s__%s;\n", k->name, v, v,
+                    k->name, v);
+    }
     ms_str_add(s, harness_support);
 }
 

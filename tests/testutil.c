@@ -23,6 +23,14 @@ const char *tu_mscc(void)
     return s ? s : "build/mscc";
 }
 
+void tu_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f != NULL, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
 char *tu_write_temp(const char *name, const char *text)
 {
     static char *dir;
@@ -31,11 +39,14 @@ char *tu_write_temp(const char *name, const char *text)
     cr_assert(dir != NULL);
     ms_str p = {0};
     ms_str_addf(&p, "%s/%s", dir, name);
-    FILE *f = fopen(ms_str_cstr(&p), "w");
-    cr_assert(f != NULL);
-    fputs(text, f);
-    fclose(f);
+    tu_write_file(ms_str_cstr(&p), text);
     return ms_str_take(&p);
+}
+
+int tu_env_int(const char *name, int dflt)
+{
+    const char *v = getenv(name);
+    return v && *v ? atoi(v) : dflt;
 }
 
 void tu_parse_file(const char *path, ms_source *src, ms_diags *diags)
@@ -275,17 +286,9 @@ static void verdict(ms_str *rep, bool *ok, char **report)
     ms_str_free(rep);
 }
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert(f, "%s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* Every body in one harness, built once, run once per body and size:
- * false (nothing decided) when it does not build, as one bad body makes
- * it; then each body is built on its own. */
+/* Bodies in one harness, built once, run once per body and size. False
+ * (nothing decided) when it does not build, as one bad body makes it,
+ * unless there is one body: the compiler's log is then its report. */
 static bool check_together(const ms_source *src, const ms_kernel *k, char *const *bodies, int n,
                            const char *flags, char **sizes, int ns, bool *ok, char **report)
 {
@@ -297,19 +300,22 @@ static bool check_together(const ms_source *src, const ms_kernel *k, char *const
     const char *why = NULL;
     char *h = ms_harness_source_n(src, k, n, (const char *const *)bodies, &why);
     cr_assert(h, "no harness for '%s': %s", k->name, why);
-    write_text(path, h);
+    tu_write_file(path, h);
     free(h);
-    bool built = build_harness(path, exe, flags, NULL);
+    ms_str rep = {0};
+    bool built = build_harness(path, exe, flags, n == 1 ? &rep : NULL);
+    if (!built && n == 1)
+        verdict(&rep, &ok[0], &report[0]);
     for (int i = 0; i < n && built; i++) {
         char opt[32];
         snprintf(opt, sizeof opt, "--cand=%d", i);
-        ms_str rep = {0};
         run_sizes(path, exe, opt, k, flags, sizes, ns, &rep);
         verdict(&rep, &ok[i], &report[i]);
     }
+    ms_str_free(&rep);
     ms_tempdir_remove(dir);
     free(dir);
-    return built;
+    return built || n == 1;
 }
 
 void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodies, int n,
@@ -317,26 +323,10 @@ void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodi
 {
     char **sizes;
     int ns = check_sizes(k, nrandom, seed, &sizes);
-    if (n < 2 || !check_together(src, k, bodies, n, flags, sizes, ns, ok, report)) {
-        char *dir = ms_tempdir_new();
-        cr_assert(dir);
-        for (int i = 0; i < n; i++) {
-            char path[4200], exe[4200];
-            snprintf(path, sizeof path, "%s/h%d.c", dir, i);
-            snprintf(exe, sizeof exe, "%s/h%d", dir, i);
-            const char *why = NULL;
-            char *h = ms_harness_source(src, k, bodies[i], &why);
-            cr_assert(h, "no harness for '%s': %s", k->name, why);
-            write_text(path, h);
-            free(h);
-            ms_str rep = {0};
-            if (build_harness(path, exe, flags, &rep))
-                run_sizes(path, exe, NULL, k, flags, sizes, ns, &rep);
-            verdict(&rep, &ok[i], &report[i]);
-        }
-        ms_tempdir_remove(dir);
-        free(dir);
-    }
+    /* one build for all; when that fails, one each, to tell which */
+    if (n < 2 || !check_together(src, k, bodies, n, flags, sizes, ns, ok, report))
+        for (int i = 0; i < n; i++)
+            check_together(src, k, &bodies[i], 1, flags, sizes, ns, &ok[i], &report[i]);
     for (int s = 0; s < ns; s++)
         free(sizes[s]);
     free(sizes);

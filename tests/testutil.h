@@ -30,8 +30,12 @@
 #endif
 #define TU_PLAIN_BUILD_ONLY .disabled = TU_SANITIZED
 
+/* Writes text to path; asserts that it could. */
+void tu_write_file(const char *path, const char *text);
 /* A temporary file holding text; returns its path (malloc'd). */
 char *tu_write_temp(const char *name, const char *text);
+/* The integer in environment variable name, or dflt when unset or empty. */
+int tu_env_int(const char *name, int dflt);
 /* Parses a file; asserts that it is valid C. */
 void tu_parse_file(const char *path, ms_source *src, ms_diags *diags);
 /* The same, with the kernels under --fp-model=strict when fp_strict. */

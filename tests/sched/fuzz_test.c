@@ -37,12 +37,6 @@ static char *flags_for(const ms_kernel *k)
     return ms_str_take(&s);
 }
 
-static int env_int(const char *name, int dflt)
-{
-    const char *v = getenv(name);
-    return v && *v ? atoi(v) : dflt;
-}
-
 enum { BATCH = 8 };
 
 static void fuzz(bool strict, int total, int first, const char *only)
@@ -140,15 +134,15 @@ static void fuzz(bool strict, int total, int first, const char *only)
 
 Test(sched, differential_fuzzer, .timeout = 1800)
 {
-    fuzz(false, env_int("MSCC_FUZZ_SCHEDULES", 160), env_int("MSCC_FUZZ_SEED", 1),
+    fuzz(false, tu_env_int("MSCC_FUZZ_SCHEDULES", 160), tu_env_int("MSCC_FUZZ_SEED", 1),
          getenv("MSCC_FUZZ_KERNEL"));
 }
 
 /* Seeds of their own: the strict run starts where the other's range ends. */
 Test(sched, differential_fuzzer_strict, .timeout = 1800)
 {
-    int total = env_int("MSCC_FUZZ_SCHEDULES", 160);
-    fuzz(true, total / 2, env_int("MSCC_FUZZ_SEED", 1) + total, getenv("MSCC_FUZZ_KERNEL"));
+    int total = tu_env_int("MSCC_FUZZ_SCHEDULES", 160);
+    fuzz(true, total / 2, tu_env_int("MSCC_FUZZ_SEED", 1) + total, getenv("MSCC_FUZZ_KERNEL"));
 }
 
 /* Seeds that failed once, on their kernel, kept as they were reported

@@ -116,11 +116,6 @@ static node *new_node(int kind, char *text)
     return n;
 }
 
-static char *take(ms_str *s)
-{
-    return ms_str_take(s);
-}
-
 /* ---- subscripts ---- */
 
 static void dim_text(ms_str *s, dim d)
@@ -194,7 +189,7 @@ static void element(gen *g, const array *a, ms_str *out)
         for (int k = 1; k < a->rank; k++) {
             ms_str ext = {0};
             dim_text(&ext, a->d[k]);
-            char *prev = take(&lin);
+            char *prev = ms_str_take(&lin);
             bool simple_prev = !strchr(prev, ' ');
             bool simple_ext = !strchr(ms_str_cstr(&ext), ' ');
             ms_str_addf(&lin, simple_prev ? "%s * " : "(%s) * ", prev);
@@ -636,7 +631,7 @@ static void store(gen *g, node_list *out, const scalar *use)
             a->bound += g->trips;
         }
     }
-    push(out, new_node(N_STMT, take(&s)));
+    push(out, new_node(N_STMT, ms_str_take(&s)));
     ms_str_free(&lhs);
     ms_str_free(&e);
 }
@@ -731,7 +726,7 @@ static node *loop(gen *g, void (*inner)(gen *, node_list *, void *), void *ctx)
     }
     ms_str_free(&init);
     scope sc = open_loop(g, v, p);
-    node *n = new_node(N_LOOP, take(&h));
+    node *n = new_node(N_LOOP, ms_str_take(&h));
     if (inner)
         inner(g, &n->body, ctx);
     else
@@ -799,10 +794,10 @@ static void acc_update(gen *g, node_list *out, void *ctx)
         ms_str c = {0};
         condition(g, &c, 0);
         node *n = new_node(N_IF, ms_str_take(&c));
-        push(&n->body, new_node(N_STMT, take(&st)));
+        push(&n->body, new_node(N_STMT, ms_str_take(&st)));
         push(out, n);
     } else {
-        push(out, new_node(N_STMT, take(&st)));
+        push(out, new_node(N_STMT, ms_str_take(&st)));
     }
     ms_str_free(&e);
 }
@@ -840,7 +835,7 @@ static void accumulator(gen *g, node_list *out)
         ms_str_addf(&d, fp ? "%s %s = 0.0%s;" : "%s %s = 0;", tn, s->name, sx);
         s->bound = 0;
     }
-    node *decl = new_node(N_STMT, take(&d));
+    node *decl = new_node(N_STMT, ms_str_take(&d));
     decl->decl = true;
     push(out, decl);
     push(out, loop(g, acc_update, &a));
@@ -850,7 +845,7 @@ static void accumulator(gen *g, node_list *out)
         snprintf(clamped, sizeof clamped, "%s", s->name);
         ms_str st = {0};
         ms_str_addf(&st, "%s = fmaxf(%s, -100.0f);", clamped, clamped);
-        push(out, new_node(N_STMT, take(&st)));
+        push(out, new_node(N_STMT, ms_str_take(&st)));
     }
     s->readable = true;
     store(g, out, s);
@@ -871,11 +866,11 @@ static void helper(gen *g, node_list *out)
         ms_str_addf(&d, "int %s = %s - %d;", name, v->name, c);
     else
         ms_str_addf(&d, "int %s = %s + %s - %d;", name, v->name, w->name, c);
-    node *decl = new_node(N_STMT, take(&d));
+    node *decl = new_node(N_STMT, ms_str_take(&d));
     decl->decl = true;
     push(out, decl);
     ms_str_addf(&c2, "%s >= 0 && %s < N%d", name, name, p);
-    node *guard = new_node(N_IF, take(&c2));
+    node *guard = new_node(N_IF, ms_str_take(&c2));
     index_var *iv = &g->iv[g->niv++];
     snprintf(iv->name, sizeof iv->name, "%s", name);
     iv->p = p;
@@ -897,7 +892,7 @@ static void items(gen *g, node_list *out, int n)
         } else if (what < 52 && g->niv) {
             ms_str c = {0};
             condition(g, &c, 0);
-            node *f = new_node(N_IF, take(&c));
+            node *f = new_node(N_IF, ms_str_take(&c));
             int nsc = g->nsc;
             items(g, &f->body, 1 + pick(g, 2));
             g->nsc = nsc;
@@ -930,7 +925,7 @@ static node *fill_loop(gen *g, fill_ctx *f)
     else
         ms_str_addf(&h, "for (%s %s = 0; %s < N%d; %s++)", g->ctype, v, v, p, v);
     scope sc = open_loop(g, v, p);
-    node *n = new_node(N_LOOP, take(&h));
+    node *n = new_node(N_LOOP, ms_str_take(&h));
     f->level++;
     fill_inner(g, &n->body, f);
     close_loop(g, sc);
@@ -956,7 +951,7 @@ static void fill_inner(gen *g, node_list *out, void *ctx)
                             &e);
     ms_str_addf(&s, " = %s;", ms_str_cstr(&e));
     f->a->bound = b;
-    push(out, new_node(N_STMT, take(&s)));
+    push(out, new_node(N_STMT, ms_str_take(&s)));
     ms_str_free(&e);
 }
 
@@ -985,7 +980,7 @@ static void local_array(gen *g, node_list *decls, node_list *out)
     for (int k = 0; k < a->rank; k++)
         ms_str_addf(&d, pad ? "[N%d + 1]" : "[N%d]", a->d[k].p);
     ms_str_add(&d, ";");
-    node *decl = new_node(N_STMT, take(&d));
+    node *decl = new_node(N_STMT, ms_str_take(&d));
     decl->decl = true;
     push(decls, decl);
     a->filling = true;
@@ -1030,7 +1025,7 @@ static void signature(gen *g, kg_kernel *k, const char *noalias)
         }
     }
     ms_str_add(&s, ")\n{\n");
-    k->head = take(&s);
+    k->head = ms_str_take(&s);
 }
 
 kg_kernel *kg_generate(uint64_t seed)
@@ -1061,18 +1056,18 @@ kg_kernel *kg_generate(uint64_t seed)
         output = output || (!g.arr[i].local && g.arr[i].written);
     if (!output) /* something the comparison sees */
         push(&body, loop(&g, NULL, NULL));
-    bool any_restrict = true;
+    bool all_restrict = true;
     for (int i = 0; i < g.narr; i++)
-        any_restrict = any_restrict && g.arr[i].restrict_;
+        all_restrict = all_restrict && g.arr[i].restrict_;
     k->zero_ok = g.zero_ok;
-    signature(&g, k, !any_restrict && chance(&g, 50) ? " noalias" : "");
+    signature(&g, k, !all_restrict && chance(&g, 50) ? " noalias" : "");
     if (g.c89 && g.max_depth) {
         ms_str c = {0};
         ms_str_addf(&c, "%s ", g.ctype);
         for (int d = 0; d < g.max_depth; d++)
             ms_str_addf(&c, "%s%s", d ? ", " : "", counters[d]);
         ms_str_add(&c, ";");
-        node *n = new_node(N_STMT, take(&c));
+        node *n = new_node(N_STMT, ms_str_take(&c));
         n->decl = true;
         n->keep = true;
         push(&k->top, n);
@@ -1164,7 +1159,7 @@ char *kg_render(const kg_kernel *k)
     for (int i = 0; i < k->top.len; i++)
         render_node(k->top.data[i], 1, &s);
     ms_str_add(&s, "}\n");
-    return take(&s);
+    return ms_str_take(&s);
 }
 
 static int count(const node_list *l)

@@ -56,12 +56,6 @@ static char *flags_for(bool strict)
     return ms_str_take(&s);
 }
 
-static int env_int(const char *name, int dflt)
-{
-    const char *v = getenv(name);
-    return v && *v ? atoi(v) : dflt;
-}
-
 /* The kernel's text parsed from a file of its own; false when it is not
  * valid C (*valid false) or mscc refused it (*why, the diagnostic). */
 static bool parse(const char *text, const char *name, bool strict, ms_source *src, bool *valid,
@@ -116,8 +110,7 @@ static bool kernel_fails(const char *text, const char *name, bool strict, const 
         }
     }
     free(h);
-    if (valid || src.path)
-        ms_source_free(&src);
+    ms_source_free(&src);
     return fails;
 }
 
@@ -158,20 +151,12 @@ static void write_regression(const char *dir, const char *name, bool strict, con
     ms_str_addf(&base, "%s/%s%s", dir, name, strict ? "_strict" : "");
     ms_str p = {0};
     ms_str_addf(&p, "%s.c", ms_str_cstr(&base));
-    FILE *f = fopen(ms_str_cstr(&p), "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
+    tu_write_file(ms_str_cstr(&p), text);
     if (t) {
         p.len = 0;
         ms_str_addf(&p, "%s.json", ms_str_cstr(&base));
         char *doc = ms_trace_doc_to_json(1, &name, &t);
-        f = fopen(ms_str_cstr(&p), "w");
-        if (f) {
-            fputs(doc, f);
-            fclose(f);
-        }
+        tu_write_file(ms_str_cstr(&p), doc);
         free(doc);
     }
     ms_str_free(&p);
@@ -190,8 +175,8 @@ static void report_failure(const kg_kernel *k, bool strict, const ms_source *src
     else
         ms_str_add(&tr, "(the default schedule)\n");
     const char *model = strict ? "strict" : "reassoc";
-    cr_log_error("random kernel %s (--fp-model=%s), %s:\n%s\nshrunk kernel:\n%s\nshrunk trace:\n%s",
-                 kg_name(k), model, what, "", text, ms_str_cstr(&tr));
+    cr_log_error("random kernel %s (--fp-model=%s), %s:\nshrunk kernel:\n%s\nshrunk trace:\n%s",
+                 kg_name(k), model, what, text, ms_str_cstr(&tr));
     printf("randk: FAILURE %s --fp-model=%s: %.2000s\nshrunk kernel:\n%s\nshrunk trace:\n%s\n",
            kg_name(k), model, what, text, ms_str_cstr(&tr));
     const char *dir = getenv("MSCC_RANDK_OUT");
@@ -286,8 +271,8 @@ static void run_kernel(campaign *c, const kg_kernel *k, const char *text, bool s
 
 Test(sched, random_kernels, .timeout = 3600)
 {
-    int total = env_int("MSCC_RANDK_KERNELS", 8), first = env_int("MSCC_RANDK_SEED", 1);
-    int n = env_int("MSCC_RANDK_SCHEDULES", 7), seconds = env_int("MSCC_RANDK_SECONDS", 0);
+    int total = tu_env_int("MSCC_RANDK_KERNELS", 8), first = tu_env_int("MSCC_RANDK_SEED", 1);
+    int n = tu_env_int("MSCC_RANDK_SCHEDULES", 7), seconds = tu_env_int("MSCC_RANDK_SECONDS", 0);
     campaign c = {0};
     time_t start = time(NULL);
     int seed = first;
