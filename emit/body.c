@@ -78,6 +78,7 @@ static void emit_specialized(ms_func *f, int indent, ms_str *out)
 {
     ms_func *spec = ms_func_specialize(f);
     ms_func_flatten_blocks(spec);
+    ms_func_lower_for_c(spec);
     ms_str_indent(out, indent);
     ms_str_add(out, "/* the tuning sizes: constant extents */\n");
     ms_emit_stmts(spec, spec->body, indent, out);
@@ -99,6 +100,7 @@ static void emit_tuned(ms_func *f, int indent, bool sizes_only, ms_str *out)
     }
     ms_func *generic = ms_func_peel_tiles(f);
     ms_func_flatten_blocks(generic);
+    ms_func_lower_for_c(generic);
     if (!cond.len) {
         ms_emit_stmts(generic, generic->body, indent, out);
         ms_func_free(generic);
@@ -267,6 +269,41 @@ char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
     return emit_body(scheduled, original, original_body, NULL, why, true);
 }
 
+/* The micro-kernels the bodies call, each once, with the headers of their
+ * intrinsics behind the same tests as the intrinsics themselves. */
+static void emit_intrinsics(int n, const char *const *bodies, ms_str *out)
+{
+    bool used[64] = {false}, any = false;
+    MS_ASSERT(ms_intrin_count() <= 64);
+    for (int v = 0; v < ms_intrin_count(); v++) {
+        char call[64];
+        snprintf(call, sizeof call, "%s(", ms_intrin_at(v)->name);
+        for (int i = 0; i < n && !used[v]; i++)
+            used[v] = bodies[i] && strstr(bodies[i], call);
+        any = any || used[v];
+    }
+    if (!any)
+        return;
+    ms_str_add(out, MS_INTRIN_BEGIN "\n");
+    const char *said[64];
+    int nsaid = 0;
+    for (int v = 0; v < ms_intrin_count(); v++) {
+        const ms_intrin *in = ms_intrin_at(v);
+        bool again = false;
+        for (int i = 0; i < nsaid; i++)
+            again = again || !strcmp(said[i], ms_intrin_available(in));
+        if (!used[v] || again)
+            continue;
+        said[nsaid++] = ms_intrin_available(in);
+        ms_str_addf(out, "#if %s\n#include <%s>\n#endif\n", ms_intrin_available(in),
+                    ms_intrin_header(in));
+    }
+    for (int v = 0; v < ms_intrin_count(); v++)
+        if (used[v])
+            ms_intrin_print(ms_intrin_at(v), out);
+    ms_str_add(out, MS_INTRIN_END "\n");
+}
+
 void ms_emit_support(int n, const char *const *bodies, ms_str *out)
 {
     bool need_math = false, need_stdlib = false, need_omp = false, any_vmath = false;
@@ -300,6 +337,7 @@ void ms_emit_support(int n, const char *const *bodies, ms_str *out)
                         "#include <stdlib.h>\n");
     else if (any_vmath)
         ms_str_add(out, "#include <stdint.h> /* added by mscc: its vector math */\n");
+    emit_intrinsics(n, bodies, out);
     if (!any_vmath)
         return;
     /* an entry's needs come earlier in the registry */

@@ -24,12 +24,16 @@ char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
 void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out);
 
 /* What tuned bodies call, to go before them: the includes (fma, packed
- * arrays, OpenMP) and the definitions of mscc's vector math they use.
+ * arrays, OpenMP) and the definitions of mscc's vector math and
+ * micro-kernels they use.
  * NULL bodies are skipped. */
 void ms_emit_support(int n, const char *const *bodies, ms_str *out);
 /* The lines around the vector math definitions in an output. */
 #define MS_VMATH_BEGIN "/* added by mscc: its vector math, called by the tuned kernels below */"
 #define MS_VMATH_END "/* end of mscc's vector math */"
+/* The same around its micro-kernels (tensorized nests call them). */
+#define MS_INTRIN_BEGIN "/* added by mscc: its micro-kernels, called by the tuned kernels below */"
+#define MS_INTRIN_END "/* end of mscc's micro-kernels */"
 
 /* Replaces text[begin[i], end[i]) by with[i] (NULL keeps it); ranges sorted
  * and disjoint. Returns the new text (malloc'd) and its length. */

@@ -1,8 +1,9 @@
 /*
  * emit_c.c - prints scheduled statements as C11: loops with their OpenMP
- * pragmas (guarded by _OPENMP, so the code stays correct without OpenMP),
- * locals, stores (as compound assignments where they read so), ifs.
- * The emitter prints what the schedule decided; it decides nothing.
+ * pragmas (guarded by _OPENMP, so the code stays correct without OpenMP)
+ * and unroll pragmas, locals, stores (as compound assignments where they
+ * read so), ifs, calls. The emitter prints what the IR says (the schedule
+ * and ms_func_lower_for_c decided); it decides nothing.
  */
 #include "emit/emit.h"
 
@@ -17,24 +18,14 @@ static void emit_pragma(const ms_stmt *s, int indent, ms_str *out)
     case MS_LOOP_SERIAL:
         return;
     case MS_LOOP_UNROLLED: {
-        /* a hint only: each compiler spells it its own way, others ignore
-         * nothing; GCC refuses it (a warning) on a loop whose condition
-         * branches, as a bound of a split that does not divide can */
-        if (ms_expr_branches(s->loop.extent))
+        int n = s->loop.unroll;
+        if (!n)
             return;
-        int64_t n = 16;
-        ms_poly p;
-        if (ms_poly_from_expr(s->loop.extent, &p)) {
-            int64_t c;
-            if (ms_poly_is_const(&p, &c) && c > 0 && c < 64)
-                n = c;
-            ms_poly_free(&p);
-        }
         ms_str_add(out, "#if defined(__clang__)\n");
         ms_str_indent(out, indent);
-        ms_str_addf(out, "#pragma unroll %lld\n#elif defined(__GNUC__)\n", (long long)n);
+        ms_str_addf(out, "#pragma unroll %d\n#elif defined(__GNUC__)\n", n);
         ms_str_indent(out, indent);
-        ms_str_addf(out, "#pragma GCC unroll %lld\n#endif\n", (long long)n);
+        ms_str_addf(out, "#pragma GCC unroll %d\n#endif\n", n);
         return;
     }
     case MS_LOOP_PARALLEL:
@@ -61,42 +52,10 @@ static void emit_pragma(const ms_stmt *s, int indent, ms_str *out)
     ms_str_add(out, "\n#endif\n");
 }
 
-/* x = x + a * b into a local tile (a cache_write): fma(a, b, x), because
- * -std=c11 stops GCC from contracting it and the tile is the hot loop.
- * Not under --fp-model=strict: the original rounds the product. */
-static bool emit_fma(const ms_func *f, const ms_stmt *st, ms_str *out)
-{
-    const ms_buffer *b = st->store.buf;
-    const ms_expr *v = st->store.value;
-    const char *fn = b->dtype == MS_DT_F32 ? "fmaf" : b->dtype == MS_DT_F64 ? "fma" : NULL;
-    if (!fn || f->fp_strict || b->scope != MS_SCOPE_LOCAL || b->ndim == 0 ||
-        v->kind != MS_EXPR_BINARY || v->bin.op != MS_BIN_ADD)
-        return false;
-    const ms_expr *acc = v->bin.a, *prod = v->bin.b;
-    if (!ms_load_is_store_target(acc, st)) {
-        acc = v->bin.b;
-        prod = v->bin.a;
-    }
-    if (!ms_load_is_store_target(acc, st) || prod->kind != MS_EXPR_BINARY ||
-        prod->bin.op != MS_BIN_MUL || prod->dtype != b->dtype || prod->bin.a->dtype != b->dtype ||
-        prod->bin.b->dtype != b->dtype)
-        return false;
-    ms_str_addf(out, " = %s(", fn);
-    ms_expr_print(prod->bin.a, out);
-    ms_str_add(out, ", ");
-    ms_expr_print(prod->bin.b, out);
-    ms_str_add(out, ", ");
-    ms_expr_print(acc, out);
-    ms_str_add(out, ");\n");
-    return true;
-}
-
-static void emit_store(const ms_func *f, const ms_stmt *st, int indent, ms_str *out)
+static void emit_store(const ms_stmt *st, int indent, ms_str *out)
 {
     ms_str_indent(out, indent);
     ms_print_access(st->store.buf, st->store.nidx, st->store.idx, out);
-    if (emit_fma(f, st, out))
-        return;
     const ms_expr *v = st->store.value;
     if (v->kind == MS_EXPR_BINARY && v->bin.op <= MS_BIN_SHR &&
         ms_load_is_store_target(v->bin.a, st)) {
@@ -194,15 +153,15 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
             ms_str_add(out, "if (");
             ms_expr_print(s->block.predicate, out);
             ms_str_add(out, ") {\n");
-            emit_store(f, ms_block_realize(f, s), indent + 1, out);
+            emit_store(ms_block_realize(f, s), indent + 1, out);
             ms_str_indent(out, indent);
             ms_str_add(out, "}\n");
             return;
         }
-        emit_store(f, ms_block_realize(f, s), indent, out);
+        emit_store(ms_block_realize(f, s), indent, out);
         return;
     case MS_STMT_STORE:
-        emit_store(f, s, indent, out);
+        emit_store(s, indent, out);
         return;
     case MS_STMT_ALLOC:
         if (s->alloc.buf->scope == MS_SCOPE_PACKED)
@@ -215,6 +174,21 @@ void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out)
         ms_str_add(out, s->alloc.buf->ndim == 0  ? " = 0;\n"
                         : s->alloc.buf->is_cache ? " = {0};\n"
                                                  : ";\n");
+        return;
+    case MS_STMT_CALL:
+        /* each region as a pointer to its first element, then the scalars */
+        ms_str_indent(out, indent);
+        ms_str_addf(out, "%s(", s->call.name);
+        for (int i = 0; i < s->call.nregions; i++) {
+            const ms_region *r = &s->call.regions[i];
+            ms_str_add(out, i ? ", &" : "&");
+            ms_print_access(r->buf, r->ndim, r->min, out);
+        }
+        for (int i = 0; i < s->call.nargs; i++) {
+            ms_str_add(out, i || s->call.nregions ? ", " : "");
+            ms_expr_print(s->call.args[i], out);
+        }
+        ms_str_add(out, ");\n");
         return;
     }
     ms_unreachable();

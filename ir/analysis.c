@@ -469,6 +469,9 @@ typedef struct access {
     int nidx;
     ms_expr **idx; /* in loop variables (block bindings substituted) */
     bool write;
+    /* a call's region: idx is its last element, and the dependence test
+     * takes it to touch anything */
+    bool box;
     const ms_stmt *store; /* the store for writes and for reads inside a store */
     int depth;            /* number of enclosing loops */
     ms_stmt **loops;      /* enclosing loops, outermost first (malloc'd) */
@@ -502,9 +505,20 @@ static void on_access(void *ctx, const ms_access_site *s)
     collector *c = ctx;
     int n = *s->nidx;
     ms_expr **idx = ms_arena_alloc(c->f->arena, sizeof(ms_expr *) * (size_t)(n ? n : 1));
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         idx[i] = ms_site_realize(c->f, s, (*s->idx)[i]);
-    access a = {s->buf, n, idx, s->write, s->store, s->depth, loops_copy(s->depth, s->loops)};
+        if (s->extent)
+            idx[i] = ms_binary(c->f, MS_BIN_SUB, ms_binary(c->f, MS_BIN_ADD, idx[i], s->extent[i]),
+                               ms_int(c->f, 1));
+    }
+    access a = {s->buf,
+                n,
+                idx,
+                s->write,
+                s->extent != NULL,
+                s->store,
+                s->depth,
+                loops_copy(s->depth, s->loops)};
     MS_VEC_PUSH(c->acc, a);
 }
 
@@ -792,6 +806,10 @@ static void analyze_loop(collector *c, ms_stmt *L, int depth, ms_loop_info *info
         const access *w = &c->acc.data[i];
         if (!w->write || !inside(w, depth, L) || private_to(c, w->buf, depth, L))
             continue;
+        if (w->box) {
+            info->independent = info->reducible = false;
+            break;
+        }
         if (w->buf->ndim == 0) {
             bool seen = false;
             for (int r = 0; r < info->nred; r++)
@@ -810,7 +828,7 @@ static void analyze_loop(collector *c, ms_stmt *L, int depth, ms_loop_info *info
             const access *a = &c->acc.data[j];
             if (a->buf != w->buf || !inside(a, depth, L))
                 continue;
-            if (!separated(c, w, a, depth)) {
+            if (a->box || !separated(c, w, a, depth)) {
                 info->independent = info->reducible = false;
                 break;
             }

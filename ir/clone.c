@@ -47,104 +47,56 @@ static ms_buffer *buf(cloner *c, const ms_buffer *b)
     return c->bufs[b->id];
 }
 
-static ms_expr **exprs(cloner *c, int n, ms_expr *const *es)
+static ms_stmt *stmt(cloner *c, const ms_stmt *s);
+
+static void *copy_array(void *ctx, void *a, size_t bytes)
 {
-    ms_expr **r = ms_arena_alloc(c->to->arena, sizeof(ms_expr *) * (size_t)(n ? n : 1));
-    for (int i = 0; i < n; i++)
-        r[i] = expr(c, es[i]);
+    cloner *c = ctx;
+    void *r = ms_arena_alloc(c->to->arena, bytes ? bytes : 1);
+    if (bytes)
+        memcpy(r, a, bytes);
     return r;
 }
+static void clone_expr(void *ctx, ms_expr **slot)
+{
+    *slot = expr(ctx, *slot);
+}
+static void clone_stmt(void *ctx, ms_stmt **slot)
+{
+    *slot = stmt(ctx, *slot);
+}
+static void clone_var(void *ctx, ms_var **slot)
+{
+    *slot = var(ctx, *slot);
+}
+static void clone_buf(void *ctx, ms_buffer **slot)
+{
+    *slot = buf(ctx, *slot);
+}
+static void clone_str(void *ctx, const char **slot)
+{
+    cloner *c = ctx;
+    *slot = ms_arena_strdup(c->to->arena, *slot);
+}
+
+/* Every field of a node copied into the new arena, remapped. */
+static const ms_field_fns clone_fns = {clone_expr, clone_stmt, clone_var, clone_buf,
+                                       clone_str,  NULL,       copy_array};
 
 static ms_expr *expr(cloner *c, const ms_expr *e)
 {
     ms_expr *r = ms_arena_alloc(c->to->arena, sizeof *r);
     *r = *e;
-    switch (e->kind) {
-    case MS_EXPR_INT:
-        return r;
-    case MS_EXPR_FLOAT:
-        r->f.text = ms_arena_strdup(c->to->arena, e->f.text);
-        return r;
-    case MS_EXPR_VAR:
-        r->var = var(c, e->var);
-        return r;
-    case MS_EXPR_BINARY:
-        r->bin.a = expr(c, e->bin.a);
-        r->bin.b = expr(c, e->bin.b);
-        return r;
-    case MS_EXPR_UNARY:
-        r->un.a = expr(c, e->un.a);
-        return r;
-    case MS_EXPR_SELECT:
-        r->sel.cond = expr(c, e->sel.cond);
-        r->sel.a = expr(c, e->sel.a);
-        r->sel.b = expr(c, e->sel.b);
-        return r;
-    case MS_EXPR_CAST:
-        r->cast.ctype = ms_arena_strdup(c->to->arena, e->cast.ctype);
-        r->cast.a = expr(c, e->cast.a);
-        return r;
-    case MS_EXPR_CALL:
-        r->call.name = ms_arena_strdup(c->to->arena, e->call.name);
-        r->call.args = exprs(c, e->call.nargs, e->call.args);
-        return r;
-    case MS_EXPR_LOAD:
-        r->load.buf = buf(c, e->load.buf);
-        r->load.idx = exprs(c, e->load.nidx, e->load.idx);
-        return r;
-    }
-    ms_unreachable();
+    ms_expr_fields(r, &clone_fns, c);
+    return r;
 }
 
 static ms_stmt *stmt(cloner *c, const ms_stmt *s)
 {
     ms_stmt *r = ms_arena_alloc(c->to->arena, sizeof *r);
     *r = *s;
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        r->seq.items =
-            ms_arena_alloc(c->to->arena, sizeof(ms_stmt *) * (size_t)(s->seq.n ? s->seq.n : 1));
-        for (int i = 0; i < s->seq.n; i++)
-            r->seq.items[i] = stmt(c, s->seq.items[i]);
-        return r;
-    case MS_STMT_FOR:
-        r->loop.var = var(c, s->loop.var);
-        r->loop.min = expr(c, s->loop.min);
-        r->loop.extent = expr(c, s->loop.extent);
-        for (int i = 0; i < s->loop.nred; i++)
-            r->loop.red[i].buf = buf(c, s->loop.red[i].buf);
-        for (int i = 0; i < s->loop.nannot; i++)
-            r->loop.annot[i].key = ms_arena_strdup(c->to->arena, s->loop.annot[i].key);
-        r->loop.body = stmt(c, s->loop.body);
-        return r;
-    case MS_STMT_IF:
-        r->if_.cond = expr(c, s->if_.cond);
-        r->if_.then_s = stmt(c, s->if_.then_s);
-        r->if_.else_s = s->if_.else_s ? stmt(c, s->if_.else_s) : NULL;
-        return r;
-    case MS_STMT_BLOCK:
-        r->block.name = ms_arena_strdup(c->to->arena, s->block.name);
-        r->block.iters = ms_arena_alloc(
-            c->to->arena, sizeof(ms_iter_var) * (size_t)(s->block.niter ? s->block.niter : 1));
-        for (int i = 0; i < s->block.niter; i++) {
-            r->block.iters[i] = s->block.iters[i];
-            r->block.iters[i].var = var(c, s->block.iters[i].var);
-            r->block.iters[i].binding = expr(c, s->block.iters[i].binding);
-        }
-        r->block.predicate = s->block.predicate ? expr(c, s->block.predicate) : NULL;
-        r->block.body = stmt(c, s->block.body);
-        r->block.init = s->block.init ? stmt(c, s->block.init) : NULL;
-        return r;
-    case MS_STMT_STORE:
-        r->store.buf = buf(c, s->store.buf);
-        r->store.idx = exprs(c, s->store.nidx, s->store.idx);
-        r->store.value = expr(c, s->store.value);
-        return r;
-    case MS_STMT_ALLOC:
-        r->alloc.buf = buf(c, s->alloc.buf);
-        return r;
-    }
-    ms_unreachable();
+    ms_stmt_fields(r, &clone_fns, c);
+    return r;
 }
 
 ms_func *ms_func_clone(const ms_func *f)

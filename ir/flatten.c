@@ -343,19 +343,10 @@ static ms_expr *hoist(flattener *fl, ms_stmt *block, ms_expr *c)
 static void flatten(flattener *fl, ms_stmt *s)
 {
     switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            flatten(fl, s->seq.items[i]);
-        return;
     case MS_STMT_FOR:
         MS_VEC_PUSH(fl->loops, s);
         flatten(fl, s->loop.body);
         fl->loops.len--;
-        return;
-    case MS_STMT_IF:
-        flatten(fl, s->if_.then_s);
-        if (s->if_.else_s)
-            flatten(fl, s->if_.else_s);
         return;
     case MS_STMT_BLOCK: {
         MS_ASSERT(!s->block.init); /* decomposed before */
@@ -373,11 +364,13 @@ static void flatten(flattener *fl, ms_stmt *s)
             s->block.predicate = hoist(fl, s, s->block.predicate);
         return;
     }
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
+    default: {
+        ms_stmt **child;
+        for (int i = 0; (child = ms_stmt_child(s, i)); i++)
+            flatten(fl, *child);
         return;
     }
-    ms_unreachable();
+    }
 }
 
 /* ---- empty tiles ---- */
@@ -476,7 +469,7 @@ static void needs(flattener *fl, ms_stmt *s, conds *out, bool *any)
     out->len = 0;
     *any = false;
     switch (s->kind) {
-    case MS_STMT_STORE:
+    default: /* a statement that writes, needing nothing */
         return;
     case MS_STMT_ALLOC:
         *any = true;
@@ -554,7 +547,17 @@ static void needs(flattener *fl, ms_stmt *s, conds *out, bool *any)
         return;
     }
     }
-    ms_unreachable();
+}
+
+ms_expr *ms_simplify_index_in(ms_func *f, ms_expr *e, int nloops, ms_stmt *const *loops)
+{
+    flattener fl = {f, {0}, {0}, {0}, {0}};
+    for (int i = 0; i < nloops; i++)
+        MS_VEC_PUSH(fl.loops, loops[i]);
+    ms_expr *r = simplify_index(&fl, e);
+    free(fl.loops.data);
+    free(fl.atoms.data);
+    return r;
 }
 
 void ms_func_flatten_blocks(ms_func *f)

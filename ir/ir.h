@@ -25,13 +25,13 @@ bool ms_dtype_is_float(ms_dtype t);
 bool ms_dtype_is_signed(ms_dtype t);
 
 typedef enum {
-#define X(n, s) MS_EXPR_##n,
+#define X(n, s, fields) MS_EXPR_##n,
 #include "ir/expr.def"
 #undef X
 } ms_expr_kind;
 
 typedef enum {
-#define X(n, s) MS_STMT_##n,
+#define X(n, s, fields) MS_STMT_##n,
 #include "ir/stmt.def"
 #undef X
 } ms_stmt_kind;
@@ -149,6 +149,15 @@ typedef struct ms_iter_var {
     bool nonneg; /* never negative where the block runs (its domain starts at >= 0) */
 } ms_iter_var;
 
+/* A box of a buffer that a call statement reads or writes: extent[d]
+ * elements from min[d] along each dimension d. */
+typedef struct ms_region {
+    ms_buffer *buf;
+    int ndim; /* buf->ndim */
+    ms_expr **min, **extent;
+    bool read, write;
+} ms_region;
+
 typedef struct ms_stmt ms_stmt;
 struct ms_stmt {
     ms_stmt_kind kind;
@@ -170,6 +179,9 @@ struct ms_stmt {
             ms_reduction red[4];
             int nannot;
             ms_annot annot[4];
+            /* UNROLLED: the factor its pragma gives, 0 for none (set by
+             * ms_func_lower_for_c) */
+            int unroll;
             ms_stmt *body;
         } loop;
         struct {
@@ -196,6 +208,15 @@ struct ms_stmt {
         struct {
             ms_buffer *buf; /* declared for the rest of the enclosing SEQ */
         } alloc;
+        /* a call of a C function (an intrinsic, a micro-kernel) given a
+         * pointer to the first element of each region, then the scalars */
+        struct {
+            const char *name;
+            int nregions;
+            ms_region *regions;
+            int nargs;
+            ms_expr **args;
+        } call;
     };
 };
 
@@ -254,6 +275,38 @@ ms_stmt *ms_if(ms_func *f, ms_expr *c, ms_stmt *then_s, ms_stmt *else_s);
 ms_stmt *ms_store(ms_func *f, ms_buffer *b, int nidx, ms_expr **idx, ms_expr *value);
 ms_stmt *ms_alloc(ms_func *f, ms_buffer *b);
 ms_stmt *ms_block(ms_func *f, const char *name, int niter, ms_iter_var *iters, ms_stmt *body);
+/* The regions' and arguments' arrays are copied (not the expressions). */
+ms_stmt *ms_call_stmt(ms_func *f, const char *name, int nregions, const ms_region *regions,
+                      int nargs, ms_expr *const *args);
+
+/* ---- the shared traversal (fields.c), derived from stmt.def and expr.def ---- */
+
+/* What a node holds, field by field, in the order of its .def line; a
+ * NULL callback skips its fields. array is given each arena array the
+ * node points to before its entries, and returns the array to keep. */
+typedef struct ms_field_fns {
+    void (*expr)(void *ctx, ms_expr **slot); /* an operand */
+    void (*stmt)(void *ctx, ms_stmt **slot); /* a statement inside */
+    void (*var)(void *ctx, ms_var **slot);
+    void (*buf)(void *ctx, ms_buffer **slot);
+    void (*str)(void *ctx, const char **slot);
+    void (*num)(void *ctx, int64_t value); /* data: operators, kinds, flags, counts */
+    void *(*array)(void *ctx, void *array, size_t bytes);
+} ms_field_fns;
+void ms_stmt_fields(ms_stmt *s, const ms_field_fns *fns, void *ctx);
+void ms_expr_fields(ms_expr *e, const ms_field_fns *fns, void *ctx);
+/* The i-th statement inside s (program order), or NULL past the last. */
+ms_stmt **ms_stmt_child(ms_stmt *s, int i);
+/* The i-th operand of e (evaluation order), or NULL past the last. */
+ms_expr **ms_expr_operand(ms_expr *e, int i);
+/* fn on each expression s holds itself (not those of statements inside). */
+void ms_stmt_operands(ms_stmt *s, void (*fn)(void *ctx, ms_expr **slot), void *ctx);
+/* A copy of the node alone, with arrays of its own in arena. */
+ms_stmt *ms_stmt_copy_node(ms_arena *arena, const ms_stmt *s);
+ms_expr *ms_expr_copy_node(ms_arena *arena, const ms_expr *e);
+/* Hashes the node's own data (not operands or statements inside) into h:
+ * one of s and e is given. */
+uint64_t ms_hash_node_data(uint64_t h, ms_stmt *s, ms_expr *e);
 
 /* ---- rewriting ---- */
 
@@ -307,6 +360,27 @@ const char *ms_vmath_libm_name(const char *name);
 /* Does the C text call an entry that is not exact? Its results then carry
  * a float's rounding, whatever the type they end in. */
 bool ms_vmath_approx_in(const char *text);
+
+/* ---- tensor intrinsics (intrin.c) ---- */
+
+/* A micro-kernel a tensorized nest calls: for now the fp32 outer product
+ * c[MR][NR] += a[MR][kc] * b[kc][NR] (strides as intrin.c says), written
+ * with one ISA's intrinsics and, as the #else, in portable C. */
+typedef struct ms_intrin {
+    const char *name; /* the C function: "mscc_f32_avx512_8x32" */
+    const char *isa;  /* "avx512", "avx2", "neon" */
+    ms_dtype dtype;
+    int mr, nr;
+} ms_intrin;
+int ms_intrin_count(void);
+const ms_intrin *ms_intrin_at(int i);
+const ms_intrin *ms_intrin_named(const char *name);
+/* The header its intrinsics come from, and the test of the target's
+ * features that selects them. */
+const char *ms_intrin_header(const ms_intrin *in);
+const char *ms_intrin_available(const ms_intrin *in);
+/* Its definition: a static inline function. */
+void ms_intrin_print(const ms_intrin *in, ms_str *out);
 
 /* ---- printing, equality, hashing ---- */
 
@@ -379,6 +453,8 @@ typedef struct ms_access_site {
     ms_buffer *buf;
     int *nidx;
     ms_expr ***idx; /* in the block's iteration variables inside a block */
+    /* a call's region: extent[d] elements from idx[d]; NULL for one element */
+    ms_expr *const *extent;
     bool write;
     const ms_stmt *store;  /* the store the access belongs to, if any */
     const ms_stmt *block;  /* the enclosing block, if any */
@@ -479,6 +555,13 @@ void ms_decompose_all_reductions(ms_func *f);
 /* For printing: each block's statement in loop variables, with quotients
  * and remainders by constants that the loop ranges decide simplified. */
 void ms_func_flatten_blocks(ms_func *f);
+/* The same for one integer subscript inside the loops (outermost first). */
+ms_expr *ms_simplify_index_in(ms_func *f, ms_expr *e, int nloops, ms_stmt *const *loops);
+
+/* The last decisions before C, taken in the IR so that the emitter prints
+ * what it is told (ir/lower_c.c): register-tile updates x = x + a * b
+ * become fma calls, and each unrolled loop gets its pragma's factor. */
+void ms_func_lower_for_c(ms_func *f);
 
 /* Moves each local array's declaration into the loop that uses it, when
  * every iteration writes the whole array before reading it. */

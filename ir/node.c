@@ -265,6 +265,20 @@ ms_stmt *ms_block(ms_func *f, const char *name, int niter, ms_iter_var *iters, m
     return s;
 }
 
+ms_stmt *ms_call_stmt(ms_func *f, const char *name, int nregions, const ms_region *regions,
+                      int nargs, ms_expr *const *args)
+{
+    ms_stmt given = {.kind = MS_STMT_CALL};
+    given.call.nregions = nregions;
+    given.call.regions = (ms_region *)regions;
+    given.call.nargs = nargs;
+    given.call.args = (ms_expr **)args;
+    /* the copy owns every array: the regions, their bounds, the arguments */
+    ms_stmt *s = ms_stmt_copy_node(f->arena, &given);
+    s->call.name = ms_arena_strdup(f->arena, name);
+    return s;
+}
+
 /* ---- substitution ---- */
 
 typedef struct subst {
@@ -273,64 +287,34 @@ typedef struct subst {
     ms_expr *const *with;
 } subst;
 
-static ms_expr *subst_expr(ms_func *f, ms_expr *e, const subst *m)
+/* e with each operand replaced by map(operand): e itself when none
+ * changes, else a copy made at the first change. */
+static ms_expr *with_operands(ms_func *f, ms_expr *e, ms_expr *(*map)(ms_func *, ms_expr *, void *),
+                              void *ctx)
 {
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-        return e;
-    case MS_EXPR_VAR:
+    ms_expr *r = e;
+    ms_expr **slot;
+    for (int i = 0; (slot = ms_expr_operand(r, i)); i++) {
+        ms_expr *x = map(f, *slot, ctx);
+        if (x == *slot)
+            continue;
+        if (r == e)
+            r = ms_expr_copy_node(f->arena, e);
+        *ms_expr_operand(r, i) = x;
+    }
+    return r;
+}
+
+static ms_expr *subst_expr(ms_func *f, ms_expr *e, void *ctx)
+{
+    const subst *m = ctx;
+    if (e->kind == MS_EXPR_VAR) {
         for (int i = 0; i < m->n; i++)
             if (m->vars[i] == e->var)
                 return m->with[i];
         return e;
-    case MS_EXPR_BINARY: {
-        ms_expr *a = subst_expr(f, e->bin.a, m), *b = subst_expr(f, e->bin.b, m);
-        if (a == e->bin.a && b == e->bin.b)
-            return e;
-        ms_expr *r = ms_binary(f, e->bin.op, a, b);
-        r->dtype = e->dtype;
-        return r;
     }
-    case MS_EXPR_UNARY: {
-        ms_expr *a = subst_expr(f, e->un.a, m);
-        return a == e->un.a ? e : ms_unary(f, e->un.op, a);
-    }
-    case MS_EXPR_SELECT: {
-        ms_expr *c = subst_expr(f, e->sel.cond, m), *a = subst_expr(f, e->sel.a, m),
-                *b = subst_expr(f, e->sel.b, m);
-        if (c == e->sel.cond && a == e->sel.a && b == e->sel.b)
-            return e;
-        ms_expr *r = ms_select(f, c, a, b);
-        r->dtype = e->dtype;
-        return r;
-    }
-    case MS_EXPR_CAST: {
-        ms_expr *a = subst_expr(f, e->cast.a, m);
-        return a == e->cast.a ? e : ms_cast(f, e->cast.ctype, e->dtype, a);
-    }
-    case MS_EXPR_CALL: {
-        ms_expr *args[8];
-        bool same = true;
-        MS_ASSERT(e->call.nargs <= 8);
-        for (int i = 0; i < e->call.nargs; i++) {
-            args[i] = subst_expr(f, e->call.args[i], m);
-            same = same && args[i] == e->call.args[i];
-        }
-        return same ? e : ms_call(f, e->call.name, e->dtype, e->call.nargs, args);
-    }
-    case MS_EXPR_LOAD: {
-        ms_expr *idx[16];
-        bool same = true;
-        MS_ASSERT(e->load.nidx <= 16);
-        for (int i = 0; i < e->load.nidx; i++) {
-            idx[i] = subst_expr(f, e->load.idx[i], m);
-            same = same && idx[i] == e->load.idx[i];
-        }
-        return same ? e : ms_load(f, e->load.buf, e->load.nidx, idx);
-    }
-    }
-    ms_unreachable();
+    return with_operands(f, e, subst_expr, ctx);
 }
 
 ms_expr *ms_expr_subst(ms_func *f, ms_expr *e, int n, ms_var *const *vars, ms_expr *const *with)
@@ -339,99 +323,38 @@ ms_expr *ms_expr_subst(ms_func *f, ms_expr *e, int n, ms_var *const *vars, ms_ex
     return subst_expr(f, e, &m);
 }
 
-static ms_stmt *subst_stmt(ms_func *f, ms_stmt *s, const subst *m)
+typedef struct subster {
+    ms_func *f;
+    const subst *m;
+    bool copy; /* new statements (ms_stmt_subst) or the same ones changed */
+} subster;
+
+static void subst_operand(void *ctx, ms_expr **slot)
 {
-    ms_stmt *r = stmt_new(f, s->kind);
-    *r = *s;
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        r->seq.items = alloc(f, sizeof(ms_stmt *) * (size_t)(s->seq.n ? s->seq.n : 1));
-        for (int i = 0; i < s->seq.n; i++)
-            r->seq.items[i] = subst_stmt(f, s->seq.items[i], m);
-        return r;
-    case MS_STMT_FOR:
-        r->loop.min = subst_expr(f, s->loop.min, m);
-        r->loop.extent = subst_expr(f, s->loop.extent, m);
-        r->loop.body = subst_stmt(f, s->loop.body, m);
-        return r;
-    case MS_STMT_IF:
-        r->if_.cond = subst_expr(f, s->if_.cond, m);
-        r->if_.then_s = subst_stmt(f, s->if_.then_s, m);
-        r->if_.else_s = s->if_.else_s ? subst_stmt(f, s->if_.else_s, m) : NULL;
-        return r;
-    case MS_STMT_BLOCK:
-        r->block.iters =
-            alloc(f, sizeof(ms_iter_var) * (size_t)(s->block.niter ? s->block.niter : 1));
-        for (int i = 0; i < s->block.niter; i++) {
-            r->block.iters[i] = s->block.iters[i];
-            r->block.iters[i].binding = subst_expr(f, s->block.iters[i].binding, m);
-        }
-        if (s->block.predicate)
-            r->block.predicate = subst_expr(f, s->block.predicate, m);
-        r->block.body = subst_stmt(f, s->block.body, m);
-        if (s->block.init)
-            r->block.init = subst_stmt(f, s->block.init, m);
-        return r;
-    case MS_STMT_STORE:
-        r->store.idx = alloc(f, sizeof(ms_expr *) * (size_t)(s->store.nidx ? s->store.nidx : 1));
-        for (int i = 0; i < s->store.nidx; i++)
-            r->store.idx[i] = subst_expr(f, s->store.idx[i], m);
-        r->store.value = subst_expr(f, s->store.value, m);
-        return r;
-    case MS_STMT_ALLOC:
-        return r;
-    }
-    ms_unreachable();
+    subster *w = ctx;
+    *slot = subst_expr(w->f, *slot, (void *)w->m);
+}
+
+static ms_stmt *subst_stmt(subster *w, ms_stmt *s)
+{
+    ms_stmt *r = w->copy ? ms_stmt_copy_node(w->f->arena, s) : s;
+    ms_stmt_operands(r, subst_operand, w);
+    ms_stmt **child;
+    for (int i = 0; (child = ms_stmt_child(r, i)); i++)
+        *child = subst_stmt(w, *child);
+    return r;
 }
 
 ms_stmt *ms_stmt_subst(ms_func *f, ms_stmt *s, int n, ms_var *const *vars, ms_expr *const *with)
 {
     subst m = {n, vars, with};
-    return subst_stmt(f, s, &m);
-}
-
-static void subst_inplace(ms_func *f, ms_stmt *s, const subst *m)
-{
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            subst_inplace(f, s->seq.items[i], m);
-        return;
-    case MS_STMT_FOR:
-        s->loop.min = subst_expr(f, s->loop.min, m);
-        s->loop.extent = subst_expr(f, s->loop.extent, m);
-        subst_inplace(f, s->loop.body, m);
-        return;
-    case MS_STMT_IF:
-        s->if_.cond = subst_expr(f, s->if_.cond, m);
-        subst_inplace(f, s->if_.then_s, m);
-        if (s->if_.else_s)
-            subst_inplace(f, s->if_.else_s, m);
-        return;
-    case MS_STMT_BLOCK:
-        for (int i = 0; i < s->block.niter; i++)
-            s->block.iters[i].binding = subst_expr(f, s->block.iters[i].binding, m);
-        if (s->block.predicate)
-            s->block.predicate = subst_expr(f, s->block.predicate, m);
-        subst_inplace(f, s->block.body, m);
-        if (s->block.init)
-            subst_inplace(f, s->block.init, m);
-        return;
-    case MS_STMT_STORE:
-        for (int i = 0; i < s->store.nidx; i++)
-            s->store.idx[i] = subst_expr(f, s->store.idx[i], m);
-        s->store.value = subst_expr(f, s->store.value, m);
-        return;
-    case MS_STMT_ALLOC:
-        return;
-    }
-    ms_unreachable();
+    return subst_stmt(&(subster){f, &m, true}, s);
 }
 
 void ms_stmt_subst_inplace(ms_func *f, ms_stmt *s, int n, ms_var *const *vars, ms_expr *const *with)
 {
     subst m = {n, vars, with};
-    subst_inplace(f, s, &m);
+    subst_stmt(&(subster){f, &m, false}, s);
 }
 
 ms_stmt *ms_block_realize(ms_func *f, const ms_stmt *block)
@@ -461,32 +384,11 @@ bool ms_expr_any(const ms_expr *e, bool (*pred)(const void *ctx, const ms_expr *
 {
     if (pred(ctx, e))
         return true;
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return false;
-    case MS_EXPR_BINARY:
-        return ms_expr_any(e->bin.a, pred, ctx) || ms_expr_any(e->bin.b, pred, ctx);
-    case MS_EXPR_UNARY:
-        return ms_expr_any(e->un.a, pred, ctx);
-    case MS_EXPR_SELECT:
-        return ms_expr_any(e->sel.cond, pred, ctx) || ms_expr_any(e->sel.a, pred, ctx) ||
-               ms_expr_any(e->sel.b, pred, ctx);
-    case MS_EXPR_CAST:
-        return ms_expr_any(e->cast.a, pred, ctx);
-    case MS_EXPR_CALL:
-        for (int i = 0; i < e->call.nargs; i++)
-            if (ms_expr_any(e->call.args[i], pred, ctx))
-                return true;
-        return false;
-    case MS_EXPR_LOAD:
-        for (int i = 0; i < e->load.nidx; i++)
-            if (ms_expr_any(e->load.idx[i], pred, ctx))
-                return true;
-        return false;
-    }
-    ms_unreachable();
+    ms_expr **x;
+    for (int i = 0; (x = ms_expr_operand((ms_expr *)e, i)); i++)
+        if (ms_expr_any(*x, pred, ctx))
+            return true;
+    return false;
 }
 
 static bool is_branch(const void *ctx, const ms_expr *e)
@@ -511,38 +413,25 @@ bool ms_expr_uses_var(const ms_expr *e, const ms_var *v)
     return ms_expr_any(e, is_var, v);
 }
 
+typedef struct var_probe {
+    const ms_var *v;
+    bool used;
+} var_probe;
+
+static void probe_operand(void *ctx, ms_expr **slot)
+{
+    var_probe *p = ctx;
+    p->used = p->used || ms_expr_uses_var(*slot, p->v);
+}
+
 bool ms_stmt_uses_var(const ms_stmt *s, const ms_var *v)
 {
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            if (ms_stmt_uses_var(s->seq.items[i], v))
-                return true;
-        return false;
-    case MS_STMT_FOR:
-        return ms_expr_uses_var(s->loop.min, v) || ms_expr_uses_var(s->loop.extent, v) ||
-               ms_stmt_uses_var(s->loop.body, v);
-    case MS_STMT_IF:
-        return ms_expr_uses_var(s->if_.cond, v) || ms_stmt_uses_var(s->if_.then_s, v) ||
-               (s->if_.else_s && ms_stmt_uses_var(s->if_.else_s, v));
-    case MS_STMT_BLOCK:
-        for (int i = 0; i < s->block.niter; i++)
-            if (ms_expr_uses_var(s->block.iters[i].binding, v))
-                return true;
-        if (s->block.predicate && ms_expr_uses_var(s->block.predicate, v))
-            return true;
-        if (s->block.init && ms_stmt_uses_var(s->block.init, v))
-            return true;
-        return ms_stmt_uses_var(s->block.body, v);
-    case MS_STMT_STORE:
-        for (int i = 0; i < s->store.nidx; i++)
-            if (ms_expr_uses_var(s->store.idx[i], v))
-                return true;
-        return ms_expr_uses_var(s->store.value, v);
-    case MS_STMT_ALLOC:
-        return false;
-    }
-    ms_unreachable();
+    var_probe p = {v, false};
+    ms_stmt_operands((ms_stmt *)s, probe_operand, &p);
+    ms_stmt **child;
+    for (int i = 0; !p.used && (child = ms_stmt_child((ms_stmt *)s, i)); i++)
+        p.used = ms_stmt_uses_var(*child, v);
+    return p.used;
 }
 
 static bool is_load_of(const void *ctx, const ms_expr *e)
@@ -557,93 +446,34 @@ bool ms_expr_reads_buffer(const ms_expr *e, const ms_buffer *b)
 
 /* ---- rewriting expressions ---- */
 
-ms_expr *ms_expr_map(ms_func *f, ms_expr *e, ms_expr_fn fn, void *ctx)
-{
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return fn(ctx, e);
-    case MS_EXPR_BINARY: {
-        ms_expr *a = ms_expr_map(f, e->bin.a, fn, ctx);
-        ms_expr *b = ms_expr_map(f, e->bin.b, fn, ctx);
-        bool changed = a != e->bin.a || b != e->bin.b;
-        ms_expr *r = changed ? ms_binary(f, e->bin.op, a, b) : e;
-        r->dtype = e->dtype;
-        return fn(ctx, r);
-    }
-    case MS_EXPR_UNARY: {
-        ms_expr *a = ms_expr_map(f, e->un.a, fn, ctx);
-        return fn(ctx, a != e->un.a ? ms_unary(f, e->un.op, a) : e);
-    }
-    case MS_EXPR_SELECT: {
-        ms_expr *c = ms_expr_map(f, e->sel.cond, fn, ctx);
-        ms_expr *a = ms_expr_map(f, e->sel.a, fn, ctx);
-        ms_expr *b = ms_expr_map(f, e->sel.b, fn, ctx);
-        bool changed = c != e->sel.cond || a != e->sel.a || b != e->sel.b;
-        ms_expr *r = changed ? ms_select(f, c, a, b) : e;
-        r->dtype = e->dtype;
-        return fn(ctx, r);
-    }
-    case MS_EXPR_CAST: {
-        ms_expr *a = ms_expr_map(f, e->cast.a, fn, ctx);
-        return fn(ctx, a != e->cast.a ? ms_cast(f, e->cast.ctype, e->dtype, a) : e);
-    }
-    case MS_EXPR_CALL: {
-        bool changed = false;
-        ms_expr **args = alloc(f, sizeof(ms_expr *) * (size_t)(e->call.nargs ? e->call.nargs : 1));
-        for (int i = 0; i < e->call.nargs; i++) {
-            args[i] = ms_expr_map(f, e->call.args[i], fn, ctx);
-            changed = changed || args[i] != e->call.args[i];
-        }
-        ms_expr *r = changed ? ms_call(f, e->call.name, e->dtype, e->call.nargs, args) : e;
-        return fn(ctx, r);
-    }
-    case MS_EXPR_LOAD: {
-        bool changed = false;
-        ms_expr **idx = alloc(f, sizeof(ms_expr *) * (size_t)(e->load.nidx ? e->load.nidx : 1));
-        for (int i = 0; i < e->load.nidx; i++) {
-            idx[i] = ms_expr_map(f, e->load.idx[i], fn, ctx);
-            changed = changed || idx[i] != e->load.idx[i];
-        }
-        ms_expr *r = changed ? ms_load(f, e->load.buf, e->load.nidx, idx) : e;
-        return fn(ctx, r);
-    }
-    }
-    ms_unreachable();
-}
-
 typedef struct expr_mapper {
     ms_func *f;
     ms_expr_fn fn;
     void *ctx;
 } expr_mapper;
 
-static bool map_stmt_exprs(void *ctx, ms_stmt *s)
+static ms_expr *map_expr(ms_func *f, ms_expr *e, void *ctx)
+{
+    const expr_mapper *m = ctx;
+    return m->fn(m->ctx, with_operands(f, e, map_expr, ctx));
+}
+
+ms_expr *ms_expr_map(ms_func *f, ms_expr *e, ms_expr_fn fn, void *ctx)
+{
+    expr_mapper m = {f, fn, ctx};
+    return map_expr(f, e, &m);
+}
+
+static void map_operand(void *ctx, ms_expr **slot)
 {
     expr_mapper *m = ctx;
-    switch (s->kind) {
-    case MS_STMT_FOR:
-        s->loop.min = ms_expr_map(m->f, s->loop.min, m->fn, m->ctx);
-        s->loop.extent = ms_expr_map(m->f, s->loop.extent, m->fn, m->ctx);
-        return true;
-    case MS_STMT_IF:
-        s->if_.cond = ms_expr_map(m->f, s->if_.cond, m->fn, m->ctx);
-        return true;
-    case MS_STMT_BLOCK:
-        if (s->block.predicate)
-            s->block.predicate = ms_expr_map(m->f, s->block.predicate, m->fn, m->ctx);
-        return true;
-    case MS_STMT_STORE:
-        for (int i = 0; i < s->store.nidx; i++)
-            s->store.idx[i] = ms_expr_map(m->f, s->store.idx[i], m->fn, m->ctx);
-        s->store.value = ms_expr_map(m->f, s->store.value, m->fn, m->ctx);
-        return true;
-    case MS_STMT_SEQ:
-    case MS_STMT_ALLOC:
-        return true;
-    }
-    ms_unreachable();
+    *slot = map_expr(m->f, *slot, m);
+}
+
+static bool map_stmt_exprs(void *ctx, ms_stmt *s)
+{
+    ms_stmt_operands(s, map_operand, ctx);
+    return true;
 }
 
 void ms_stmt_map_exprs(ms_func *f, ms_stmt *s, ms_expr_fn fn, void *ctx)

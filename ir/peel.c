@@ -131,66 +131,52 @@ static ms_stmt *copy_without(peeler *p, const tile *t, const ms_stmt *s)
             }
         }
         return (ms_stmt *)s; /* unchanged blocks are shared */
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
+    default:                 /* statements without guards inside are shared */
         return (ms_stmt *)s;
     }
-    ms_unreachable();
 }
 
 static ms_stmt *peel(peeler *p, ms_stmt *s)
 {
     ms_func *f = p->f;
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            s->seq.items[i] = peel(p, s->seq.items[i]);
-        return s;
-    case MS_STMT_FOR: {
-        tile t;
-        int outer = p->loops.len;
-        if (!tile_of(s, &t)) {
-            MS_VEC_PUSH(p->loops, s);
-            s->loop.body = peel(p, s->loop.body);
-            p->loops.len--;
-            return s;
-        }
-        /* full tiles: [0, E / F) without the guards */
-        ms_expr *e = ms_poly_to_expr(f, &t.extent);
-        ms_expr *full_n = ms_binary(f, MS_BIN_DIV, e, ms_int(f, t.factor));
-        p->loops.len = 0; /* guard ranges are over the loops below the tile loop */
-        ms_stmt *full_body = copy_without(p, &t, s->loop.body);
-        ms_stmt *full = ms_for(f, s->loop.var, s->loop.min, full_n, NULL);
-        *full = *s;
-        full->loop.extent = full_n;
-        p->loops.len = outer;
-        MS_VEC_PUSH(p->loops, full);
-        full->loop.body = peel(p, full_body);
-        p->loops.len = outer;
-        /* the partial tile: at most one iteration, keeps its guards */
-        ms_stmt *rest = s;
-        rest->loop.min = ms_simplify(f, ms_binary(f, MS_BIN_ADD, s->loop.min, full_n));
-        rest->loop.extent = ms_binary(f, MS_BIN_SUB, s->loop.extent, full_n);
-        if (rest->loop.kind == MS_LOOP_PARALLEL && !rest->loop.parallel_simd)
-            rest->loop.kind = MS_LOOP_SERIAL; /* one iteration: no thread team */
-        MS_VEC_PUSH(p->loops, rest);
-        rest->loop.body = peel(p, copy_without(p, NULL, s->loop.body));
-        p->loops.len = outer;
-        ms_poly_free(&t.extent);
-        ms_stmt *both[2] = {full, rest};
-        return ms_seq(f, 2, both);
-    }
-    case MS_STMT_IF:
-        s->if_.then_s = peel(p, s->if_.then_s);
-        if (s->if_.else_s)
-            s->if_.else_s = peel(p, s->if_.else_s);
-        return s;
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
+    if (s->kind != MS_STMT_FOR) {
+        ms_stmt **child;
+        for (int i = 0; (child = ms_stmt_child(s, i)); i++)
+            *child = peel(p, *child);
         return s;
     }
-    ms_unreachable();
+    tile t;
+    int outer = p->loops.len;
+    if (!tile_of(s, &t)) {
+        MS_VEC_PUSH(p->loops, s);
+        s->loop.body = peel(p, s->loop.body);
+        p->loops.len--;
+        return s;
+    }
+    /* full tiles: [0, E / F) without the guards */
+    ms_expr *e = ms_poly_to_expr(f, &t.extent);
+    ms_expr *full_n = ms_binary(f, MS_BIN_DIV, e, ms_int(f, t.factor));
+    p->loops.len = 0; /* guard ranges are over the loops below the tile loop */
+    ms_stmt *full_body = copy_without(p, &t, s->loop.body);
+    ms_stmt *full = ms_for(f, s->loop.var, s->loop.min, full_n, NULL);
+    *full = *s;
+    full->loop.extent = full_n;
+    p->loops.len = outer;
+    MS_VEC_PUSH(p->loops, full);
+    full->loop.body = peel(p, full_body);
+    p->loops.len = outer;
+    /* the partial tile: at most one iteration, keeps its guards */
+    ms_stmt *rest = s;
+    rest->loop.min = ms_simplify(f, ms_binary(f, MS_BIN_ADD, s->loop.min, full_n));
+    rest->loop.extent = ms_binary(f, MS_BIN_SUB, s->loop.extent, full_n);
+    if (rest->loop.kind == MS_LOOP_PARALLEL && !rest->loop.parallel_simd)
+        rest->loop.kind = MS_LOOP_SERIAL; /* one iteration: no thread team */
+    MS_VEC_PUSH(p->loops, rest);
+    rest->loop.body = peel(p, copy_without(p, NULL, s->loop.body));
+    p->loops.len = outer;
+    ms_poly_free(&t.extent);
+    ms_stmt *both[2] = {full, rest};
+    return ms_seq(f, 2, both);
 }
 
 ms_func *ms_func_peel_tiles(const ms_func *f)

@@ -274,6 +274,27 @@ void ms_stmt_print(const ms_stmt *s, int indent, ms_str *out)
         ms_str_add(out, "\n");
         return;
     }
+    case MS_STMT_CALL:
+        ms_str_indent(out, indent);
+        ms_str_addf(out, "call %s(", s->call.name);
+        for (int i = 0; i < s->call.nregions; i++) {
+            const ms_region *r = &s->call.regions[i];
+            ms_str_add(out, i ? ", " : "");
+            ms_print_access(r->buf, r->ndim, r->min, out);
+            ms_str_add(out, " +");
+            for (int d = 0; d < r->ndim; d++) {
+                ms_str_add(out, "[");
+                ms_expr_print(r->extent[d], out);
+                ms_str_add(out, "]");
+            }
+            ms_str_addf(out, " %s%s", r->read ? "r" : "", r->write ? "w" : "");
+        }
+        for (int i = 0; i < s->call.nargs; i++) {
+            ms_str_add(out, i || s->call.nregions ? ", " : "");
+            ms_expr_print(s->call.args[i], out);
+        }
+        ms_str_add(out, ")\n");
+        return;
     }
     ms_unreachable();
 }
@@ -325,47 +346,6 @@ void ms_func_print(const ms_func *f, ms_str *out)
 
 /* ---- equality and hashing ---- */
 
-bool ms_expr_equal(const ms_expr *a, const ms_expr *b)
-{
-    if (a == b)
-        return true;
-    if (a->kind != b->kind)
-        return false;
-    switch (a->kind) {
-    case MS_EXPR_INT:
-        return a->i.value == b->i.value;
-    case MS_EXPR_FLOAT:
-        return a->dtype == b->dtype && a->f.value == b->f.value && !strcmp(a->f.text, b->f.text);
-    case MS_EXPR_VAR:
-        return a->var == b->var;
-    case MS_EXPR_BINARY:
-        return a->bin.op == b->bin.op && ms_expr_equal(a->bin.a, b->bin.a) &&
-               ms_expr_equal(a->bin.b, b->bin.b);
-    case MS_EXPR_UNARY:
-        return a->un.op == b->un.op && ms_expr_equal(a->un.a, b->un.a);
-    case MS_EXPR_SELECT:
-        return ms_expr_equal(a->sel.cond, b->sel.cond) && ms_expr_equal(a->sel.a, b->sel.a) &&
-               ms_expr_equal(a->sel.b, b->sel.b);
-    case MS_EXPR_CAST:
-        return !strcmp(a->cast.ctype, b->cast.ctype) && ms_expr_equal(a->cast.a, b->cast.a);
-    case MS_EXPR_CALL:
-        if (strcmp(a->call.name, b->call.name) || a->call.nargs != b->call.nargs)
-            return false;
-        for (int i = 0; i < a->call.nargs; i++)
-            if (!ms_expr_equal(a->call.args[i], b->call.args[i]))
-                return false;
-        return true;
-    case MS_EXPR_LOAD:
-        if (a->load.buf != b->load.buf || a->load.nidx != b->load.nidx)
-            return false;
-        for (int i = 0; i < a->load.nidx; i++)
-            if (!ms_expr_equal(a->load.idx[i], b->load.idx[i]))
-                return false;
-        return true;
-    }
-    ms_unreachable();
-}
-
 static uint64_t hash_str(uint64_t h, const char *s)
 {
     return ms_hash_bytes(h, s, strlen(s) + 1);
@@ -401,10 +381,29 @@ static uint64_t hash_expr(uint64_t h, const ms_expr *e)
         for (int i = 0; i < e->load.nidx; i++)
             h = hash_expr(h, e->load.idx[i]);
         return h;
+    default:
+        break;
     }
-    ms_unreachable();
+    /* a kind without a case of its own: its field list */
+    h = ms_hash_node_data(h, NULL, (ms_expr *)e);
+    ms_expr **x;
+    for (int i = 0; (x = ms_expr_operand((ms_expr *)e, i)); i++)
+        h = hash_expr(h, *x);
+    return h;
 }
 
+typedef struct hash_acc {
+    uint64_t h;
+} hash_acc;
+
+static void hash_operand(void *ctx, ms_expr **slot)
+{
+    hash_acc *a = ctx;
+    a->h = hash_expr(a->h, *slot);
+}
+
+/* The kinds with cases of their own hash as they always have: the hash is
+ * the database's workload key. */
 static uint64_t hash_stmt(uint64_t h, const ms_stmt *s)
 {
     h = ms_hash_u64(h, (uint64_t)s->kind);
@@ -450,8 +449,16 @@ static uint64_t hash_stmt(uint64_t h, const ms_stmt *s)
             if (s->alloc.buf->shape[d])
                 h = hash_expr(h, s->alloc.buf->shape[d]);
         return h;
+    default:
+        break;
     }
-    ms_unreachable();
+    h = ms_hash_node_data(h, (ms_stmt *)s, NULL);
+    hash_acc acc = {h};
+    ms_stmt_operands((ms_stmt *)s, hash_operand, &acc);
+    ms_stmt **child;
+    for (int i = 0; (child = ms_stmt_child((ms_stmt *)s, i)); i++)
+        acc.h = hash_stmt(acc.h, *child);
+    return acc.h;
 }
 
 uint64_t ms_func_hash(const ms_func *f)

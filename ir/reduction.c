@@ -155,13 +155,7 @@ static bool find_path(ms_stmt **at, ms_stmt *parent_seq, const ms_stmt *target, 
         p->block_seq = parent_seq;
         return true;
     }
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            if (find_path(&s->seq.items[i], s, target, p))
-                return true;
-        return false;
-    case MS_STMT_FOR:
+    if (s->kind == MS_STMT_FOR) {
         if (p->n >= 64)
             return false;
         p->loops[p->n] = s;
@@ -172,15 +166,12 @@ static bool find_path(ms_stmt **at, ms_stmt *parent_seq, const ms_stmt *target, 
             return true;
         p->n--;
         return false;
-    case MS_STMT_IF:
-        return find_path(&s->if_.then_s, NULL, target, p) ||
-               (s->if_.else_s && find_path(&s->if_.else_s, NULL, target, p));
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return false;
     }
-    ms_unreachable();
+    ms_stmt **child;
+    for (int i = 0; (child = ms_stmt_child(s, i)); i++)
+        if (find_path(child, s->kind == MS_STMT_SEQ ? s : NULL, target, p))
+            return true;
+    return false;
 }
 
 static bool binds(const ms_stmt *B, ms_iter_kind kind, const ms_var *v)

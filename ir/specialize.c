@@ -58,10 +58,6 @@ static ms_stmt *fold_stmt(pruner *p, ms_stmt *s)
 {
     ms_func *f = p->f;
     switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            s->seq.items[i] = fold_stmt(p, s->seq.items[i]);
-        return s;
     case MS_STMT_FOR:
         s->loop.min = ms_simplify(f, s->loop.min);
         s->loop.extent = ms_simplify(f, s->loop.extent);
@@ -93,10 +89,13 @@ static ms_stmt *fold_stmt(pruner *p, ms_stmt *s)
         for (int i = 0; i < s->store.nidx; i++)
             s->store.idx[i] = ms_simplify(f, s->store.idx[i]);
         return s;
-    case MS_STMT_ALLOC:
+    default: {
+        ms_stmt **child;
+        for (int i = 0; (child = ms_stmt_child(s, i)); i++)
+            *child = fold_stmt(p, *child);
         return s;
     }
-    ms_unreachable();
+    }
 }
 
 ms_func *ms_func_specialize(const ms_func *f)

@@ -1,8 +1,9 @@
 /*
  * visit.c - one walk over a statement tree that reports every array access
  * (with the loops around it, the enclosing block and store, and the node's
- * own subscript fields for in-place rewriting), every allocation and every
- * loop. Analyses and IR passes are callbacks on it.
+ * own subscript fields for in-place rewriting; a call's regions as boxes),
+ * every allocation and every loop. Analyses and IR passes are callbacks on
+ * it.
  */
 #include "ir/ir.h"
 
@@ -17,96 +18,75 @@ typedef struct walker {
     const ms_stmt *block, *store;
 } walker;
 
-static void report(walker *w, ms_buffer *b, int *nidx, ms_expr ***idx, bool write)
+static void report(walker *w, ms_buffer *b, int *nidx, ms_expr ***idx, ms_expr *const *extent,
+                   bool write)
 {
     if (!w->fns->access)
         return;
-    ms_access_site s = {b, nidx, idx, write, w->store, w->block, w->stack.len, w->stack.data};
+    ms_access_site s = {b,        nidx,     idx,          extent,       write,
+                        w->store, w->block, w->stack.len, w->stack.data};
     w->fns->access(w->ctx, &s);
 }
 
 static void walk_expr(walker *w, ms_expr *e)
 {
-    switch (e->kind) {
-    case MS_EXPR_INT:
-    case MS_EXPR_FLOAT:
-    case MS_EXPR_VAR:
-        return;
-    case MS_EXPR_BINARY:
-        walk_expr(w, e->bin.a);
-        walk_expr(w, e->bin.b);
-        return;
-    case MS_EXPR_UNARY:
-        walk_expr(w, e->un.a);
-        return;
-    case MS_EXPR_SELECT:
-        walk_expr(w, e->sel.cond);
-        walk_expr(w, e->sel.a);
-        walk_expr(w, e->sel.b);
-        return;
-    case MS_EXPR_CAST:
-        walk_expr(w, e->cast.a);
-        return;
-    case MS_EXPR_CALL:
-        for (int i = 0; i < e->call.nargs; i++)
-            walk_expr(w, e->call.args[i]);
-        return;
-    case MS_EXPR_LOAD:
-        for (int i = 0; i < e->load.nidx; i++)
-            walk_expr(w, e->load.idx[i]);
-        report(w, e->load.buf, &e->load.nidx, &e->load.idx, false);
-        return;
-    }
-    ms_unreachable();
+    ms_expr **x;
+    for (int i = 0; (x = ms_expr_operand(e, i)); i++)
+        walk_expr(w, *x);
+    if (e->kind == MS_EXPR_LOAD)
+        report(w, e->load.buf, &e->load.nidx, &e->load.idx, NULL, false);
+}
+
+static void walk_operand(void *ctx, ms_expr **slot)
+{
+    walk_expr(ctx, *slot);
 }
 
 static void walk_stmt(walker *w, ms_stmt *s)
 {
+    /* the statement's own expressions first: a loop's bounds lie outside
+     * it, a store's subscripts and value come before the write */
+    const ms_stmt *outer_block = w->block;
+    if (s->kind == MS_STMT_BLOCK)
+        w->block = NULL; /* the bindings are in the loop variables */
+    if (s->kind == MS_STMT_STORE)
+        w->store = s;
+    ms_stmt_operands(s, walk_operand, w);
     switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            walk_stmt(w, s->seq.items[i]);
-        return;
     case MS_STMT_FOR:
-        walk_expr(w, s->loop.min);
-        walk_expr(w, s->loop.extent);
         if (w->fns->loop)
             w->fns->loop(w->ctx, s, w->stack.len);
         MS_VEC_PUSH(w->stack, s);
-        walk_stmt(w, s->loop.body);
-        w->stack.len--;
-        return;
-    case MS_STMT_IF:
-        walk_expr(w, s->if_.cond);
-        walk_stmt(w, s->if_.then_s);
-        if (s->if_.else_s)
-            walk_stmt(w, s->if_.else_s);
-        return;
-    case MS_STMT_BLOCK: {
-        const ms_stmt *outer = w->block;
-        if (s->block.predicate)
-            walk_expr(w, s->block.predicate);
+        break;
+    case MS_STMT_BLOCK:
         w->block = s;
-        if (s->block.init)
-            walk_stmt(w, s->block.init);
-        walk_stmt(w, s->block.body);
-        w->block = outer;
-        return;
-    }
+        break;
     case MS_STMT_STORE:
-        w->store = s;
-        for (int i = 0; i < s->store.nidx; i++)
-            walk_expr(w, s->store.idx[i]);
-        walk_expr(w, s->store.value);
-        report(w, s->store.buf, &s->store.nidx, &s->store.idx, true);
+        report(w, s->store.buf, &s->store.nidx, &s->store.idx, NULL, true);
         w->store = NULL;
-        return;
+        break;
     case MS_STMT_ALLOC:
         if (w->fns->alloc)
             w->fns->alloc(w->ctx, s->alloc.buf, w->stack.len, w->stack.data);
-        return;
+        break;
+    case MS_STMT_CALL:
+        for (int i = 0; i < s->call.nregions; i++) {
+            ms_region *r = &s->call.regions[i];
+            if (r->read)
+                report(w, r->buf, &r->ndim, &r->min, r->extent, false);
+            if (r->write)
+                report(w, r->buf, &r->ndim, &r->min, r->extent, true);
+        }
+        break;
+    default:
+        break;
     }
-    ms_unreachable();
+    ms_stmt **child;
+    for (int i = 0; (child = ms_stmt_child(s, i)); i++)
+        walk_stmt(w, *child);
+    if (s->kind == MS_STMT_FOR)
+        w->stack.len--;
+    w->block = outer_block;
 }
 
 void ms_walk(ms_stmt *body, const ms_walk_fns *fns, void *ctx)
@@ -137,26 +117,11 @@ bool ms_stmt_visit(ms_stmt *s, bool (*fn)(void *ctx, ms_stmt *s), void *ctx)
 {
     if (!fn(ctx, s))
         return false;
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            if (!ms_stmt_visit(s->seq.items[i], fn, ctx))
-                return false;
-        return true;
-    case MS_STMT_FOR:
-        return ms_stmt_visit(s->loop.body, fn, ctx);
-    case MS_STMT_IF:
-        return ms_stmt_visit(s->if_.then_s, fn, ctx) &&
-               (!s->if_.else_s || ms_stmt_visit(s->if_.else_s, fn, ctx));
-    case MS_STMT_BLOCK:
-        if (s->block.init && !ms_stmt_visit(s->block.init, fn, ctx))
+    ms_stmt **child;
+    for (int i = 0; (child = ms_stmt_child(s, i)); i++)
+        if (!ms_stmt_visit(*child, fn, ctx))
             return false;
-        return ms_stmt_visit(s->block.body, fn, ctx);
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return true;
-    }
-    ms_unreachable();
+    return true;
 }
 
 typedef struct name_probe {

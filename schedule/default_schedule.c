@@ -84,11 +84,18 @@ static int64_t work(ctx *c, const ms_stmt *s, ms_stmt **outer, int nouter)
         return work(c, s->if_.then_s, outer, nouter) +
                (s->if_.else_s ? work(c, s->if_.else_s, outer, nouter) : 0);
     case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
         return 1;
+    default: {
+        /* a statement (1), or the sum of those inside it */
+        ms_stmt **child;
+        int64_t w = 0;
+        for (int i = 0; (child = ms_stmt_child((ms_stmt *)s, i)); i++) {
+            int64_t x = work(c, *child, outer, nouter);
+            w = w + x > big ? big : w + x;
+        }
+        return w ? w : 1;
     }
-    ms_unreachable();
+    }
 }
 
 /* Too few iterations to share among threads: fuse perfectly nested
@@ -126,76 +133,49 @@ static void collapse(ctx *c, ms_stmt *loop)
  * loops outside any other loop start one. */
 static void mark_parallel(ctx *c, ms_stmt *s, bool inside)
 {
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            mark_parallel(c, s->seq.items[i], inside);
-        return;
-    case MS_STMT_FOR:
+    if (s->kind == MS_STMT_FOR) {
         ms_stmt *outer[32];
         if (!inside && info_of(c, s)->independent && work(c, s, outer, 0) >= MIN_PARALLEL_WORK) {
             s->loop.kind = MS_LOOP_PARALLEL;
             collapse(c, s);
         }
-        mark_parallel(c, s->loop.body, true);
-        return;
-    case MS_STMT_IF:
-        mark_parallel(c, s->if_.then_s, inside);
-        if (s->if_.else_s)
-            mark_parallel(c, s->if_.else_s, inside);
-        return;
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return;
+        inside = true;
     }
-    ms_unreachable();
+    ms_stmt **child;
+    for (int i = 0; (child = ms_stmt_child(s, i)); i++)
+        mark_parallel(c, *child, inside);
 }
 
 /* Post-order: a loop becomes SIMD when no loop inside it did. */
 static bool mark_simd(ctx *c, ms_stmt *s)
 {
-    switch (s->kind) {
-    case MS_STMT_SEQ: {
+    if (s->kind != MS_STMT_FOR) {
         bool placed = false;
-        for (int i = 0; i < s->seq.n; i++)
-            placed |= mark_simd(c, s->seq.items[i]);
+        ms_stmt **child;
+        for (int i = 0; (child = ms_stmt_child(s, i)); i++)
+            placed |= mark_simd(c, *child);
         return placed;
     }
-    case MS_STMT_FOR: {
-        if (mark_simd(c, s->loop.body))
-            return true;
-        ms_loop_info *in = info_of(c, s);
-        int64_t trips = tuning_extent(c, s);
-        bool simd = in->independent || (in->reducible && in->nred > 0 && !in->has_inner_loop);
-        /* loops fused into a parallel collapse cannot carry their own pragma */
-        if (!simd || s->loop.collapsed || (trips >= 0 && trips < MIN_SIMD_ITERS))
-            return false;
-        if (s->loop.kind == MS_LOOP_PARALLEL && s->loop.collapse > 1)
-            return false;
-        if (s->loop.kind == MS_LOOP_PARALLEL) {
-            /* "parallel for simd" over a nest makes compilers gather; keep it for flat loops */
-            s->loop.parallel_simd = !in->has_inner_loop;
-            return s->loop.parallel_simd;
-        }
-        s->loop.kind = MS_LOOP_VECTORIZED;
-        s->loop.nred = in->nred;
-        for (int i = 0; i < in->nred; i++)
-            s->loop.red[i] = in->red[i];
+    if (mark_simd(c, s->loop.body))
         return true;
-    }
-    case MS_STMT_IF: {
-        bool placed = mark_simd(c, s->if_.then_s);
-        if (s->if_.else_s)
-            placed |= mark_simd(c, s->if_.else_s);
-        return placed;
-    }
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
+    ms_loop_info *in = info_of(c, s);
+    int64_t trips = tuning_extent(c, s);
+    bool simd = in->independent || (in->reducible && in->nred > 0 && !in->has_inner_loop);
+    /* loops fused into a parallel collapse cannot carry their own pragma */
+    if (!simd || s->loop.collapsed || (trips >= 0 && trips < MIN_SIMD_ITERS))
         return false;
+    if (s->loop.kind == MS_LOOP_PARALLEL && s->loop.collapse > 1)
+        return false;
+    if (s->loop.kind == MS_LOOP_PARALLEL) {
+        /* "parallel for simd" over a nest makes compilers gather; keep it for flat loops */
+        s->loop.parallel_simd = !in->has_inner_loop;
+        return s->loop.parallel_simd;
     }
-    ms_unreachable();
+    s->loop.kind = MS_LOOP_VECTORIZED;
+    s->loop.nred = in->nred;
+    for (int i = 0; i < in->nred; i++)
+        s->loop.red[i] = in->red[i];
+    return true;
 }
 
 typedef struct team_work {

@@ -172,6 +172,15 @@ static ms_status apply_unroll(ms_tracer *tr, ms_inst *in)
     return apply_on_loop(tr, in, ms_sched_unroll, "unroll: want one loop");
 }
 
+static ms_status apply_tensorize(ms_tracer *tr, ms_inst *in)
+{
+    int l = in->nin == 1 ? state_rv(tr, &in->in[0], MS_RV_LOOP) : -1;
+    if (l < 0 || !in->str[0])
+        return bad(tr, "tensorize: want a loop and an intrinsic");
+    in->nout = 0;
+    return ms_sched_tensorize(tr->s, l, in->str);
+}
+
 static ms_status apply_annotate(ms_tracer *tr, ms_inst *in)
 {
     int l = in->nin == 2 ? state_rv(tr, &in->in[0], MS_RV_LOOP) : -1;
@@ -425,6 +434,7 @@ const ms_inst_entry ms_inst_table[MS_INST_COUNT] = {
     [MS_INST_REVERSE_COMPUTE_AT] = {apply_reverse_compute_at, false},
     [MS_INST_MERGE_ACCUMULATOR] = {apply_merge_accumulator, false},
     [MS_INST_MERGE_INIT] = {apply_merge_init, false},
+    [MS_INST_TENSORIZE] = {apply_tensorize, false},
     [MS_INST_ORIGINAL_ELSEWHERE] = {apply_original_elsewhere, false},
     [MS_INST_SAMPLE_PERFECT_TILE] = {apply_sample_perfect_tile, true},
     [MS_INST_SAMPLE_CATEGORICAL] = {apply_sample_categorical, true},

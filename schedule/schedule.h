@@ -105,6 +105,11 @@ ms_status ms_sched_reverse_compute_at(ms_sched *s, int block, int loop);
  * read goes to the packed copy. out: the packing block. */
 ms_status ms_sched_transform_layout(ms_sched *s, const char *buf, int nf, const int64_t *factors,
                                     int np, const int64_t *perm, int *out);
+/* A nest of three loops from loop down, computing C[i][j] += A[i][k] *
+ * B[k][j] over a tile of intrinsic intrin's shape, becomes a call of it
+ * (not under --fp-model=strict: it fuses multiplies and adds). A tile the
+ * block's guard may cut runs the loops as before. */
+ms_status ms_sched_tensorize(ms_sched *s, int loop, const char *intrin);
 
 /* ---- sampling (through one seeded RNG) ---- */
 
@@ -146,7 +151,7 @@ typedef struct ms_inst {
     ms_inst_kind kind;
     int nin;
     ms_operand in[MS_INST_MAX_IN];
-    char str[64]; /* block name, annotation key */
+    char str[64]; /* block name, annotation key, intrinsic */
     int nout;
     int out[MS_INST_MAX_OUT]; /* trace variables it defines */
     int ndecision;            /* sampling instructions: the choice made */
@@ -223,6 +228,7 @@ void ms_t_compute_at(ms_tracer *tr, int block, int loop);
 void ms_t_reverse_compute_at(ms_tracer *tr, int block, int loop);
 int ms_t_sample_compute_location(ms_tracer *tr, int block);
 int ms_t_cache_write(ms_tracer *tr, int block, int loop, const char *scope);
+void ms_t_tensorize(ms_tracer *tr, int loop, const char *intrin);
 int ms_t_transform_layout(ms_tracer *tr, const char *buf, int nf, const int64_t *factors, int np,
                           const int64_t *perm);
 /* The same with operands: factors may be sampled integers. */

@@ -56,27 +56,12 @@ void prim_consume(ms_sched *s, const ms_stmt *stmt)
 
 static ms_stmt **slot_in(ms_stmt **at, const ms_stmt *target)
 {
-    ms_stmt *s = *at;
-    if (s == target)
+    if (*at == target)
         return at;
-    ms_stmt **r = NULL;
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n && !r; i++)
-            r = slot_in(&s->seq.items[i], target);
-        return r;
-    case MS_STMT_FOR:
-        return slot_in(&s->loop.body, target);
-    case MS_STMT_IF:
-        r = slot_in(&s->if_.then_s, target);
-        return r || !s->if_.else_s ? r : slot_in(&s->if_.else_s, target);
-    case MS_STMT_BLOCK:
-        return slot_in(&s->block.body, target);
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return NULL;
-    }
-    ms_unreachable();
+    ms_stmt **child, **r = NULL;
+    for (int i = 0; !r && (child = ms_stmt_child(*at, i)); i++)
+        r = slot_in(child, target);
+    return r;
 }
 
 ms_stmt **prim_slot(ms_sched *s, const ms_stmt *target)
@@ -110,45 +95,22 @@ prim_parent prim_parent_seq(ms_sched *s, const ms_stmt *child)
 }
 
 /* The loops (and the ifs, when ifs) on the way from s to target. */
-static bool path_to(const ms_stmt *s, const ms_stmt *target, bool ifs, ms_stmt **out, int cap,
-                    int *n)
+static bool path_to(ms_stmt *s, const ms_stmt *target, bool ifs, ms_stmt **out, int cap, int *n)
 {
     if (s == target)
         return true;
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            if (path_to(s->seq.items[i], target, ifs, out, cap, n))
-                return true;
-        return false;
-    case MS_STMT_FOR: {
-        int at = *n;
+    int at = *n;
+    if (s->kind == MS_STMT_FOR || (ifs && s->kind == MS_STMT_IF)) {
         if (at < cap)
-            out[at] = (ms_stmt *)s;
+            out[at] = s;
         (*n)++;
-        if (path_to(s->loop.body, target, ifs, out, cap, n))
+    }
+    ms_stmt **child;
+    for (int i = 0; (child = ms_stmt_child(s, i)); i++)
+        if (path_to(*child, target, ifs, out, cap, n))
             return true;
-        *n = at;
-        return false;
-    }
-    case MS_STMT_IF: {
-        int at = *n;
-        if (ifs && at < cap)
-            out[at] = (ms_stmt *)s;
-        *n += ifs;
-        if (path_to(s->if_.then_s, target, ifs, out, cap, n) ||
-            (s->if_.else_s && path_to(s->if_.else_s, target, ifs, out, cap, n)))
-            return true;
-        *n = at;
-        return false;
-    }
-    case MS_STMT_BLOCK:
-        return path_to(s->block.body, target, ifs, out, cap, n);
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return false;
-    }
-    ms_unreachable();
+    *n = at;
+    return false;
 }
 
 int prim_enclosing_loops(ms_sched *s, const ms_stmt *target, ms_stmt **out, int cap)
@@ -193,49 +155,25 @@ static bool remove_in(ms_stmt **at, const ms_stmt *target, ms_func *f)
         *at = ms_seq(f, 0, NULL);
         return true;
     }
+    if (s->kind == MS_STMT_BLOCK)
+        return false; /* a block holds only its statement and init */
     bool found = false;
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n && !found; i++)
-            found = remove_in(&s->seq.items[i], target, f);
-        return found;
-    case MS_STMT_FOR:
-        found = remove_in(&s->loop.body, target, f);
-        if (found && is_empty(s->loop.body))
-            *at = s->loop.body; /* an empty loop goes too */
-        return found;
-    case MS_STMT_IF:
-        return remove_in(&s->if_.then_s, target, f) ||
-               (s->if_.else_s && remove_in(&s->if_.else_s, target, f));
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return false;
-    }
-    ms_unreachable();
+    ms_stmt **child;
+    for (int i = 0; !found && (child = ms_stmt_child(s, i)); i++)
+        found = remove_in(child, target, f);
+    if (found && s->kind == MS_STMT_FOR && is_empty(s->loop.body))
+        *at = s->loop.body; /* an empty loop goes too */
+    return found;
 }
 
 static ms_stmt **find_alloc_in(ms_stmt **at, const ms_buffer *b)
 {
-    ms_stmt *s = *at;
-    ms_stmt **r = NULL;
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n && !r; i++)
-            r = find_alloc_in(&s->seq.items[i], b);
-        return r;
-    case MS_STMT_FOR:
-        return find_alloc_in(&s->loop.body, b);
-    case MS_STMT_IF:
-        r = find_alloc_in(&s->if_.then_s, b);
-        return r || !s->if_.else_s ? r : find_alloc_in(&s->if_.else_s, b);
-    case MS_STMT_ALLOC:
-        return s->alloc.buf == b ? at : NULL;
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-        return NULL;
-    }
-    ms_unreachable();
+    if ((*at)->kind == MS_STMT_ALLOC)
+        return (*at)->alloc.buf == b ? at : NULL;
+    ms_stmt **child, **r = NULL;
+    for (int i = 0; !r && (child = ms_stmt_child(*at, i)); i++)
+        r = find_alloc_in(child, b);
+    return r;
 }
 
 bool prim_remove(ms_sched *s, const ms_stmt *target)
@@ -250,24 +188,12 @@ ms_stmt **prim_find_alloc(ms_sched *s, const ms_buffer *b)
 
 static int loops_under(ms_stmt *s, ms_stmt **out, int n, int cap)
 {
-    switch (s->kind) {
-    case MS_STMT_SEQ:
-        for (int i = 0; i < s->seq.n; i++)
-            n = loops_under(s->seq.items[i], out, n, cap);
-        return n;
-    case MS_STMT_FOR:
-        if (n < cap)
-            out[n++] = s;
-        return loops_under(s->loop.body, out, n, cap);
-    case MS_STMT_IF:
-        n = loops_under(s->if_.then_s, out, n, cap);
-        return s->if_.else_s ? loops_under(s->if_.else_s, out, n, cap) : n;
-    case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
-        return n;
-    }
-    ms_unreachable();
+    if (s->kind == MS_STMT_FOR && n < cap)
+        out[n++] = s;
+    ms_stmt **child;
+    for (int i = 0; (child = ms_stmt_child(s, i)); i++)
+        n = loops_under(*child, out, n, cap);
+    return n;
 }
 
 int prim_all_loops_under(ms_stmt *loop, ms_stmt **out, int cap)

@@ -301,6 +301,15 @@ int ms_t_cache_write(ms_tracer *tr, int block, int loop, const char *scope)
     return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
 }
 
+void ms_t_tensorize(ms_tracer *tr, int loop, const char *intrin)
+{
+    ms_inst in = make(MS_INST_TENSORIZE);
+    in.nin = 1;
+    in.in[0] = rv_op(loop);
+    snprintf(in.str, sizeof in.str, "%s", intrin);
+    ms_tracer_apply(tr, &in);
+}
+
 int ms_t_transform_layout(ms_tracer *tr, const char *buf, int nf, const int64_t *factors, int np,
                           const int64_t *perm)
 {

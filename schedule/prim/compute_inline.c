@@ -107,32 +107,19 @@ static ms_expr *replace(replacer *r, ms_expr *e)
     return ms_expr_map_loads(r->f, e, inline_load, r);
 }
 
+static void rewrite_operand(void *ctx, ms_expr **slot)
+{
+    *slot = replace(ctx, *slot);
+}
+
+/* Pre-order: a block's statements read through it (r->reader). */
 static bool rewrite(void *ctx, ms_stmt *s)
 {
     replacer *r = ctx;
-    switch (s->kind) {
-    case MS_STMT_FOR:
-        s->loop.extent = replace(r, s->loop.extent);
-        s->loop.min = replace(r, s->loop.min);
-        return true;
-    case MS_STMT_IF:
-        s->if_.cond = replace(r, s->if_.cond);
-        return true;
-    case MS_STMT_BLOCK:
-        if (s->block.predicate)
-            s->block.predicate = replace(r, s->block.predicate);
+    ms_stmt_operands(s, rewrite_operand, r);
+    if (s->kind == MS_STMT_BLOCK)
         r->reader = s;
-        return true;
-    case MS_STMT_STORE:
-        for (int i = 0; i < s->store.nidx; i++)
-            s->store.idx[i] = replace(r, s->store.idx[i]);
-        s->store.value = replace(r, s->store.value);
-        return true;
-    case MS_STMT_SEQ:
-    case MS_STMT_ALLOC:
-        return true;
-    }
-    ms_unreachable();
+    return true;
 }
 
 ms_status ms_sched_compute_inline(ms_sched *s, int block)

@@ -47,11 +47,18 @@ static int64_t unroll_under(ms_stmt *s, int64_t max_step)
         return unroll_under(s->if_.then_s, max_step) +
                (s->if_.else_s ? unroll_under(s->if_.else_s, max_step) : 0);
     case MS_STMT_BLOCK:
-    case MS_STMT_STORE:
-    case MS_STMT_ALLOC:
         return 1;
+    default: {
+        /* a statement (1), or the sum of those inside it */
+        ms_stmt **child;
+        int64_t c = 0;
+        for (int i = 0; (child = ms_stmt_child(s, i)); i++) {
+            int64_t x = unroll_under(*child, max_step);
+            c = c + x > NO_UNROLL ? NO_UNROLL : c + x;
+        }
+        return c ? c : 1;
     }
-    ms_unreachable();
+    }
 }
 
 static bool rewrite_unroll(void *ctx, ms_stmt *s)
