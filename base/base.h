@@ -123,6 +123,9 @@ typedef struct ms_arch {
      * schedule/rules/registry.c (applied in the registry's order); NULL:
      * every rule */
     const char *rules;
+    /* the ISA of the intrinsics the rules may call (ir/intrin.c: "avx512",
+     * "avx2", "neon"); NULL: none */
+    const char *isa;
 } ms_arch;
 
 #endif

@@ -94,7 +94,11 @@ ms_arch ms_target_arch(const ms_target *t, int threads)
 {
     const char *env = getenv("OMP_NUM_THREADS");
     int n = threads > 0 ? threads : env && atoi(env) > 0 ? atoi(env) : t->npus > 0 ? t->npus : 1;
-    return (ms_arch){n, t->avx512f ? 64 : t->avx2 ? 32 : 16, t->l1d, t->l2, t->l3, t->rules};
+    const char *isa = t->avx512f ? "avx512" : t->avx2 && t->fma ? "avx2" : NULL;
+#if defined(__aarch64__)
+    isa = "neon";
+#endif
+    return (ms_arch){n, t->avx512f ? 64 : t->avx2 ? 32 : 16, t->l1d, t->l2, t->l3, t->rules, isa};
 }
 
 void ms_target_free(ms_target *t)

@@ -17,6 +17,14 @@
  * whole inside the S2 tiles and the init in the block: its register tile
  * is filled by the init itself (depthwise: 61 to 54 us for the same tiles).
  *
+ * With an intrinsic of the target's ISA (ir/intrin.c), for a block shaped
+ * like a matrix product (two spatial loops, one reduction) whose tuning
+ * sizes the intrinsic's shape divides: SSRSRS whose S3 tiles are that
+ * shape (the rest of each spatial loop sampled in three), a register
+ * tile, B packed when it can be, and the R1 S3 S3 nest tensorized; or
+ * SSSRS, the tile zeroed before the whole reduction (the init decomposed
+ * there) and the R S3 S3 nest tensorized.
+ *
  * Under --fp-model=strict the reduction loops are not split: splitting
  * several of them and interleaving the halves would change the order in
  * which each element's terms are added.
@@ -25,6 +33,7 @@
 #include "schedule/rules/rules.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 enum { MAX_LOOPS = 8, S_TILES = 4, R_TILES = 2, MAX_INNERMOST = 64, REDRAWS = 16 };
 
@@ -133,7 +142,8 @@ typedef struct tiled {
  * a step is refused. r_inside: the reductions stay whole, inside the S2
  * tiles (S0 S1 S2 R S3), and the init stays in the block, for a register
  * tile that the init itself fills. */
-static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, tiled *info)
+static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, const ms_intrin *in,
+                       tiled *info)
 {
     ms_func *f = tr->s->f;
     const ms_stmt *b = rule_find_block(f, block);
@@ -156,6 +166,24 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, tiled *i
     info->nr = n - info->ns;
     if (info->ns == 0 || info->nr == 0)
         return NULL;
+    /* with an intrinsic: its C[i][j] += A[i][k] * B[k][j], j along the
+     * output's rows, S3 tiles of its shape */
+    int i_loop = -1, j_loop = -1;
+    if (in) {
+        if (info->ns != 2 || info->nr != 1 || f->fp_strict)
+            return NULL;
+        const ms_stmt *st = b->block.body;
+        for (int i = 0; i < n; i++)
+            if (spatial[i] && st->store.nidx > 0 &&
+                uses_iter(b, iter_of[i], st->store.idx[st->store.nidx - 1]))
+                j_loop = i;
+        for (int i = 0; i < n; i++)
+            if (spatial[i] && i != j_loop)
+                i_loop = i;
+        if (j_loop < 0 || i_loop < 0 || rule_tuning_extent(f, around[i_loop]) % in->mr ||
+            rule_tuning_extent(f, around[j_loop]) % in->nr)
+            return NULL;
+    }
     int which = -1, dim = -1;
     const ms_buffer *pk = packable(f, b, spatial, iter_of, n, &which, &dim);
     if (pk) {
@@ -172,6 +200,23 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, tiled *i
         int k = spatial[i] ? S_TILES : r_tiles, fac[S_TILES], out[S_TILES];
         if (k == 1) {
             parts[i][0] = l[i];
+            continue;
+        }
+        if (i == i_loop || i == j_loop) {
+            /* the intrinsic's side, then three sampled tiles of the rest */
+            ms_operand side = {-1, i == i_loop ? in->mr : in->nr};
+            ms_t_split(t, l[i], 2, (ms_operand[]){{-1, -1}, side}, out);
+            parts[i][S_TILES - 1] = out[1];
+            int rest = out[0];
+            ms_t_sample_perfect_tile(t, rest, S_TILES - 1, MAX_INNERMOST, fac);
+            ms_operand ops[S_TILES];
+            for (int j = 0; j < S_TILES - 1; j++)
+                ops[j] = (ms_operand){fac[j], 0};
+            ms_t_split(t, rest, S_TILES - 1, ops, out);
+            for (int j = 0; j < S_TILES - 1; j++)
+                parts[i][j] = out[j];
+            if (i == which)
+                info->pack_factor = side;
             continue;
         }
         ms_t_sample_perfect_tile(t, l[i], k, MAX_INNERMOST, fac);
@@ -254,6 +299,36 @@ static ms_tracer *finish(ms_tracer *base, const char *block, const tiled *info, 
     return NULL;
 }
 
+/* A proposal with intrinsic in, its tiles drawn again while a step is
+ * refused; NULL when the block is not one to tensorize with it. */
+static ms_tracer *tensorized(ms_tracer *from, const char *block, bool r_inside, const ms_intrin *in)
+{
+    for (int draw = 0; draw < REDRAWS; draw++) {
+        if (draw)
+            ms_rng_next(&from->rng);
+        tiled info;
+        ms_tracer *base = tile(from, block, r_inside, in, &info);
+        if (!base)
+            return NULL;
+        ms_tracer *t = finish(base, block, &info, r_inside, true, info.pack_buf != NULL);
+        ms_tracer_free(base);
+        if (!t)
+            continue;
+        int l[MS_INST_MAX_OUT], b = ms_t_get_block(t, block);
+        int n = ms_t_get_loops(t, b, l);
+        /* the R1 loop (SSRSRS) or the R loop (SSSRS) */
+        int r = r_inside ? 3 * info.ns : 3 * info.ns + info.nr;
+        if (r_inside && r < n)
+            ms_t_decompose_reduction(t, b, l[r]);
+        if (r < n)
+            ms_t_tensorize(t, l[r], in->name);
+        if (r < n && t->status == MS_OK)
+            return t;
+        ms_tracer_free(t);
+    }
+    return NULL;
+}
+
 int ms_rule_multi_level_tiling(const ms_arch *arch, ms_tracer *tr, const char *block,
                                ms_tracer **out)
 {
@@ -280,7 +355,7 @@ int ms_rule_multi_level_tiling(const ms_arch *arch, ms_tracer *tr, const char *b
     int np = 0;
     for (int r_inside = 0; r_inside < 2; r_inside++) {
         tiled info; /* names arrays of the state base tiled: freed with it */
-        ms_tracer *base = tile(from, block, r_inside, &info);
+        ms_tracer *base = tile(from, block, r_inside, NULL, &info);
         if (!base)
             continue;
         for (int cache = r_inside; cache < 2; cache++)
@@ -289,7 +364,7 @@ int ms_rule_multi_level_tiling(const ms_arch *arch, ms_tracer *tr, const char *b
                 for (int draw = 1; !t && draw < REDRAWS; draw++) {
                     ms_rng_next(&from->rng);
                     tiled again;
-                    ms_tracer *other = tile(from, block, r_inside, &again);
+                    ms_tracer *other = tile(from, block, r_inside, NULL, &again);
                     t = other ? finish(other, block, &again, r_inside, cache, pack) : NULL;
                     ms_tracer_free(other);
                 }
@@ -300,6 +375,18 @@ int ms_rule_multi_level_tiling(const ms_arch *arch, ms_tracer *tr, const char *b
             }
         ms_tracer_free(base);
     }
+    /* the same structures whose innermost R S S nest is a call of one of
+     * the target's intrinsics (a register tile, B packed when it can be;
+     * SSSRS: the tile zeroed just before the whole reduction, no copy in) */
+    for (int e = 0; arch && arch->isa && e < ms_intrin_count(); e++)
+        for (int r_inside = 0; r_inside < 2 && !strcmp(ms_intrin_at(e)->isa, arch->isa);
+             r_inside++) {
+            ms_tracer *t = tensorized(from, block, r_inside, ms_intrin_at(e));
+            if (t && np < MS_RULE_MAX_PROPOSALS)
+                out[np++] = t;
+            else
+                ms_tracer_free(t);
+        }
     ms_tracer_free(from);
     ms_tracer_free(merged);
     return np;

@@ -10,7 +10,7 @@
 
 #include "schedule/schedule.h"
 
-enum { MS_RULE_MAX_PROPOSALS = 8 };
+enum { MS_RULE_MAX_PROPOSALS = 12 };
 
 typedef struct ms_rule {
     const char *name;

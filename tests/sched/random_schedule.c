@@ -50,6 +50,26 @@ static void random_layout(ms_tracer *tr, ms_rng *r)
     ms_t_transform_layout(tr, b->name, b->ndim, factors, nnew, perm);
 }
 
+/* Three loops of block b tiled to a random intrinsic's shape (guessing
+ * which is i and which j) and the inner nest tensorized; any step may be
+ * refused, the later ones then mostly are too. */
+static void random_tensorize(ms_tracer *tr, ms_rng *r, int b, const int *l)
+{
+    const ms_intrin *in = ms_intrin_at((int)ms_rng_range(r, 0, ms_intrin_count()));
+    bool swap = ms_rng_range(r, 0, 2);
+    int i[2], j[2], k[2];
+    ms_t_split(tr, l[swap], 2, (ms_operand[]){{-1, -1}, {-1, in->mr}}, i);
+    ms_t_split(tr, l[!swap], 2, (ms_operand[]){{-1, -1}, {-1, in->nr}}, j);
+    ms_t_split(tr, l[2], 2, (ms_operand[]){{-1, -1}, {-1, ms_rng_range(r, 1, 9)}}, k);
+    if (tr->status != MS_OK)
+        return;
+    ms_t_reorder(tr, 6, (int[]){i[0], j[0], k[0], k[1], i[1], j[1]});
+    if (ms_rng_range(r, 0, 2))
+        ms_t_cache_write(tr, b, j[0], "register");
+    tr->status = MS_OK;
+    ms_t_tensorize(tr, k[1], in->name);
+}
+
 /* Random steps; a refused step leaves the state as it was and is skipped. */
 void rs_random_schedule(ms_tracer *tr, ms_rng *r, int steps)
 {
@@ -68,7 +88,7 @@ void rs_random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             continue;
         }
         int pick = (int)ms_rng_range(r, 0, n);
-        switch (ms_rng_range(r, 0, 20)) {
+        switch (ms_rng_range(r, 0, 21)) {
         case 0:
         case 1: { /* split by sampled perfect tiles, or by literal factors */
             int parts = (int)ms_rng_range(r, 2, 4), f[4], out[4];
@@ -172,6 +192,10 @@ void rs_random_schedule(ms_tracer *tr, ms_rng *r, int steps)
             break;
         case 19: /* the setting of what b accumulates: mostly refused */
             ms_t_merge_init(tr, b);
+            break;
+        case 20:
+            if (n >= 3)
+                random_tensorize(tr, r, b, &l[n - 3]);
             break;
         }
         tr->status = MS_OK; /* refused: nothing was recorded or changed */

@@ -21,7 +21,7 @@
 /* The machine the design-space tests assume: 2 threads, AVX-512. */
 #define TUNE_ARCH2                                                                                 \
     {                                                                                              \
-        2, 64, 32768, 1 << 20, 0, NULL                                                             \
+        2, 64, 32768, 1 << 20, 0, NULL, NULL                                                       \
     }
 
 #endif

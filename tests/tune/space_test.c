@@ -64,14 +64,20 @@ static bool has(const ms_trace *t, ms_inst_kind k, const char *str)
     return false;
 }
 
-static int sketches_of(const char *text, bool strict, ms_source *src, ms_trace ***out)
+static int sketches_for(const char *text, bool strict, const ms_arch *arch, ms_source *src,
+                        ms_trace ***out)
 {
     ms_diags d = {0};
     char *path = tu_write_temp("space.c", text);
     tu_parse_file_fp(path, strict, src, &d);
     free(path);
     ms_diags_free(&d);
-    return ms_space_sketches(src->kernels[0].func, &arch2, 1, out);
+    return ms_space_sketches(src->kernels[0].func, arch, 1, out);
+}
+
+static int sketches_of(const char *text, bool strict, ms_source *src, ms_trace ***out)
+{
+    return sketches_for(text, strict, &arch2, src, out);
 }
 
 static void free_sketches(ms_trace **t, int n)
@@ -201,6 +207,63 @@ Test(space, gemm_tiling_proposes_register_tile_and_packing)
     cr_expect_eq(cached, 8);
     cr_expect_eq(packed, 6);
     cr_expect_eq(parallel, 6);
+    free_sketches(sk, n);
+    ms_source_free(&src);
+}
+
+/* On a target with intrinsics, a matrix product whose sizes the shapes
+ * divide gets a sketch per shape: the innermost tiles of the shape, a
+ * register tile, B packed, the inner nest one call; its candidates call
+ * the micro-kernel and compute what the original does, at the tuning
+ * sizes and others (where tiles are cut, the loops run). */
+Test(space, gemm_on_a_target_with_intrinsics_is_tensorized, .timeout = 300)
+{
+    static const char gemm64[] = TUNE_GEMM("gemm", "M=64, N=64, K=40");
+    ms_arch avx512 = arch2;
+    avx512.isa = "avx512";
+    ms_source src;
+    ms_trace **sk;
+    int n = sketches_for(gemm64, false, &avx512, &src, &sk), nt = 0, nb = 0;
+    const ms_kernel *k = &src.kernels[0];
+    char *orig = ms_kernel_body_text(&src, k), *bodies[8];
+    /* 4x64 and 8x32 divide 64 x 64; 6x32, 12x32 and 14x16 do not */
+    const char *want[] = {"mscc_f32_avx512_4x64", "mscc_f32_avx512_8x32"};
+    for (int w = 0; w < 2; w++) {
+        int i = 0;
+        while (i < n && !has(sk[i], MS_INST_TENSORIZE, want[w]))
+            i++;
+        cr_assert_lt(i, n, "no sketch calls %s", want[w]);
+        cr_expect(has(sk[i], MS_INST_CACHE_WRITE, "register"));
+        cr_expect(has(sk[i], MS_INST_TRANSFORM_LAYOUT, "B"));
+        for (int seed = 0; seed < 2; seed++) {
+            ms_tracer *tr = ms_space_sample(k->func, sk[i], 7 + (uint64_t)seed);
+            const char *why = NULL;
+            char *body =
+                tr->status == MS_OK ? ms_emit_body(tr->s->f, k->func, orig, NULL, &why) : NULL;
+            cr_expect(body, "%s: %s", want[w], tr->status == MS_OK ? why : tr->why);
+            ms_tracer_free(tr);
+            if (!body)
+                continue;
+            char call[64];
+            snprintf(call, sizeof call, "%s(&C_reg", want[w]);
+            cr_expect(strstr(body, call), "%s", body);
+            bodies[nb++] = body;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        nt += has(sk[i], MS_INST_TENSORIZE, NULL);
+    /* 2 shapes x 2 structures (SSRSRS, SSSRS) x 2 (parallel or not) */
+    cr_expect_eq(nt, 2 * 2 * 2, "%d tensorized sketches", nt);
+    /* strict: none */
+    src.kernels[0].func->fp_strict = true;
+    ms_trace **sks;
+    int ns = ms_space_sketches(k->func, &avx512, 1, &sks);
+    for (int i = 0; i < ns; i++)
+        cr_expect_not(has(sks[i], MS_INST_TENSORIZE, NULL));
+    src.kernels[0].func->fp_strict = false;
+    free_sketches(sks, ns);
+    expect_bodies_correct(&src, k, bodies, nb);
+    free(orig);
     free_sketches(sk, n);
     ms_source_free(&src);
 }
