@@ -2,10 +2,11 @@
  * tensorize.c - the tensorize primitive: a nest of three loops computing
  * an outer-product update C[i][j] += A[i][k] * B[k][j] over a tile of a
  * registered intrinsic's shape (i over MR, j over NR, k over any extent)
- * becomes one call of that intrinsic. Which loop plays i, j and k is read
- * off the subscripts; the intrinsic's strides are the coefficients of the
- * counters in each array's row-major index, and C's and B's columns must
- * be adjacent. A tile the block's guard may cut (a split that does not
+ * becomes one call of that intrinsic; loops of one iteration among them
+ * (a convolution's other tiles) are constants. Which loop plays i, j and
+ * k is read off the subscripts; the intrinsic's strides are the
+ * coefficients of the counters in each array's row-major index, and C's
+ * and B's columns must be adjacent. A tile the block's guard may cut (a split that does not
  * divide) calls the intrinsic only when the whole tile is inside, and
  * runs the loops as they were otherwise.
  */
@@ -161,6 +162,17 @@ static ms_expr *whole_tile_test(ms_func *f, ms_expr *c, ms_stmt *const *loops)
     return ms_expr_subst(f, c, 3, vars, in_a ? last : first);
 }
 
+/* Does block B's statement read v, and write to an element that does not
+ * depend on it (a reduction's counter)? */
+static bool is_k(ms_func *f, const ms_stmt *B, const ms_var *v)
+{
+    ms_stmt *st = ms_block_realize(f, B);
+    bool in_c = false;
+    for (int d = 0; d < st->store.nidx; d++)
+        in_c = in_c || ms_expr_uses_var(st->store.idx[d], v);
+    return !in_c && ms_expr_uses_var(st->store.value, v);
+}
+
 typedef struct index_ctx {
     ms_func *f;
     int n;
@@ -188,10 +200,34 @@ ms_status ms_sched_tensorize(ms_sched *s, int loop, const char *name)
     if (f->fp_strict)
         return prim_fail(s, MS_ERR_ILLEGAL,
                          "tensorize: %s fuses multiplies and adds (--fp-model=strict)", name);
-    ms_stmt *nest[3] = {L, prim_only_child_loop(L), NULL};
-    nest[2] = nest[1] ? prim_only_child_loop(nest[1]) : NULL;
-    ms_stmt *B = nest[2] ? bottom_block(nest[2]) : NULL;
-    if (!B || prim_only_child_loop(nest[2]))
+    /* the perfect nest from L to its block: three loops, and any number of
+     * one iteration (a convolution's other tiles of 1), constants there;
+     * the reduction's own loop stays one of the three when its tile is 1 */
+    ms_stmt *all[16], *B = NULL;
+    int na = 0;
+    for (ms_stmt *at = L; at && na < 16; at = prim_only_child_loop(at)) {
+        all[na++] = at;
+        if (!prim_only_child_loop(at))
+            B = bottom_block(at);
+    }
+    ms_stmt *nest[3];
+    ms_var *unit[16];
+    ms_expr *unit_at[16];
+    int nn = 0, nu = 0, nlong = 0;
+    for (int i = 0; i < na; i++)
+        nlong += !coef_is(all[i]->loop.extent, 1);
+    for (int i = 0; i < na && B; i++) {
+        bool one = coef_is(all[i]->loop.extent, 1);
+        if (one && nlong == 2 && !B->block.init && is_k(f, B, all[i]->loop.var))
+            one = false, nlong++; /* k, its tile of 1 */
+        if (!one && nn < 3)
+            nest[nn++] = all[i];
+        else if (one)
+            unit[nu] = all[i]->loop.var, unit_at[nu++] = all[i]->loop.min;
+        else
+            nn = 4;
+    }
+    if (!B || nn != 3)
         return prim_fail(s, MS_ERR_UNSUPPORTED,
                          "tensorize: '%s' is not a nest of three loops around one block",
                          L->loop.var->name);
@@ -206,7 +242,7 @@ ms_status ms_sched_tensorize(ms_sched *s, int loop, const char *name)
 
     /* C = C + X * Y, all of the intrinsic's type; packed operands' quotients
      * and remainders by their tiles gone, as flatten takes them */
-    ms_stmt *st = ms_block_realize(f, B);
+    ms_stmt *st = ms_stmt_subst(f, ms_block_realize(f, B), nu, unit, unit_at);
     ms_stmt *around[64];
     int naround = prim_enclosing_loops(s, B, around, 64);
     ms_stmt_map_loads(f, st, simplify_load, &(index_ctx){f, naround, around});
@@ -298,7 +334,8 @@ ms_status ms_sched_tensorize(ms_sched *s, int loop, const char *name)
     ms_expr *args[5] = {kc, c_i, a_i, a_k, b_k};
     ms_stmt *result = ms_call_stmt(f, in->name, 3, regions, 5, args);
     if (B->block.predicate) {
-        ms_expr *test = whole_tile_test(f, B->block.predicate, nest);
+        ms_expr *pred = ms_expr_subst(f, B->block.predicate, nu, unit, unit_at);
+        ms_expr *test = whole_tile_test(f, pred, nest);
         if (!test)
             return prim_fail(s, MS_ERR_UNSUPPORTED,
                              "tensorize: the guard of block '%s' is not decided by a corner",
@@ -307,8 +344,8 @@ ms_status ms_sched_tensorize(ms_sched *s, int loop, const char *name)
         result = ms_if(f, test, result, L);
     }
     *prim_slot(s, L) = result;
-    for (int l = 0; l < 3; l++)
-        prim_consume(s, nest[l]);
+    for (ms_stmt *at = L; at; at = prim_only_child_loop(at))
+        prim_consume(s, at);
     prim_consume(s, B);
     return MS_OK;
 }

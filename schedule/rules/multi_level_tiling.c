@@ -167,10 +167,11 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, const ms
     if (info->ns == 0 || info->nr == 0)
         return NULL;
     /* with an intrinsic: its C[i][j] += A[i][k] * B[k][j], j along the
-     * output's rows, S3 tiles of its shape */
+     * output's rows, i the innermost other spatial loop, k the innermost
+     * reduction; S3 tiles of its shape, the other S3 (and R1) tiles 1 */
     int i_loop = -1, j_loop = -1;
     if (in) {
-        if (info->ns != 2 || info->nr != 1 || f->fp_strict)
+        if (info->ns < 2 || f->fp_strict)
             return NULL;
         const ms_stmt *st = b->block.body;
         for (int i = 0; i < n; i++)
@@ -202,9 +203,18 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, const ms
             parts[i][0] = l[i];
             continue;
         }
-        if (i == i_loop || i == j_loop) {
-            /* the intrinsic's side, then three sampled tiles of the rest */
-            ms_operand side = {-1, i == i_loop ? in->mr : in->nr};
+        bool inner_reduction = true;
+        for (int m = i + 1; m < n; m++)
+            inner_reduction = inner_reduction && spatial[m];
+        if (in && !spatial[i] && !inner_reduction) {
+            ms_t_split(t, l[i], 2, (ms_operand[]){{-1, -1}, {-1, 1}}, out);
+            parts[i][0] = out[0];
+            parts[i][1] = out[1];
+            continue;
+        }
+        if (in && spatial[i]) {
+            /* the intrinsic's side (or 1), then three sampled tiles of the rest */
+            ms_operand side = {-1, i == i_loop ? in->mr : i == j_loop ? in->nr : 1};
             ms_t_split(t, l[i], 2, (ms_operand[]){{-1, -1}, side}, out);
             parts[i][S_TILES - 1] = out[1];
             int rest = out[0];
@@ -316,10 +326,11 @@ static ms_tracer *tensorized(ms_tracer *from, const char *block, bool r_inside, 
             continue;
         int l[MS_INST_MAX_OUT], b = ms_t_get_block(t, block);
         int n = ms_t_get_loops(t, b, l);
-        /* the R1 loop (SSRSRS) or the R loop (SSSRS) */
-        int r = r_inside ? 3 * info.ns : 3 * info.ns + info.nr;
+        /* the first R1 loop (SSRSRS: the others' R1 tiles are 1), or the
+         * last R loop (SSSRS, the tile zeroed before the first) */
+        int r = r_inside ? 3 * info.ns + info.nr - 1 : 3 * info.ns + info.nr;
         if (r_inside && r < n)
-            ms_t_decompose_reduction(t, b, l[r]);
+            ms_t_decompose_reduction(t, b, l[3 * info.ns]);
         if (r < n)
             ms_t_tensorize(t, l[r], in->name);
         if (r < n && t->status == MS_OK)
