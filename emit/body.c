@@ -269,6 +269,15 @@ char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
     return emit_body(scheduled, original, original_body, NULL, why, true);
 }
 
+/* A definition of mscc's, defined once in a translation unit that holds
+ * several tuned files (a benchmark including each). */
+static void add_once(const char *name, const char *definition, ms_str *out)
+{
+    ms_str_addf(out, "#ifndef MSCC_DEFINED_%s\n#define MSCC_DEFINED_%s\n", name, name);
+    ms_str_add(out, definition);
+    ms_str_add(out, "#endif\n");
+}
+
 /* The micro-kernels the bodies call, each once, with the headers of their
  * intrinsics behind the same tests as the intrinsics themselves. */
 static void emit_intrinsics(int n, const char *const *bodies, ms_str *out)
@@ -299,8 +308,12 @@ static void emit_intrinsics(int n, const char *const *bodies, ms_str *out)
                     ms_intrin_header(in));
     }
     for (int v = 0; v < ms_intrin_count(); v++)
-        if (used[v])
-            ms_intrin_print(ms_intrin_at(v), out);
+        if (used[v]) {
+            ms_str def = {0};
+            ms_intrin_print(ms_intrin_at(v), &def);
+            add_once(ms_intrin_at(v)->name, ms_str_cstr(&def), out);
+            ms_str_free(&def);
+        }
     ms_str_add(out, MS_INTRIN_END "\n");
 }
 
@@ -348,7 +361,7 @@ void ms_emit_support(int n, const char *const *bodies, ms_str *out)
     ms_str_add(out, MS_VMATH_BEGIN "\n");
     for (int v = 0; v < ms_vmath_count(); v++)
         if (need_vmath[v])
-            ms_str_add(out, ms_vmath_at(v)->definition);
+            add_once(ms_vmath_at(v)->name, ms_vmath_at(v)->definition, out);
     ms_str_add(out, MS_VMATH_END "\n");
 }
 

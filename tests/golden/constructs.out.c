@@ -4,6 +4,8 @@
 #endif
 #include <stdint.h> /* added by mscc: its vector math */
 /* added by mscc: its vector math, called by the tuned kernels below */
+#ifndef MSCC_DEFINED_mscc_expf
+#define MSCC_DEFINED_mscc_expf
 /* expf by mscc: branch-free, so that a SIMD loop that calls it vectorizes;
  * within 1 ulp of the correctly rounded result for every float argument
  * (measured by mscc's tests/vmath, with and without FMA and -ffast-math);
@@ -63,6 +65,9 @@ static inline float mscc_expf(float x)
     y.u = (y.u & ~(inf | zero)) | (0x7f800000u & inf);
     return y.f;
 }
+#endif
+#ifndef MSCC_DEFINED_mscc_fmaxf
+#define MSCC_DEFINED_mscc_fmaxf
 /* fmaxf by mscc: a select, which a SIMD loop vectorizes (libm's is a call
  * per element). The larger of a and b; if one is NaN, the other (a
  * signaling NaN taken as quiet); either zero of +0 and -0, as C allows. */
@@ -70,6 +75,9 @@ static inline float mscc_fmaxf(float a, float b)
 {
     return ((a > b) | (b != b)) ? a : b;
 }
+#endif
+#ifndef MSCC_DEFINED_mscc_fminf
+#define MSCC_DEFINED_mscc_fminf
 /* fminf by mscc: a select, which a SIMD loop vectorizes (libm's is a call
  * per element). The smaller of a and b; if one is NaN, the other (a
  * signaling NaN taken as quiet); either zero of +0 and -0, as C allows. */
@@ -77,6 +85,9 @@ static inline float mscc_fminf(float a, float b)
 {
     return ((a < b) | (b != b)) ? a : b;
 }
+#endif
+#ifndef MSCC_DEFINED_mscc_tanhf
+#define MSCC_DEFINED_mscc_tanhf
 /* tanhf by mscc: branch-free, so that a SIMD loop that calls it vectorizes
  * (needs mscc_expf, printed before it); within 2 ulp of the correctly
  * rounded result for every float argument (measured by mscc's tests/vmath);
@@ -120,6 +131,9 @@ static inline float mscc_tanhf(float x)
     a.u = ((r & ~nan) | (a.u & nan)) | sign;
     return a.f;
 }
+#endif
+#ifndef MSCC_DEFINED_mscc_erff
+#define MSCC_DEFINED_mscc_erff
 /* erff by mscc: branch-free, so that a SIMD loop that calls it vectorizes
  * (needs mscc_expf, printed before it); within 2 ulp of the correctly
  * rounded result for every float argument (measured by mscc's tests/vmath);
@@ -165,6 +179,7 @@ static inline float mscc_erff(float x)
     a.u = (small.u & near) | (large.u & ~(near | far)) | (0x3f800000u & far) | sign;
     return a.f;
 }
+#endif
 /* end of mscc's vector math */
 /* constructs: the spec's body language, one kernel using most of it. */
 #include <float.h>

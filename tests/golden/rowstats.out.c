@@ -4,6 +4,8 @@
 #endif
 #include <stdint.h> /* added by mscc: its vector math */
 /* added by mscc: its vector math, called by the tuned kernels below */
+#ifndef MSCC_DEFINED_mscc_fmaxf
+#define MSCC_DEFINED_mscc_fmaxf
 /* fmaxf by mscc: a select, which a SIMD loop vectorizes (libm's is a call
  * per element). The larger of a and b; if one is NaN, the other (a
  * signaling NaN taken as quiet); either zero of +0 and -0, as C allows. */
@@ -11,6 +13,7 @@ static inline float mscc_fmaxf(float a, float b)
 {
     return ((a > b) | (b != b)) ? a : b;
 }
+#endif
 /* end of mscc's vector math */
 /* rowstats: scalar reductions become SIMD reductions; pointer subscripts. */
 #include <math.h>
