@@ -278,6 +278,17 @@ static void add_once(const char *name, const char *definition, ms_str *out)
     ms_str_add(out, "#endif\n");
 }
 
+/* Does a body call function name? */
+static bool called_in(int n, const char *const *bodies, const char *name)
+{
+    char call[64];
+    snprintf(call, sizeof call, "%s(", name);
+    for (int i = 0; i < n; i++)
+        if (bodies[i] && strstr(bodies[i], call))
+            return true;
+    return false;
+}
+
 /* The micro-kernels the bodies call, each once, with the headers of their
  * intrinsics behind the same tests as the intrinsics themselves. */
 static void emit_intrinsics(int n, const char *const *bodies, ms_str *out)
@@ -285,10 +296,7 @@ static void emit_intrinsics(int n, const char *const *bodies, ms_str *out)
     bool used[64] = {false}, any = false;
     MS_ASSERT(ms_intrin_count() <= 64);
     for (int v = 0; v < ms_intrin_count(); v++) {
-        char call[64];
-        snprintf(call, sizeof call, "%s(", ms_intrin_at(v)->name);
-        for (int i = 0; i < n && !used[v]; i++)
-            used[v] = bodies[i] && strstr(bodies[i], call);
+        used[v] = called_in(n, bodies, ms_intrin_at(v)->name);
         any = any || used[v];
     }
     if (!any)
@@ -329,12 +337,10 @@ void ms_emit_support(int n, const char *const *bodies, ms_str *out)
         need_math = need_math || strstr(b, "fmaf(") || strstr(b, "fma(") || strstr(b, "fmal(");
         need_stdlib = need_stdlib || strstr(b, "_mem = malloc(");
         need_omp = need_omp || strstr(b, "omp_in_parallel()");
-        for (int v = 0; v < ms_vmath_count(); v++) {
-            char call[64];
-            snprintf(call, sizeof call, "%s(", ms_vmath_at(v)->name);
-            need_vmath[v] = need_vmath[v] || strstr(b, call);
-            any_vmath = any_vmath || need_vmath[v];
-        }
+    }
+    for (int v = 0; v < ms_vmath_count(); v++) {
+        need_vmath[v] = called_in(n, bodies, ms_vmath_at(v)->name);
+        any_vmath = any_vmath || need_vmath[v];
     }
     if (need_math)
         ms_str_add(out, "#include <math.h> /* added by mscc: fma() in tuned kernels */\n");

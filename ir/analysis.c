@@ -864,10 +864,9 @@ int ms_analyze_loops(ms_func *f, ms_loop_info **out)
 
 /* ---- extents ---- */
 
-/* Row-major linear index of an access, in elements. */
-static ms_expr *linear_index(ms_func *f, const ms_buffer *b, int n, ms_expr **idx)
+ms_expr *ms_linear_index(ms_func *f, const ms_buffer *b, int n, ms_expr *const *idx)
 {
-    ms_expr *e = idx[0];
+    ms_expr *e = n ? idx[0] : ms_int(f, 0);
     for (int d = 1; d < n; d++) {
         if (!b->shape[d])
             return NULL;
@@ -909,7 +908,7 @@ static ms_expr *extent_of(ms_func *f, const ms_buffer *b, bool loose)
         const access *a = &c.acc.data[i];
         if (a->buf != b)
             continue;
-        ms_expr *lin = linear_index(f, b, a->nidx, a->idx);
+        ms_expr *lin = ms_linear_index(f, b, a->nidx, a->idx);
         ms_poly lo, hi;
         if (!lin || !range_of(lin, a->depth, a->loops, loose, &lo, &hi)) {
             bounded = false;

@@ -408,6 +408,9 @@ bool ms_expr_uses_var(const ms_expr *e, const ms_var *v);
 bool ms_expr_branches(const ms_expr *e);
 /* Does load read the very element store writes (x = x op ...)? */
 bool ms_load_is_store_target(const ms_expr *load, const ms_stmt *store);
+/* e when store's value is "x op e" or "e op x", x the element it writes
+ * (an update: a sum, a product); NULL otherwise. */
+ms_expr *ms_store_update_operand(const ms_stmt *store, ms_binop op);
 bool ms_expr_reads_buffer(const ms_expr *e, const ms_buffer *b);
 bool ms_stmt_uses_var(const ms_stmt *s, const ms_var *v);
 
@@ -576,6 +579,10 @@ bool ms_expr_eval_hints(const ms_func *f, const ms_expr *e, int64_t *out);
  * select and math call one; a triangular nest is not counted): the FLOPs of
  * a float kernel. -1 when a trip count has no value there. */
 double ms_func_ops(const ms_func *f);
+
+/* Row-major index of an access to b, in elements (its subscripts over its
+ * shape); NULL when a dimension past the first has no size. */
+ms_expr *ms_linear_index(ms_func *f, const ms_buffer *b, int n, ms_expr *const *idx);
 
 /* Upper bound of (largest element index + 1) touched in a 1-d view of buffer
  * b, as an expression in the parameters; NULL if unknown. */

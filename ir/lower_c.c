@@ -12,20 +12,14 @@
 static void contract_fma(ms_func *f, ms_stmt *st)
 {
     const ms_buffer *b = st->store.buf;
-    ms_expr *v = st->store.value;
     const char *fn = b->dtype == MS_DT_F32 ? "fmaf" : b->dtype == MS_DT_F64 ? "fma" : NULL;
-    if (!fn || f->fp_strict || b->scope != MS_SCOPE_LOCAL || b->ndim == 0 ||
-        v->kind != MS_EXPR_BINARY || v->bin.op != MS_BIN_ADD)
+    if (!fn || f->fp_strict || b->scope != MS_SCOPE_LOCAL || b->ndim == 0)
         return;
-    ms_expr *acc = v->bin.a, *prod = v->bin.b;
-    if (!ms_load_is_store_target(acc, st)) {
-        acc = v->bin.b;
-        prod = v->bin.a;
-    }
-    if (!ms_load_is_store_target(acc, st) || prod->kind != MS_EXPR_BINARY ||
-        prod->bin.op != MS_BIN_MUL || prod->dtype != b->dtype || prod->bin.a->dtype != b->dtype ||
-        prod->bin.b->dtype != b->dtype)
+    ms_expr *prod = ms_store_update_operand(st, MS_BIN_ADD);
+    if (!prod || prod->kind != MS_EXPR_BINARY || prod->bin.op != MS_BIN_MUL ||
+        prod->dtype != b->dtype || prod->bin.a->dtype != b->dtype || prod->bin.b->dtype != b->dtype)
         return;
+    ms_expr *v = st->store.value, *acc = v->bin.a == prod ? v->bin.b : v->bin.a;
     ms_expr *args[3] = {prod->bin.a, prod->bin.b, acc};
     st->store.value = ms_call(f, fn, b->dtype, 3, args);
 }

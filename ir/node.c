@@ -505,6 +505,16 @@ void ms_stmt_map_loads(ms_func *f, ms_stmt *s, ms_load_fn fn, void *ctx)
     ms_stmt_map_exprs(f, s, if_load, &o);
 }
 
+ms_expr *ms_store_update_operand(const ms_stmt *store, ms_binop op)
+{
+    const ms_expr *v = store->store.value;
+    if (v->kind != MS_EXPR_BINARY || v->bin.op != op)
+        return NULL;
+    return ms_load_is_store_target(v->bin.a, store)   ? v->bin.b
+           : ms_load_is_store_target(v->bin.b, store) ? v->bin.a
+                                                      : NULL;
+}
+
 bool ms_load_is_store_target(const ms_expr *load, const ms_stmt *store)
 {
     if (load->kind != MS_EXPR_LOAD || load->load.buf != store->store.buf ||

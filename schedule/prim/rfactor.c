@@ -57,13 +57,8 @@ ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out)
     const ms_expr *v = st->store.value;
     /* x = x op e, e free of x */
     ms_binop op = v->kind == MS_EXPR_BINARY ? v->bin.op : MS_BIN_ADD;
-    const ms_expr *e = NULL;
-    if (v->kind == MS_EXPR_BINARY && (op == MS_BIN_ADD || op == MS_BIN_MUL)) {
-        if (ms_load_is_store_target(v->bin.a, st))
-            e = v->bin.b;
-        else if (ms_load_is_store_target(v->bin.b, st))
-            e = v->bin.a;
-    }
+    const ms_expr *e =
+        op == MS_BIN_ADD || op == MS_BIN_MUL ? ms_store_update_operand(st, op) : NULL;
     if (!e || ms_expr_reads_buffer(e, x))
         return prim_fail(s, MS_ERR_ILLEGAL, "rfactor: '%s' is not a sum or a product into '%s'",
                          B->block.name, x->name);

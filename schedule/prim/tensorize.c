@@ -28,13 +28,8 @@ static ms_stmt *bottom_block(ms_stmt *loop)
 /* Row-major index of an access, as a polynomial. */
 static bool linear_index(const ms_buffer *b, int n, ms_expr *const *idx, ms_func *f, ms_poly *out)
 {
-    ms_expr *e = n ? idx[0] : ms_int(f, 0);
-    for (int d = 1; d < n; d++) {
-        if (!b->shape[d])
-            return false;
-        e = ms_binary(f, MS_BIN_ADD, ms_binary(f, MS_BIN_MUL, e, b->shape[d]), idx[d]);
-    }
-    return ms_poly_from_expr(e, out);
+    ms_expr *e = ms_linear_index(f, b, n, idx);
+    return e && ms_poly_from_expr(e, out);
 }
 
 /* The coefficient of v in p, when v appears in p linearly and the
@@ -162,11 +157,10 @@ static ms_expr *whole_tile_test(ms_func *f, ms_expr *c, ms_stmt *const *loops)
     return ms_expr_subst(f, c, 3, vars, in_a ? last : first);
 }
 
-/* Does block B's statement read v, and write to an element that does not
- * depend on it (a reduction's counter)? */
-static bool is_k(ms_func *f, const ms_stmt *B, const ms_var *v)
+/* Does store st read v, and write to an element that does not depend on
+ * it (a reduction's counter)? */
+static bool is_k(const ms_stmt *st, const ms_var *v)
 {
-    ms_stmt *st = ms_block_realize(f, B);
     bool in_c = false;
     for (int d = 0; d < st->store.nidx; d++)
         in_c = in_c || ms_expr_uses_var(st->store.idx[d], v);
@@ -216,9 +210,10 @@ ms_status ms_sched_tensorize(ms_sched *s, int loop, const char *name)
     int nn = 0, nu = 0, nlong = 0;
     for (int i = 0; i < na; i++)
         nlong += !coef_is(all[i]->loop.extent, 1);
+    ms_stmt *realized = B ? ms_block_realize(f, B) : NULL;
     for (int i = 0; i < na && B; i++) {
         bool one = coef_is(all[i]->loop.extent, 1);
-        if (one && nlong == 2 && !B->block.init && is_k(f, B, all[i]->loop.var))
+        if (one && nlong == 2 && !B->block.init && is_k(realized, all[i]->loop.var))
             one = false, nlong++; /* k, its tile of 1 */
         if (!one && nn < 3)
             nest[nn++] = all[i];
@@ -242,18 +237,13 @@ ms_status ms_sched_tensorize(ms_sched *s, int loop, const char *name)
 
     /* C = C + X * Y, all of the intrinsic's type; packed operands' quotients
      * and remainders by their tiles gone, as flatten takes them */
-    ms_stmt *st = ms_stmt_subst(f, ms_block_realize(f, B), nu, unit, unit_at);
+    ms_stmt *st = ms_stmt_subst(f, realized, nu, unit, unit_at);
     ms_stmt *around[64];
     int naround = prim_enclosing_loops(s, B, around, 64);
     ms_stmt_map_loads(f, st, simplify_load, &(index_ctx){f, naround, around});
     for (int d = 0; d < st->store.nidx; d++)
         st->store.idx[d] = ms_simplify_index_in(f, st->store.idx[d], naround, around);
-    ms_expr *v = st->store.value;
-    ms_expr *prod = NULL;
-    if (v->kind == MS_EXPR_BINARY && v->bin.op == MS_BIN_ADD)
-        prod = ms_load_is_store_target(v->bin.a, st)   ? v->bin.b
-               : ms_load_is_store_target(v->bin.b, st) ? v->bin.a
-                                                       : NULL;
+    ms_expr *prod = ms_store_update_operand(st, MS_BIN_ADD);
     if (!prod || prod->kind != MS_EXPR_BINARY || prod->bin.op != MS_BIN_MUL ||
         prod->bin.a->kind != MS_EXPR_LOAD || prod->bin.b->kind != MS_EXPR_LOAD ||
         st->store.buf->dtype != in->dtype || prod->bin.a->dtype != in->dtype ||

@@ -129,6 +129,17 @@ static const ms_buffer *packable(ms_func *f, const ms_stmt *b, const bool *spati
     return NULL;
 }
 
+/* loop split in k tiles of sampled factors (a perfect tile): the loops in
+ * parts, the factors as operands in ops. */
+static void split_sampled(ms_tracer *t, int loop, int k, int *parts, ms_operand *ops)
+{
+    int fac[S_TILES];
+    ms_t_sample_perfect_tile(t, loop, k, MAX_INNERMOST, fac);
+    for (int j = 0; j < k; j++)
+        ops[j] = (ms_operand){fac[j], 0};
+    ms_t_split(t, loop, k, ops, parts);
+}
+
 /* What tiling found out about the block's nest. */
 typedef struct tiled {
     int ns, nr;           /* spatial and reduction loops */
@@ -198,7 +209,7 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, const ms
     int got = ms_t_get_loops(t, rv, l);
     int parts[MAX_LOOPS][S_TILES];
     for (int i = 0; i < n && got == n && t->status == MS_OK; i++) {
-        int k = spatial[i] ? S_TILES : r_tiles, fac[S_TILES], out[S_TILES];
+        int k = spatial[i] ? S_TILES : r_tiles, out[S_TILES];
         if (k == 1) {
             parts[i][0] = l[i];
             continue;
@@ -217,25 +228,14 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, const ms
             ms_operand side = {-1, i == i_loop ? in->mr : i == j_loop ? in->nr : 1};
             ms_t_split(t, l[i], 2, (ms_operand[]){{-1, -1}, side}, out);
             parts[i][S_TILES - 1] = out[1];
-            int rest = out[0];
-            ms_t_sample_perfect_tile(t, rest, S_TILES - 1, MAX_INNERMOST, fac);
             ms_operand ops[S_TILES];
-            for (int j = 0; j < S_TILES - 1; j++)
-                ops[j] = (ms_operand){fac[j], 0};
-            ms_t_split(t, rest, S_TILES - 1, ops, out);
-            for (int j = 0; j < S_TILES - 1; j++)
-                parts[i][j] = out[j];
+            split_sampled(t, out[0], S_TILES - 1, parts[i], ops);
             if (i == which)
                 info->pack_factor = side;
             continue;
         }
-        ms_t_sample_perfect_tile(t, l[i], k, MAX_INNERMOST, fac);
         ms_operand ops[S_TILES];
-        for (int j = 0; j < k; j++)
-            ops[j] = (ms_operand){fac[j], 0};
-        ms_t_split(t, l[i], k, ops, out);
-        for (int j = 0; j < k; j++)
-            parts[i][j] = out[j];
+        split_sampled(t, l[i], k, parts[i], ops);
         if (i == which)
             info->pack_factor = ops[S_TILES - 1];
     }
