@@ -165,6 +165,7 @@ Test(sched, fuzzer_regressions, .timeout = 600)
     } seeds[] = {
         {"gemm_acc", 900529, false},  {"gemm_acc", 900996, false},   {"trmv", 920211, false},
         {"layernorm", 971326, false}, {"kernel_2mm", 973206, false}, {"count_down", 136, false},
+        {"floyd", 987330, false},
     };
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
         fuzz(seeds[i].strict, 1, seeds[i].seed, seeds[i].kernel);
