@@ -316,11 +316,13 @@ int ms_driver_main(int argc, char **argv)
                            o.nsizes, o.sizes,          o.fp_strict};
     ms_source src;
     ms_diags diags = {0};
-    if (ms_frontend_parse(&fo, &src, &diags) != 0) {
+    int parsed = ms_frontend_parse(&fo, &src, &diags);
+    if (parsed != 0) {
         print_diags(&diags);
         fprintf(stderr, "mscc: no output written\n");
         ms_options_free(&o);
-        return 1;
+        ms_diags_free(&diags);
+        return parsed == 2 ? 2 : 1; /* 2: an internal error, as the usage says */
     }
     char **tnames = NULL;
     ms_trace **tgiven = NULL;

@@ -52,7 +52,8 @@ typedef struct ms_source {
 
 /* Parses opts->path. Returns 0 and fills *src on success; rejected kernels
  * get a warning in diags and func = NULL. Returns 1 when the file is not
- * valid C or cannot be read (errors in diags, src left empty). */
+ * valid C or cannot be read, 2 when libclang itself crashed (errors in
+ * diags, src left empty in both cases). */
 int ms_frontend_parse(const ms_frontend_opts *opts, ms_source *src, ms_diags *diags);
 void ms_source_free(ms_source *src);
 /* The kernel's body as the user wrote it, '{' to '}' (caller frees). */

@@ -22,6 +22,8 @@ typedef struct pragma {
 typedef struct scan {
     CXTranslationUnit tu;
     const char *path;
+    const char *text; /* the file's bytes */
+    size_t len;
     ms_diags *diags;
     CXToken *toks;
     unsigned ntoks;
@@ -206,6 +208,8 @@ static bool body_extent(CXCursor fn, size_t *begin, size_t *end)
     return found;
 }
 
+static bool body_range(CXCursor fn, const char *text, size_t len, size_t *begin, size_t *end);
+
 static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXCursor fn,
                         ms_kernel *k)
 {
@@ -224,7 +228,19 @@ static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXC
     ms_loc why_loc;
     char why[300];
     k->func = ms_lower_function(s->tu, fn, s->path, p->noalias, &why_loc, why, sizeof why);
-    body_extent(fn, &k->body_begin, &k->body_end);
+    /* the body is spliced by its offsets and kept as the fallback: it must
+     * be in the file as '{' ... '}', and be text */
+    bool written = body_range(fn, s->text, s->len, &k->body_begin, &k->body_end);
+    if (!written)
+        k->body_begin = k->body_end = 0;
+    if (k->func &&
+        (!written || memchr(s->text + k->body_begin, '\0', k->body_end - k->body_begin))) {
+        ms_func_free(k->func);
+        k->func = NULL;
+        why_loc = k->loc;
+        snprintf(why, sizeof why, "%s",
+                 written ? "its body holds a NUL byte" : "its body is not written out in the file");
+    }
     if (!k->func) {
         ms_diags_add(s->diags, MS_DIAG_WARNING, why_loc, "kernel '%s' left unchanged: %s", k->name,
                      why);
@@ -319,6 +335,14 @@ int ms_frontend_parse(const ms_frontend_opts *o, ms_source *src, ms_diags *diags
         index, o->path, args, na, NULL, 0, CXTranslationUnit_DetailedPreprocessingRecord, &tu);
     free(args);
     int nerrors = 0;
+    if (ec == CXError_Crashed) {
+        /* libclang's crash recovery caught it: ours to report, not the file's fault */
+        ms_diags_add(diags, MS_DIAG_ERROR, (ms_loc){o->path, 0, 0},
+                     "internal error: libclang crashed while parsing the file");
+        clang_disposeIndex(index);
+        free(text);
+        return 2;
+    }
     if (ec != CXError_Success || !tu) {
         ms_diags_add(diags, MS_DIAG_ERROR, (ms_loc){o->path, 0, 0},
                      "clang could not parse the file");
@@ -334,7 +358,7 @@ int ms_frontend_parse(const ms_frontend_opts *o, ms_source *src, ms_diags *diags
         return 1;
     }
     CXFile file = clang_getFile(tu, o->path);
-    scan s = {.tu = tu, .path = o->path, .diags = diags};
+    scan s = {.tu = tu, .path = o->path, .text = text, .len = len, .diags = diags};
     CXSourceRange whole = clang_getRange(clang_getLocationForOffset(tu, file, 0),
                                          clang_getLocationForOffset(tu, file, (unsigned)len));
     clang_tokenize(tu, whole, &s.toks, &s.ntoks);

@@ -294,10 +294,19 @@ bool ms_cost_model_train(ms_cost_model *m, int n, const float *features, const f
                          char *why, size_t why_size);
 /* Scores of n candidates, higher meaning faster. */
 void ms_cost_model_predict(ms_cost_model *m, int n, const float *features, float *out);
-/* Saved atomically with the feature layout's version; a load refuses a
- * model of another layout (NULL, why says so) and one that is absent. */
+/* Saved atomically with the feature layout's version and a checksum; a
+ * load refuses a model of another layout, a damaged one and one that is
+ * absent (NULL, why says so). */
 bool ms_cost_model_save(const ms_cost_model *m, const char *path, char *why, size_t why_size);
 ms_cost_model *ms_cost_model_load(const char *path, uint64_t seed, char *why, size_t why_size);
+/* The header line a saved model of this layout with XGBoost JSON body has
+ * (ending in '\n'; 128 bytes are enough): a load refuses a body whose
+ * checksum differs, as a damaged file. */
+void ms_cost_model_header(const char *body, size_t len, char *buf, size_t n);
+/* Is json (len bytes) a model of the shape mscc saves, over nf features,
+ * that XGBoost can be trusted to read and run (cost/model_check.c)? If
+ * not, why says what is wrong. */
+bool ms_cost_model_json_ok(const char *json, size_t len, int nf, char *why, size_t n);
 
 /* ---- the design space (schedule/rules/) ---- */
 

@@ -141,11 +141,26 @@ void ms_cost_model_predict(ms_cost_model *m, int n, const float *features, float
         out[i] = (float)(ms_rng_next(&m->rng) >> 40) / (float)(1 << 24);
 }
 
-/* The header line of a saved model: the layout it was trained on. */
-static void header(char *buf, size_t n)
+/* The header line of a saved model: the layout it was trained on, then a
+ * checksum of the rest (FNV-1a, 64 bits), since database folders travel
+ * between machines and a damaged model must be retrained, not misread or
+ * handed to XGBoost's parser. */
+static void layout(char *buf, size_t n)
 {
-    snprintf(buf, n, "mscc-cost-model features-v%d width %d\n", MS_FEATURE_VERSION,
+    snprintf(buf, n, "mscc-cost-model features-v%d width %d", MS_FEATURE_VERSION,
              ms_feature_count());
+}
+
+static uint64_t checksum(const char *body, size_t len)
+{
+    return ms_hash_bytes(0xcbf29ce484222325ULL, body, len);
+}
+
+void ms_cost_model_header(const char *body, size_t len, char *buf, size_t n)
+{
+    char head[96];
+    layout(head, sizeof head);
+    snprintf(buf, n, "%s check %016llx\n", head, (unsigned long long)checksum(body, len));
 }
 
 bool ms_cost_model_save(const ms_cost_model *m, const char *path, char *why, size_t why_size)
@@ -160,7 +175,7 @@ bool ms_cost_model_save(const ms_cost_model *m, const char *path, char *why, siz
                why_size, "XGBoost cannot save the model"))
         return false;
     char head[128];
-    header(head, sizeof head);
+    ms_cost_model_header(json, (size_t)len, head, sizeof head);
     ms_str text = {0};
     ms_str_add(&text, head);
     ms_str_addn(&text, json, (size_t)len);
@@ -187,15 +202,28 @@ ms_cost_model *ms_cost_model_load(const char *path, uint64_t seed, char *why, si
         snprintf(why, why_size, "no model at %s", path);
         return NULL;
     }
-    char head[128];
-    header(head, sizeof head);
+    char head[96], sum[32], bad[200];
+    layout(head, sizeof head);
+    size_t lay = strlen(head);
+    const char *nl = memchr(text, '\n', size);
+    size_t off = nl ? (size_t)(nl - text) + 1 : size;
+    bool same_layout =
+        size > lay && strncmp(text, head, lay) == 0 && (text[lay] == ' ' || text[lay] == '\n');
+    snprintf(sum, sizeof sum, " check %016llx\n",
+             (unsigned long long)checksum(text + off, size - off));
+    bool intact = same_layout && off - lay == strlen(sum) && !memcmp(text + lay, sum, off - lay);
     ms_cost_model *m = NULL;
-    if (size < strlen(head) || strncmp(text, head, strlen(head)) != 0) {
-        snprintf(why, why_size, "%s was trained on another feature layout (want '%.*s')", path,
-                 (int)strlen(head) - 1, head);
+    if (!same_layout) {
+        snprintf(why, why_size, "%s was trained on another feature layout (want '%s')", path, head);
+    } else if (!intact) {
+        snprintf(why, why_size, "%s %s", path,
+                 off == lay + 1 ? "has no checksum (an older mscc saved it)"
+                                : "is damaged (its checksum does not match its contents)");
+    } else if (!ms_cost_model_json_ok(text + off, size - off, ms_feature_count(), bad,
+                                      sizeof bad)) {
+        snprintf(why, why_size, "%s is not a model mscc writes: %s", path, bad);
     } else {
         BoosterHandle b = new_booster(NULL, why, why_size);
-        size_t off = strlen(head);
         if (b && failed(XGBoosterLoadModelFromBuffer(b, text + off, (bst_ulong)(size - off)), why,
                         why_size, "XGBoost cannot read the model")) {
             XGBoosterFree(b);

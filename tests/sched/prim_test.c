@@ -253,8 +253,8 @@ Test(sched, bad_json_is_refused_with_a_reason)
         "{\"mscc_trace\": 2, \"insts\": []}",
         "{\"mscc_trace\": 1, \"insts\": [{\"kind\": \"teleport\"}]}",
         "{\"mscc_trace\": 1, \"insts\": [{\"kind\": \"parallel\", \"in\": [\"l3\"]}]}",
-        "{\"mscc_trace\": 1, \"insts\": [{\"kind\": \"get_block\", \"str\": \"C\", \"out\": "
-        "[\"b0\", \"b0\"]}]}",
+        ("{\"mscc_trace\": 1, \"insts\": [{\"kind\": \"get_block\", \"str\": \"C\", \"out\": "
+         "[\"b0\", \"b0\"]}]}"),
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *why = NULL;

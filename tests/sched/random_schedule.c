@@ -50,21 +50,49 @@ static void random_layout(ms_tracer *tr, ms_rng *r)
     ms_t_transform_layout(tr, b->name, b->ndim, factors, nnew, perm);
 }
 
-/* Three loops of block b tiled to a random intrinsic's shape (guessing
- * which is i and which j) and the inner nest tensorized; any step may be
- * refused, the later ones then mostly are too. */
+/* Which of the three loops l plays i, j and k for block b (k outside C's
+ * subscripts, j in its last one), or a random guess when none fits. */
+static void guess_roles(ms_tracer *tr, ms_rng *r, int b, const int *l, int *i, int *j, int *k)
+{
+    ms_stmt *B = tr->s->rvs.data[tr->map.data[b]].stmt;
+    ms_stmt *st = ms_block_realize(tr->s->f, B);
+    *i = *j = *k = -1;
+    for (int m = 0; m < 3 && st->kind == MS_STMT_STORE && st->store.nidx > 0; m++) {
+        const ms_var *v = tr->s->rvs.data[tr->map.data[l[m]]].stmt->loop.var;
+        bool in_c = false;
+        for (int d = 0; d < st->store.nidx; d++)
+            in_c = in_c || ms_expr_uses_var(st->store.idx[d], v);
+        int *role = !in_c ? k : ms_expr_uses_var(st->store.idx[st->store.nidx - 1], v) ? j : i;
+        *role = *role < 0 ? l[m] : -2;
+    }
+    if (*i >= 0 && *j >= 0 && *k >= 0)
+        return;
+    bool swap = ms_rng_range(r, 0, 2);
+    *i = l[swap];
+    *j = l[!swap];
+    *k = l[2];
+}
+
+/* Three loops of block b tiled to a random intrinsic's shape, the init
+ * decomposed, a register tile (mostly), and the inner nest tensorized;
+ * any step may be refused, the later ones then mostly are too. */
 static void random_tensorize(ms_tracer *tr, ms_rng *r, int b, const int *l)
 {
     const ms_intrin *in = ms_intrin_at((int)ms_rng_range(r, 0, ms_intrin_count()));
-    bool swap = ms_rng_range(r, 0, 2);
-    int i[2], j[2], k[2];
-    ms_t_split(tr, l[swap], 2, (ms_operand[]){{-1, -1}, {-1, in->mr}}, i);
-    ms_t_split(tr, l[!swap], 2, (ms_operand[]){{-1, -1}, {-1, in->nr}}, j);
-    ms_t_split(tr, l[2], 2, (ms_operand[]){{-1, -1}, {-1, ms_rng_range(r, 1, 9)}}, k);
+    int li, lj, lk, i[2], j[2], k[2];
+    guess_roles(tr, r, b, l, &li, &lj, &lk);
+    ms_t_split(tr, li, 2, (ms_operand[]){{-1, -1}, {-1, in->mr}}, i);
+    ms_t_split(tr, lj, 2, (ms_operand[]){{-1, -1}, {-1, in->nr}}, j);
+    ms_t_split(tr, lk, 2, (ms_operand[]){{-1, -1}, {-1, ms_rng_range(r, 1, 9)}}, k);
     if (tr->status != MS_OK)
         return;
     ms_t_reorder(tr, 6, (int[]){i[0], j[0], k[0], k[1], i[1], j[1]});
-    if (ms_rng_range(r, 0, 2))
+    tr->status = MS_OK;
+    /* an init left in the block makes tensorize refuse it */
+    ms_t_decompose_reduction(tr, b, i[0]);
+    tr->status = MS_OK;
+    /* C's rows a tile apart: a register tile, mostly */
+    if (ms_rng_range(r, 0, 4))
         ms_t_cache_write(tr, b, j[0], "register");
     tr->status = MS_OK;
     ms_t_tensorize(tr, k[1], in->name);

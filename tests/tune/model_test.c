@@ -156,11 +156,21 @@ Test(model, saved_with_its_feature_layout, .timeout = 120)
     ms_cost_model_predict(l, TRAIN, feat, b);
     cr_expect(!memcmp(a, b, sizeof a), "the loaded model predicts otherwise");
     ms_cost_model_free(l);
-    /* another layout's model is refused, not misread */
+    /* a damaged model (one digit changed, as a bad copy might) is refused
+     * before XGBoost reads it */
     char *text = ms_read_file(path, NULL);
     cr_assert_not_null(text);
     char *nl = strchr(text, '\n');
+    char *digit = strpbrk(nl, "123456789");
+    cr_assert_not_null(digit);
+    *digit = *digit == '9' ? '1' : (char)(*digit + 1);
     FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    cr_expect_null(ms_cost_model_load(path, 1, why, sizeof why));
+    cr_expect(strstr(why, "is damaged"), "%s", why);
+    /* another layout's model is refused, not misread */
+    f = fopen(path, "w");
     fprintf(f, "mscc-cost-model features-v0 width 7%s", nl);
     fclose(f);
     free(text);
@@ -168,6 +178,58 @@ Test(model, saved_with_its_feature_layout, .timeout = 120)
     cr_expect(strstr(why, "another feature layout"), "%s", why);
     snprintf(path, sizeof path, "%s/absent.json", dir);
     cr_expect_null(ms_cost_model_load(path, 1, why, sizeof why));
+    ms_tempdir_remove(dir);
+    free(dir);
+    ms_cost_model_free(m);
+    free(feat);
+}
+
+/* A model whose checksum is right but whose trees XGBoost's predictor
+ * would follow out of bounds (or whose parameters were edited) is refused
+ * before XGBoost reads it; the edits are those the fuzz target found. */
+Test(model, a_model_xgboost_would_misread_is_refused, .timeout = 120)
+{
+    int nf = ms_feature_count();
+    float *feat = calloc((size_t)TRAIN * (size_t)nf, sizeof(float));
+    double secs[TRAIN];
+    float scores[TRAIN];
+    cr_assert_eq(sample(TRAIN, 5, feat, secs), TRAIN);
+    normalise(TRAIN, secs, scores);
+    ms_cost_model *m = ms_cost_model_new(1);
+    char why[512], path[4200];
+    cr_assert(ms_cost_model_train(m, TRAIN, feat, scores, why, sizeof why), "%s", why);
+    char *dir = ms_tempdir_new();
+    snprintf(path, sizeof path, "%s/cost_model.json", dir);
+    cr_assert(ms_cost_model_save(m, path, why, sizeof why), "%s", why);
+    char *text = ms_read_file(path, NULL);
+    const char *body = strchr(text, '\n') + 1;
+    cr_expect(ms_cost_model_json_ok(body, strlen(body), nf, why, sizeof why), "%s", why);
+    const char *edits[][2] = {
+        {"\"num_parallel_tree\":\"1\"", "\"num_parallel_tree\":\"4\""},
+        {"\"left_children\":[1,", "\"left_children\":[9999,"},
+        {"\"left_children\":[1,", "\"left_children\":[0,"},
+        {"\"split_indices\":[", "\"split_indices\":[100000,"},
+        {"\"num_feature\":\"", "\"num_feature\":\"1"},
+        {"\"num_trees\":\"", "\"num_trees\":\"9"},
+    };
+    for (size_t e = 0; e < sizeof edits / sizeof *edits; e++) {
+        const char *at = strstr(body, edits[e][0]);
+        cr_assert_not_null(at, "the saved model has no %s", edits[e][0]);
+        ms_str b = {0};
+        ms_str_addn(&b, body, (size_t)(at - body));
+        ms_str_add(&b, edits[e][1]);
+        ms_str_add(&b, at + strlen(edits[e][0]));
+        char head[128];
+        ms_cost_model_header(b.buf, b.len, head, sizeof head);
+        FILE *f = fopen(path, "w");
+        fputs(head, f);
+        fputs(b.buf, f);
+        fclose(f);
+        cr_expect_null(ms_cost_model_load(path, 1, why, sizeof why), "edit %zu loaded", e);
+        cr_expect(strstr(why, "not a model mscc writes"), "edit %zu: %s", e, why);
+        ms_str_free(&b);
+    }
+    free(text);
     ms_tempdir_remove(dir);
     free(dir);
     ms_cost_model_free(m);
