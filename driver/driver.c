@@ -16,15 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void print_diags(ms_diags *d)
-{
-    ms_str s = {0};
-    ms_diags_render(d, &s);
-    fputs(ms_str_cstr(&s), stderr);
-    ms_str_free(&s);
-    ms_diags_free(d);
-}
-
 static void print_ir(const char *what, const char *name, const ms_func *f)
 {
     ms_str ir = {0};
@@ -305,7 +296,15 @@ int ms_driver_main(int argc, char **argv)
         ms_options_free(&o);
         return 0;
     }
-    if (!strcmp(o.input, o.output) || ms_same_file(o.input, o.output)) {
+    bool to_stdout = !strcmp(o.output, "-");
+    if (to_stdout && o.print_trace) {
+        fprintf(stderr,
+                "mscc: error: --print-trace prints to standard output, which -o - takes\n%s",
+                ms_usage);
+        ms_options_free(&o);
+        return 1;
+    }
+    if (!to_stdout && (!strcmp(o.input, o.output) || ms_same_file(o.input, o.output))) {
         fprintf(stderr,
                 "mscc: error: the output '%s' is the input; mscc never overwrites its input\n%s",
                 o.output, ms_usage);
@@ -318,10 +317,10 @@ int ms_driver_main(int argc, char **argv)
     ms_diags diags = {0};
     int parsed = ms_frontend_parse(&fo, &src, &diags);
     if (parsed != 0) {
-        print_diags(&diags);
-        fprintf(stderr, "mscc: no output written\n");
+        ms_print_diags(&diags, o.diag_json, o.werror);
+        if (!o.diag_json)
+            fprintf(stderr, "mscc: no output written\n");
         ms_options_free(&o);
-        ms_diags_free(&diags);
         return parsed == 2 ? 2 : 1; /* 2: an internal error, as the usage says */
     }
     char **tnames = NULL;
@@ -441,11 +440,38 @@ int ms_driver_main(int argc, char **argv)
         status = 2;
     size_t len;
     char *text = ms_emit_splice(src.text, src.len, n, begin, end, bodies, &len);
-    if (ms_write_atomic(o.output, text, len, why, sizeof why) != 0) {
+    /* -Werror: a kernel left unchanged (any warning) fails the run whole */
+    bool refused = ms_diags_have_errors(&diags, o.werror);
+    if (refused) {
+        status = 1;
+    } else if (to_stdout) {
+        if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+            ms_diags_add(&diags, MS_DIAG_ERROR, (ms_loc){0}, "cannot write to standard output");
+            status = 1;
+        }
+    } else if (ms_write_atomic(o.output, text, len, why, sizeof why) != 0) {
         ms_diags_add(&diags, MS_DIAG_ERROR, (ms_loc){0}, "%s", why);
         status = 1;
     }
-    print_diags(&diags);
+    if (o.depfile && status != 1) {
+        /* the database and model that decided, when they are the project's */
+        const char *named_db = o.db ? o.db : getenv("MSCC_DB");
+        char *model = o.predict && db && target ? ms_tune_model_path(db, target) : NULL;
+        const char *extra[] = {o.trace_file, named_db && *named_db && db ? ms_db_path(db) : NULL,
+                               model && access(model, F_OK) == 0 ? model : NULL};
+        char *dtext = ms_depfile_text(to_stdout ? "-" : o.output, o.input, &src, 3, extra);
+        char *dpath = ms_depfile_path(o.output, o.mf);
+        if (ms_write_atomic(dpath, dtext, strlen(dtext), why, sizeof why) != 0) {
+            ms_diags_add(&diags, MS_DIAG_ERROR, (ms_loc){0}, "-MD: %s", why);
+            status = 1;
+        }
+        free(dpath);
+        free(dtext);
+        free(model);
+    }
+    ms_print_diags(&diags, o.diag_json, o.werror);
+    if (refused && !o.diag_json)
+        fprintf(stderr, "mscc: no output written\n");
     if (target && !o.quiet) {
         /* measured only by a run that measured anyway: a replay stays fast */
         ms_peak peak = {0};
@@ -459,7 +485,7 @@ int ms_driver_main(int argc, char **argv)
         for (int i = 0; i < n; i++)
             tuned += bodies[i] != NULL;
         fprintf(stderr, "mscc: %s: %d kernel%s, %d tuned -> %s\n", o.input, n, n == 1 ? "" : "s",
-                tuned, o.output);
+                tuned, to_stdout ? "standard output" : o.output);
     }
     for (int i = 0; i < n; i++) {
         free(bodies[i]);

@@ -88,6 +88,22 @@ void ms_tune_key_free(ms_db_key *key);
 int ms_db_list_main(int argc, char **argv);
 
 int ms_write_atomic(const char *path, const char *data, size_t len, char *why, size_t n);
+/* -MD (depfile.c): the depfile's text (target: input, its includes, the
+ * extra files that are not NULL), and its path (mf, else the output with
+ * its suffix replaced by .d). Caller frees. */
+char *ms_depfile_text(const char *target, const char *input, const ms_source *src, int nextra,
+                      const char *const *extra);
+char *ms_depfile_path(const char *output, const char *mf);
+/* The saved cost model's path in db for target t (caller frees). */
+char *ms_tune_model_path(const ms_db *db, const struct ms_target *t);
+/* Diagnostics as gcc prints them (diagnostics.c): text with the source
+ * line and a caret, or gcc's JSON; with werror, warnings as errors.
+ * Frees them. */
+void ms_print_diags(ms_diags *d, bool json, bool werror);
+/* The same text, appended to out; d is kept. */
+void ms_render_diags(const ms_diags *d, bool json, bool werror, ms_str *out);
+/* Does d hold an error (with werror: or a warning)? */
+bool ms_diags_have_errors(const ms_diags *d, bool werror);
 bool ms_same_file(const char *a, const char *b);
 
 #endif

@@ -12,11 +12,12 @@
 #include <string.h>
 
 const char ms_usage[] =
-    "usage: mscc IN.c -o OUT.c [--sizes N=V,...] [-I DIR] [-D NAME[=V]] [-std=STD]\n"
+    "usage: mscc IN.c -o OUT.c|- [--sizes N=V,...] [-I DIR] [-D NAME[=V]] [-std=STD]\n"
     "            [--cc CC] [--cflags \"FLAGS\"] [--trials N] [--check] [--jobs N]\n"
     "            [--fp-model=reassoc|strict] [--trace FILE.json] [--print-trace=text|json]\n"
     "            [--seed S] [--db DIR] [--threads N] [--time-budget SECONDS]\n"
     "            [--search replay|evolutionary] [--predict]\n"
+    "            [-MD] [-MF FILE] [-Werror] [-fdiagnostics-format=text|json]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n";
 
@@ -55,9 +56,22 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         /* options with a value, as "--opt V" or "--opt=V" */
-        const char *names[] = {"-o",     "--sizes",   "--cc",          "--cflags",   "--trials",
-                               "--jobs", "--trace",   "--print-trace", "--fp-model", "--seed",
-                               "--db",   "--threads", "--time-budget", "--search"};
+        const char *names[] = {"-o",
+                               "--sizes",
+                               "--cc",
+                               "--cflags",
+                               "--trials",
+                               "--jobs",
+                               "--trace",
+                               "--print-trace",
+                               "--fp-model",
+                               "--seed",
+                               "--db",
+                               "--threads",
+                               "--time-budget",
+                               "--search",
+                               "-MF",
+                               "-fdiagnostics-format"};
         const char *val = NULL;
         int which = -1;
         for (int k = 0; k < (int)(sizeof names / sizeof names[0]) && which < 0; k++) {
@@ -164,11 +178,25 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             }
             o->replay = !strcmp(val, "replay");
             continue;
+        case 14:
+            o->mf = val;
+            continue;
+        case 15:
+            if (strcmp(val, "text") && strcmp(val, "json")) {
+                snprintf(why, n, "-fdiagnostics-format wants 'text' or 'json', not '%s'", val);
+                return 1;
+            }
+            o->diag_json = !strcmp(val, "json");
+            continue;
         default:
             break;
         }
         if (!strcmp(a, "--check"))
             o->check = true;
+        else if (!strcmp(a, "-Werror"))
+            o->werror = true;
+        else if (!strcmp(a, "-MD"))
+            o->depfile = true;
         else if (!strcmp(a, "--predict"))
             o->predict = true;
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
@@ -212,7 +240,18 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         return 1;
     }
     if (!o->output) {
-        snprintf(why, n, "no output file (-o OUT.c)");
+        snprintf(why, n, "no output file (-o OUT.c, or -o - for standard output)");
+        return 1;
+    }
+    /* JSON diagnostics: stderr holds the JSON alone, as gcc's does */
+    if (o->diag_json)
+        o->quiet = true;
+    if (o->mf && !o->depfile) {
+        snprintf(why, n, "-MF names the depfile of -MD, which is not given");
+        return 1;
+    }
+    if (o->depfile && !o->mf && !strcmp(o->output, "-")) {
+        snprintf(why, n, "-MD with -o - needs -MF FILE: there is no output file to put it beside");
         return 1;
     }
     return 0;

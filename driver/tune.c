@@ -124,6 +124,11 @@ static char *model_path(const ms_db *db, const ms_target *t)
     return build_file(db, t, "cost-model", "json");
 }
 
+char *ms_tune_model_path(const ms_db *db, const ms_target *t)
+{
+    return model_path(db, t);
+}
+
 static char *rows_path(const ms_db *db, const ms_target *t)
 {
     return build_file(db, t, "cost-rows", "txt");

@@ -48,6 +48,8 @@ typedef struct ms_source {
     ms_kernel *kernels;
     int nothers;
     ms_other_def *others; /* in file order */
+    int nincludes;
+    char **includes; /* every file the input includes, directly or not (for -MD) */
 } ms_source;
 
 /* Parses opts->path. Returns 0 and fills *src on success; rejected kernels

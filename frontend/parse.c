@@ -314,6 +314,24 @@ static void render_clang_diags(CXTranslationUnit tu, ms_diags *diags, int *nerro
     }
 }
 
+static void add_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth, CXClientData data)
+{
+    (void)stack;
+    if (depth == 0) /* the input itself */
+        return;
+    ms_source *src = data;
+    CXString name = clang_getFileName(file);
+    const char *c = clang_getCString(name);
+    bool seen = !c;
+    for (int i = 0; i < src->nincludes && !seen; i++)
+        seen = !strcmp(src->includes[i], c);
+    if (!seen) {
+        src->includes = ms_xrealloc(src->includes, sizeof(char *) * (size_t)(src->nincludes + 1));
+        src->includes[src->nincludes++] = ms_xstrdup(c);
+    }
+    clang_disposeString(name);
+}
+
 int ms_frontend_parse(const ms_frontend_opts *o, ms_source *src, ms_diags *diags)
 {
     *src = (ms_source){0};
@@ -393,6 +411,7 @@ int ms_frontend_parse(const ms_frontend_opts *o, ms_source *src, ms_diags *diags
             make_kernel(&s, o, p, next->cur, &src->kernels[src->nkernels++]);
     }
     find_other_defs(text, len, tops.data, tops.len, src);
+    clang_getInclusions(tu, add_inclusion, src);
     for (int i = 0; i < s.pragmas.len; i++)
         for (int h = 0; h < s.pragmas.data[i].nhints; h++)
             free((char *)s.pragmas.data[i].hints[h].name);
@@ -407,6 +426,9 @@ int ms_frontend_parse(const ms_frontend_opts *o, ms_source *src, ms_diags *diags
 
 void ms_source_free(ms_source *src)
 {
+    for (int i = 0; i < src->nincludes; i++)
+        free(src->includes[i]);
+    free(src->includes);
     for (int i = 0; i < src->nkernels; i++) {
         free(src->kernels[i].name);
         ms_func_free(src->kernels[i].func);

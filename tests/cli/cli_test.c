@@ -8,6 +8,7 @@
 
 #include "driver/driver.h"
 
+#include <cJSON.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -171,6 +172,155 @@ Test(cli, rejected_kernel_is_copied_with_a_warning)
     done(&r);
     free(in);
     free(out);
+}
+
+/* A refused kernel's warning as gcc prints one: the source line, and a
+ * caret under the construct (tabs kept, so that it lines up). */
+Test(cli, a_warning_shows_the_line_and_a_caret)
+{
+    char *in = tu_write_temp("caret.c", "#pragma mscc kernel sizes(n=8)\n"
+                                        "void k(int n, float y[restrict n]) {\n"
+                                        "    for (int i = 0; i < n; i++) {\n"
+                                        "\tif (y[i] > 0) break; y[i] = 1; }\n}\n");
+    char *out = tu_write_temp("caret.out.c", "");
+    run r = mscc(in, "-o", out, "--trials", "0");
+    cr_expect_eq(r.status, 0);
+    cr_expect(strstr(r.err, "caret.c:4:16: warning: kernel 'k' left unchanged: 'break' statement\n"
+                            "    4 | \tif (y[i] > 0) break; y[i] = 1; }\n"
+                            "      | \t              ^\n"),
+              "%s", r.err);
+    done(&r);
+    free(in);
+    free(out);
+}
+
+/* -Werror: a refused kernel is an error; nothing is written. */
+Test(cli, werror_makes_a_refused_kernel_an_error)
+{
+    char *in = tu_write_temp("werr.c", "#pragma mscc kernel sizes(n=8)\n"
+                                       "void k(int n, float y[restrict n]) {\n"
+                                       "    for (int i = 0; i < n; i++) { if (y[i] > 0) break; }\n"
+                                       "}\n");
+    char *out = tu_write_temp("werr.out.c", "");
+    remove(out);
+    run r = mscc6(in, "-o", out, "--trials", "0", "-Werror");
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "error: kernel 'k' left unchanged: 'break' statement [-Werror]"), "%s",
+              r.err);
+    cr_expect(strstr(r.err, "no output written"), "%s", r.err);
+    cr_expect_not(exists(out));
+    done(&r);
+    /* without the refusal, -Werror changes nothing */
+    char *good = tu_write_temp("werr_ok.c", kernel);
+    r = mscc6(good, "-o", out, "--trials", "0", "-Werror");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(exists(out));
+    done(&r);
+    free(good);
+    free(in);
+    free(out);
+}
+
+/* -fdiagnostics-format=json: stderr is gcc's JSON array, alone. */
+Test(cli, json_diagnostics_are_gccs_schema)
+{
+    char *in = tu_write_temp("json.c", "#pragma mscc kernel sizes(n=8)\n"
+                                       "void k(int n, float y[restrict n]) {\n"
+                                       "    for (int i = 0; i < n; i++) { if (y[i] > 0) break; }\n"
+                                       "}\n");
+    char *out = tu_write_temp("json.out.c", "");
+    run r = mscc6(in, "-o", out, "--trials", "0", "-fdiagnostics-format=json");
+    cr_expect_eq(r.status, 0);
+    cJSON *all = cJSON_Parse(r.err);
+    cr_assert(cJSON_IsArray(all), "not a JSON array: %s", r.err);
+    cr_assert_eq(cJSON_GetArraySize(all), 1, "%s", r.err);
+    cJSON *d = cJSON_GetArrayItem(all, 0);
+    cr_expect_str_eq(cJSON_GetObjectItem(d, "kind")->valuestring, "warning");
+    cr_expect(strstr(cJSON_GetObjectItem(d, "message")->valuestring, "'break' statement"));
+    cJSON *caret =
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(d, "locations"), 0), "caret");
+    cr_assert_not_null(caret, "%s", r.err);
+    cr_expect(strstr(cJSON_GetObjectItem(caret, "file")->valuestring, "json.c"));
+    cr_expect_eq(cJSON_GetObjectItem(caret, "line")->valueint, 3);
+    cr_expect_eq(cJSON_GetObjectItem(caret, "column")->valueint, 49);
+    cJSON_Delete(all);
+    done(&r);
+    free(in);
+    free(out);
+}
+
+/* -o -: the whole file on standard output, no file written. */
+Test(cli, dash_output_is_standard_output)
+{
+    char *in = tu_write_temp("stdout.c", kernel);
+    run r = mscc(in, "-o", "-", "--trials", "0");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "// a user's file\n#include <stddef.h>\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "tuned by mscc"), "%s", r.out);
+    cr_expect(strstr(r.err, "-> standard output"), "%s", r.err);
+    cr_expect_not(exists("-"));
+    done(&r);
+    r = mscc6(in, "-o", "-", "--trials", "0", "--print-trace=json");
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "which -o - takes"), "%s", r.err);
+    done(&r);
+    free(in);
+}
+
+/* -MD: a make depfile naming the input, its includes and the project's
+ * database; -MF moves it; misuses are errors. */
+Test(cli, md_writes_a_depfile, .timeout = 120)
+{
+    char *hdr = tu_write_temp("dep header.h", "#define SCALE 3.0f\n");
+    char *in = tu_write_temp("dep.c", "#include \"dep header.h\"\n"
+                                      "#pragma mscc kernel sizes(n=1000)\n"
+                                      "void scale(int n, const float *restrict x, float *restrict "
+                                      "y) {\n"
+                                      "    for (int i = 0; i < n; i++) y[i] = SCALE * x[i];\n}\n");
+    char *out = tu_write_temp("dep.out.c", "");
+    char *d = tu_write_temp("dep.out.d", "");
+    remove(d);
+    run r = mscc6(in, "-o", out, "--trials", "0", "-MD");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    char *text = ms_read_file(d, NULL);
+    cr_assert_not_null(text, "no depfile at %s", d);
+    cr_expect(strstr(text, "dep.out.c:"), "%s", text);
+    cr_expect(strstr(text, "/dep.c"), "%s", text);
+    cr_expect(strstr(text, "dep\\ header.h"), "the include, its space escaped: %s", text);
+    cr_expect_not(strstr(text, "records.jsonl"), "no database was named: %s", text);
+    free(text);
+    done(&r);
+    /* a named database that decided is named too */
+    char *db = tu_write_temp("depdb", "");
+    remove(db);
+    char dbopt[4300], mf[4300];
+    snprintf(dbopt, sizeof dbopt, "--db=%s", db);
+    snprintf(mf, sizeof mf, "-MF=%s.mf", d);
+    r = mscc6(in, "-o", out, "--trials=2", dbopt, "-MD");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    r = mscc6(in, "-o", out, dbopt, "-MD", mf);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    char mfpath[4300];
+    snprintf(mfpath, sizeof mfpath, "%s.mf", d);
+    text = ms_read_file(mfpath, NULL);
+    cr_assert_not_null(text, "no depfile at %s", mfpath);
+    cr_expect(strstr(text, "depdb/records.jsonl"), "%s", text);
+    free(text);
+    done(&r);
+    r = mscc(in, "-o", out, "-MF", mfpath);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "-MF names the depfile of -MD"), "%s", r.err);
+    done(&r);
+    r = mscc(in, "-o", "-", "-MD", NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "needs -MF"), "%s", r.err);
+    done(&r);
+    free(db);
+    free(hdr);
+    free(in);
+    free(out);
+    free(d);
 }
 
 Test(cli, output_is_written_whole_and_leaves_no_temporary)

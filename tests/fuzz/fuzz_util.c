@@ -69,6 +69,11 @@ void fz_pipeline(const char *path, bool fp_strict, int ngiven, char **names, ms_
     /* refused: the driver writes nothing, and must have said why */
     if (rc != 0 && diags.nerrors == 0)
         abort();
+    /* as the driver prints them: the source line and caret, and JSON */
+    ms_str shown = {0};
+    ms_render_diags(&diags, false, fp_strict, &shown);
+    ms_render_diags(&diags, true, false, &shown);
+    ms_str_free(&shown);
     ms_diags_free(&diags);
     if (rc == 0) {
         fz_schedule(&src, ngiven, names, traces);
@@ -119,6 +124,10 @@ void fz_schedule(const ms_source *src, int ngiven, char **names, ms_trace **trac
     free(bodies);
     free(begin);
     free(end);
+    ms_str shown = {0};
+    ms_render_diags(&diags, false, false, &shown);
+    ms_render_diags(&diags, true, true, &shown);
+    ms_str_free(&shown);
     ms_diags_free(&diags);
 }
 

@@ -570,6 +570,20 @@ Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)
               "the rebuild did not replay the database:\n%s", out);
     cr_expect(!strstr(out, "trials, best"), "the rebuild measured:\n%s", out);
     free(out);
+    /* the depfile names the header and the database: touching the header
+     * tunes again, and with nothing touched mscc does not run */
+    snprintf(cmd, sizeof cmd,
+             "cd '%s/make' && grep -q 'kernels.h' build/kernels.tuned.d && "
+             "grep -q '.mscc/records.jsonl' build/kernels.tuned.d && make -s MSCC='%s' TRIALS=8 "
+             "&& echo nothing-to-do && sleep 1 && touch kernels.h && make -s MSCC='%s' TRIALS=8",
+             dir, tu_mscc(), tu_mscc());
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    char *idle = strstr(out, "nothing-to-do");
+    cr_assert_not_null(idle, "%s", out);
+    *idle = '\0'; /* what the make with nothing touched printed */
+    cr_expect(!strstr(out, "mscc:"), "mscc ran with nothing touched:\n%s", out);
+    cr_expect(strstr(idle + 1, "(database)"), "a touched header did not rerun mscc:\n%s", idle + 1);
+    free(out);
     ms_tempdir_remove(dir);
     free(dir);
 }

@@ -117,6 +117,9 @@ Test(options, bad_command_lines_have_reasons)
         {{"in.c", "-o", "x.c", "--search", "annealing", NULL}, "--search wants 'replay' or"},
         {{"a.c", "b.c", "-o", "x.c", NULL}, "more than one input"},
         {{"in.c", "-o", "x.c", "--fp-model=fast", NULL}, "--fp-model wants 'reassoc' or 'strict'"},
+        {{"in.c", "-o", "x.c", "-MF", "x.d", NULL}, "-MF names the depfile of -MD"},
+        {{"in.c", "-o", "-", "-MD", NULL}, "-MD with -o - needs -MF"},
+        {{"in.c", "-o", "x.c", "-fdiagnostics-format=xml", NULL}, "wants 'text' or 'json'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ms_options o;

@@ -1,0 +1,60 @@
+/*
+ * depfile.c - -MD: a make depfile, as gcc writes one, naming what the
+ * output was made from: the input, every file it includes, the trace
+ * given with --trace, and the tuning database's records when the folder
+ * was named (--db or MSCC_DB: a project's own database, never the shared
+ * per-user cache, which other projects change); with --predict, the cost
+ * model that chose. A build then reruns mscc when any of them changes.
+ */
+#include "driver/driver.h"
+
+#include <string.h>
+
+/* A path as make reads it: spaces and '#' escaped, '$' doubled. */
+static void add_path(ms_str *out, const char *p)
+{
+    ms_str_add(out, " \\\n ");
+    for (; *p; p++) {
+        if (*p == ' ' || *p == '#')
+            ms_str_add(out, "\\");
+        if (*p == '$')
+            ms_str_add(out, "$");
+        ms_str_addn(out, p, 1);
+    }
+}
+
+char *ms_depfile_text(const char *target, const char *input, const ms_source *src, int nextra,
+                      const char *const *extra)
+{
+    ms_str s = {0};
+    for (const char *p = target; *p; p++) {
+        if (*p == ' ' || *p == '#' || *p == ':')
+            ms_str_add(&s, "\\");
+        if (*p == '$')
+            ms_str_add(&s, "$");
+        ms_str_addn(&s, p, 1);
+    }
+    ms_str_add(&s, ":");
+    add_path(&s, input);
+    for (int i = 0; i < src->nincludes; i++)
+        add_path(&s, src->includes[i]);
+    for (int i = 0; i < nextra; i++)
+        if (extra[i])
+            add_path(&s, extra[i]);
+    ms_str_add(&s, "\n");
+    return ms_str_take(&s);
+}
+
+char *ms_depfile_path(const char *output, const char *mf)
+{
+    if (mf)
+        return ms_xstrdup(mf);
+    /* gcc's rule: the output with its suffix replaced by .d */
+    const char *slash = strrchr(output, '/');
+    const char *dot = strrchr(output, '.');
+    size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - output) : strlen(output);
+    ms_str s = {0};
+    ms_str_addn(&s, output, stem);
+    ms_str_add(&s, ".d");
+    return ms_str_take(&s);
+}
