@@ -555,14 +555,14 @@ Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)
 {
     char *dir = ms_tempdir_new(), cmd[16384], *out;
     snprintf(cmd, sizeof cmd,
-             "cp -r '%s/examples/make' '%s/' && cd '%s/make' && make -s MSCC='%s' TRIALS=8 && "
-             "./build/app && cp build/kernels.tuned.c first.c",
-             tu_src_dir(), dir, dir, tu_mscc());
+             "cp -r '%s/examples/make' '%s/examples/lib' '%s/' && cd '%s/make' && "
+             "make -s MSCC='%s' TRIALS=8 && ./build/app && cp build/kernels.tuned.c first.c",
+             tu_src_dir(), tu_src_dir(), dir, dir, tu_mscc());
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
     cr_expect(strstr(out, "checksum"), "%s", out);
     free(out);
     snprintf(cmd, sizeof cmd,
-             "cd '%s/make' && sleep 1 && touch kernels.c && make -s MSCC='%s' TRIALS=8 && "
+             "cd '%s/make' && sleep 1 && touch ../lib/kernels.c && make -s MSCC='%s' TRIALS=8 && "
              "cmp first.c build/kernels.tuned.c && ./build/app",
              dir, tu_mscc());
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
@@ -575,7 +575,8 @@ Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)
     snprintf(cmd, sizeof cmd,
              "cd '%s/make' && grep -q 'kernels.h' build/kernels.tuned.d && "
              "grep -q '.mscc/records.jsonl' build/kernels.tuned.d && make -s MSCC='%s' TRIALS=8 "
-             "&& echo nothing-to-do && sleep 1 && touch kernels.h && make -s MSCC='%s' TRIALS=8",
+             "&& echo nothing-to-do && sleep 1 && touch ../lib/kernels.h && "
+             "make -s MSCC='%s' TRIALS=8",
              dir, tu_mscc(), tu_mscc());
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
     char *idle = strstr(out, "nothing-to-do");
@@ -586,6 +587,49 @@ Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)
     free(out);
     ms_tempdir_remove(dir);
     free(dir);
+}
+
+/* examples/meson and examples/cmake: the same library tuned by a
+ * custom_target and an add_custom_command with mscc's depfile; after a
+ * touch, ninja reruns mscc, which replays the project's database and
+ * writes the same file; a touched header reruns it too. */
+Test(tune, meson_and_cmake_examples_rebuild_from_the_database, .timeout = 600)
+{
+    const char *setup[] = {
+        "meson setup build -Dmscc='%s' -Dtrials=8 >/dev/null && ninja -C build",
+        "cmake -S . -B build -G Ninja -DMSCC='%s' -DMSCC_TRIALS=8 >/dev/null && "
+        "cmake --build build",
+    };
+    const char *names[] = {"meson", "cmake"};
+    for (int e = 0; e < 2; e++) {
+        char *dir = ms_tempdir_new(), cmd[16384], *out;
+        char first[600];
+        snprintf(first, sizeof first, setup[e], tu_mscc());
+        snprintf(cmd, sizeof cmd,
+                 "cp -r '%s/examples/%s' '%s/examples/lib' '%s/' && cd '%s/%s' && %s && "
+                 "./build/app && cp build/kernels.tuned.c first.c",
+                 tu_src_dir(), names[e], tu_src_dir(), dir, dir, names[e], first);
+        cr_assert_eq(sh(cmd, &out), 0, "%s: %s", names[e], out);
+        cr_expect(strstr(out, "checksum"), "%s: %s", names[e], out);
+        free(out);
+        snprintf(cmd, sizeof cmd,
+                 "cd '%s/%s' && sleep 1 && touch ../lib/kernels.c && ninja -C build && "
+                 "cmp first.c build/kernels.tuned.c && ./build/app && echo touched-header && "
+                 "sleep 1 && touch ../lib/kernels.h && ninja -C build",
+                 dir, names[e]);
+        cr_assert_eq(sh(cmd, &out), 0, "%s: %s", names[e], out);
+        char *second = strstr(out, "touched-header");
+        cr_assert_not_null(second, "%s: %s", names[e], out);
+        *second = '\0';
+        cr_expect(strstr(out, "matmul") && strstr(out, "(database)"),
+                  "%s: the rebuild did not replay the database:\n%s", names[e], out);
+        cr_expect(!strstr(out, "trials, best"), "%s: the rebuild measured:\n%s", names[e], out);
+        cr_expect(strstr(second + 1, "(database)"), "%s: a touched header did not rerun mscc:\n%s",
+                  names[e], second + 1);
+        free(out);
+        ms_tempdir_remove(dir);
+        free(dir);
+    }
 }
 
 /* The peak microbenchmark measures rates, and a float vector holds twice
