@@ -8,6 +8,8 @@
 # it, its input lands in fuzz-failures/T/, and the script fails. To turn
 # such an input into a regression test, copy it into tests/fuzz/corpus/T/.
 # FUZZ_SEED=S fixes libFuzzer's seed (CI: 1); unset, each run draws one.
+# FUZZ_TIMEOUT=S: an input taking longer is a hang (default 10; raise it
+# when the run shares the cores with other work).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -36,7 +38,7 @@ run_one() {
         seeds+=(tests/diag tests/golden tests/e2e tests/realc tests/sched/randk -max_len=16384)
     # a leak in any input fails the run, as a crash does
     ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
-        "build-fuzz/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 \
+        "build-fuzz/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" \
         -rss_limit_mb=4096 -seed="${FUZZ_SEED:-0}" -print_final_stats=1 "${dict[@]}" \
         -artifact_prefix="fuzz-failures/$t/" \
         "fuzz-corpus/$t" "${seeds[@]}" > "fuzz-failures/$t.log" 2>&1 && rc=0 || rc=$?

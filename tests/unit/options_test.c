@@ -5,6 +5,7 @@
 #include "driver/options.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,4 +144,41 @@ Test(options, help_and_version_need_no_files)
     cr_assert_eq(parse(&o, why, "--help", NULL), 0);
     cr_assert(o.help);
     ms_options_free(&o);
+}
+
+/* The manual page (driver/mscc.1, installed by meson install) names every
+ * option the usage names: a new option without its paragraph fails here. */
+Test(options, the_manual_page_names_every_option)
+{
+    const char *src = getenv("MSCC_SRC");
+    cr_assert_not_null(src);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/driver/mscc.1", src);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "no %s", path);
+    static char man[1 << 16];
+    size_t n = fread(man, 1, sizeof man - 1, f);
+    fclose(f);
+    man[n] = '\0';
+    /* roff writes '-' as "\-" in option names */
+    char plain[1 << 16];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(man[i] == '\\' && man[i + 1] == '-'))
+            plain[k++] = man[i];
+    plain[k] = '\0';
+    int checked = 0;
+    for (const char *u = ms_usage; *u; u++) {
+        if (*u != '-' || (u > ms_usage && u[-1] != '[' && u[-1] != ' ' && u[-1] != '|'))
+            continue;
+        size_t len = strspn(u, "-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        if (len < 2)
+            continue;
+        char opt[64];
+        snprintf(opt, sizeof opt, "%.*s", (int)len, u);
+        cr_expect(strstr(plain, opt), "the manual page lacks %s", opt);
+        checked++;
+        u += len - 1;
+    }
+    cr_expect_gt(checked, 25, "only %d options found in the usage", checked);
 }
