@@ -551,7 +551,7 @@ Test(tune, the_cost_model_is_kept_in_the_database, .timeout = 600, TU_PLAIN_BUIL
 
 /* examples/make: mscc as a Makefile pre-build step; after a touch, the
  * rebuild replays the project's database and writes the same file. */
-Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)
+Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600, TU_PLAIN_BUILD_ONLY)
 {
     char *dir = ms_tempdir_new(), cmd[16384], *out;
     snprintf(cmd, sizeof cmd,
@@ -593,7 +593,7 @@ Test(tune, makefile_example_rebuilds_from_the_database, .timeout = 600)
  * custom_target and an add_custom_command with mscc's depfile; after a
  * touch, ninja reruns mscc, which replays the project's database and
  * writes the same file; a touched header reruns it too. */
-Test(tune, meson_and_cmake_examples_rebuild_from_the_database, .timeout = 600)
+Test(tune, meson_and_cmake_examples_rebuild_from_the_database, .timeout = 600, TU_PLAIN_BUILD_ONLY)
 {
     const char *setup[] = {
         "meson setup build -Dmscc='%s' -Dtrials=8 >/dev/null && ninja -C build",
