@@ -279,8 +279,10 @@ int ms_driver_main(int argc, char **argv)
     if (argc >= 2 && !strcmp(argv[1], "db")) {
         if (argc >= 3 && !strcmp(argv[2], "list"))
             return ms_db_list_main(argc - 1, argv + 1);
-        fprintf(stderr,
-                "mscc: error: 'mscc db' knows one command: list\nusage: mscc db list [DIR]\n");
+        if (argc >= 3 && !strcmp(argv[2], "merge"))
+            return ms_db_merge_main(argc - 1, argv + 1);
+        fprintf(stderr, "mscc: error: 'mscc db' knows two commands: list, merge\n"
+                        "usage: mscc db list [DIR]\n       mscc db merge DIR DIR... -o OUT_DIR\n");
         return 1;
     }
     if (ms_options_parse(argc, argv, &o, why, sizeof why) != 0) {
@@ -398,8 +400,11 @@ int ms_driver_main(int argc, char **argv)
                 given[i] = tgiven[g];
         if (k->func && !given[i] && target) {
             ms_tune_job *job;
-            choice[i] = ms_tune_begin(&o, target, &arch, db, &src, k, flags, o.trials, &found[i],
-                                      &reps[i], &diags, &job);
+            /* --shard I/N: this run searches kernels I, I+N, ... of the file;
+             * the others get what --trials 0 gives them */
+            bool mine = o.nshards == 0 || i % o.nshards == o.shard;
+            choice[i] = ms_tune_begin(&o, target, &arch, db, &src, k, flags, mine ? o.trials : 0,
+                                      &found[i], &reps[i], &diags, &job);
             if (choice[i] == MS_TUNE_SEARCH) {
                 job_of[i] = njobs;
                 jobs[njobs++] = job;

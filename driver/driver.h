@@ -86,6 +86,8 @@ void ms_tune_key_free(ms_db_key *key);
 
 /* `mscc db list [DIR]`; argv[1] is "db". Returns the exit status. */
 int ms_db_list_main(int argc, char **argv);
+/* `mscc db merge DIR... -o OUT`; argv[1] is "db". */
+int ms_db_merge_main(int argc, char **argv);
 
 int ms_write_atomic(const char *path, const char *data, size_t len, char *why, size_t n);
 /* -MD (depfile.c): the depfile's text (target: input, its includes, the

@@ -16,10 +16,11 @@ const char ms_usage[] =
     "            [--cc CC] [--cflags \"FLAGS\"] [--trials N] [--check] [--jobs N]\n"
     "            [--fp-model=reassoc|strict] [--trace FILE.json] [--print-trace=text|json]\n"
     "            [--seed S] [--db DIR] [--threads N] [--time-budget SECONDS]\n"
-    "            [--search replay|evolutionary] [--predict]\n"
+    "            [--search replay|evolutionary] [--predict] [--shard I/N]\n"
     "            [-MD] [-MF FILE] [-Werror] [-fdiagnostics-format=text|json]\n"
     "            [-q|-v] [--version] [--help]\n"
-    "       mscc db list [DIR]\n";
+    "       mscc db list [DIR]\n"
+    "       mscc db merge DIR DIR... -o OUT_DIR\n";
 
 static bool parse_int(const char *s, int lo, int *out)
 {
@@ -71,7 +72,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
                                "--time-budget",
                                "--search",
                                "-MF",
-                               "-fdiagnostics-format"};
+                               "-fdiagnostics-format",
+                               "--shard"};
         const char *val = NULL;
         int which = -1;
         for (int k = 0; k < (int)(sizeof names / sizeof names[0]) && which < 0; k++) {
@@ -188,6 +190,18 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             }
             o->diag_json = !strcmp(val, "json");
             continue;
+        case 16: {
+            char *end;
+            long part = strtol(val, &end, 10);
+            long parts = *end == '/' ? strtol(end + 1, &end, 10) : 0;
+            if (!*val || *end || part < 0 || parts < 1 || part >= parts || parts > 100000) {
+                snprintf(why, n, "--shard wants I/N with 0 <= I < N, not '%s'", val);
+                return 1;
+            }
+            o->shard = (int)part;
+            o->nshards = (int)parts;
+            continue;
+        }
         default:
             break;
         }

@@ -26,10 +26,11 @@ typedef struct ms_options {
     bool predict;       /* --predict: the cost model's pick, nothing measured */
     bool fp_strict;     /* --fp-model=strict: every float result as the original rounds it */
     bool check, quiet, verbose, help, version;
-    bool werror;    /* -Werror: mscc's warnings are errors (no output, exit 1) */
-    bool diag_json; /* -fdiagnostics-format=json: gcc's JSON on stderr */
-    bool depfile;   /* -MD: a make depfile beside the output (or at -MF) */
-    const char *mf; /* -MF FILE: where the depfile goes */
+    bool werror;        /* -Werror: mscc's warnings are errors (no output, exit 1) */
+    bool diag_json;     /* -fdiagnostics-format=json: gcc's JSON on stderr */
+    bool depfile;       /* -MD: a make depfile beside the output (or at -MF) */
+    const char *mf;     /* -MF FILE: where the depfile goes */
+    int shard, nshards; /* --shard I/N: search kernels I, I+N, ... only (nshards 0: all) */
 } ms_options;
 
 /* Returns 0, or 1 with a one-line reason in why (static storage or malloc'd

@@ -430,6 +430,14 @@ int ms_db_trials(const ms_db *db, const ms_db_key *key, const char *compiler, co
  * any machine, compiler or version, fastest first: seeds for a search
  * (none that a "refused" record names: found wrong at other sizes). */
 int ms_db_seeds(const ms_db *db, const ms_db_key *key, int cap, const ms_trace **out);
+/* `mscc db merge` (db/merge.c): the database folders dirs into the new
+ * folder out: every record once, in time order; where the inputs decided
+ * differently for one kernel and maker, the fastest decision again last;
+ * the facts and cost-model rows line by line, the newest cost models.
+ * Returns the records written, or -1 (why). The inputs' warnings (damaged
+ * lines skipped) come back in *warnings (caller frees). */
+int ms_db_merge(int n, const char *const *dirs, const char *out, char *why, size_t wn,
+                char ***warnings, int *nwarnings);
 /* Appends records under an exclusive lock, flushed to disk. */
 bool ms_db_append(ms_db *db, int n, const ms_db_record *recs, char *why, size_t wn);
 /* Appends whole lines to a file of the database folder under an exclusive

@@ -323,6 +323,33 @@ Test(cli, md_writes_a_depfile, .timeout = 120)
     free(d);
 }
 
+/* `mscc db merge`: a usage error without -o; two folders merged into a
+ * third, which then lists (the merge itself: db::merge_keeps_history...). */
+Test(cli, db_merge_command_line)
+{
+    run r = mscc("db", "merge", "/tmp", NULL, NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "usage: mscc db merge"), "%s", r.err);
+    done(&r);
+    char *a = ms_tempdir_new(), *b = ms_tempdir_new(), *c = ms_tempdir_new();
+    char out[4200];
+    snprintf(out, sizeof out, "%s/m", c);
+    r = mscc6("db", "merge", a, b, "-o", out);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.err, "0 records from 2 folders"), "%s", r.err);
+    done(&r);
+    r = mscc6("db", "merge", a, "-o", a, NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "is an input"), "%s", r.err);
+    done(&r);
+    ms_tempdir_remove(a);
+    ms_tempdir_remove(b);
+    ms_tempdir_remove(c);
+    free(a);
+    free(b);
+    free(c);
+}
+
 Test(cli, output_is_written_whole_and_leaves_no_temporary)
 {
     char *in = tu_write_temp("ok.c", kernel);

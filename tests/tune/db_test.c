@@ -317,3 +317,98 @@ Test(db, cost_rows_round_trip_scored_within_their_group)
     ms_tempdir_remove(dir);
     free(dir);
 }
+
+/* Two machines' databases merged: every record once (the one both copied
+ * from a common base too), in time order; where they decided differently
+ * for one kernel, the faster decision is what the merge replays; the facts
+ * and cost-model rows line by line, each once. An output that already
+ * holds records is refused. */
+Test(db, merge_keeps_history_and_the_best_decision)
+{
+    char *a = fresh_dir(), *b = fresh_dir(), *base = fresh_dir(), why[512];
+    ms_trace *t1 = parallel_trace(1), *t2 = parallel_trace(2);
+    ms_db *da = ms_db_open(a, why, sizeof why), *db = ms_db_open(b, why, sizeof why);
+    cr_assert(da && db, "%s", why);
+    ms_db_record shared = rec(t1, "aaaa", 0.5, "0.1.0");
+    shared.timestamp = 1000;
+    ms_db_record ra[2] = {rec(t1, "aaaa", 0.4, "0.1.0"), rec(t1, "aaaa", 0.4, "0.1.0")};
+    ra[0].timestamp = 2000;
+    ra[1].timestamp = 3000;
+    ra[1].status = MS_DB_CHOSEN; /* A's decision: 0.4 s, the latest of all */
+    ms_db_record rb[3] = {rec(t2, "aaaa", 0.2, "0.1.0"), rec(t2, "aaaa", 0.2, "0.1.0"),
+                          rec(t2, "bbbb", 0.3, "0.1.0")};
+    rb[0].timestamp = 1500;
+    rb[1].timestamp = 1600;
+    rb[1].status = MS_DB_CHOSEN; /* B's: 0.2 s, but earlier */
+    rb[2].timestamp = 1700;
+    rb[2].status = MS_DB_ORIGINAL;
+    cr_assert(ms_db_append(da, 1, &shared, why, sizeof why) &&
+              ms_db_append(da, 2, ra, why, sizeof why));
+    cr_assert(ms_db_append(db, 1, &shared, why, sizeof why) &&
+              ms_db_append(db, 3, rb, why, sizeof why));
+    cr_assert(ms_db_put_fact(da, "cpu", "peak_f32", 100, why, sizeof why));
+    cr_assert(ms_db_put_fact(db, "cpu", "peak_f32", 100, why, sizeof why));
+    cr_assert(ms_db_put_fact(db, "cpu", "peak_f64", 50, why, sizeof why));
+    ms_str rows = {0};
+    ms_str_add(&rows, "v1 g 0.5 1 2\n");
+    char path[8400];
+    snprintf(path, sizeof path, "%s/cost-rows-0000000000000001.txt", a);
+    cr_assert(ms_db_append_lines(path, &rows, why, sizeof why));
+    snprintf(path, sizeof path, "%s/cost-rows-0000000000000001.txt", b);
+    ms_str_add(&rows, "v1 g 0.25 3 4\n");
+    cr_assert(ms_db_append_lines(path, &rows, why, sizeof why));
+    ms_str_free(&rows);
+    ms_db_close(da);
+    ms_db_close(db);
+
+    char out[4200];
+    snprintf(out, sizeof out, "%s/merged", base);
+    const char *ins[] = {a, b};
+    char **warns;
+    int nw;
+    int n = ms_db_merge(2, ins, out, why, sizeof why, &warns, &nw);
+    cr_assert_eq(n, 1 + 2 + 3 + 1, "%s", why); /* shared once, then B's decision again */
+    cr_expect_eq(nw, 0);
+    free(warns);
+    ms_db *m = ms_db_open(out, why, sizeof why);
+    const ms_db_record *all;
+    cr_assert_eq(ms_db_records(m, &all), n);
+    for (int i = 1; i < n; i++)
+        cr_expect_leq(all[i - 1].timestamp, all[i].timestamp, "record %d out of time order", i);
+    ms_db_key key = shared.key;
+    const ms_db_record *d = ms_db_decision(m, &key, "cc 1.0", "-O3", "0.1.0");
+    cr_assert_not_null(d);
+    cr_expect_float_eq(d->seconds, 0.2, 1e-12, "the merge replays %g s, not the best", d->seconds);
+    char *got = ms_trace_to_json(d->trace), *want = ms_trace_to_json(t2);
+    cr_expect_str_eq(got, want);
+    free(got);
+    free(want);
+    key.workload = "bbbb";
+    d = ms_db_decision(m, &key, "cc 1.0", "-O3", "0.1.0");
+    cr_expect(d && !strcmp(d->status, MS_DB_ORIGINAL), "B's other kernel lost");
+    double v;
+    cr_expect(ms_db_fact(m, "cpu", "peak_f32", &v) && v == 100);
+    cr_expect(ms_db_fact(m, "cpu", "peak_f64", &v) && v == 50);
+    snprintf(path, sizeof path, "%s/facts.jsonl", out);
+    cr_expect_eq(count_lines(path), 2, "a fact both had is written once");
+    snprintf(path, sizeof path, "%s/cost-rows-0000000000000001.txt", out);
+    cr_expect_eq(count_lines(path), 2, "the rows both had are written once");
+    ms_db_close(m);
+    /* merging into a database is refused; so is a folder that is not one */
+    cr_expect_eq(ms_db_merge(2, ins, out, why, sizeof why, &warns, &nw), -1);
+    cr_expect(strstr(why, "already holds a database"), "%s", why);
+    free(warns);
+    const char *bad[] = {a, "/nonexistent/db"};
+    snprintf(out, sizeof out, "%s/merged2", base);
+    cr_expect_eq(ms_db_merge(2, bad, out, why, sizeof why, &warns, &nw), -1);
+    cr_expect(strstr(why, "not a database folder"), "%s", why);
+    free(warns);
+    ms_trace_free(t1);
+    ms_trace_free(t2);
+    ms_tempdir_remove(a);
+    ms_tempdir_remove(b);
+    ms_tempdir_remove(base);
+    free(a);
+    free(b);
+    free(base);
+}

@@ -632,6 +632,75 @@ Test(tune, meson_and_cmake_examples_rebuild_from_the_database, .timeout = 600, T
     }
 }
 
+/* --shard 0/2 and 1/2 each search one kernel of a two-kernel file into a
+ * database of its own; `mscc db merge` makes them one, and a run on the
+ * merged database replays, for each kernel, what its shard decided. */
+Test(tune, shards_then_merge_replay_each_shards_decision, .timeout = 600, TU_PLAIN_BUILD_ONLY)
+{
+    static const char two[] =
+        TUNE_GEMM("mm", "M=48, N=40, K=32") "\n" TUNE_GEMM("nn", "M=32, N=64, K=16");
+    char *in = tu_write_temp("shards.c", two), *dir = ms_tempdir_new(), cmd[16384], *out;
+    snprintf(
+        cmd, sizeof cmd,
+        "m='%s'; in='%s'; d='%s'; "
+        "$m $in -o $d/s0.c --trials 8 --shard 0/2 --db $d/a --print-trace=json > $d/s0.json && "
+        "$m $in -o $d/s1.c --trials 8 --shard 1/2 --db $d/b --print-trace=json > $d/s1.json && "
+        "$m db merge $d/a $d/b -o $d/c && "
+        "$m $in -o $d/m.c --trials 0 --db $d/c --print-trace=json > $d/m.json && "
+        "$m db list $d/a && $m db list $d/b",
+        tu_mscc(), in, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    free(out);
+    const char *files[] = {"s0.json", "s1.json", "m.json"};
+    char **names[3];
+    ms_trace **traces[3];
+    int nt[3];
+    for (int f = 0; f < 3; f++) {
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%s", dir, files[f]);
+        char *doc = ms_read_file(path, NULL);
+        const char *why = NULL;
+        cr_assert_not_null(doc);
+        nt[f] = ms_trace_doc_parse(doc, &names[f], &traces[f], &why);
+        cr_assert_eq(nt[f], 2, "%s: %s", files[f], why ? why : doc);
+        free(doc);
+    }
+    /* kernel 0 (mm) as shard 0 decided it, kernel 1 (nn) as shard 1 did */
+    for (int k = 0; k < 2; k++) {
+        cr_assert_str_eq(names[k][k], names[2][k]);
+        char *a = ms_trace_to_json(traces[k][k]), *b = ms_trace_to_json(traces[2][k]);
+        cr_expect_str_eq(a, b, "kernel %s: the merged database replays another trace", names[2][k]);
+        free(a);
+        free(b);
+    }
+    for (int f = 0; f < 3; f++) {
+        for (int i = 0; i < nt[f]; i++) {
+            free(names[f][i]);
+            ms_trace_free(traces[f][i]);
+        }
+        free(names[f]);
+        free(traces[f]);
+    }
+    /* the shards' databases hold one kernel's measurements each */
+    for (int s = 0; s < 2; s++) {
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%s", dir, s ? "b" : "a");
+        char why[512];
+        ms_db *db = ms_db_open(path, why, sizeof why);
+        cr_assert_not_null(db, "%s", why);
+        const ms_db_record *recs;
+        int n = ms_db_records(db, &recs);
+        cr_expect_gt(n, 0);
+        for (int i = 0; i < n; i++)
+            cr_expect_str_eq(recs[i].kernel, s ? "nn" : "mm", "shard %d measured %s", s,
+                             recs[i].kernel);
+        ms_db_close(db);
+    }
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
+
 /* The peak microbenchmark measures rates, and a float vector holds twice
  * the lanes of a double one: the float rate is well above the double's.
  * Measured up to three times, keeping each type's best rate: other tests

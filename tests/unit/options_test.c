@@ -121,6 +121,8 @@ Test(options, bad_command_lines_have_reasons)
         {{"in.c", "-o", "x.c", "-MF", "x.d", NULL}, "-MF names the depfile of -MD"},
         {{"in.c", "-o", "-", "-MD", NULL}, "-MD with -o - needs -MF"},
         {{"in.c", "-o", "x.c", "-fdiagnostics-format=xml", NULL}, "wants 'text' or 'json'"},
+        {{"in.c", "-o", "x.c", "--shard", "2/2", NULL}, "--shard wants I/N"},
+        {{"in.c", "-o", "x.c", "--shard=1", NULL}, "--shard wants I/N"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ms_options o;
