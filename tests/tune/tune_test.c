@@ -701,6 +701,33 @@ Test(tune, shards_then_merge_replay_each_shards_decision, .timeout = 600, TU_PLA
     free(in);
 }
 
+/* examples/slurm without Slurm (CI has no cluster): its job array's tasks
+ * run as Slurm would start them (SLURM_ARRAY_TASK_ID/COUNT set), then the
+ * merge job; the library is then written from the merged database, every
+ * kernel replayed; a second merge keeps the project's database too. */
+Test(tune, slurm_example_shards_merge_and_replays, .timeout = 600, TU_PLAIN_BUILD_ONLY)
+{
+    char *dir = ms_tempdir_new(), cmd[16384], *out;
+    snprintf(cmd, sizeof cmd,
+             "cp -r '%s/examples/slurm' '%s/examples/lib' '%s/' && cd '%s/slurm' && "
+             "export MSCC='%s' TRIALS=4 SLURM_ARRAY_TASK_COUNT=2 && "
+             "SLURM_ARRAY_TASK_ID=0 bash tune.sbatch && SLURM_ARRAY_TASK_ID=1 bash tune.sbatch && "
+             "bash merge.sbatch && test -s build/kernels.tuned.c && bash merge.sbatch",
+             tu_src_dir(), tu_src_dir(), dir, dir, tu_mscc());
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    const char *merged = strstr(out, "db merge:");
+    cr_assert_not_null(merged, "%s", out);
+    const char *mm = strstr(merged, "\nmatmul "), *sa = strstr(merged, "\nscale_add ");
+    cr_assert(mm && sa, "%s", out);
+    cr_expect(strstr(mm, "(database)") < strchr(mm + 1, '\n') && strstr(mm, "(database)"),
+              "matmul not replayed from the merge:\n%s", merged);
+    cr_expect(strstr(sa, "(database)") < strchr(sa + 1, '\n') && strstr(sa, "(database)"),
+              "scale_add not replayed from the merge:\n%s", merged);
+    free(out);
+    ms_tempdir_remove(dir);
+    free(dir);
+}
+
 /* The peak microbenchmark measures rates, and a float vector holds twice
  * the lanes of a double one: the float rate is well above the double's.
  * Measured up to three times, keeping each type's best rate: other tests
