@@ -66,6 +66,10 @@ void ms_str_free(ms_str *s);
 /* Whole file into a malloc'd NUL-terminated buffer; NULL on error (errno set). */
 char *ms_read_file(const char *path, size_t *len);
 
+/* d as an integer in [lo, hi]: false when d is not a whole number in range
+ * (a JSON number from a file can be anything). */
+bool ms_int_of_double(double d, int64_t lo, int64_t hi, int64_t *out);
+
 /* Seconds on the monotonic clock, from an arbitrary start. */
 double ms_now(void);
 

@@ -116,8 +116,14 @@ static void parse_clauses(scan *s, unsigned i, unsigned line, pragma *p)
                 char *val = vi < s->ntoks ? tok_text(s, vi) : ms_xstrdup("");
                 char *end;
                 long long v = strtoll(val, &end, 0);
-                if (!tok_is(s, i + 1, "=") || *end || end == val) {
+                bool malformed = !tok_is(s, i + 1, "=") || *end || end == val;
+                bool too_big = !malformed && (v > MS_SIZE_HINT_MAX || v < -MS_SIZE_HINT_MAX);
+                if (malformed)
                     warn_at(s, i, "malformed 'sizes' clause near '%s' (want NAME=INTEGER)", name);
+                else if (too_big) /* 2147483647 is MS_SIZE_HINT_MAX */
+                    warn_at(s, i, "size '%s' is out of range (at most 2147483647 in magnitude)",
+                            name);
+                if (malformed || too_big) {
                     free(name);
                     free(val);
                     while (i < s->ntoks && !tok_is(s, i, ")"))
@@ -458,8 +464,10 @@ int ms_parse_size_list(const char *text, ms_size_hint **out, const char **why)
         char *eq = strchr(tok, '=');
         char *end = NULL;
         long long val = eq ? strtoll(eq + 1, &end, 10) : 0;
-        if (!eq || eq == tok || !end || *end || end == eq + 1) {
-            *why = "want NAME=INTEGER,...";
+        bool malformed = !eq || eq == tok || !end || *end || end == eq + 1;
+        if (malformed || val > MS_SIZE_HINT_MAX || val < -MS_SIZE_HINT_MAX) {
+            *why =
+                malformed ? "want NAME=INTEGER,..." : "a size is at most 2147483647 in magnitude";
             for (int i = 0; i < v.len; i++)
                 free((char *)v.data[i].name);
             free(v.data);

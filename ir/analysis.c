@@ -45,7 +45,7 @@ static bool split_on(const ms_poly *p, const ms_var *v, ms_poly *c, ms_poly *res
             ms_poly_free(rest);
             return false;
         }
-        ms_poly one = {1, &t};
+        ms_poly one = {.n = 1, .terms = &t};
         if (uses == 0) {
             ms_poly_add(rest, &one, 1);
         } else {
@@ -91,7 +91,7 @@ static bool eliminate_by_terms(ms_poly *p, const ms_var *v, const ms_poly *vlo, 
             uses = uses || t.vars[k] == v;
             ok = ok && (t.vars[k] == v || t.vars[k]->kind == MS_VAR_PARAM);
         }
-        ms_poly one = {1, &t};
+        ms_poly one = {.n = 1, .terms = &t};
         ms_poly_add(!uses ? &rest : t.coef > 0 ? &up : &down, &one, 1);
     }
     ms_poly ru = {0}, rd = {0};
@@ -237,7 +237,7 @@ static bool bound_of(const ms_expr *e, bool want_hi, ms_poly *out)
         if (!k || !bound_of(v, k->i.value >= 0 ? want_hi : !want_hi, &px))
             return false;
         ms_term t = {k->i.value, 0, {0}};
-        ms_poly kp = {1, &t};
+        ms_poly kp = {.n = 1, .terms = &t};
         bool ok = ms_poly_mul(&px, &kp, out);
         ms_poly_free(&px);
         return ok;
@@ -258,7 +258,7 @@ static bool loop_top(const ms_stmt *L, bool loose, ms_poly *top)
         x = x->bin.a;
     }
     ms_term t = {c - 1, 0, {0}};
-    ms_poly shift = {c - 1 != 0, &t};
+    ms_poly shift = {.n = c - 1 != 0, .terms = &t};
     if (x->kind == MS_EXPR_BINARY && x->bin.op == MS_BIN_SUB &&
         ms_expr_equal(x->bin.b, L->loop.min) && bound_of(x->bin.a, true, top)) {
         ms_poly_add(top, &shift, 1);
@@ -650,7 +650,7 @@ static bool index_split(opaque *o, ms_expr *e, const access *a, int depth, index
     if (!ok)
         return false;
     for (int i = 0; i < rest.n; i++) {
-        ms_poly one = {1, &rest.terms[i]};
+        ms_poly one = {.n = 1, .terms = &rest.terms[i]};
         ms_poly_add(uses_inner(&rest.terms[i], a, depth) ? &out->inner : &out->outer, &one, 1);
     }
     ms_poly_free(&rest);
@@ -675,7 +675,7 @@ static bool inner_fits(collector *col, const index_parts *p, const access *a, in
     ms_poly_add(&gap, &p->c, 1);
     ms_poly_add(&gap, &hi, -1);
     ms_term m1 = {-1, 0, {0}};
-    ms_poly minus1 = {1, &m1};
+    ms_poly minus1 = {.n = 1, .terms = &m1};
     ms_poly_add(&gap, &minus1, 1);
     bool ok = (lo.n == 0 || poly_sign(&lo) > 0) && (gap.n == 0 || poly_sign(&gap) > 0);
     ms_poly_free(&lo);
@@ -915,7 +915,7 @@ static ms_expr *extent_of(ms_func *f, const ms_buffer *b, bool loose)
             break;
         }
         ms_term one = {1, 0, {0}};
-        ms_poly p1 = {1, &one};
+        ms_poly p1 = {.n = 1, .terms = &one};
         ms_poly_add(&hi, &p1, 1);
         ms_poly_free(&lo);
         keep_largest(&ends, hi);

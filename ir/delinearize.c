@@ -177,7 +177,7 @@ static bool split_index(ms_func *f, const ms_expr *e, const ms_term *chain, int 
             else
                 q.vars[q.nvars++] = term->vars[k];
         }
-        ms_poly one = {1, &q};
+        ms_poly one = {.n = 1, .terms = &q};
         ms_poly_add(&parts[n - 1 - c], &one, 1);
     }
     for (int d = 0; d < n; d++) {
@@ -191,7 +191,7 @@ static bool split_index(ms_func *f, const ms_expr *e, const ms_term *chain, int 
 
 static ms_expr *term_expr(ms_func *f, const ms_term *t)
 {
-    ms_poly p = {1, (ms_term *)t};
+    ms_poly p = {.n = 1, .terms = (ms_term *)t};
     return ms_poly_to_expr(f, &p);
 }
 
@@ -209,7 +209,7 @@ static bool in_bounds(finder *fd, const ms_term *chain, int n)
             ms_poly lo, hi, ext = {0}, gap = {0};
             if (!ms_expr_range(fd->f, dims[d], s->depth, s->loops, &lo, &hi))
                 return false;
-            ms_poly rp = {1, &r};
+            ms_poly rp = {.n = 1, .terms = &r};
             ms_poly_add(&ext, &rp, 1);
             ms_poly_add(&gap, &ext, 1);
             ms_poly_add(&gap, &hi, -1);

@@ -103,7 +103,7 @@ static ms_expr *divmod(flattener *fl, ms_binop op, ms_expr *a, int64_t c)
     ms_poly q = {0}, r = {0};
     for (int t = 0; t < p.n; t++) {
         ms_term term = p.terms[t];
-        ms_poly one = {1, &term};
+        ms_poly one = {.n = 1, .terms = &term};
         if (term.coef % c == 0) {
             term.coef /= c;
             ms_poly_add(&q, &one, 1);
@@ -264,7 +264,7 @@ static bool linear_in(const ms_poly *p, const ms_var *v, ms_poly *rest, int64_t 
             ok = ok && p->terms[t].nvars == 1 && p->terms[t].coef > 0;
             *scale += p->terms[t].coef;
         } else {
-            ms_poly one = {1, &p->terms[t]};
+            ms_poly one = {.n = 1, .terms = &p->terms[t]};
             ms_poly_add(rest, &one, 1);
         }
     }

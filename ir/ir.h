@@ -226,6 +226,10 @@ typedef struct ms_param {
     ms_buffer *buf;
 } ms_param;
 
+/* The largest size hint, in magnitude: tuning runs the kernel at its hints,
+ * and an int parameter cannot hold more. */
+#define MS_SIZE_HINT_MAX 2147483647LL
+
 typedef struct ms_size_hint {
     const char *name;
     int64_t value;
@@ -426,10 +430,12 @@ typedef struct ms_term {
 typedef struct ms_poly {
     int n;
     ms_term *terms; /* malloc'd; sorted, no zero coefficients */
+    bool overflow;  /* a coefficient left int64 (wrapped): no question about p is answered */
 } ms_poly;
 
 /* Integer expression -> sum of monomials. False if e is not a polynomial over
- * integer variables (division, modulo, loads, selects...). */
+ * integer variables (division, modulo, loads, selects...) or a coefficient
+ * overflows int64. */
 bool ms_poly_from_expr(const ms_expr *e, ms_poly *out);
 void ms_poly_free(ms_poly *p);
 void ms_poly_add(ms_poly *acc, const ms_poly *p, int64_t scale);

@@ -27,7 +27,7 @@ static bool tile_of(const ms_stmt *loop, tile *t)
         return false;
     int64_t f = x->bin.b->i.value;
     ms_term c = {-(f - 1), 0, {0}};
-    ms_poly adj = {1, &c};
+    ms_poly adj = {.n = 1, .terms = &c};
     ms_poly_add(&p, &adj, 1);
     *t = (tile){loop->loop.var, f, p};
     return true;
@@ -54,7 +54,7 @@ static bool is_tile_guard(peeler *p, const tile *t, const ms_expr *cond)
     bool ok = false;
     ms_poly vp = {0};
     ms_term vt = {t->factor, 1, {t->v}};
-    ms_poly one = {1, &vt};
+    ms_poly one = {.n = 1, .terms = &vt};
     ms_poly_add(&vp, &one, 1);
     c = (ms_poly){0};
     ms_poly_add(&c, &x, 1);

@@ -8,6 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Coefficient arithmetic wraps (defined behaviour) and marks the result. */
+static int64_t coef_add(ms_poly *p, int64_t a, int64_t b)
+{
+    int64_t r;
+    p->overflow |= __builtin_add_overflow(a, b, &r);
+    return r;
+}
+
+static int64_t coef_mul(ms_poly *p, int64_t a, int64_t b)
+{
+    int64_t r;
+    p->overflow |= __builtin_mul_overflow(a, b, &r);
+    return r;
+}
+
 static int term_cmp(const ms_term *a, const ms_term *b)
 {
     if (a->nvars != b->nvars)
@@ -28,6 +43,7 @@ void ms_poly_free(ms_poly *p)
     free(p->terms);
     p->terms = NULL;
     p->n = 0;
+    p->overflow = false;
 }
 
 /* Sorts terms, merges equal monomials, drops zero coefficients. */
@@ -38,7 +54,7 @@ static void normalize(ms_poly *p)
     int w = 0;
     for (int r = 0; r < p->n; r++) {
         if (w > 0 && term_cmp(&p->terms[w - 1], &p->terms[r]) == 0)
-            p->terms[w - 1].coef += p->terms[r].coef;
+            p->terms[w - 1].coef = coef_add(p, p->terms[w - 1].coef, p->terms[r].coef);
         else
             p->terms[w++] = p->terms[r];
         if (p->terms[w - 1].coef == 0)
@@ -55,9 +71,10 @@ static void push(ms_poly *p, const ms_term *t)
 
 void ms_poly_add(ms_poly *acc, const ms_poly *p, int64_t scale)
 {
+    acc->overflow |= p->overflow;
     for (int i = 0; i < p->n; i++) {
         ms_term t = p->terms[i];
-        t.coef *= scale;
+        t.coef = coef_mul(acc, t.coef, scale);
         push(acc, &t);
     }
     normalize(acc);
@@ -65,7 +82,7 @@ void ms_poly_add(ms_poly *acc, const ms_poly *p, int64_t scale)
 
 bool ms_poly_mul(const ms_poly *a, const ms_poly *b, ms_poly *out)
 {
-    ms_poly r = {0};
+    ms_poly r = {.overflow = a->overflow || b->overflow};
     for (int i = 0; i < a->n; i++)
         for (int j = 0; j < b->n; j++) {
             const ms_term *x = &a->terms[i], *y = &b->terms[j];
@@ -73,7 +90,7 @@ bool ms_poly_mul(const ms_poly *a, const ms_poly *b, ms_poly *out)
                 ms_poly_free(&r);
                 return false;
             }
-            ms_term t = {x->coef * y->coef, 0, {0}};
+            ms_term t = {coef_mul(&r, x->coef, y->coef), 0, {0}};
             for (int k = 0; k < x->nvars; k++)
                 t.vars[t.nvars++] = x->vars[k];
             for (int k = 0; k < y->nvars; k++) {
@@ -92,7 +109,7 @@ bool ms_poly_mul(const ms_poly *a, const ms_poly *b, ms_poly *out)
     return true;
 }
 
-bool ms_poly_from_expr(const ms_expr *e, ms_poly *out)
+static bool from_expr(const ms_expr *e, ms_poly *out)
 {
     *out = (ms_poly){0};
     switch (e->kind) {
@@ -112,16 +129,16 @@ bool ms_poly_from_expr(const ms_expr *e, ms_poly *out)
     case MS_EXPR_UNARY:
         if (e->un.op != MS_UN_NEG && e->un.op != MS_UN_PLUS)
             return false;
-        if (!ms_poly_from_expr(e->un.a, out))
+        if (!from_expr(e->un.a, out))
             return false;
         if (e->un.op == MS_UN_NEG)
             for (int i = 0; i < out->n; i++)
-                out->terms[i].coef = -out->terms[i].coef;
+                out->terms[i].coef = coef_mul(out, out->terms[i].coef, -1);
         return true;
     case MS_EXPR_CAST:
         if (ms_dtype_is_float(e->dtype))
             return false;
-        return ms_poly_from_expr(e->cast.a, out);
+        return from_expr(e->cast.a, out);
     case MS_EXPR_BINARY: {
         ms_binop op = e->bin.op;
         if (op != MS_BIN_ADD && op != MS_BIN_SUB && op != MS_BIN_MUL)
@@ -129,9 +146,9 @@ bool ms_poly_from_expr(const ms_expr *e, ms_poly *out)
         if (ms_dtype_is_float(e->dtype))
             return false;
         ms_poly a, b;
-        if (!ms_poly_from_expr(e->bin.a, &a))
+        if (!from_expr(e->bin.a, &a))
             return false;
-        if (!ms_poly_from_expr(e->bin.b, &b)) {
+        if (!from_expr(e->bin.b, &b)) {
             ms_poly_free(&a);
             return false;
         }
@@ -155,8 +172,20 @@ bool ms_poly_from_expr(const ms_expr *e, ms_poly *out)
     ms_unreachable();
 }
 
+bool ms_poly_from_expr(const ms_expr *e, ms_poly *out)
+{
+    if (!from_expr(e, out))
+        return false;
+    if (!out->overflow)
+        return true;
+    ms_poly_free(out); /* the user's constants, or products of them, exceed int64 */
+    return false;
+}
+
 bool ms_poly_is_const(const ms_poly *p, int64_t *value)
 {
+    if (p->overflow)
+        return false;
     if (p->n == 0) {
         *value = 0;
         return true;
@@ -170,7 +199,7 @@ bool ms_poly_is_const(const ms_poly *p, int64_t *value)
 
 bool ms_poly_equal(const ms_poly *a, const ms_poly *b)
 {
-    if (a->n != b->n)
+    if (a->n != b->n || a->overflow || b->overflow)
         return false;
     for (int i = 0; i < a->n; i++)
         if (a->terms[i].coef != b->terms[i].coef || term_cmp(&a->terms[i], &b->terms[i]))
@@ -180,6 +209,8 @@ bool ms_poly_equal(const ms_poly *a, const ms_poly *b)
 
 bool ms_poly_is_affine(const ms_poly *p)
 {
+    if (p->overflow)
+        return false;
     for (int i = 0; i < p->n; i++) {
         int nloop = 0;
         for (int k = 0; k < p->terms[i].nvars; k++)

@@ -117,7 +117,11 @@ static void collapse(ctx *c, ms_stmt *loop)
         if (!rectangular)
             break;
         chain[n++] = child;
-        iters = e < 0 ? -1 : iters * e;
+        /* a size hint can be near INT64_MAX: saturate, the test is only < MIN */
+        if (e < 0)
+            iters = -1;
+        else if (__builtin_mul_overflow(iters, e, &iters))
+            iters = INT64_MAX;
     }
     if (n < 2)
         return;

@@ -178,9 +178,9 @@ static bool int_array(const cJSON *a, int64_t *out, int cap, int *n)
     const cJSON *x;
     cJSON_ArrayForEach(x, a)
     {
-        if (!cJSON_IsNumber(x))
+        if (!cJSON_IsNumber(x) || !ms_int_of_double(x->valuedouble, INT64_MIN, INT64_MAX, &out[*n]))
             return false;
-        out[(*n)++] = (int64_t)x->valuedouble;
+        (*n)++;
     }
     return true;
 }
@@ -213,7 +213,9 @@ static const char *read_inst(const cJSON *o, ms_trace *t, name_map *nm, ms_inst 
     {
         ms_operand *op = &in->in[in->nin++];
         if (cJSON_IsNumber(x)) {
-            *op = (ms_operand){-1, (int64_t)x->valuedouble};
+            *op = (ms_operand){-1, 0};
+            if (!ms_int_of_double(x->valuedouble, INT64_MIN, INT64_MAX, &op->lit))
+                return "bad 'in'";
             continue;
         }
         ms_rv_kind k;

@@ -52,11 +52,11 @@ static bool ints(const cJSON *a, int n, long lo, long hi, long *out)
     const cJSON *v;
     cJSON_ArrayForEach(v, a)
     {
-        if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble ||
-            v->valuedouble < (double)lo || v->valuedouble > (double)hi)
+        int64_t x;
+        if (!cJSON_IsNumber(v) || !ms_int_of_double(v->valuedouble, lo, hi, &x))
             return false;
         if (out)
-            out[i] = (long)v->valuedouble;
+            out[i] = (long)x;
         i++;
     }
     return true;

@@ -61,6 +61,16 @@ static double num_of(const cJSON *o, const char *key, double dflt)
     return cJSON_IsNumber(v) ? v->valuedouble : dflt;
 }
 
+/* An integer field in [lo, hi], dflt when absent; false when present but
+ * not such an integer. */
+static bool int_of(const cJSON *o, const char *key, int64_t lo, int64_t hi, int64_t dflt,
+                   int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    *out = dflt;
+    return !v || (cJSON_IsNumber(v) && ms_int_of_double(v->valuedouble, lo, hi, out));
+}
+
 static void record_free(ms_db_record *r)
 {
     free(r->key.workload);
@@ -98,11 +108,16 @@ static const char *parse_line(const char *line, ms_db_record *r, bool *newer)
         if (!r->trace)
             why = "its trace does not parse";
     }
+    int64_t threads, stamp, budget;
+    if (!why && !(int_of(o, "threads", 0, 1 << 20, 0, &threads) &&
+                  int_of(o, "time_unix", 0, INT64_MAX, 0, &stamp) &&
+                  int_of(o, "budget", 0, INT32_MAX, 0, &budget)))
+        why = "threads, time_unix or budget is not a whole number in range";
     if (!why) {
         r->key.workload = dup_or_empty(str_of(o, "workload"));
         r->key.sizes = dup_or_empty(str_of(o, "sizes"));
         r->key.target = dup_or_empty(str_of(o, "target"));
-        r->key.threads = (int)num_of(o, "threads", 0);
+        r->key.threads = (int)threads;
         const char *fp = str_of(o, "fp_model");
         r->key.fp_strict = fp && !strcmp(fp, "strict");
         r->kernel = dup_or_empty(str_of(o, "kernel"));
@@ -113,8 +128,8 @@ static const char *parse_line(const char *line, ms_db_record *r, bool *newer)
         r->seconds = num_of(o, "seconds", 0);
         r->original_seconds = num_of(o, "original_seconds", 0);
         r->original_spread = num_of(o, "original_spread", 0);
-        r->timestamp = (long long)num_of(o, "time_unix", 0);
-        r->budget = (int)num_of(o, "budget", 0);
+        r->timestamp = stamp;
+        r->budget = (int)budget;
     }
     cJSON_Delete(o);
     return why;

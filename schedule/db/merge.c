@@ -192,7 +192,8 @@ int ms_db_merge(int n, const char *const *dirs, const char *out, char *why, size
     }
     int written = -1;
     if (!why[0]) {
-        qsort(all.data, (size_t)all.len, sizeof(entry), by_time);
+        if (all.len > 1) /* an empty vector's data is NULL, which qsort may not take */
+            qsort(all.data, (size_t)all.len, sizeof(entry), by_time);
         /* each record once */
         MS_VEC(ms_db_record) keep = {0};
         for (int i = 0; i < all.len; i++) {

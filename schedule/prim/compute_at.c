@@ -211,7 +211,7 @@ ms_status ms_sched_compute_at(ms_sched *s, int block, int loop)
     for (int d = 0; d < ndim; d++) {
         ms_poly ext = {0};
         ms_term one = {1, 0, {0}};
-        ms_poly p1 = {1, &one};
+        ms_poly p1 = {.n = 1, .terms = &one};
         ms_poly_add(&ext, &hi[d], 1);
         ms_poly_add(&ext, &lo[d], -1);
         ms_poly_add(&ext, &p1, 1);

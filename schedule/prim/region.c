@@ -92,7 +92,7 @@ bool prim_unit_stride_split(ms_func *f, ms_stmt *const *path, int n, int at, ms_
                 if (term->vars[k] == path[l]->loop.var)
                     inner = l;
         if (inner < 0) {
-            ms_poly one = {1, term};
+            ms_poly one = {.n = 1, .terms = term};
             ms_poly_add(&b, &one, 1);
             continue;
         }

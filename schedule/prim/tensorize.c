@@ -36,7 +36,7 @@ static bool linear_index(const ms_buffer *b, int n, ms_expr *const *idx, ms_func
  * coefficient holds parameters only; NULL otherwise. */
 static ms_expr *coefficient(ms_func *f, const ms_poly *p, const ms_var *v)
 {
-    ms_poly c = {0, NULL};
+    ms_poly c = {.n = 0, .terms = NULL};
     bool ok = true;
     for (int t = 0; t < p->n && ok; t++) {
         const ms_term *term = &p->terms[t];
@@ -54,7 +54,7 @@ static ms_expr *coefficient(ms_func *f, const ms_poly *p, const ms_var *v)
             continue;
         for (int k = 0; k < rest.nvars; k++)
             ok = ok && rest.vars[k]->kind == MS_VAR_PARAM;
-        ms_poly one = {1, &rest};
+        ms_poly one = {.n = 1, .terms = &rest};
         ms_poly_add(&c, &one, 1);
     }
     ms_expr *e = ok ? ms_poly_to_expr(f, &c) : NULL;

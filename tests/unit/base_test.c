@@ -4,6 +4,7 @@
 #include "base/base.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,4 +82,18 @@ Test(base, rng_is_deterministic)
         int64_t r = ms_rng_range(&a, -3, 5);
         cr_assert(r >= -3 && r < 5);
     }
+}
+
+Test(base, int_of_double_refuses_what_a_cast_would_get_wrong)
+{
+    int64_t v = -1;
+    cr_assert(ms_int_of_double(42.0, 0, 100, &v) && v == 42);
+    cr_assert(ms_int_of_double(-0x1p63, INT64_MIN, INT64_MAX, &v) && v == INT64_MIN);
+    /* found by the fuzzers: 2e48 threads, 2.2e28 as a split factor */
+    cr_assert_not(ms_int_of_double(2e48, INT64_MIN, INT64_MAX, &v));
+    cr_assert_not(ms_int_of_double(0x1p63, INT64_MIN, INT64_MAX, &v));
+    cr_assert_not(ms_int_of_double(2.5, 0, 100, &v));
+    cr_assert_not(ms_int_of_double(101, 0, 100, &v));
+    cr_assert_not(ms_int_of_double(NAN, 0, 100, &v));
+    cr_assert_eq(v, INT64_MIN, "a refusal leaves out alone");
 }

@@ -110,6 +110,7 @@ Test(options, bad_command_lines_have_reasons)
         {{"in.c", "-o", NULL}, "needs a value"},
         {{"in.c", "-o", "x.c", "--frobnicate", NULL}, "unknown option"},
         {{"in.c", "-o", "x.c", "--sizes", "M", NULL}, "bad --sizes"},
+        {{"in.c", "-o", "x.c", "--sizes", "M=2147483648", NULL}, "at most 2147483647"},
         {{"in.c", "-o", "x.c", "--jobs", "0", NULL}, "--jobs"},
         {{"in.c", "-o", "x.c", "--trials", "-1", NULL}, "--trials"},
         {{"in.c", "-o", "x.c", "--seed", "x", NULL}, "--seed wants a whole number"},

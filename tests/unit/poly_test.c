@@ -135,3 +135,19 @@ Test(poly, eval_hints)
     f->hints = NULL;
     f->nhints = 0;
 }
+
+Test(poly, a_coefficient_beyond_int64_is_no_polynomial)
+{
+    /* the pragma fuzzer's size hint near INT64_MAX, times 63 */
+    ms_poly p;
+    ms_expr *big = mul(ms_int(f, INT64_MAX), ms_int(f, 63));
+    cr_assert_not(ms_poly_from_expr(big, &p));
+    cr_assert_not(
+        ms_poly_from_expr(add(mul(V(i), ms_int(f, INT64_MAX)), mul(V(i), ms_int(f, 2))), &p));
+    cr_assert_not(
+        ms_poly_from_expr(sub(ms_int(f, 0), sub(ms_int(f, INT64_MIN), ms_int(f, 0))), &p));
+    int64_t c;
+    cr_assert_not(ms_expr_const_int(big, &c));
+    cr_assert_neq(ms_simplify(f, big)->kind, MS_EXPR_INT, "not folded to a wrapped constant");
+    cr_assert(ms_expr_const_int(mul(ms_int(f, INT64_MAX), ms_int(f, 1)), &c) && c == INT64_MAX);
+}
