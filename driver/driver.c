@@ -83,36 +83,12 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
 #define SLOWER_MARGIN 1.05
 
 /* Prints the --check table; reverts kernels that failed. Returns true if all passed. */
-/* "-I 'DIR' '-DX=1'": the input's folder, then the user's preprocessor
- * flags, quoted for the shell, so that harnesses see the input's includes;
- * -ffp-contract=off under --fp-model=strict. */
-static char *harness_flags(const ms_options *o)
-{
-    ms_str s = {0};
-    const char *slash = strrchr(o->input, '/');
-    ms_str_add(&s, "-I '");
-    if (slash)
-        ms_str_addn(&s, o->input, (size_t)(slash - o->input) + (slash == o->input));
-    else
-        ms_str_add(&s, ".");
-    ms_str_add(&s, "'");
-    /* strict: compilers may not fuse a * b + c differently in the two versions */
-    if (o->fp_strict)
-        ms_str_add(&s, " -ffp-contract=off");
-    for (int i = 0; i < o->clang_args.len; i++) {
-        ms_str_add(&s, " '");
-        for (const char *c = o->clang_args.data[i]; *c; c++)
-            ms_str_add(&s, *c == '\'' ? "'\\''" : (char[]){*c, 0});
-        ms_str_add(&s, "'");
-    }
-    return ms_str_take(&s);
-}
-
 static bool run_check(const ms_options *o, const ms_source *src, char **bodies, ms_diags *diags)
 {
     ms_target *t = ms_target_new(o->cc, o->cflags);
+    t->omp_threads = o->threads;
     ms_check_result *res = ms_xcalloc((size_t)(src->nkernels ? src->nkernels : 1), sizeof *res);
-    char *flags = harness_flags(o);
+    char *flags = ms_harness_flags(o);
     ms_check_kernels(t, src, bodies, flags, o->jobs, MS_CHECK_TIME | MS_CHECK_MISALIGNED, res);
     free(flags);
     bool all_ok = true;
@@ -313,205 +289,78 @@ int ms_driver_main(int argc, char **argv)
         ms_options_free(&o);
         return 1;
     }
-    ms_frontend_opts fo = {o.input,  o.clang_args.len, o.clang_args.data,
-                           o.nsizes, o.sizes,          o.fp_strict};
-    ms_source src;
-    ms_diags diags = {0};
-    int parsed = ms_frontend_parse(&fo, &src, &diags);
-    if (parsed != 0) {
-        ms_print_diags(&diags, o.diag_json, o.werror);
+    mscc_result *r = ms_result_new();
+    mscc_status st = ms_tune_file(&o, r);
+    ms_source *src = &r->src;
+    int n = r->n;
+    if (st == MSCC_ERR_INPUT && r->parsed) {
+        fprintf(stderr, "mscc: error: %s\n", r->message); /* --trace's document */
+        mscc_result_free(r);
+        ms_options_free(&o);
+        return 1;
+    }
+    if (st == MSCC_ERR_INPUT || st == MSCC_ERR_INTERNAL) {
+        ms_print_diags(&r->diags, o.diag_json, o.werror);
         if (!o.diag_json)
             fprintf(stderr, "mscc: no output written\n");
+        mscc_result_free(r);
         ms_options_free(&o);
-        return parsed == 2 ? 2 : 1; /* 2: an internal error, as the usage says */
-    }
-    char **tnames = NULL;
-    ms_trace **tgiven = NULL;
-    int ngiven = 0;
-    if (o.trace_file) {
-        char *text = ms_read_file(o.trace_file, NULL);
-        const char *twhy = "cannot read the file";
-        if (text)
-            ngiven = ms_trace_doc_parse(text, &tnames, &tgiven, &twhy);
-        free(text);
-        if (!text || ngiven < 0) {
-            fprintf(stderr, "mscc: error: --trace %s: %s\n", o.trace_file, twhy);
-            ms_source_free(&src);
-            ms_diags_free(&diags);
-            ms_options_free(&o);
-            return 1;
-        }
-    }
-    int n = src.nkernels;
-    int ntunable = 0;
-    for (int i = 0; i < n; i++)
-        ntunable += src.kernels[i].func != NULL;
-    ms_tune_report *reps = ms_xcalloc((size_t)(n ? n : 1), sizeof *reps);
-    ms_target *target = NULL;
-    ms_arch arch = {0};
-    char *flags = NULL;
-    /* the database: always when measuring; with --trials 0 only if it exists */
-    char *db_dir = ms_db_default_dir(o.db);
-    ms_db *db = NULL;
-    if (ntunable > 0 && (o.trials > 0 || access(db_dir, F_OK) == 0)) {
-        char dwhy[512];
-        db = ms_db_open(db_dir, dwhy, sizeof dwhy);
-        if (!db)
-            ms_diags_add(&diags, MS_DIAG_WARNING, (ms_loc){0}, "%s; tuning without it", dwhy);
-        const char *const *warns;
-        int nw = db ? ms_db_warnings(db, &warns) : 0;
-        for (int w = 0; w < nw; w++)
-            ms_diags_add(&diags, MS_DIAG_WARNING, (ms_loc){0}, "%s", warns[w]);
-    }
-    if (o.predict && ntunable > 0 && !db)
-        ms_diags_add(&diags, MS_DIAG_NOTE, (ms_loc){0},
-                     "--predict: no tuning database at %s, so no cost model; the default schedule",
-                     db_dir);
-    free(db_dir);
-    if (ntunable > 0 && (db || o.trials > 0)) {
-        /* candidates run with the thread count they are tuned for */
-        char nthreads[32];
-        snprintf(nthreads, sizeof nthreads, "%d", o.threads);
-        if (o.threads > 0)
-            setenv("OMP_NUM_THREADS", nthreads, 1);
-        target = ms_target_new(o.cc, o.cflags);
-        flags = harness_flags(&o);
-        arch = ms_target_arch(target, o.threads);
-    }
-    char **bodies = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
-    ms_trace **used = ms_xcalloc((size_t)(n ? n : 1), sizeof(ms_trace *));
-    size_t *begin = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
-    size_t *end = ms_xcalloc((size_t)(n ? n : 1), sizeof(size_t));
-    /* each kernel: its trace (given, or the database's decision), or a search */
-    ms_tune_choice *choice = ms_xcalloc((size_t)(n ? n : 1), sizeof *choice);
-    ms_trace **found = ms_xcalloc((size_t)(n ? n : 1), sizeof *found);
-    ms_tune_job **jobs = ms_xcalloc((size_t)(n ? n : 1), sizeof *jobs);
-    int *job_of = ms_xcalloc((size_t)(n ? n : 1), sizeof *job_of);
-    const ms_trace **given = ms_xcalloc((size_t)(n ? n : 1), sizeof *given);
-    int njobs = 0;
-    for (int i = 0; i < n; i++) {
-        ms_kernel *k = &src.kernels[i];
-        begin[i] = k->body_begin;
-        end[i] = k->body_end;
-        choice[i] = MS_TUNE_DEFAULT;
-        job_of[i] = -1;
-        for (int g = 0; g < ngiven; g++)
-            if (!strcmp(tnames[g], k->name))
-                given[i] = tgiven[g];
-        if (k->func && !given[i] && target) {
-            ms_tune_job *job;
-            /* --shard I/N: this run searches kernels I, I+N, ... of the file;
-             * the others get what --trials 0 gives them */
-            bool mine = o.nshards == 0 || i % o.nshards == o.shard;
-            choice[i] = ms_tune_begin(&o, target, &arch, db, &src, k, flags, mine ? o.trials : 0,
-                                      &found[i], &reps[i], &diags, &job);
-            if (choice[i] == MS_TUNE_SEARCH) {
-                job_of[i] = njobs;
-                jobs[njobs++] = job;
-            }
-        }
-    }
-    /* the file's trials shared among its kernels' searches, a batch each in turn */
-    if (njobs > 0)
-        ms_tune_search(njobs, jobs, o.trials, o.time_budget);
-    for (int i = 0; i < n; i++) {
-        ms_kernel *k = &src.kernels[i];
-        if (job_of[i] >= 0)
-            choice[i] = ms_tune_end(jobs[job_of[i]], &found[i]);
-        if (choice[i] == MS_TUNE_ORIGINAL)
-            continue; /* the original body stays */
-        if (k->func)
-            bodies[i] = ms_tune_kernel(&src, k, found[i] ? found[i] : given[i],
-                                       o.verbose || getenv("MSCC_DEBUG"), &used[i], &diags);
-        ms_trace_free(found[i]);
-    }
-    if (njobs > 0 && db) /* the next run, of any kernel, starts from all it measured */
-        ms_tune_learn(&o, target, db, &diags);
-    free(choice);
-    free(found);
-    free(jobs);
-    free(job_of);
-    free(given);
-    for (int g = 0; g < ngiven; g++) {
-        bool known = false;
-        for (int i = 0; i < n; i++)
-            known = known || !strcmp(tnames[g], src.kernels[i].name);
-        if (!known)
-            ms_diags_add(&diags, MS_DIAG_WARNING, (ms_loc){o.trace_file, 0, 0},
-                         "trace for '%s', which is not a kernel of %s", tnames[g], o.input);
+        return st == MSCC_ERR_INTERNAL ? 2 : 1; /* 2: an internal error, as the usage says */
     }
     int status = 0;
-    if (o.check && !run_check(&o, &src, bodies, &diags))
-        status = 2;
-    size_t len;
-    char *text = ms_emit_splice(src.text, src.len, n, begin, end, bodies, &len);
-    /* -Werror: a kernel left unchanged (any warning) fails the run whole */
-    bool refused = ms_diags_have_errors(&diags, o.werror);
+    if (st == MSCC_OK && o.check) {
+        if (!run_check(&o, src, r->bodies, &r->diags))
+            status = 2;
+        ms_result_splice(r); /* without the kernels the check reverted */
+    }
+    bool refused = st == MSCC_ERR_REFUSED;
     if (refused) {
         status = 1;
     } else if (to_stdout) {
-        if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-            ms_diags_add(&diags, MS_DIAG_ERROR, (ms_loc){0}, "cannot write to standard output");
+        if (fwrite(r->text, 1, r->len, stdout) != r->len || fflush(stdout) != 0) {
+            ms_diags_add(&r->diags, MS_DIAG_ERROR, (ms_loc){0}, "cannot write to standard output");
             status = 1;
         }
-    } else if (ms_write_atomic(o.output, text, len, why, sizeof why) != 0) {
-        ms_diags_add(&diags, MS_DIAG_ERROR, (ms_loc){0}, "%s", why);
+    } else if (mscc_emit(r, o.output) != MSCC_OK) {
+        ms_diags_add(&r->diags, MS_DIAG_ERROR, (ms_loc){0}, "%s", mscc_result_message(r));
         status = 1;
     }
     if (o.depfile && status != 1) {
         /* the database and model that decided, when they are the project's */
         const char *named_db = o.db ? o.db : getenv("MSCC_DB");
-        char *model = o.predict && db && target ? ms_tune_model_path(db, target) : NULL;
-        const char *extra[] = {o.trace_file, named_db && *named_db && db ? ms_db_path(db) : NULL,
+        char *model = o.predict && r->db && r->target ? ms_tune_model_path(r->db, r->target) : NULL;
+        const char *extra[] = {o.trace_file,
+                               named_db && *named_db && r->db ? ms_db_path(r->db) : NULL,
                                model && access(model, F_OK) == 0 ? model : NULL};
-        char *dtext = ms_depfile_text(to_stdout ? "-" : o.output, o.input, &src, 3, extra);
+        char *dtext = ms_depfile_text(to_stdout ? "-" : o.output, o.input, src, 3, extra);
         char *dpath = ms_depfile_path(o.output, o.mf);
         if (ms_write_atomic(dpath, dtext, strlen(dtext), why, sizeof why) != 0) {
-            ms_diags_add(&diags, MS_DIAG_ERROR, (ms_loc){0}, "-MD: %s", why);
+            ms_diags_add(&r->diags, MS_DIAG_ERROR, (ms_loc){0}, "-MD: %s", why);
             status = 1;
         }
         free(dpath);
         free(dtext);
         free(model);
     }
-    ms_print_diags(&diags, o.diag_json, o.werror);
+    ms_print_diags(&r->diags, o.diag_json, o.werror);
     if (refused && !o.diag_json)
         fprintf(stderr, "mscc: no output written\n");
-    if (target && !o.quiet) {
+    if (r->target && !o.quiet) {
         /* measured only by a run that measured anyway: a replay stays fast */
         ms_peak peak = {0};
-        ms_tune_peak(target, &arch, db, njobs > 0, &peak);
-        print_tune_table(&src, reps, &peak);
+        ms_tune_peak(r->target, &r->arch, r->db, r->njobs > 0, &peak);
+        print_tune_table(src, r->reps, &peak);
     }
     if (o.print_trace && status != 1)
-        print_traces(o.print_trace, &src, used);
+        print_traces(o.print_trace, src, r->used);
     if (!o.quiet && status != 1) {
         int tuned = 0;
         for (int i = 0; i < n; i++)
-            tuned += bodies[i] != NULL;
+            tuned += r->bodies[i] != NULL;
         fprintf(stderr, "mscc: %s: %d kernel%s, %d tuned -> %s\n", o.input, n, n == 1 ? "" : "s",
                 tuned, to_stdout ? "standard output" : o.output);
     }
-    for (int i = 0; i < n; i++) {
-        free(bodies[i]);
-        ms_trace_free(used[i]);
-    }
-    free(bodies);
-    free(used);
-    for (int g = 0; g < ngiven; g++) {
-        free(tnames[g]);
-        ms_trace_free(tgiven[g]);
-    }
-    free(tnames);
-    free(tgiven);
-    free(begin);
-    free(end);
-    free(text);
-    free(reps);
-    free(flags);
-    ms_target_free(target);
-    ms_db_close(db);
-    ms_source_free(&src);
+    mscc_result_free(r);
     ms_options_free(&o);
     return status;
 }

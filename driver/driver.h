@@ -5,14 +5,56 @@
 #ifndef MS_DRIVER_H
 #define MS_DRIVER_H
 
+#include "driver/mscc.h"
 #include "driver/options.h"
 #include "frontend/frontend.h"
 #include "schedule/schedule.h"
 
-#define MS_VERSION "0.1.0"
+#define MS_VERSION MSCC_VERSION
 
 /* Runs mscc; returns the exit status (0 ok, 1 user error, 2 internal). */
 int ms_driver_main(int argc, char **argv);
+
+struct ms_target;
+typedef struct ms_tune_report ms_tune_report;
+
+/* One file tuned (api.c): what the library hands out as mscc_result, and
+ * what the command prints its tables from. */
+struct mscc_result {
+    mscc_status status;
+    char message[600];
+    const ms_options *o; /* the options it was made with */
+    ms_options opts;     /* owned, for a library call (own_opts) */
+    bool own_opts, have_src;
+    bool parsed; /* the frontend read the file */
+    ms_source src;
+    ms_diags diags;
+    char *diag_text; /* rendered on first asking */
+    int n;           /* kernels, and the length of each array below */
+    char **bodies;   /* the new body of kernel i; NULL: the original stays */
+    ms_trace **used; /* the trace applied to kernel i */
+    ms_tune_report *reps;
+    size_t *begin, *end; /* kernel i's body in the source text */
+    char *text;          /* the tuned file */
+    size_t len;
+    char **given_names; /* --trace's document */
+    ms_trace **given;
+    int ngiven;
+    struct ms_target *target; /* NULL: nothing measured or replayed from the database */
+    ms_arch arch;
+    char *flags; /* the harnesses' preprocessor flags */
+    ms_db *db;
+    int njobs; /* kernels searched */
+};
+
+mscc_result *ms_result_new(void);
+/* Parses, schedules and emits o->input into r (nothing printed, nothing
+ * written); r->status and r->message say how it went. */
+mscc_status ms_tune_file(const ms_options *o, mscc_result *r);
+/* r->text from r->bodies again (after --check reverted some). */
+void ms_result_splice(mscc_result *r);
+/* The harnesses' -I and -D flags for o's input, shell-quoted. */
+char *ms_harness_flags(const ms_options *o);
 
 /* Schedules kernel k (replaying given, or the default schedule) and emits
  * its new body; NULL with a warning in diags when the kernel stays
@@ -21,7 +63,7 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
                      ms_trace **used, ms_diags *diags);
 
 /* What tuning one kernel found, for the closing table. */
-typedef struct ms_tune_report {
+struct ms_tune_report {
     bool searched, kept_original, from_db;
     double t_orig, spread, t_best; /* seconds per call at the tuning sizes */
     double ops;                    /* arithmetic per call (ms_func_ops), -1 unknown */
@@ -34,9 +76,7 @@ typedef struct ms_tune_report {
     /* where the search's wall time went, and the check of its pick at
      * other sizes, in seconds */
     double phase_secs[MS_PHASE_COUNT], check_secs;
-} ms_tune_report;
-
-struct ms_target;
+};
 
 typedef enum {
     MS_TUNE_TRACE,    /* a measured schedule (searched, or from the database) */

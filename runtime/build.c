@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { BUILD_TIMEOUT_S = 300 };
@@ -56,17 +57,23 @@ void ms_build_all(const ms_target *t, ms_build_job *jobs, int n, int parallel)
             running++;
             continue;
         }
-        pid_t done = waitpid(-1, NULL, 0);
-        if (done < 0) {
-            if (errno == EINTR)
+        /* our own children by pid, never waitpid(-1): in a library caller's
+         * process another thread's children are not ours to reap */
+        bool reaped = false;
+        for (int s = 0; s < parallel; s++) {
+            if (pids[s] == 0)
                 continue;
-            break; /* ECHILD: none of ours is left */
-        }
-        for (int s = 0; s < parallel; s++)
-            if (pids[s] == done) {
+            pid_t w = waitpid(pids[s], NULL, WNOHANG);
+            if (w == pids[s] || (w < 0 && errno != EINTR)) {
                 pids[s] = 0;
                 running--;
+                reaped = true;
             }
+        }
+        if (!reaped) {
+            struct timespec ts = {0, 2 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
     }
     free(pids);
     /* the children's verdicts do not cross fork(): an executable is the proof */

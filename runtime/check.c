@@ -38,7 +38,8 @@ static void describe(const ms_proc_result *r, char *buf, size_t n)
 
 /* The harness at one size with the options given (NULL ones left out),
  * its output in out; false when it cannot run. */
-static bool run_at(char *exe, char *size, char *const opts[3], const char *out, ms_proc_result *r)
+static bool run_at(const ms_target *t, char *exe, char *size, char *const opts[3], const char *out,
+                   ms_proc_result *r)
 {
     char *argv[6] = {exe, size};
     int n = 2;
@@ -46,7 +47,7 @@ static bool run_at(char *exe, char *size, char *const opts[3], const char *out, 
         if (opts[i])
             argv[n++] = opts[i];
     argv[n] = NULL;
-    return ms_proc_run(argv, out, NULL, RUN_TIMEOUT_S, r) == 0;
+    return ms_proc_run_limited(argv, out, NULL, RUN_TIMEOUT_S, 0, t->omp_threads, r) == 0;
 }
 
 /* The default fp-model's oracle for ill-conditioned kernels, at one size:
@@ -71,8 +72,9 @@ int ms_fastmath_oracle(const ms_target *t, const char *flags, const char *src, c
     ms_proc_result r;
     int held = -1;
     char *dump_opts[3] = {dump, opts[0], opts[1]}, *against_opts[3] = {against, opts[0], opts[1]};
-    if (job.ok && run_at((char *)exe, size, dump_opts, out, &r) &&
-        run_at(fm, size, against_opts, out, &r) && !r.timed_out && !r.signal && r.exit_code == 0) {
+    if (job.ok && run_at(t, (char *)exe, size, dump_opts, out, &r) &&
+        run_at(t, fm, size, against_opts, out, &r) && !r.timed_out && !r.signal &&
+        r.exit_code == 0) {
         char *text = ms_read_file(out, NULL);
         const char *line = text ? strstr(text, "oracle ") : NULL;
         held = !line ? -1 : !strncmp(line, "oracle ok", 9);
@@ -107,7 +109,7 @@ static void run_sizes(const ms_target *t, const char *flags, const char *dir, in
         char ref[4200];
         snprintf(ref, sizeof ref, "--ref-%s=%s/k%d.ref%d", run >= n ? "in" : "out", dir, idx, s);
         char *opts[3] = {timed ? timing : NULL, shift, ref};
-        if (!run_at(exe, sizes[s], opts, out, &r)) {
+        if (!run_at(t, exe, sizes[s], opts, out, &r)) {
             snprintf(res->reason, sizeof res->reason, "cannot run the harness");
             res->ran = res->correct = false;
             break;

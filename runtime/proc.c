@@ -30,19 +30,16 @@ static void redirect(int fd, const char *path)
 int ms_proc_run(char *const *argv, const char *out_path, const char *err_path, double timeout_s,
                 ms_proc_result *res)
 {
-    return ms_proc_run_limited(argv, out_path, err_path, timeout_s, 0, res);
+    return ms_proc_run_limited(argv, out_path, err_path, timeout_s, 0, 0, res);
 }
 
 int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err_path,
-                        double timeout_s, long long mem_bytes, ms_proc_result *res)
+                        double timeout_s, long long mem_bytes, int omp_threads, ms_proc_result *res)
 {
     *res = (ms_proc_result){0};
     /* OpenMP threads stay on their cores, so a timing does not move with
-     * the scheduler; the user's own settings win. Set here, in mscc (which
-     * runs no OpenMP itself), since the child may not allocate: under a
-     * memory limit an ASan build's allocator fails */
-    setenv("OMP_PROC_BIND", "close", 0);
-    setenv("OMP_PLACES", "cores", 0);
+     * the scheduler; the user's own settings win. The child's environment
+     * only: mscc's own may be a library caller's, shared by its threads. */
     double t0 = ms_now();
     fflush(stdout);
     fflush(stderr);
@@ -51,12 +48,20 @@ int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err
         return -1;
     if (pid == 0) {
         setpgid(0, 0);
+        struct rlimit core = {0, 0}; /* a crashing candidate leaves no core file */
+        setrlimit(RLIMIT_CORE, &core);
+        /* before the memory limit: under one, an ASan build's allocator fails */
+        setenv("OMP_PROC_BIND", "close", 0);
+        setenv("OMP_PLACES", "cores", 0);
+        if (omp_threads > 0) {
+            char n[24];
+            snprintf(n, sizeof n, "%d", omp_threads);
+            setenv("OMP_NUM_THREADS", n, 1);
+        }
         if (mem_bytes > 0) { /* a candidate that allocates without bound fails, not the machine */
             struct rlimit lim = {(rlim_t)mem_bytes, (rlim_t)mem_bytes};
             setrlimit(RLIMIT_AS, &lim);
         }
-        struct rlimit core = {0, 0}; /* a crashing candidate leaves no core file */
-        setrlimit(RLIMIT_CORE, &core);
         redirect(STDOUT_FILENO, out_path);
         redirect(STDERR_FILENO, err_path);
         int in = open("/dev/null", O_RDONLY);

@@ -20,7 +20,8 @@ typedef struct ms_target {
     int ncores, npus;
     long l1d, l2, l3; /* bytes; 0 = unknown */
     bool avx2, avx512f, fma;
-    char *rules; /* the design-space rules (ms_arch.rules) */
+    char *rules;     /* the design-space rules (ms_arch.rules) */
+    int omp_threads; /* the threads candidates run with (0: as the environment says) */
 } ms_target;
 
 #define MS_DEFAULT_CFLAGS "-O3 -march=native -fopenmp"
@@ -65,9 +66,12 @@ typedef struct ms_proc_result {
 int ms_proc_run(char *const *argv, const char *out_path, const char *err_path, double timeout_s,
                 ms_proc_result *res);
 
-/* The same with the address space limited to mem_bytes (0: no limit). */
+/* The same with the address space limited to mem_bytes (0: no limit) and
+ * OMP_NUM_THREADS set to omp_threads in the child's environment (0: as
+ * inherited). */
 int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err_path,
-                        double timeout_s, long long mem_bytes, ms_proc_result *res);
+                        double timeout_s, long long mem_bytes, int omp_threads,
+                        ms_proc_result *res);
 
 /* The first non-empty line of a file (a compiler's or a harness's
  * message), "" if none. */
