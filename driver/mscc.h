@@ -56,7 +56,7 @@ typedef struct mscc_options {
     const char *trace; /* a --trace document (path), or NULL */
     const char *cc, *cflags; /* the compiler that builds candidates; NULL: the command's defaults */
     int threads;             /* threads tuned for; 0: OMP_NUM_THREADS, else every core */
-    int jobs;                /* parallel compiles; 0: one per core */
+    int jobs;                /* parallel compiles; 0: 2, as the command */
     unsigned long long seed; /* the search's seed */
     double time_budget;      /* seconds for the search; 0: no limit */
     int fp_strict;           /* every float result rounded as the original rounds it */

@@ -54,7 +54,7 @@ void scale_rows(int ni, int nj, long nk, double alpha, double C[NI][NJ], double 
                 t = u;
                 A[i][59 - i] = t;
             }
-            C[0][0] = (double)(40 > 0 ? 40 : 0);
+            C[0][0] = (double)40;
         } else {
             double t = 0;
             double u = 0;
