@@ -312,6 +312,9 @@ int ms_driver_main(int argc, char **argv)
         if (!run_check(&o, src, r->bodies, &r->diags))
             status = 2;
         ms_result_splice(r); /* without the kernels the check reverted */
+        /* a reverted kernel is a warning too: -Werror refuses the run, as before */
+        if (ms_diags_have_errors(&r->diags, o.werror))
+            st = MSCC_ERR_REFUSED;
     }
     bool refused = st == MSCC_ERR_REFUSED;
     if (refused) {

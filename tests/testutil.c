@@ -337,17 +337,18 @@ static bool run_batch(const char *exe, int n, char **sizes, int ns, bool *passed
     MS_VEC(char *) argv = {0};
     MS_VEC(char *) owned = {0};
     MS_VEC_PUSH(argv, (char *)exe);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        char *cand = ms_xmalloc(32);
+        snprintf(cand, 32, "--cand=%d", i);
+        MS_VEC_PUSH(owned, cand);
         for (int run = 0; run < 2 * ns; run++) {
-            char *cand = ms_xmalloc(32);
-            snprintf(cand, 32, "--cand=%d", i);
-            MS_VEC_PUSH(owned, cand);
             MS_VEC_PUSH(argv, sizes[run % ns]);
             MS_VEC_PUSH(argv, cand);
             if (run >= ns)
                 MS_VEC_PUSH(argv, "--misalign=8");
             MS_VEC_PUSH(argv, "--");
         }
+    }
     MS_VEC_PUSH(argv, NULL);
     char outp[4300];
     snprintf(outp, sizeof outp, "%s.batch", exe);
