@@ -69,8 +69,16 @@ static const char harness_support[] =
     "/* --misalign=B: every array starts B bytes past 64-byte alignment, as\n"
     " * user arrays may (never freed: the program ends) */\n"
     "static size_t mscc_misalign = 0;\n"
-    /* under AddressSanitizer: the harness frees nothing, on purpose */
+    /* under AddressSanitizer (gcc says so by a macro, clang by a feature
+     * test): the harness frees nothing, on purpose */
     "#if defined(__SANITIZE_ADDRESS__)\n"
+    "#define MSCC_ASAN 1\n"
+    "#elif defined(__has_feature)\n"
+    "#if __has_feature(address_sanitizer)\n"
+    "#define MSCC_ASAN 1\n"
+    "#endif\n"
+    "#endif\n"
+    "#if defined(MSCC_ASAN)\n"
     "const char *__asan_default_options(void);\n"
     "const char *__asan_default_options(void) { return \"detect_leaks=0\"; }\n"
     "#endif\n"
@@ -79,7 +87,7 @@ static const char harness_support[] =
     "    size_t bytes = (size_t)(count > 0 ? count : 1) * elem;\n"
     /* under AddressSanitizer the array ends where its block does, so that
      * an access one past it is caught */
-    "#if defined(__SANITIZE_ADDRESS__)\n"
+    "#if defined(MSCC_ASAN)\n"
     "    bytes += mscc_misalign % 64;\n"
     "    void *v = NULL;\n"
     "    char *p = posix_memalign(&v, 64, bytes) ? NULL : v;\n"

@@ -6,7 +6,9 @@
 # the processing units) runs N processes, each on its own slice of the
 # seeds. Failures are shrunk and written to randk-failures/ (NAME.c and
 # NAME.json, a regression once copied into tests/sched/randk/); each
-# process's report is randk-failures/jobI.log.
+# process's report is randk-failures/jobI.log. MSCC_RANDK_CC=clang
+# MSCC_RANDK_OPT=-O0 builds the default mode's sanitized harnesses with
+# clang at -O0, in about half gcc's time (tests/sched/randk_test.c).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null

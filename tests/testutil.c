@@ -175,8 +175,7 @@ char *tu_render(const ms_diags *d)
     return ms_str_take(&s);
 }
 
-/* Is clang there to check the emitted C with (scripts/setup.sh installs it)? */
-static bool have_clang(void)
+bool tu_have_clang(void)
 {
     static int known = -1;
     if (known < 0) {
@@ -188,6 +187,7 @@ static bool have_clang(void)
 }
 
 bool tu_zero_sizes;
+const char *tu_cc;
 
 /* The check sizes of k (tu_zero_sizes: and every size at 0). */
 static int check_sizes(const ms_kernel *k, int nrandom, uint64_t seed, char ***out)
@@ -218,7 +218,7 @@ static int check_sizes(const ms_kernel *k, int nrandom, uint64_t seed, char ***o
 static void run_sizes(const char *src, const char *exe, char *opt, const ms_kernel *k,
                       const char *flags, char **sizes, int ns, ms_str *rep)
 {
-    ms_target t = {.cc = "cc", .cflags = ""};
+    ms_target t = {.cc = (char *)(tu_cc ? tu_cc : "cc"), .cflags = ""};
     char misalign[] = "--misalign=8";
     for (int run = 0; run < 2 * ns && !rep->len; run++) {
         int s = run % ns;
@@ -257,10 +257,11 @@ static bool build_harness(const char *src, const char *exe, const char *flags, m
     snprintf(log, sizeof log, "%s.log", exe);
     snprintf(clog, sizeof clog, "%s.clang.log", exe);
     ms_build_job job = {src, exe, log, flags, false};
-    ms_target t = {.cc = "cc", .cflags = ""};
+    const char *job_cc = tu_cc ? tu_cc : "cc";
+    ms_target t = {.cc = (char *)job_cc, .cflags = ""};
     ms_build_all(&t, &job, 1, 1);
     const char *bad = job.ok ? NULL : log;
-    if (job.ok && have_clang()) {
+    if (job.ok && tu_have_clang() && strcmp(job_cc, "clang")) {
         ms_str cf = {0};
         ms_str_addf(&cf, "%s -fsyntax-only -Wno-unused-command-line-argument", flags);
         ms_build_job cj = {src, "/dev/null", clog, ms_str_cstr(&cf), false};
@@ -271,7 +272,7 @@ static bool build_harness(const char *src, const char *exe, const char *flags, m
     }
     if (bad && rep) {
         char *l = ms_read_file(bad, NULL);
-        ms_str_addf(rep, "does not compile with %s%s:\n%s", bad == clog ? "clang " : "", flags,
+        ms_str_addf(rep, "does not compile with %s %s:\n%s", bad == clog ? "clang" : job_cc, flags,
                     l ? l : "");
         free(l);
     }

@@ -67,6 +67,11 @@ void tu_check_bodies(const ms_source *src, const ms_kernel *k, char *const *bodi
                      const char *flags, int nrandom, uint64_t seed, bool *ok, char **report);
 /* When set, the checks also run every size parameter at 0. */
 extern bool tu_zero_sizes;
+/* The compiler of the check harnesses (NULL: cc); a harness clang builds
+ * needs no second look from clang. */
+extern const char *tu_cc;
+/* Is clang there to check the emitted C with (scripts/setup.sh installs it)? */
+bool tu_have_clang(void);
 /* The same for the bulk random-schedule tests; under ASan it only marks
  * every body fine (report NULL): what is new there is the scheduling and
  * emission before it, and the plain build compiles and runs these bodies. */

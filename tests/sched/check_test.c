@@ -42,3 +42,32 @@ Test(check, each_wrong_body_is_told_from_the_right_ones)
     }
     teardown_fx(fx);
 }
+
+/* Under clang's AddressSanitizer as under gcc's, an array ends where its
+ * block does, so that a read one past it stops the run (clang has no
+ * __SANITIZE_ADDRESS__ before version 15: the harness asks __has_feature). */
+Test(check, clang_address_sanitizer_catches_a_read_one_past_the_end)
+{
+    if (!tu_have_clang())
+        cr_skip_test("no clang");
+    fixture *fx = setup_src(axpy_src);
+    char *bodies[] = {
+        "{ for (int i = 0; i < n; i++) y[i] += a * x[i]; }",
+        "{ float t = 0; for (int i = 0; i <= n; i++) t += x[i]; (void)t;\n"
+        "  for (int i = 0; i < n; i++) y[i] += a * x[i]; }",
+    };
+    bool ok[2];
+    char *rep[2];
+    tu_cc = "clang";
+    tu_check_bodies(&fx->src, &fx->src.kernels[0], bodies, 2,
+                    "-std=c11 -O0 -Wall -Wextra -Werror -Wno-unknown-pragmas "
+                    "-fsanitize=address,undefined -fno-sanitize-recover=all",
+                    1, 7, ok, rep);
+    tu_cc = NULL;
+    cr_expect(ok[0], "%s", rep[0]);
+    cr_expect_not(ok[1], "a read past x was not caught");
+    cr_expect(strstr(rep[1], "AddressSanitizer"), "%s", rep[1]);
+    for (int i = 0; i < 2; i++)
+        free(rep[i]);
+    teardown_fx(fx);
+}

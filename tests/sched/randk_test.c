@@ -17,7 +17,8 @@
  * MSCC_RANDK_KERNELS: how many kernels (default 8); MSCC_RANDK_SEED: the
  * first kernel's seed (default 1); MSCC_RANDK_SCHEDULES: random schedules
  * per kernel in the default mode (default 7; strict runs half as many);
- * MSCC_RANDK_SECONDS: stop drawing kernels after this long (0: no limit).
+ * MSCC_RANDK_SECONDS: stop drawing kernels after this long (0: no limit);
+ * MSCC_RANDK_CC, MSCC_RANDK_OPT: see flags_for.
  * `bash scripts/randk.sh` runs a campaign.
  */
 #include "kernel_gen.h"
@@ -45,14 +46,30 @@ static const char randk_flags[] =
  * AddressSanitizer and UBSan: an access past an array (a remainder tile,
  * arrays 8 bytes past alignment) or undefined behaviour, in the original
  * (which the generator promises has none) or in a schedule, stops the run.
- * MSCC_RANDK_SANITIZE=0 leaves them out. */
+ * MSCC_RANDK_SANITIZE=0 leaves them out. The default mode's builds
+ * may take another compiler and optimisation level (MSCC_RANDK_CC,
+ * MSCC_RANDK_OPT): clang at -O0 builds a sanitized harness in half gcc's
+ * -O1 time, which a long campaign wants; the strict builds stay gcc's.
+ * clang's vla-bound check stops a call with n = 0 to a function with a
+ * parameter float a[n], as the input language writes extents (gcc checks
+ * only the arrays a function defines): another compiler leaves it out. */
+static const char *cc_for(bool strict)
+{
+    const char *cc = getenv("MSCC_RANDK_CC");
+    return strict || !cc || !*cc ? NULL : cc;
+}
+
 static char *flags_for(bool strict)
 {
     ms_str s = {0};
-    const char *san = getenv("MSCC_RANDK_SANITIZE");
+    const char *san = getenv("MSCC_RANDK_SANITIZE"), *opt = getenv("MSCC_RANDK_OPT");
     bool sanitize = !strict && !(san && !strcmp(san, "0"));
-    ms_str_addf(&s, "%s%s%s", randk_flags, strict ? " -ffp-contract=off -fno-builtin" : "",
-                sanitize ? " -fsanitize=address,undefined -fno-sanitize-recover=all" : "");
+    ms_str_addf(&s, "%s%s", randk_flags, strict ? " -ffp-contract=off -fno-builtin" : "");
+    if (sanitize)
+        ms_str_addf(&s, " -fsanitize=address,undefined -fno-sanitize-recover=all%s",
+                    cc_for(strict) ? " -fno-sanitize=vla-bound" : "");
+    if (!strict && opt && *opt)
+        ms_str_addf(&s, " %s", opt);
     return ms_str_take(&s);
 }
 
@@ -287,7 +304,9 @@ Test(sched, random_kernels, .timeout = 0)
         char *text = kg_render(k);
         c.kernels++;
         tu_zero_sizes = kg_zero_ok(k);
+        tu_cc = cc_for(false);
         run_kernel(&c, k, text, false, n, (uint64_t)seed);
+        tu_cc = cc_for(true);
         run_kernel(&c, k, text, true, n / 2, (uint64_t)seed);
         printf("randk: done %s: %d kernels, %d schedules, %d failures so far\n", kg_name(k),
                c.kernels, c.schedules, c.failures);
@@ -296,6 +315,7 @@ Test(sched, random_kernels, .timeout = 0)
         kg_free(k);
     }
     tu_zero_sizes = false;
+    tu_cc = NULL;
     printf("randk: %d random kernels (seeds %d..%d), %d refused, %d not checkable, %d schedules, "
            "%d failures\n",
            c.kernels, first, seed - 1, c.refused, c.unchecked, c.schedules, c.failures);
