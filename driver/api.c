@@ -53,6 +53,24 @@ char *ms_harness_flags(const ms_options *o)
     return ms_str_take(&s);
 }
 
+ms_target *ms_options_target(const ms_options *o, bool runs, char *why, size_t n)
+{
+    const ms_target_kind *k = ms_target_kind_named(o->target);
+    ms_target *t = ms_target_new(k, o->cc, o->cflags);
+    t->omp_threads = o->threads; /* candidates run with the count they are tuned for */
+    t->runner = o->runner ? ms_xstrdup(o->runner) : NULL;
+    t->untimed = o->untimed;
+    if (runs && !t->runner && !ms_target_kind_runs_here(k, t)) {
+        snprintf(why, n,
+                 "this CPU cannot run code built for --target %s (it lacks %s): give "
+                 "--trials 0, or a --runner for a machine that can",
+                 k->name, k->needs ? k->needs : "its ISA");
+        ms_target_free(t);
+        return NULL;
+    }
+    return t;
+}
+
 /* The given traces (--trace), by kernel name; false (r's message) when the
  * document cannot be read. */
 static bool read_traces(const ms_options *o, mscc_result *r)
@@ -124,8 +142,10 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
     r->end = ms_xcalloc(cap, sizeof(size_t));
     open_db(o, r, ntunable);
     if (ntunable > 0 && (r->db || o->trials > 0)) {
-        r->target = ms_target_new(o->cc, o->cflags);
-        r->target->omp_threads = o->threads; /* candidates run with the count they are tuned for */
+        char why[512];
+        r->target = ms_options_target(o, o->trials > 0, why, sizeof why);
+        if (!r->target)
+            return fail(r, MSCC_ERR_USAGE, "%s", why);
         r->flags = ms_harness_flags(o);
         r->arch = ms_target_arch(r->target, o->threads);
     }

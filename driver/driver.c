@@ -85,11 +85,17 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
 /* Prints the --check table; reverts kernels that failed. Returns true if all passed. */
 static bool run_check(const ms_options *o, const ms_source *src, char **bodies, ms_diags *diags)
 {
-    ms_target *t = ms_target_new(o->cc, o->cflags);
-    t->omp_threads = o->threads;
+    char why[512];
+    ms_target *t = ms_options_target(o, true, why, sizeof why);
+    if (!t) {
+        ms_diags_add(diags, MS_DIAG_ERROR, (ms_loc){0}, "--check: %s", why);
+        return false;
+    }
     ms_check_result *res = ms_xcalloc((size_t)(src->nkernels ? src->nkernels : 1), sizeof *res);
     char *flags = ms_harness_flags(o);
-    ms_check_kernels(t, src, bodies, flags, o->jobs, MS_CHECK_TIME | MS_CHECK_MISALIGNED, res);
+    /* an emulator's times mean nothing: checked, not timed */
+    ms_check_kernels(t, src, bodies, flags, o->jobs,
+                     (t->untimed ? 0 : MS_CHECK_TIME) | MS_CHECK_MISALIGNED, res);
     free(flags);
     bool all_ok = true;
     if (!o->quiet) {
@@ -124,6 +130,11 @@ static bool run_check(const ms_options *o, const ms_source *src, char **bodies, 
                          "-ffast-math is too: the kernel is ill-conditioned there, and "
                          "--fp-model=strict keeps every bit",
                          k->name, r->nfastmath, r->nsizes, r->max_err);
+        if (t->untimed) {
+            printf("%-24s %-8s %6d %12s %12s %8s\n", k->name, "yes", r->nsizes, "-", "-",
+                   "untimed");
+            continue;
+        }
         bool slower = r->t_new > r->t_orig * SLOWER_MARGIN;
         printf("%-24s %-8s %6d %9.4g ms %9.4g ms %7.2fx%s\n", k->name, "yes", r->nsizes,
                r->t_orig * 1e3, r->t_new * 1e3, r->t_new > 0 ? r->t_orig / r->t_new : 0.0,

@@ -53,6 +53,9 @@ mscc_result *ms_result_new(void);
 mscc_status ms_tune_file(const ms_options *o, mscc_result *r);
 /* r->text from r->bodies again (after --check reverted some). */
 void ms_result_splice(mscc_result *r);
+/* The target o names, with its runner; NULL (why) when runs (programs
+ * will run) and this machine cannot run them without a runner. */
+struct ms_target *ms_options_target(const ms_options *o, bool runs, char *why, size_t n);
 /* The harnesses' -I and -D flags for o's input, shell-quoted. */
 char *ms_harness_flags(const ms_options *o);
 

@@ -5,6 +5,7 @@
 #include "driver/options.h"
 
 #include "frontend/frontend.h"
+#include "runtime/runtime.h"
 #include "schedule/schedule.h"
 
 #include <stdio.h>
@@ -17,6 +18,7 @@ const char ms_usage[] =
     "            [--fp-model=reassoc|strict] [--trace FILE.json] [--print-trace=text|json]\n"
     "            [--seed S] [--db DIR] [--threads N] [--time-budget SECONDS]\n"
     "            [--search replay|evolutionary] [--predict] [--shard I/N]\n"
+    "            [--target NAME] [--runner 'CMD {exe} {args}'] [--runner-timing=wall|none]\n"
     "            [-MD] [-MF FILE] [-Werror] [-fdiagnostics-format=text|json]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n"
@@ -29,6 +31,42 @@ static bool parse_int(const char *s, int lo, int *out)
     if (!*s || *end || v < lo || v > 1000000)
         return false;
     *out = (int)v;
+    return true;
+}
+
+/* The target's options together: flags that contradict it, and what
+ * cannot be measured there. A cross target without a runner, or one whose
+ * runner is an emulator, is never timed: the default trials become 0 and
+ * an explicit count is an error. */
+static bool check_target(ms_options *o, bool trials_given, char *why, size_t n)
+{
+    const ms_target_kind *k = ms_target_kind_named(o->target);
+    if (!ms_target_kind_check_flags(k, o->cflags, why, n))
+        return false;
+    if (o->untimed && !o->runner) {
+        snprintf(why, n, "--runner-timing=none describes a --runner; there is none");
+        return false;
+    }
+    const char *cannot = o->untimed ? "--runner-timing=none: times under an emulator mean nothing"
+                         : k->cross && !o->runner ? "a program of that target cannot run here"
+                                                  : NULL;
+    if (!cannot)
+        return true;
+    if (trials_given && o->trials > 0) {
+        snprintf(why, n,
+                 "--target %s takes no --trials %d: %s (the default schedule, the database's "
+                 "or --predict's choice need no measurement)%s",
+                 k->name, o->trials, cannot,
+                 o->runner ? "" : "; a board or an emulator runs them with --runner");
+        return false;
+    }
+    if (o->check && !o->runner) {
+        snprintf(why, n, "--check runs the tuned code: --target %s needs a --runner%s%s%s", k->name,
+                 k->emulator ? " (e.g. '" : "", k->emulator ? k->emulator : "",
+                 k->emulator ? " {exe} {args}' --runner-timing=none)" : "");
+        return false;
+    }
+    o->trials = 0;
     return true;
 }
 
@@ -73,7 +111,10 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
                                "--search",
                                "-MF",
                                "-fdiagnostics-format",
-                               "--shard"};
+                               "--shard",
+                               "--target",
+                               "--runner",
+                               "--runner-timing"};
         const char *val = NULL;
         int which = -1;
         for (int k = 0; k < (int)(sizeof names / sizeof names[0]) && which < 0; k++) {
@@ -202,6 +243,30 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             o->nshards = (int)parts;
             continue;
         }
+        case 17:
+            if (!ms_target_kind_named(val)) {
+                ms_str list = {0};
+                ms_target_kind_list(&list);
+                snprintf(why, n, "--target wants one of %s, not '%s'", ms_str_cstr(&list), val);
+                ms_str_free(&list);
+                return 1;
+            }
+            o->target = val;
+            continue;
+        case 18:
+            if (!strstr(val, "{exe}")) {
+                snprintf(why, n, "--runner wants a command with {exe} in it, not '%s'", val);
+                return 1;
+            }
+            o->runner = val;
+            continue;
+        case 19:
+            if (strcmp(val, "wall") && strcmp(val, "none")) {
+                snprintf(why, n, "--runner-timing wants 'wall' or 'none', not '%s'", val);
+                return 1;
+            }
+            o->untimed = !strcmp(val, "none");
+            continue;
         default:
             break;
         }
@@ -249,6 +314,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
     }
     if (o->predict) /* MSCC_TRIALS does not make it measure */
         o->trials = 0;
+    if (!check_target(o, trials_given, why, n))
+        return 1;
     if (!o->input) {
         snprintf(why, n, "no input file");
         return 1;

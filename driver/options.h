@@ -31,6 +31,9 @@ typedef struct ms_options {
     bool depfile;       /* -MD: a make depfile beside the output (or at -MF) */
     const char *mf;     /* -MF FILE: where the depfile goes */
     int shard, nshards; /* --shard I/N: search kernels I, I+N, ... only (nshards 0: all) */
+    const char *target; /* --target: a name of runtime/targets.c; NULL: native */
+    const char *runner; /* --runner 'CMD {exe} {args}': how programs run on the target */
+    bool untimed;       /* --runner-timing=none: an emulator, checked but never timed */
 } ms_options;
 
 /* Returns 0, or 1 with a one-line reason in why (static storage or malloc'd

@@ -41,6 +41,11 @@ char *ms_db_default_dir(const char *opt)
 /* The machine part of a database key: CPU, cores and ISA features. */
 static void add_target_key(ms_str *s, const ms_target *t)
 {
+    /* another target's schedules are another machine's: its name and
+     * runner say which (a native key stays as it always was) */
+    if (strcmp(t->kind->name, "native"))
+        ms_str_addf(s, "--target %s, run by %s; ", t->kind->name,
+                    t->runner ? t->runner : "this machine");
     ms_str_addf(s, "%s; %d cores, %d pus;%s%s%s", t->cpu, t->ncores, t->npus,
                 t->avx2 ? " avx2" : "", t->fma ? " fma" : "", t->avx512f ? " avx512f" : "");
 }

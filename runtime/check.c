@@ -47,7 +47,7 @@ static bool run_at(const ms_target *t, char *exe, char *size, char *const opts[3
         if (opts[i])
             argv[n++] = opts[i];
     argv[n] = NULL;
-    return ms_proc_run_limited(argv, out, NULL, RUN_TIMEOUT_S, 0, t->omp_threads, r) == 0;
+    return ms_target_run(t, argv, out, NULL, RUN_TIMEOUT_S, 0, r) == 0;
 }
 
 /* The default fp-model's oracle for ill-conditioned kernels, at one size:

@@ -130,7 +130,7 @@ static void fastmath_outputs(ms_kernel_measurer *m)
     ms_proc_result r;
     ms_meas_result res = {MS_MEAS_OK, 0, ""};
     if (job.ok &&
-        ms_proc_run_limited(argv, out, NULL, 600, m->mem_limit, m->t->omp_threads, &r) == 0 &&
+        ms_target_run(m->t, argv, out, NULL, 600, m->mem_limit, &r) == 0 &&
         classify(&r, out, &res))
         snprintf(m->fast, sizeof m->fast, "%s", fast);
 }
@@ -175,7 +175,7 @@ static bool measure_original(void *ctx, double *seconds, double *spread, char *w
     char *argv[] = {exe, "--cand=-1", ref_arg, "--min-time=0.2", NULL};
     ms_proc_result r;
     ms_meas_result res = {MS_MEAS_OK, 0, ""};
-    if (ms_proc_run_limited(argv, out, NULL, 600, m->mem_limit, m->t->omp_threads, &r) != 0 ||
+    if (ms_target_run(m->t, argv, out, NULL, 600, m->mem_limit, &r) != 0 ||
         !classify(&r, out, &res) || !read_time(out, seconds, spread)) {
         snprintf(why, n, "the original does not run: %s", res.why[0] ? res.why : "no time");
         return false;
@@ -279,7 +279,7 @@ static int run_candidate(ms_kernel_measurer *m, int i, const char *out, double a
     snprintf(fast_arg, sizeof fast_arg, "--fast=%s", m->fast);
     char *argv[] = {
         m->exe[i], cand_arg, ref_arg, cutoff_arg, abort_arg, m->fast[0] ? fast_arg : NULL, NULL};
-    return ms_proc_run_limited(argv, out, NULL, 10 + 30 * bound, m->mem_limit, m->t->omp_threads,
+    return ms_target_run(m->t, argv, out, NULL, 10 + 30 * bound, m->mem_limit,
                                r);
 }
 

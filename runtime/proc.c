@@ -101,6 +101,45 @@ int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err
     return 0;
 }
 
+/* s with a shell's single quotes around it. */
+static void add_quoted(ms_str *cmd, const char *s)
+{
+    ms_str_add(cmd, "'");
+    for (; *s; s++)
+        if (*s == '\'')
+            ms_str_add(cmd, "'\\''");
+        else
+            ms_str_addn(cmd, s, 1);
+    ms_str_add(cmd, "'");
+}
+
+int ms_target_run(const ms_target *t, char *const *argv, const char *out_path, const char *err_path,
+                  double timeout_s, long long mem_bytes, ms_proc_result *res)
+{
+    if (!t->runner)
+        return ms_proc_run_limited(argv, out_path, err_path, timeout_s, mem_bytes, t->omp_threads,
+                                   res);
+    ms_str cmd = {0};
+    for (const char *p = t->runner; *p;) {
+        if (!strncmp(p, "{exe}", 5)) {
+            add_quoted(&cmd, argv[0]);
+            p += 5;
+        } else if (!strncmp(p, "{args}", 6)) {
+            for (int i = 1; argv[i]; i++) {
+                ms_str_add(&cmd, i > 1 ? " " : "");
+                add_quoted(&cmd, argv[i]);
+            }
+            p += 6;
+        } else {
+            ms_str_addn(&cmd, p++, 1);
+        }
+    }
+    char *sh[] = {"/bin/sh", "-c", (char *)ms_str_cstr(&cmd), NULL};
+    int rc = ms_proc_run_limited(sh, out_path, err_path, timeout_s, 0, t->omp_threads, res);
+    ms_str_free(&cmd);
+    return rc;
+}
+
 char *ms_tempdir_new(void)
 {
     const char *base = getenv("TMPDIR");

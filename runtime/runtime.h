@@ -12,6 +12,30 @@
 
 /* ---- target ---- */
 
+/* A name of the --target vocabulary (targets.c): its default compiler and
+ * flags, the -march it implies (NULL: none in particular; "": none at
+ * all), the ISA of its micro-kernels (NULL: portable C only) and vector
+ * width (0: this machine's), whether it is another machine, the feature
+ * this CPU needs to run it, and the qemu-user emulator of a cross target. */
+typedef struct ms_target_kind {
+    const char *name, *cc, *cflags, *march, *isa;
+    int vector_bytes;
+    bool cross;
+    const char *needs, *emulator;
+} ms_target_kind;
+
+/* NULL when name is not a target ("native" when name is NULL). */
+const ms_target_kind *ms_target_kind_named(const char *name);
+/* The names, comma-separated, for a usage message. */
+void ms_target_kind_list(ms_str *out);
+/* False (why) when a -march in cflags contradicts the target. */
+bool ms_target_kind_check_flags(const ms_target_kind *k, const char *cflags, char *why, size_t n);
+/* The flags candidates build with: the target's (cflags NULL), or the
+ * user's with the level's -march when they name none (malloc'd). */
+char *ms_target_kind_cflags(const ms_target_kind *k, const char *cflags);
+/* The runner template of the target's emulator (malloc'd), NULL if none. */
+char *ms_target_kind_emulator(const ms_target_kind *k);
+
 typedef struct ms_target {
     char *cc;          /* compiler command */
     char *cflags;      /* flags for tuned code and harnesses */
@@ -20,8 +44,14 @@ typedef struct ms_target {
     int ncores, npus;
     long l1d, l2, l3; /* bytes; 0 = unknown */
     bool avx2, avx512f, fma;
-    char *rules;     /* the design-space rules (ms_arch.rules) */
-    int omp_threads; /* the threads candidates run with (0: as the environment says) */
+    char *rules;                /* the design-space rules (ms_arch.rules) */
+    int omp_threads;            /* the threads candidates run with (0: as the environment says) */
+    const ms_target_kind *kind; /* what --target named */
+    /* --runner: how a program runs on the target, "CMD {exe} {args}"
+     * (NULL: here, directly); untimed (--runner-timing=none): an emulator,
+     * whose times mean nothing */
+    char *runner;
+    bool untimed;
 } ms_target;
 
 #define MS_DEFAULT_CFLAGS "-O3 -march=native -fopenmp"
@@ -32,8 +62,10 @@ typedef struct ms_target {
     "auto_inline,add_rfactor,multi_level_tiling,random_compute_location,"                          \
     "parallel_vectorize_unroll"
 
-/* cc/cflags may be NULL for the defaults (cc, MS_DEFAULT_CFLAGS). */
-ms_target *ms_target_new(const char *cc, const char *cflags);
+/* kind NULL: native; cc/cflags may be NULL for the kind's defaults. */
+ms_target *ms_target_new(const ms_target_kind *kind, const char *cc, const char *cflags);
+/* Can programs built for kind run on this machine (here: native)? */
+bool ms_target_kind_runs_here(const ms_target_kind *k, const ms_target *here);
 void ms_target_free(ms_target *t);
 /* What the schedule sees of it, for threads threads (0: OMP_NUM_THREADS,
  * else every processing unit). */
@@ -72,6 +104,13 @@ int ms_proc_run(char *const *argv, const char *out_path, const char *err_path, d
 int ms_proc_run_limited(char *const *argv, const char *out_path, const char *err_path,
                         double timeout_s, long long mem_bytes, int omp_threads,
                         ms_proc_result *res);
+
+/* ms_proc_run_limited on the target: argv[0] a program built for it, run
+ * through t->runner when there is one (by /bin/sh, {exe} and {args}
+ * replaced by argv[0] and the rest, quoted); no memory limit there, which
+ * would bound the emulator or the remote shell rather than the program. */
+int ms_target_run(const ms_target *t, char *const *argv, const char *out_path, const char *err_path,
+                  double timeout_s, long long mem_bytes, ms_proc_result *res);
 
 /* The first non-empty line of a file (a compiler's or a harness's
  * message), "" if none. */

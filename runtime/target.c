@@ -71,12 +71,13 @@ static char *cpu_model(void)
     return model ? model : ms_xstrdup("unknown");
 }
 
-ms_target *ms_target_new(const char *cc, const char *cflags)
+ms_target *ms_target_new(const ms_target_kind *kind, const char *cc, const char *cflags)
 {
     ms_target *t = ms_xcalloc(1, sizeof *t);
+    t->kind = kind ? kind : ms_target_kind_named(NULL);
     t->cpu = cpu_model();
-    t->cc = ms_xstrdup(cc ? cc : "cc");
-    t->cflags = ms_xstrdup(cflags ? cflags : MS_DEFAULT_CFLAGS);
+    t->cc = ms_xstrdup(cc ? cc : t->kind->cc);
+    t->cflags = ms_target_kind_cflags(t->kind, cflags);
     t->compiler_id = compiler_id(t->cc);
     read_topology(t);
     const char *rules = getenv("MSCC_RULES");
@@ -98,7 +99,12 @@ ms_arch ms_target_arch(const ms_target *t, int threads)
 #if defined(__aarch64__)
     isa = "neon";
 #endif
-    return (ms_arch){n, t->avx512f ? 64 : t->avx2 ? 32 : 16, t->l1d, t->l2, t->l3, t->rules, isa};
+    int vector_bytes = t->avx512f ? 64 : t->avx2 ? 32 : 16;
+    if (strcmp(t->kind->name, "native")) { /* another ISA than this machine's */
+        isa = t->kind->isa;
+        vector_bytes = t->kind->vector_bytes;
+    }
+    return (ms_arch){n, vector_bytes, t->l1d, t->l2, t->l3, t->rules, isa};
 }
 
 void ms_target_free(ms_target *t)
@@ -110,11 +116,20 @@ void ms_target_free(ms_target *t)
     free(t->cflags);
     free(t->compiler_id);
     free(t->rules);
+    free(t->runner);
     free(t);
 }
 
 void ms_target_describe(const ms_target *t, ms_str *out)
 {
+    if (strcmp(t->kind->name, "native"))
+        ms_str_addf(out, "--target %s%s%s%s; ", t->kind->name, t->runner ? ", run by '" : "",
+                    t->runner ? t->runner : "",
+                    t->runner ? (t->untimed ? "' (untimed)" : "'") : "");
+    if (t->kind->cross) { /* this machine's cores and caches are not the target's */
+        ms_str_addf(out, "%s; %s %s", t->compiler_id, t->cc, t->cflags);
+        return;
+    }
     ms_str_addf(out, "%d cores (%d threads), L1d %ld KiB, L2 %ld KiB, L3 %ld KiB%s%s%s; %s; %s %s",
                 t->ncores, t->npus, t->l1d / 1024, t->l2 / 1024, t->l3 / 1024,
                 t->avx2 ? ", avx2" : "", t->fma ? ", fma" : "", t->avx512f ? ", avx512f" : "",

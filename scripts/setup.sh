@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(gcc pkg-config meson ninja-build llvm-19-dev libclang-19-dev libcjson-dev
           libcriterion-dev libhwloc-dev libxgboost-dev libopenblas-dev libdnnl-dev clang
-          libomp-dev cmake)
+          libomp-dev cmake crossbuild-essential-arm64 crossbuild-essential-armhf
+          gcc-riscv64-linux-gnu qemu-user)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

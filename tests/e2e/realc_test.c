@@ -100,7 +100,7 @@ static void check_illcond(bool strict, const char *edit_from, const char *edit_t
         free(bodies[0]);
         bodies[0] = ms_str_take(&e);
     }
-    ms_target *t = ms_target_new(NULL, NULL);
+    ms_target *t = ms_target_new(NULL, NULL, NULL);
     ms_check_result res;
     ms_check_kernels(t, &src, bodies, strict ? "-ffp-contract=off" : NULL, 1, MS_CHECK_MISALIGNED,
                      &res);

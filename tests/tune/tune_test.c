@@ -89,7 +89,7 @@ static void expect_correct(const char *input, const char *tuned)
         ms_str_addn(&body, b.text + k->body_begin, k->body_end - k->body_begin);
         bodies[i] = ms_str_take(&body);
     }
-    ms_target *t = ms_target_new(NULL, NULL);
+    ms_target *t = ms_target_new(NULL, NULL, NULL);
     ms_check_kernels(t, &a, bodies, NULL, 2, MS_CHECK_MISALIGNED, res);
     for (int i = 0; i < a.nkernels; i++) {
         cr_expect(res[i].correct, "kernel %s: %s", a.kernels[i].name, res[i].reason);
@@ -734,7 +734,7 @@ Test(tune, slurm_example_shards_merge_and_replays, .timeout = 600, TU_PLAIN_BUIL
  * running beside it only lower a rate. */
 Test(tune, the_peak_is_measured_per_element_type, .timeout = 120)
 {
-    ms_target *t = ms_target_new(NULL, NULL);
+    ms_target *t = ms_target_new(NULL, NULL, NULL);
     ms_peak p = {0}, once;
     char why[512];
     for (int i = 0; i < 3 && !(p.f32 > 1.3 * p.f64 && p.f64 > 1); i++) {
