@@ -9,6 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Is e at least 0 whatever the sizes: a constant, or a max (a > b ? a : b)
+ * with a constant arm of at least 0? */
+static bool never_negative(const ms_expr *e)
+{
+    int64_t v;
+    if (ms_expr_const_int(e, &v))
+        return v >= 0;
+    if (e->kind != MS_EXPR_SELECT || e->sel.cond->kind != MS_EXPR_BINARY ||
+        (e->sel.cond->bin.op != MS_BIN_GT && e->sel.cond->bin.op != MS_BIN_GE) ||
+        e->sel.cond->bin.a != e->sel.a || e->sel.cond->bin.b != e->sel.b)
+        return false;
+    return never_negative(e->sel.a) || never_negative(e->sel.b);
+}
+
 /* The run-time overlap test for arrays that are neither restrict nor
  * covered by noalias: first the byte range each one may touch, one line
  * per array, then the pairs (a written array, another) that must not
@@ -42,6 +56,14 @@ static bool overlap_check(const ms_func *f, const ms_func *original, ms_str *ran
             *why = "the accesses of an array that is not restrict cannot be bounded";
             return false;
         }
+        /* at sizes where the kernel touches nothing the bound may be
+         * negative, and a pointer before the array is undefined (rk4006240:
+         * N0 * N0 + N0 - 5 at N0 = 1) */
+        if (!never_negative(extent))
+            extent = ms_select(
+                (ms_func *)original,
+                ms_binary((ms_func *)original, MS_BIN_GT, extent, ms_int((ms_func *)original, 0)),
+                extent, ms_int((ms_func *)original, 0));
         const char *x = bufs[i]->name;
         ms_str_addf(ranges,
                     "    const char *const mscc_%s_begin = (const char *)%s, *const mscc_%s_end =\n"

@@ -94,6 +94,19 @@ ms_status ms_sched_rfactor(ms_sched *s, int block, int loop, int *out)
             return prim_fail(s, MS_ERR_ILLEGAL,
                              "rfactor: spatial loop '%s' runs inside the reduction",
                              path[l]->loop.var->name);
+    /* the combining block runs after the reduction's loops, where an if
+     * inside them no longer guards it: x[i + j - 3] would be stored at
+     * the i and j the if kept out (rk4011222) */
+    ms_stmt *around[128];
+    int na = prim_enclosing_path(s, B, around, 128);
+    bool inside = false;
+    for (int a = 0; a < na; a++) {
+        inside = inside || around[a] == path[r0];
+        if (inside && around[a]->kind == MS_STMT_IF)
+            return prim_fail(s, MS_ERR_ILLEGAL,
+                             "rfactor: an if inside the reduction's loops guards '%s'",
+                             B->block.name);
+    }
     x_users u = {x, B, false};
     static const ms_walk_fns fns = {on_access, NULL, NULL};
     ms_walk(path[r0], &fns, &u);

@@ -18,9 +18,9 @@ void scale(size_t n, const double *x, double *y, double a)
     /* the bytes each array may touch (they are not restrict): the tuned loops
      * run when no written one meets another */
     const char *const mscc_x_begin = (const char *)x, *const mscc_x_end =
-        mscc_x_begin + sizeof(double) * n;
+        mscc_x_begin + sizeof(double) * (n > 0 ? n : 0);
     const char *const mscc_y_begin = (const char *)y, *const mscc_y_end =
-        mscc_y_begin + sizeof(double) * n;
+        mscc_y_begin + sizeof(double) * (n > 0 ? n : 0);
     const int mscc_overlap =
         (mscc_y_begin < mscc_x_end && mscc_x_begin < mscc_y_end);
     if (!mscc_overlap) {

@@ -23,9 +23,9 @@ void scale_rows(int ni, int nj, long nk, double alpha, double C[NI][NJ], double 
     const char *const mscc_C_begin = (const char *)C, *const mscc_C_end =
         mscc_C_begin + sizeof(double) * (ni * 50 + nj - 50 > 1 ? ni * 50 + nj - 50 : 1);
     const char *const mscc_A_begin = (const char *)A, *const mscc_A_end =
-        mscc_A_begin + sizeof(double) * (nk > ni * 59 + nk - 59 ? nk : ni * 59 + nk - 59);
+        mscc_A_begin + sizeof(double) * ((nk > ni * 59 + nk - 59 ? nk : ni * 59 + nk - 59) > 0 ? (nk > ni * 59 + nk - 59 ? nk : ni * 59 + nk - 59) : 0);
     const char *const mscc_rev_begin = (const char *)rev, *const mscc_rev_end =
-        mscc_rev_begin + sizeof(double) * nk;
+        mscc_rev_begin + sizeof(double) * (nk > 0 ? nk : 0);
     const int mscc_overlap =
         (mscc_C_begin < mscc_A_end && mscc_A_begin < mscc_C_end) ||
         (mscc_C_begin < mscc_rev_end && mscc_rev_begin < mscc_C_end) ||
