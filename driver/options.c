@@ -15,7 +15,7 @@
 const char ms_usage[] =
     "usage: mscc IN.c -o OUT.c|- [--sizes N=V,...] [-I DIR] [-D NAME[=V]] [-std=STD]\n"
     "            [--cc CC] [--cflags \"FLAGS\"] [--trials N] [--check] [--jobs N]\n"
-    "            [--fp-model=reassoc|strict] [--trace FILE.json] [--print-trace=text|json]\n"
+    "            [--fp-model=reassoc|strict] [--trace FILE] [--print-trace=text|json]\n"
     "            [--seed S] [--db DIR] [--threads N] [--time-budget SECONDS]\n"
     "            [--search replay|evolutionary] [--predict] [--shard I/N]\n"
     "            [--target NAME] [--runner 'CMD {exe} {args}'] [--runner-timing=wall|none]\n"

@@ -253,13 +253,18 @@ ms_tracer *ms_sched_default_trace(const ms_func *f);
 
 /* A readable script, one line per instruction. */
 void ms_trace_print(const ms_trace *t, ms_str *out);
+/* That script read back (blank lines, '#' comments and a leading '*' of
+ * each line skipped); NULL + why on bad input. Weights read as printed
+ * (%g): replay uses the decisions, not the weights. */
+ms_trace *ms_trace_from_text(const char *text, const char **why);
 /* JSON with a schema version and no pointers; NULL + why on bad input. */
 char *ms_trace_to_json(const ms_trace *t);
 ms_trace *ms_trace_from_json(const char *text, const char **why);
 
 /* A trace document: one JSON object, a trace per kernel name (what
- * --trace reads and --print-trace=json writes). Returns the count, or -1
- * with why. */
+ * --print-trace=json writes), or text, "# kernel NAME" before each trace
+ * (what --print-trace=text writes); --trace reads both. Returns the
+ * count, or -1 with why. */
 int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, const char **why);
 char *ms_trace_doc_to_json(int n, const char *const *names, ms_trace *const *traces);
 

@@ -1,13 +1,15 @@
 /*
  * trace_io.c - traces as text (a readable script, one line per
- * instruction) and as JSON (schema version 1: instruction kinds by name,
+ * instruction, written and read back) and as JSON (schema version 1: instruction kinds by name,
  * variables by name, no pointers), so that a trace written by one mscc
  * replays in the next.
  */
 #include "schedule/inst.h"
 
 #include <cJSON.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,10 +303,335 @@ ms_trace *ms_trace_from_json(const char *text, const char **why)
     return t;
 }
 
+/* ---- text: what ms_trace_print writes, read back ---- */
+
+typedef struct cursor {
+    const char *p;
+} cursor;
+
+static void skip_blanks(cursor *c)
+{
+    while (*c->p == ' ' || *c->p == '\t')
+        c->p++;
+}
+
+static bool eat(cursor *c, char ch)
+{
+    skip_blanks(c);
+    if (*c->p != ch)
+        return false;
+    c->p++;
+    return true;
+}
+
+static bool word(cursor *c, char *buf, size_t n)
+{
+    skip_blanks(c);
+    size_t len = 0;
+    while ((*c->p >= 'a' && *c->p <= 'z') || (*c->p >= 'A' && *c->p <= 'Z') || *c->p == '_' ||
+           (len > 0 && *c->p >= '0' && *c->p <= '9')) {
+        if (len + 1 >= n)
+            return false;
+        buf[len++] = *c->p++;
+    }
+    buf[len] = '\0';
+    return len > 0;
+}
+
+static bool integer(cursor *c, int64_t *v)
+{
+    skip_blanks(c);
+    const char *q = c->p + (*c->p == '-');
+    if (*q < '0' || *q > '9')
+        return false;
+    errno = 0;
+    char *end;
+    long long x = strtoll(c->p, &end, 10);
+    if (errno == ERANGE)
+        return false;
+    *v = x;
+    c->p = end;
+    return true;
+}
+
+static bool number(cursor *c, double *v)
+{
+    skip_blanks(c);
+    char *end;
+    *v = strtod(c->p, &end);
+    if (end == c->p || !isfinite(*v))
+        return false;
+    c->p = end;
+    return true;
+}
+
+static bool quoted(cursor *c, char *buf, size_t n)
+{
+    if (!eat(c, '"'))
+        return false;
+    size_t len = strcspn(c->p, "\"\n");
+    if (c->p[len] != '"' || len >= n)
+        return false;
+    memcpy(buf, c->p, len);
+    buf[len] = '\0';
+    c->p += len + 1;
+    return true;
+}
+
+/* A literal or a variable defined above ("l12", renumbered by nm). */
+static const char *text_operand(cursor *c, const ms_trace *t, const name_map *nm, ms_operand *op)
+{
+    char name[32];
+    skip_blanks(c);
+    if (integer(c, &op->lit)) {
+        op->rv = -1;
+        return NULL;
+    }
+    ms_rv_kind k;
+    int idx;
+    if (!word(c, name, sizeof name) || !parse_rv(name, &k, &idx))
+        return "bad operand";
+    int rv = lookup(nm, idx);
+    if (rv < 0 || t->rv_kinds.data[rv] != k)
+        return "an operand is used before it is defined";
+    *op = (ms_operand){rv, 0};
+    return NULL;
+}
+
+/* "[a, b, ...]" of operands (into in->in) */
+static const char *operand_list(cursor *c, const ms_trace *t, const name_map *nm, ms_inst *in)
+{
+    if (!eat(c, '['))
+        return "want '['";
+    if (eat(c, ']'))
+        return NULL;
+    do {
+        if (in->nin >= MS_INST_MAX_IN)
+            return "too many operands";
+        const char *why = text_operand(c, t, nm, &in->in[in->nin++]);
+        if (why)
+            return why;
+    } while (eat(c, ','));
+    return eat(c, ']') ? NULL : "want ']'";
+}
+
+static const char *int_list(cursor *c, int64_t *v, int cap, int *n)
+{
+    *n = 0;
+    if (!eat(c, '['))
+        return "want '['";
+    if (eat(c, ']'))
+        return NULL;
+    do {
+        if (*n >= cap || !integer(c, &v[*n]))
+            return "bad list of integers";
+        (*n)++;
+    } while (eat(c, ','));
+    return eat(c, ']') ? NULL : "want ']'";
+}
+
+/* The arguments between the parentheses; each printed form of
+ * ms_trace_print (split's factors=, transform_layout's factors= and
+ * perm=, sample_perfect_tile's n= and max_innermost=, sample_categorical's
+ * list and weights=, annotate's key after its first operand). */
+static const char *text_args(cursor *c, const ms_trace *t, const name_map *nm, ms_inst *in)
+{
+    if (eat(c, ')'))
+        return NULL;
+    if (in->kind != MS_INST_ANNOTATE && *(skip_blanks(c), c->p) == '"') {
+        if (!quoted(c, in->str, sizeof in->str))
+            return "bad string";
+        if (eat(c, ')'))
+            return NULL;
+        if (!eat(c, ','))
+            return "want ','";
+    }
+    for (;;) {
+        char key[32];
+        const char *at = (skip_blanks(c), c->p), *why = NULL;
+        if (*c->p == '"' && in->kind == MS_INST_ANNOTATE && in->nin == 1) {
+            why = quoted(c, in->str, sizeof in->str) ? NULL : "bad string";
+        } else if (*c->p == '[' && in->kind == MS_INST_SAMPLE_CATEGORICAL && !in->nattr) {
+            why = int_list(c, in->attr, MS_INST_MAX_IN, &in->nattr);
+        } else if (word(c, key, sizeof key) && eat(c, '=')) {
+            bool split = in->kind == MS_INST_SPLIT, layout = in->kind == MS_INST_TRANSFORM_LAYOUT;
+            bool tile = in->kind == MS_INST_SAMPLE_PERFECT_TILE;
+            if (!strcmp(key, "factors") && (split || (layout && !in->nattr))) {
+                why = operand_list(c, t, nm, in);
+                if (layout && !why) {
+                    in->attr[0] = in->nin;
+                    in->nattr = 1;
+                }
+            } else if (!strcmp(key, "perm") && layout && in->nattr == 1) {
+                why = operand_list(c, t, nm, in);
+            } else if (!strcmp(key, "n") && tile && in->nattr == 0) {
+                why = integer(c, &in->attr[0]) ? NULL : "bad n=";
+                in->nattr = 1;
+            } else if (!strcmp(key, "max_innermost") && tile && in->nattr == 1) {
+                why = integer(c, &in->attr[1]) ? NULL : "bad max_innermost=";
+                in->nattr = 2;
+            } else if (!strcmp(key, "weights") && in->kind == MS_INST_SAMPLE_CATEGORICAL) {
+                int k = 0;
+                why = eat(c, '[') ? NULL : "want '['";
+                while (!why && k < in->nattr && number(c, &in->weight[k]))
+                    k++, why = k < in->nattr && !eat(c, ',') ? "want ','" : NULL;
+                why = why ? why : k != in->nattr || !eat(c, ']') ? "bad weights=" : NULL;
+            } else {
+                why = "an argument that this instruction does not take";
+            }
+        } else {
+            c->p = at; /* an operand */
+            why = in->nin >= MS_INST_MAX_IN ? "too many operands"
+                                            : text_operand(c, t, nm, &in->in[in->nin++]);
+        }
+        if (why)
+            return why;
+        if (eat(c, ')'))
+            return NULL;
+        /* the categorical's list follows its operands without a comma */
+        if (!eat(c, ',') && !(in->kind == MS_INST_SAMPLE_CATEGORICAL && *c->p == '['))
+            return "want ',' or ')'";
+    }
+}
+
+/* One line: [OUT, ... =] NAME(ARGS) [# decision: [...]] */
+static const char *text_inst(const char *line, ms_trace *t, name_map *nm, ms_inst *in)
+{
+    memset(in, 0, sizeof *in);
+    cursor c = {line};
+    char name[32], outs[MS_INST_MAX_OUT][32];
+    int nout = 0;
+    if (!word(&c, name, sizeof name))
+        return "want an instruction";
+    while (eat(&c, ',') || (*(skip_blanks(&c), c.p) == '=' && c.p++)) {
+        if (nout >= MS_INST_MAX_OUT)
+            return "too many results";
+        snprintf(outs[nout++], sizeof outs[0], "%s", name);
+        if (!word(&c, name, sizeof name))
+            return "want a result or an instruction";
+    }
+    if (!ms_inst_kind_from_name(name, &in->kind))
+        return "unknown instruction kind";
+    if (!eat(&c, '('))
+        return "want '('";
+    const char *why = text_args(&c, t, nm, in);
+    if (why)
+        return why;
+    if (eat(&c, '#')) {
+        char key[32];
+        if (!word(&c, key, sizeof key) || strcmp(key, "decision") || !eat(&c, ':'))
+            return "a comment other than '# decision: [...]'";
+        if ((why = int_list(&c, in->decision, MS_INST_MAX_OUT, &in->ndecision)))
+            return why;
+    }
+    skip_blanks(&c);
+    if (*c.p && *c.p != '\n' && *c.p != '\r')
+        return "text after the instruction";
+    for (int k = 0; k < nout; k++) {
+        ms_rv_kind kind;
+        int idx;
+        if (!parse_rv(outs[k], &kind, &idx) || lookup(nm, idx) >= 0)
+            return "bad or repeated result name";
+        MS_VEC_PUSH(t->rv_kinds, kind);
+        MS_VEC_PUSH(nm->from, idx);
+        MS_VEC_PUSH(nm->to, t->rv_kinds.len - 1);
+        in->out[in->nout++] = t->rv_kinds.len - 1;
+    }
+    return NULL;
+}
+
+/* A line's text after its blanks and a leading '*' (a line pasted from the
+ * comment atop a tuned body). */
+static const char *line_start(const char *p)
+{
+    p += strspn(p, " \t");
+    if (*p == '*')
+        p += 1 + strspn(p + 1, " \t");
+    return p;
+}
+
+ms_trace *ms_trace_from_text(const char *text, const char **why)
+{
+    ms_trace *t = ms_trace_new();
+    name_map nm = {0};
+    *why = NULL;
+    for (const char *line = text; line && *line && !*why;) {
+        const char *p = line_start(line), *next = strchr(line, '\n');
+        if (*p && *p != '\n' && *p != '\r' && *p != '#') {
+            ms_inst in;
+            if (!(*why = text_inst(p, t, &nm, &in)))
+                MS_VEC_PUSH(t->insts, in);
+        }
+        line = next ? next + 1 : NULL;
+    }
+    free(nm.from.data);
+    free(nm.to.data);
+    if (*why) {
+        ms_trace_free(t);
+        return NULL;
+    }
+    return t;
+}
+
 /* ---- documents: traces keyed by kernel name ---- */
+
+/* The text form: "# kernel NAME" before each trace (--print-trace=text). */
+static int text_doc_parse(const char *text, char ***names, ms_trace ***traces, const char **why)
+{
+    static const char head[] = "# kernel ";
+    int n = 0, k = 0;
+    for (const char *p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        n += !strncmp(line_start(p), head, strlen(head));
+    const char *first = line_start(text);
+    while (*first == '\n' || *first == '\r')
+        first = line_start(first + 1);
+    if (!n || strncmp(first, head, strlen(head))) {
+        *why = "neither JSON nor a text trace ('# kernel NAME', then its instructions)";
+        return -1;
+    }
+    *names = ms_xcalloc((size_t)n, sizeof(char *));
+    *traces = ms_xcalloc((size_t)n, sizeof(ms_trace *));
+    for (const char *p = first; p && k < n && !*why;) {
+        p += strlen(head);
+        size_t len = strcspn(p, " \t\r\n");
+        const char *body = strchr(p, '\n'), *end = body;
+        while (end && strncmp(line_start(end + 1), head, strlen(head)))
+            end = strchr(end + 1, '\n');
+        size_t blen = !body ? 0 : end ? (size_t)(end - body) : strlen(body);
+        char *one = ms_xmalloc(blen + 1);
+        memcpy(one, body ? body : "", blen);
+        one[blen] = '\0';
+        ms_trace *t = len ? ms_trace_from_text(one, why) : NULL;
+        if (!len)
+            *why = "'# kernel' without a name";
+        free(one);
+        if (t) {
+            (*names)[k] = ms_xmalloc(len + 1);
+            memcpy((*names)[k], p, len);
+            (*names)[k][len] = '\0';
+            (*traces)[k++] = t;
+        }
+        p = end ? line_start(end + 1) : NULL;
+    }
+    if (*why) {
+        for (int i = 0; i < k; i++) {
+            free((*names)[i]);
+            ms_trace_free((*traces)[i]);
+        }
+        free(*names);
+        free(*traces);
+        *names = NULL; /* the caller's result may free them again */
+        *traces = NULL;
+        return -1;
+    }
+    return k;
+}
 
 int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, const char **why)
 {
+    *why = NULL;
+    if (*(text + strspn(text, " \t\r\n")) != '{')
+        return text_doc_parse(text, names, traces, why);
     cJSON *root = cJSON_Parse(text);
     *why = NULL;
     if (!cJSON_IsObject(root)) {
@@ -340,6 +667,8 @@ int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, cons
         }
         free(*names);
         free(*traces);
+        *names = NULL; /* the caller's result may free them again */
+        *traces = NULL;
         return -1;
     }
     return k;

@@ -422,19 +422,20 @@ Test(cli, strict_fp_model_keeps_sums_in_order_and_checks_every_bit, .timeout = 3
     free(out);
 }
 
-/* mscc IN -o A [--trace GIVEN] --print-trace=json > t.json; mscc IN -o B --trace t.json:
- * B is A, byte for byte. */
-static void compose(const char *in, const char *given)
+/* mscc IN -o A [--trace GIVEN] --print-trace=FORM > t; mscc IN -o B --trace t:
+ * B is A, byte for byte, for the JSON form and the text form. */
+static void compose_as(const char *in, const char *given, const char *form)
 {
     char *a = tu_write_temp("compose_a.c", ""), *b = tu_write_temp("compose_b.c", "");
-    run r1 = given ? mscc6(in, "-o", a, "--trace", given, "--print-trace=json")
-                   : mscc6(in, "-o", a, "--print-trace=json", NULL, NULL);
+    run r1 =
+        given ? mscc6(in, "-o", a, "--trace", given, form) : mscc6(in, "-o", a, form, NULL, NULL);
     cr_assert_eq(r1.status, 0, "%s: %s", in, r1.err);
-    char *t = tu_write_temp("compose.json", r1.out);
+    char *t = tu_write_temp(strstr(form, "json") ? "compose.json" : "compose.txt", r1.out);
     run r2 = mscc6(in, "-o", b, "--trace", t, NULL);
-    cr_assert_eq(r2.status, 0, "%s: %s", in, r2.err);
+    cr_assert_eq(r2.status, 0, "%s %s: %s", in, form, r2.err);
     char *ta = ms_read_file(a, NULL), *tb = ms_read_file(b, NULL);
-    cr_expect(ta && tb && !strcmp(ta, tb), "%s: --trace of the printed traces differs", in);
+    cr_expect(ta && tb && !strcmp(ta, tb), "%s: --trace of the traces printed by %s differs", in,
+              form);
     free(ta);
     free(tb);
     free(t);
@@ -442,6 +443,40 @@ static void compose(const char *in, const char *given)
     free(b);
     done(&r1);
     done(&r2);
+}
+
+static void compose(const char *in, const char *given)
+{
+    compose_as(in, given, "--print-trace=json");
+    compose_as(in, given, "--print-trace=text");
+}
+
+/* A bad trace inside a document, JSON or text: an error that says what is
+ * wrong, no output (the JSON one freed the document's names twice). */
+Test(cli, a_bad_trace_in_a_document_is_an_error)
+{
+    static const char *const docs[][2] = {
+        {"bad_doc.json", "{\"scale\": {\"mscc_trace\": 2}}"},
+        {"bad_doc.txt", "# kernel scale\nb0 = get_block(\"y\"\n"},
+        {"bad_doc2.txt", "b0 = get_block(\"y\")\n"},
+        {"bad_doc3.txt", "# kernel scale\nl1 = get_loops(b0)\n"},
+    };
+    static const char *const says[] = {"schema version 1", "want ','", "# kernel NAME",
+                                       "used before it is defined"};
+    char *in = tu_write_temp("bad_doc.c", kernel);
+    char *out = tu_write_temp("bad_doc.out.c", "");
+    for (int i = 0; i < 4; i++) {
+        remove(out);
+        char *t = tu_write_temp(docs[i][0], docs[i][1]);
+        run r = mscc(in, "-o", out, "--trace", t);
+        cr_expect_eq(r.status, 1, "%s: %s", docs[i][0], r.err);
+        cr_expect(strstr(r.err, says[i]), "%s: %s", docs[i][0], r.err);
+        cr_expect_not(exists(out));
+        done(&r);
+        free(t);
+    }
+    free(in);
+    free(out);
 }
 
 Test(cli, printed_traces_replay_to_the_same_output, .timeout = 300)

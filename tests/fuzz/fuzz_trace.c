@@ -1,6 +1,7 @@
 /*
  * fuzz_trace.c - libFuzzer target: a `--trace` document (JSON: kernel
- * name -> trace). What parses must print back to what it read, and is
+ * name -> trace; or text, "# kernel NAME" and a script per trace). What
+ * parses must print back (as JSON) to what it read, and is
  * replayed on the fixture kernels (by name, else by position): a trace
  * that does not apply leaves its kernel unchanged with a warning, never
  * a crash or a wrong emitted body.

@@ -73,7 +73,7 @@ int loops(fixture *fx, const char *block, int *out)
     return ms_t_get_loops(fx->tr, b, out);
 }
 
-/* Replays the trace through JSON and through a fresh clone: same IR. */
+/* Replays the trace through JSON and through its text: same IR. */
 void round_trip(fixture *fx)
 {
     cr_assert_eq(fx->tr->status, MS_OK, "%s", fx->tr->why);
@@ -87,16 +87,26 @@ void round_trip(fixture *fx)
     ms_trace_print(fx->tr->t, &t1);
     ms_trace_print(back, &t2);
     cr_expect_str_eq(ms_str_cstr(&t1), ms_str_cstr(&t2));
-    ms_tracer *re = ms_trace_replay(back, fx->src.kernels[0].func, false, 0);
-    cr_assert_eq(re->status, MS_OK, "%s", re->why);
-    char *a = ir_of(fx->tr->s->f), *b = ir_of(re->s->f);
-    cr_expect_str_eq(a, b);
-    free(a);
-    free(b);
+    /* and through the text script: the same script, the same IR */
+    ms_trace *back_text = ms_trace_from_text(ms_str_cstr(&t1), &why);
+    cr_assert(back_text, "%s:\n%s", why, ms_str_cstr(&t1));
+    ms_str t3 = {0};
+    ms_trace_print(back_text, &t3);
+    cr_expect_str_eq(ms_str_cstr(&t1), ms_str_cstr(&t3));
+    for (int pass = 0; pass < 2; pass++) {
+        ms_tracer *re = ms_trace_replay(pass ? back_text : back, fx->src.kernels[0].func, false, 0);
+        cr_assert_eq(re->status, MS_OK, "%s", re->why);
+        char *a = ir_of(fx->tr->s->f), *b = ir_of(re->s->f);
+        cr_expect_str_eq(a, b);
+        free(a);
+        free(b);
+        ms_tracer_free(re);
+    }
+    ms_str_free(&t3);
+    ms_trace_free(back_text);
     free(json);
     free(json2);
     ms_str_free(&t1);
     ms_str_free(&t2);
     ms_trace_free(back);
-    ms_tracer_free(re);
 }

@@ -87,6 +87,7 @@ static void fuzz(bool strict, int total, int first, const char *only)
                     ms_rng r;
                     ms_rng_seed(&r, (uint64_t)seeds[b] * 7919);
                     rs_random_schedule(trs[b], &r, (int)ms_rng_range(&r, 1, 9));
+                    rs_expect_text_round_trip(trs[b]->t);
                     bodies[b] = rs_emit(&srcs[s], kn, trs[b]->s->f);
                 }
                 bool ok[BATCH];

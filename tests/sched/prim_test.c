@@ -265,6 +265,54 @@ Test(sched, bad_json_is_refused_with_a_reason)
     }
 }
 
+/* The text form reads back: each argument form ms_trace_print writes, a
+ * line pasted from a tuned body's comment, and what it must refuse. */
+Test(sched, text_traces_read_back)
+{
+    const char *script =
+        "b0 = get_block(\"C_1\")\n"
+        "l1, l2, l3 = get_loops(b0)\n"
+        "v4, v5 = sample_perfect_tile(l1, n=2, max_innermost=16)  # decision: [4, 16]\n"
+        "l6, l7 = split(l1, factors=[v4, v5])\n"
+        "l8, l9 = split(l2, factors=[-1, 8])\n"
+        "b10 = transform_layout(\"B\", factors=[1, 32], perm=[1, 0, 2])\n"
+        "v11 = sample_categorical([0, 16, 64], weights=[1, 0.5, 0.25])  # decision: [64]\n"
+        "annotate(l8, \"unroll_max_step\", v11)\n"
+        "parallel(l6)\n";
+    const char *why;
+    ms_trace *t = ms_trace_from_text(script, &why);
+    cr_assert(t, "%s", why);
+    ms_str back = {0};
+    ms_trace_print(t, &back);
+    cr_expect_str_eq(ms_str_cstr(&back), script);
+    ms_str_free(&back);
+    ms_trace_free(t);
+    /* from the comment atop a tuned body, with a comment line of its own */
+    t = ms_trace_from_text("     *   # the default schedule\n     *   b0 = get_block(\"y\")\n"
+                           "     *   l1 = get_loops(b0)\n     *   vectorize(l1)\n",
+                           &why);
+    cr_assert(t, "%s", why);
+    cr_expect_eq(t->insts.len, 3);
+    ms_trace_free(t);
+    const char *bad[] = {
+        "teleport(l1)\n",
+        "parallel(l3)\n",
+        "b0 = get_block(\"C\"\n",
+        "b0, b0 = get_loops(b1)\n",
+        "b0 = get_block(\"C\") extra\n",
+        "b0 = get_block(\"C\")  # note\n",
+        "l1 = parallel(factors=[1])\n",
+        "v0 = sample_categorical([1, 2], weights=[1])\n",
+        "l1, l2 = split(l0, factors=[99999999999999999999])\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        t = ms_trace_from_text(bad[i], &why);
+        cr_expect_null(t, "case %zu accepted: %s", i, bad[i]);
+        cr_expect(t || (why && *why), "case %zu: no reason", i);
+        ms_trace_free(t);
+    }
+}
+
 Test(sched, specialize_and_peel_tiles)
 {
     fixture *fx = setup_src(gemm_src); /* M = 64 */

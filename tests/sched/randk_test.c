@@ -270,6 +270,7 @@ static void run_kernel(campaign *c, const kg_kernel *k, const char *text, bool s
         ms_rng r;
         ms_rng_seed(&r, s * 7919);
         rs_random_schedule(trs[nb], &r, (int)ms_rng_range(&r, 1, 9));
+        rs_expect_text_round_trip(trs[nb]->t);
         bodies[nb] = rs_emit(&src, kn, trs[nb]->s->f);
         nb++;
     }

@@ -231,6 +231,22 @@ void rs_random_schedule(ms_tracer *tr, ms_rng *r, int steps)
     free(blocks.v.data);
 }
 
+void rs_expect_text_round_trip(const ms_trace *t)
+{
+    ms_str a = {0}, b = {0};
+    ms_trace_print(t, &a);
+    const char *why;
+    ms_trace *back = ms_trace_from_text(ms_str_cstr(&a), &why);
+    cr_expect(back, "the printed trace does not read back: %s\n%s", why, ms_str_cstr(&a));
+    if (back) {
+        ms_trace_print(back, &b);
+        cr_expect_str_eq(ms_str_cstr(&a), ms_str_cstr(&b));
+    }
+    ms_trace_free(back);
+    ms_str_free(&a);
+    ms_str_free(&b);
+}
+
 char *rs_emit(const ms_source *src, const ms_kernel *k, const ms_func *scheduled)
 {
     char *orig = ms_kernel_body_text(src, k);

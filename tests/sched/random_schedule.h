@@ -22,4 +22,7 @@ bool rs_still_fails(const ms_source *src, const ms_kernel *k, const ms_trace *t,
 ms_trace *rs_shrink(const ms_source *src, const ms_kernel *k, const ms_trace *t, const char *flags,
                     uint64_t seed);
 
+/* The trace printed as text reads back to the same text. */
+void rs_expect_text_round_trip(const ms_trace *t);
+
 #endif
