@@ -575,6 +575,20 @@ ms_trace *ms_trace_from_text(const char *text, const char **why)
 
 /* ---- documents: traces keyed by kernel name ---- */
 
+/* A document read in part, dropped: -1. */
+static int drop_doc(int k, char ***names, ms_trace ***traces)
+{
+    for (int i = 0; i < k; i++) {
+        free((*names)[i]);
+        ms_trace_free((*traces)[i]);
+    }
+    free(*names);
+    free(*traces);
+    *names = NULL; /* the caller's result may free them again */
+    *traces = NULL;
+    return -1;
+}
+
 /* The text form: "# kernel NAME" before each trace (--print-trace=text). */
 static int text_doc_parse(const char *text, char ***names, ms_trace ***traces, const char **why)
 {
@@ -613,18 +627,7 @@ static int text_doc_parse(const char *text, char ***names, ms_trace ***traces, c
         }
         p = end ? line_start(end + 1) : NULL;
     }
-    if (*why) {
-        for (int i = 0; i < k; i++) {
-            free((*names)[i]);
-            ms_trace_free((*traces)[i]);
-        }
-        free(*names);
-        free(*traces);
-        *names = NULL; /* the caller's result may free them again */
-        *traces = NULL;
-        return -1;
-    }
-    return k;
+    return *why ? drop_doc(k, names, traces) : k;
 }
 
 int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, const char **why)
@@ -660,18 +663,7 @@ int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, cons
         (*traces)[k++] = t;
     }
     cJSON_Delete(root);
-    if (*why) {
-        for (int i = 0; i < k; i++) {
-            free((*names)[i]);
-            ms_trace_free((*traces)[i]);
-        }
-        free(*names);
-        free(*traces);
-        *names = NULL; /* the caller's result may free them again */
-        *traces = NULL;
-        return -1;
-    }
-    return k;
+    return *why ? drop_doc(k, names, traces) : k;
 }
 
 char *ms_trace_doc_to_json(int n, const char *const *names, ms_trace *const *traces)
