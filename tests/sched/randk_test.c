@@ -414,3 +414,25 @@ Test(sched, random_kernel_regressions, .timeout = 600)
     tu_free_list(list);
     ms_str_free(&dir);
 }
+
+/* rk4020007 (campaign from seed 4020000): the room its harness allocates
+ * for one array was the largest of 21 access ends as a chain of
+ * a > b ? a : b, each operand printed twice a level: a 14 MB line and a
+ * 16 MB harness that clang took minutes over. A balanced tree of selects
+ * keeps it small. */
+Test(sched, a_harness_stays_small_with_many_access_ends)
+{
+    kg_kernel *k = kg_generate(4020007);
+    char *text = kg_render(k);
+    ms_source src;
+    bool valid;
+    cr_assert(parse(text, kg_name(k), false, &src, &valid, NULL), "%s", text);
+    const char *why = NULL;
+    char *h = ms_harness_source(&src, &src.kernels[0], "{}", &why);
+    cr_assert(h, "%s", why);
+    cr_expect_lt(strlen(h), 200000, "the harness is %zu bytes", strlen(h));
+    free(h);
+    ms_source_free(&src);
+    free(text);
+    kg_free(k);
+}
