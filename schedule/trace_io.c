@@ -202,6 +202,20 @@ static int lookup(const name_map *nm, int from)
     return -1;
 }
 
+/* Result name s of in, a new trace variable; false when bad or repeated. */
+static bool bind_result(ms_trace *t, name_map *nm, const char *s, ms_inst *in)
+{
+    ms_rv_kind k;
+    int idx;
+    if (!parse_rv(s, &k, &idx) || lookup(nm, idx) >= 0)
+        return false;
+    MS_VEC_PUSH(t->rv_kinds, k);
+    MS_VEC_PUSH(nm->from, idx);
+    MS_VEC_PUSH(nm->to, t->rv_kinds.len - 1);
+    in->out[in->nout++] = t->rv_kinds.len - 1;
+    return true;
+}
+
 static const char *read_inst(const cJSON *o, ms_trace *t, name_map *nm, ms_inst *in)
 {
     memset(in, 0, sizeof *in);
@@ -257,14 +271,8 @@ static const char *read_inst(const cJSON *o, ms_trace *t, name_map *nm, ms_inst 
         return "bad 'out'";
     cJSON_ArrayForEach(x, outs)
     {
-        ms_rv_kind k;
-        int idx;
-        if (!cJSON_IsString(x) || !parse_rv(x->valuestring, &k, &idx) || lookup(nm, idx) >= 0)
+        if (!cJSON_IsString(x) || !bind_result(t, nm, x->valuestring, in))
             return "bad or repeated result name";
-        MS_VEC_PUSH(t->rv_kinds, k);
-        MS_VEC_PUSH(nm->from, idx);
-        MS_VEC_PUSH(nm->to, t->rv_kinds.len - 1);
-        in->out[in->nout++] = t->rv_kinds.len - 1;
     }
     return NULL;
 }
@@ -527,16 +535,9 @@ static const char *text_inst(const char *line, ms_trace *t, name_map *nm, ms_ins
     skip_blanks(&c);
     if (*c.p && *c.p != '\n' && *c.p != '\r')
         return "text after the instruction";
-    for (int k = 0; k < nout; k++) {
-        ms_rv_kind kind;
-        int idx;
-        if (!parse_rv(outs[k], &kind, &idx) || lookup(nm, idx) >= 0)
+    for (int k = 0; k < nout; k++)
+        if (!bind_result(t, nm, outs[k], in))
             return "bad or repeated result name";
-        MS_VEC_PUSH(t->rv_kinds, kind);
-        MS_VEC_PUSH(nm->from, idx);
-        MS_VEC_PUSH(nm->to, t->rv_kinds.len - 1);
-        in->out[in->nout++] = t->rv_kinds.len - 1;
-    }
     return NULL;
 }
 
