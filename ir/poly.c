@@ -323,6 +323,134 @@ static bool poly_gap(const ms_expr *a, const ms_expr *b, int64_t *gap)
     return known;
 }
 
+/* The values of an integer t that "t OP c" admits: [lo, hi], or every
+ * value but lo when but (!=). FAR stands for no bound. */
+#define FAR (INT64_MAX / 4)
+typedef struct int_set {
+    int64_t lo, hi;
+    bool but;
+} int_set;
+
+static int_set admits(ms_binop op, int64_t c)
+{
+    int_set s = {-FAR, FAR, false};
+    if (op == MS_BIN_LT)
+        s.hi = c - 1;
+    else if (op == MS_BIN_LE)
+        s.hi = c;
+    else if (op == MS_BIN_GT)
+        s.lo = c + 1;
+    else if (op == MS_BIN_GE)
+        s.lo = c;
+    else
+        s = (int_set){c, c, op == MS_BIN_NE};
+    return s;
+}
+
+static bool meet_is_empty(int_set a, int_set b)
+{
+    if (a.but && b.but)
+        return false;
+    if (a.but || b.but) {
+        int_set in = a.but ? b : a, out = a.but ? a : b;
+        return in.lo == out.lo && in.hi == out.lo;
+    }
+    return (a.lo > b.lo ? a.lo : b.lo) > (a.hi < b.hi ? a.hi : b.hi);
+}
+
+static bool join_is_all(int_set a, int_set b)
+{
+    if (a.but && b.but)
+        return a.lo != b.lo;
+    if (a.but || b.but) {
+        int_set in = a.but ? b : a, out = a.but ? a : b;
+        return in.lo <= out.lo && out.lo <= in.hi;
+    }
+    int_set below = a.lo < b.lo ? a : b, above = a.lo < b.lo ? b : a;
+    return below.lo == -FAR && above.hi == FAR && above.lo <= below.hi + 1;
+}
+
+static bool is_signed_compare(const ms_expr *e)
+{
+    return e->kind == MS_EXPR_BINARY && e->bin.op >= MS_BIN_LT && e->bin.op <= MS_BIN_NE &&
+           ms_dtype_is_signed(e->bin.a->dtype) && ms_dtype_is_signed(e->bin.b->dtype);
+}
+
+static ms_binop flipped(ms_binop op)
+{
+    return op == MS_BIN_LT   ? MS_BIN_GT
+           : op == MS_BIN_LE ? MS_BIN_GE
+           : op == MS_BIN_GT ? MS_BIN_LT
+           : op == MS_BIN_GE ? MS_BIN_LE
+                             : op;
+}
+
+/* (x.a - x.b) + sign * (y.a - y.b), when it is a constant. */
+static bool sides_gap(const ms_expr *x, const ms_expr *y, int sign, int64_t *gap)
+{
+    const ms_expr *sides[4] = {x->bin.a, x->bin.b, y->bin.a, y->bin.b};
+    const int scale[4] = {1, -1, sign, -sign};
+    ms_poly d = {0};
+    bool ok = true;
+    for (int i = 0; i < 4 && ok; i++) {
+        ms_poly p;
+        ok = ms_poly_from_expr(sides[i], &p);
+        if (ok) {
+            ms_poly_add(&d, &p, scale[i]);
+            ms_poly_free(&p);
+        }
+    }
+    ok = ok && ms_poly_is_const(&d, gap) && *gap > -FAR / 2 && *gap < FAR / 2;
+    ms_poly_free(&d);
+    return ok;
+}
+
+/* x and y compare one integer t = y.a - y.b with constants (x.a - x.b is
+ * t or -t plus a constant): the sets of t that each admits. */
+static bool compare_sets(const ms_expr *x, const ms_expr *y, int_set *sx, int_set *sy)
+{
+    if (!is_signed_compare(x) || !is_signed_compare(y))
+        return false;
+    int64_t gap;
+    *sy = admits(y->bin.op, 0);
+    if (sides_gap(x, y, -1, &gap)) { /* x: t + gap OP 0 */
+        *sx = admits(x->bin.op, -gap);
+        return true;
+    }
+    if (sides_gap(x, y, 1, &gap)) { /* x: gap - t OP 0, t OP' gap */
+        *sx = admits(flipped(x->bin.op), gap);
+        return true;
+    }
+    return false;
+}
+
+/* The operands of a chain of op, up to max of them. */
+static int add_operands(const ms_expr **out, int n, int max, ms_binop op, const ms_expr *e)
+{
+    if (e->kind == MS_EXPR_BINARY && e->bin.op == op)
+        return add_operands(out, add_operands(out, n, max, op, e->bin.a), max, op, e->bin.b);
+    if (n < max)
+        out[n++] = e;
+    return n;
+}
+
+/* "k < 1 && k >= 2" is false, "k < 2 || k >= 1" true: two comparisons of
+ * one integer with constants decide a chain of && or || (clang's -Wall
+ * calls them overlapping comparisons; random kernel rk4030033). */
+static bool chain_decided(ms_binop op, const ms_expr *a, const ms_expr *b)
+{
+    const ms_expr *ops[32];
+    int n = add_operands(ops, add_operands(ops, 0, 32, op, a), 32, op, b);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            int_set si, sj;
+            if (compare_sets(ops[i], ops[j], &si, &sj) &&
+                (op == MS_BIN_LAND ? meet_is_empty(si, sj) : join_is_all(si, sj)))
+                return true;
+        }
+    return false;
+}
+
 /* Beyond polynomials (div, mod from fuse and split): simplify the parts,
  * drop additions of 0 and multiplications and divisions by 1. */
 static ms_expr *simplify_parts(ms_func *f, ms_expr *e)
@@ -357,6 +485,8 @@ static ms_expr *simplify_parts(ms_func *f, ms_expr *e)
             return ms_int(f, b->i.value != 0);
         return b;
     }
+    if ((op == MS_BIN_LAND || op == MS_BIN_LOR) && chain_decided(op, a, b))
+        return ms_int(f, op == MS_BIN_LOR);
     if (op == MS_BIN_ADD && is_int(a, 0))
         return b;
     if ((op == MS_BIN_ADD || op == MS_BIN_SUB) && is_int(b, 0))

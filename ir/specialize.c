@@ -72,6 +72,10 @@ static ms_stmt *fold_stmt(pruner *p, ms_stmt *s)
         return s;
     case MS_STMT_IF:
         s->if_.cond = ms_simplify(f, s->if_.cond);
+        if (s->if_.cond->kind == MS_EXPR_INT) /* "k < 1 && k >= 2" */
+            return fold_stmt(p, s->if_.cond->i.value ? s->if_.then_s
+                                : s->if_.else_s      ? s->if_.else_s
+                                                     : ms_seq(f, 0, NULL));
         s->if_.then_s = fold_stmt(p, s->if_.then_s);
         if (s->if_.else_s)
             s->if_.else_s = fold_stmt(p, s->if_.else_s);

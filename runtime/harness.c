@@ -320,6 +320,26 @@ static void add_user_file(ms_str *s, const ms_source *src)
     ms_str_addn(s, src->text + at, src->len - at);
 }
 
+static bool is_float_arithmetic(const void *ctx, const ms_expr *e)
+{
+    (void)ctx;
+    return e->kind == MS_EXPR_BINARY && e->dtype == MS_DT_F32 && e->bin.op <= MS_BIN_MOD;
+}
+
+static bool stores_no_float_arithmetic(void *ctx, ms_stmt *s)
+{
+    (void)ctx;
+    return s->kind != MS_STMT_STORE || !ms_expr_any(s->store.value, is_float_arithmetic, NULL);
+}
+
+/* Does the kernel compute in float? A double it feeds then holds a float's
+ * precision, and the fp-model may reorder the float sums (random kernel
+ * rk4035303: a float sum, doubled into a double output, 1 ulp apart). */
+static bool computes_in_float(const ms_func *f)
+{
+    return !ms_stmt_visit(f->body, stores_no_float_arithmetic, NULL);
+}
+
 /* The user's file (its kernels only: add_user_file) with the kernel
  * renamed NAME__orig and main out of the way, then each body as
  * NAME__<suffix>: the kernel's own declaration over another body. */
@@ -342,9 +362,9 @@ static void emit_prologue(ms_str *s, const ms_source *src, const ms_kernel *k, i
     ms_emit_support(n, bodies, s);
     /* --fp-model=strict promises the original's every bit */
     ms_str_addf(s, "#define MSCC_EXACT %d\n", k->func->fp_strict ? 1 : 0);
-    /* mscc's expf and kin round as floats do: a double they feed holds a
-     * float's precision */
-    bool approx = false;
+    /* mscc's expf and kin round as floats do, as float arithmetic does: a
+     * double they feed holds a float's precision */
+    bool approx = computes_in_float(k->func);
     for (int i = 0; i < n; i++)
         approx = approx || (bodies[i] && ms_vmath_approx_in(bodies[i]));
     ms_str_addf(s, "#define MSCC_APPROX_MATH %d\n", approx ? 1 : 0);

@@ -151,3 +151,57 @@ Test(poly, a_coefficient_beyond_int64_is_no_polynomial)
     cr_assert_neq(ms_simplify(f, big)->kind, MS_EXPR_INT, "not folded to a wrapped constant");
     cr_assert(ms_expr_const_int(mul(ms_int(f, INT64_MAX), ms_int(f, 1)), &c) && c == INT64_MAX);
 }
+
+/* clang's -Wall refuses "k < 1 && k >= 2" (always false) and "k < 2 || k >=
+ * 1" (always true): two comparisons of one integer with constants decide
+ * a chain of && or ||; comparisons that can both hold stay. */
+Test(poly, comparisons_of_one_integer_decide_a_chain)
+{
+    struct {
+        ms_binop chain, op1;
+        int c1;
+        ms_binop op2;
+        int c2;
+        const char *want;
+    } cases[] = {
+        {MS_BIN_LAND, MS_BIN_LT, 1, MS_BIN_GE, 2, "0"},
+        {MS_BIN_LAND, MS_BIN_LT, 2, MS_BIN_GE, 2, "0"},
+        {MS_BIN_LAND, MS_BIN_LE, 2, MS_BIN_GE, 2, "i <= 2 && i >= 2"},
+        {MS_BIN_LAND, MS_BIN_EQ, 1, MS_BIN_EQ, 2, "0"},
+        {MS_BIN_LAND, MS_BIN_EQ, 3, MS_BIN_NE, 3, "0"},
+        {MS_BIN_LAND, MS_BIN_NE, 3, MS_BIN_NE, 4, "i != 3 && i != 4"},
+        {MS_BIN_LAND, MS_BIN_GT, 5, MS_BIN_LT, 7, "i > 5 && i < 7"},
+        {MS_BIN_LAND, MS_BIN_GT, 5, MS_BIN_LT, 6, "0"},
+        {MS_BIN_LOR, MS_BIN_LT, 2, MS_BIN_GE, 1, "1"},
+        {MS_BIN_LOR, MS_BIN_LT, 2, MS_BIN_GE, 2, "1"},
+        {MS_BIN_LOR, MS_BIN_LT, 2, MS_BIN_GE, 3, "i < 2 || i >= 3"},
+        {MS_BIN_LOR, MS_BIN_NE, 3, MS_BIN_NE, 4, "1"},
+        {MS_BIN_LOR, MS_BIN_NE, 3, MS_BIN_LT, 9, "1"},
+        {MS_BIN_LOR, MS_BIN_NE, 3, MS_BIN_LT, 3, "i != 3 || i < 3"},
+        {MS_BIN_LOR, MS_BIN_LE, 0, MS_BIN_LE, 9, "i <= 0 || i <= 9"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ms_expr *e =
+            ms_binary(f, cases[c].chain, ms_binary(f, cases[c].op1, V(i), ms_int(f, cases[c].c1)),
+                      ms_binary(f, cases[c].op2, V(i), ms_int(f, cases[c].c2)));
+        char *s = show(ms_simplify(f, e));
+        cr_expect_str_eq(s, cases[c].want, "case %zu", c);
+        free(s);
+    }
+    /* one integer on either side, offset, and further along the chain:
+     * "j > 0 && i + 1 < 3 && 4 <= i" is false */
+    ms_expr *e =
+        ms_binary(f, MS_BIN_LAND,
+                  ms_binary(f, MS_BIN_LAND, ms_binary(f, MS_BIN_GT, V(j), ms_int(f, 0)),
+                            ms_binary(f, MS_BIN_LT, add(V(i), ms_int(f, 1)), ms_int(f, 3))),
+                  ms_binary(f, MS_BIN_LE, ms_int(f, 4), V(i)));
+    char *s = show(ms_simplify(f, e));
+    cr_expect_str_eq(s, "0");
+    free(s);
+    /* two integers: nothing is decided */
+    e = ms_binary(f, MS_BIN_LAND, ms_binary(f, MS_BIN_LT, V(i), ms_int(f, 1)),
+                  ms_binary(f, MS_BIN_GE, V(j), ms_int(f, 2)));
+    s = show(ms_simplify(f, e));
+    cr_expect_str_eq(s, "i < 1 && j >= 2");
+    free(s);
+}
