@@ -63,6 +63,9 @@ const char *ms_str_cstr(ms_str *s);       /* "" when empty */
 char *ms_str_take(ms_str *s);             /* caller frees; s is reset */
 void ms_str_free(ms_str *s);
 
+/* Is s a C identifier (names from files and command lines that become C)? */
+bool ms_is_identifier(const char *s);
+
 /* Whole file into a malloc'd NUL-terminated buffer; NULL on error (errno set). */
 char *ms_read_file(const char *path, size_t *len);
 

@@ -1,5 +1,5 @@
 /*
- * str.c - the string builder and whole-file reading.
+ * str.c - the string builder, whole-file reading, and the identifier test.
  */
 #include "base.h"
 
@@ -98,4 +98,15 @@ char *ms_read_file(const char *path, size_t *len)
     if (len)
         *len = s.len;
     return ms_str_take(&s);
+}
+
+bool ms_is_identifier(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return false;
+    for (; *s; s++)
+        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
 }

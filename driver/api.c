@@ -120,8 +120,8 @@ void ms_result_splice(mscc_result *r)
 mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
 {
     r->o = o;
-    ms_frontend_opts fo = {o->input,  o->clang_args.len, o->clang_args.data,
-                           o->nsizes, o->sizes,          o->fp_strict};
+    ms_frontend_opts fo = {o->input, o->clang_args.len, o->clang_args.data, o->nsizes,
+                           o->sizes, o->fp_strict,      o->nkernel_sizes,   o->kernel_sizes};
     int parsed = ms_frontend_parse(&fo, &r->src, &r->diags);
     r->have_src = true;
     if (parsed != 0)
@@ -169,6 +169,10 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
             /* --shard I/N: this run searches kernels I, I+N, ... of the file;
              * the others get what --trials 0 gives them */
             bool mine = o->nshards == 0 || i % o->nshards == o->shard;
+            bool listed = !o->sizes_only;
+            for (int s = 0; s < o->nsearch_only; s++)
+                listed = listed || !strcmp(o->search_only[s], k->name);
+            mine = mine && listed;
             choice[i] =
                 ms_tune_begin(o, r->target, &r->arch, r->db, &r->src, k, r->flags,
                               mine ? o->trials : 0, &found[i], &r->reps[i], &r->diags, &job);
@@ -186,9 +190,9 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
         if (job_of[i] >= 0)
             choice[i] = ms_tune_end(jobs[job_of[i]], &found[i]);
         if (choice[i] != MS_TUNE_ORIGINAL && k->func) /* else the original body stays */
-            r->bodies[i] =
-                ms_tune_kernel(&r->src, k, found[i] ? found[i] : given[i],
-                               o->verbose || getenv("MSCC_DEBUG"), &r->used[i], &r->diags);
+            r->bodies[i] = ms_tune_kernel_for(&r->src, k, found[i] ? found[i] : given[i],
+                                              o->verbose || getenv("MSCC_DEBUG"), o->sizes_only,
+                                              &r->used[i], &r->diags);
         ms_trace_free(found[i]);
     }
     if (r->njobs > 0 && r->db) /* the next run, of any kernel, starts from all it measured */

@@ -47,6 +47,12 @@ static char *body_comment(const ms_trace *t, bool fp_strict)
 char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *given, bool verbose,
                      ms_trace **used, ms_diags *diags)
 {
+    return ms_tune_kernel_for(src, k, given, verbose, false, used, diags);
+}
+
+char *ms_tune_kernel_for(const ms_source *src, const ms_kernel *k, const ms_trace *given,
+                         bool verbose, bool sizes_only, ms_trace **used, ms_diags *diags)
+{
     *used = NULL;
     if (verbose)
         print_ir("IR", k->name, k->func);
@@ -65,7 +71,8 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
     char *comment = body_comment(tr->t, k->func->fp_strict);
     char *orig = ms_kernel_body_text(src, k);
     const char *why = NULL;
-    char *body = ms_emit_body(tr->s->f, k->func, orig, comment, &why);
+    char *body = sizes_only ? ms_emit_body_for_sizes(tr->s->f, k->func, orig, comment, &why)
+                            : ms_emit_body(tr->s->f, k->func, orig, comment, &why);
     if (!body)
         ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s", k->name,
                      why);
@@ -284,6 +291,11 @@ int ms_driver_main(int argc, char **argv)
             fputs(ms_usage, stdout);
         ms_options_free(&o);
         return 0;
+    }
+    if (o.lib) {
+        int status = ms_lib_main(&o);
+        ms_options_free(&o);
+        return status;
     }
     bool to_stdout = !strcmp(o.output, "-");
     if (to_stdout && o.print_trace) {

@@ -47,6 +47,25 @@ struct mscc_result {
     int njobs; /* kernels searched */
 };
 
+/* --sizes-file (sizes_file.c): the size sets of each kernel, in file order;
+ * set_index[i] is sets[i]'s place among its kernel's. */
+typedef struct ms_sizes_file {
+    int n;
+    ms_kernel_sizes *sets;
+    int *set_index;
+} ms_sizes_file;
+/* Returns 0, or -1 with a reason in why. */
+int ms_sizes_file_parse(const char *text, ms_sizes_file *out, char *why, size_t n);
+void ms_sizes_file_free(ms_sizes_file *sf);
+/* How many sets kernel has (0: none in the file). */
+int ms_sizes_file_count(const ms_sizes_file *sf, const char *kernel);
+/* The sets of --lib's pass (each kernel's set number pass, or its last);
+ * out holds sf->n. Returns how many. */
+int ms_sizes_file_pass(const ms_sizes_file *sf, int pass, ms_kernel_sizes *out);
+
+/* mscc --lib NAME -o DIR (library.c): the exit status, as ms_driver_main's. */
+int ms_lib_main(ms_options *o);
+
 mscc_result *ms_result_new(void);
 /* Parses, schedules and emits o->input into r (nothing printed, nothing
  * written); r->status and r->message say how it went. */
@@ -60,10 +79,13 @@ struct ms_target *ms_options_target(const ms_options *o, bool runs, char *why, s
 char *ms_harness_flags(const ms_options *o);
 
 /* Schedules kernel k (replaying given, or the default schedule) and emits
- * its new body; NULL with a warning in diags when the kernel stays
- * unchanged. *used receives the trace applied (caller frees). */
+ * its new body (sizes_only: for its tuning sizes alone, as ms_emit_body
+ * says); NULL with a warning in diags when the kernel stays unchanged.
+ * *used receives the trace applied (caller frees). */
 char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *given, bool verbose,
                      ms_trace **used, ms_diags *diags);
+char *ms_tune_kernel_for(const ms_source *src, const ms_kernel *k, const ms_trace *given,
+                         bool verbose, bool sizes_only, ms_trace **used, ms_diags *diags);
 
 /* What tuning one kernel found, for the closing table. */
 struct ms_tune_report {

@@ -20,6 +20,7 @@ const char ms_usage[] =
     "            [--search replay|evolutionary] [--predict] [--shard I/N]\n"
     "            [--target NAME] [--runner 'CMD {exe} {args}'] [--runner-timing=wall|none]\n"
     "            [-MD] [-MF FILE] [-Werror] [-fdiagnostics-format=text|json]\n"
+    "            [--lib NAME (-o names a folder) [--sizes-file FILE]]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n"
     "       mscc db merge DIR DIR... -o OUT_DIR\n";
@@ -70,6 +71,28 @@ static bool check_target(ms_options *o, bool trials_given, char *why, size_t n)
     return true;
 }
 
+/* --lib's options together: a name that C, make and meson all take, a
+ * folder to write to, and what a library run does not do (yet). */
+static bool check_lib(const ms_options *o, char *why, size_t n)
+{
+    if (!o->lib) {
+        if (o->sizes_file)
+            snprintf(why, n,
+                     "--sizes-file gives the size sets of a kernel library: it needs --lib");
+        return !o->sizes_file;
+    }
+    const char *bad = !ms_is_identifier(o->lib) ? "wants a C identifier for the library's name"
+                      : !strcmp(o->output, "-")
+                          ? "writes a folder of files: -o DIR, not standard output"
+                      : o->depfile     ? "does not write a depfile (-MD) yet"
+                      : o->check       ? "does not run --check yet (test the library instead)"
+                      : o->print_trace ? "does not print traces (--print-trace)"
+                                       : NULL;
+    if (bad)
+        snprintf(why, n, "--lib %s: %s", o->lib, bad);
+    return !bad;
+}
+
 int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
 {
     *o = (ms_options){0};
@@ -114,7 +137,9 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
                                "--shard",
                                "--target",
                                "--runner",
-                               "--runner-timing"};
+                               "--runner-timing",
+                               "--lib",
+                               "--sizes-file"};
         const char *val = NULL;
         int which = -1;
         for (int k = 0; k < (int)(sizeof names / sizeof names[0]) && which < 0; k++) {
@@ -267,6 +292,12 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             }
             o->untimed = !strcmp(val, "none");
             continue;
+        case 20:
+            o->lib = val;
+            continue;
+        case 21:
+            o->sizes_file = val;
+            continue;
         default:
             break;
         }
@@ -324,6 +355,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         snprintf(why, n, "no output file (-o OUT.c, or -o - for standard output)");
         return 1;
     }
+    if (!check_lib(o, why, n))
+        return 1;
     /* JSON diagnostics: stderr holds the JSON alone, as gcc's does */
     if (o->diag_json)
         o->quiet = true;

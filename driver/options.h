@@ -26,14 +26,24 @@ typedef struct ms_options {
     bool predict;       /* --predict: the cost model's pick, nothing measured */
     bool fp_strict;     /* --fp-model=strict: every float result as the original rounds it */
     bool check, quiet, verbose, help, version;
-    bool werror;        /* -Werror: mscc's warnings are errors (no output, exit 1) */
-    bool diag_json;     /* -fdiagnostics-format=json: gcc's JSON on stderr */
-    bool depfile;       /* -MD: a make depfile beside the output (or at -MF) */
-    const char *mf;     /* -MF FILE: where the depfile goes */
-    int shard, nshards; /* --shard I/N: search kernels I, I+N, ... only (nshards 0: all) */
-    const char *target; /* --target: a name of runtime/targets.c; NULL: native */
-    const char *runner; /* --runner 'CMD {exe} {args}': how programs run on the target */
-    bool untimed;       /* --runner-timing=none: an emulator, checked but never timed */
+    bool werror;            /* -Werror: mscc's warnings are errors (no output, exit 1) */
+    bool diag_json;         /* -fdiagnostics-format=json: gcc's JSON on stderr */
+    bool depfile;           /* -MD: a make depfile beside the output (or at -MF) */
+    const char *mf;         /* -MF FILE: where the depfile goes */
+    int shard, nshards;     /* --shard I/N: search kernels I, I+N, ... only (nshards 0: all) */
+    const char *target;     /* --target: a name of runtime/targets.c; NULL: native */
+    const char *runner;     /* --runner 'CMD {exe} {args}': how programs run on the target */
+    bool untimed;           /* --runner-timing=none: an emulator, checked but never timed */
+    const char *lib;        /* --lib NAME: a kernel library in the folder -o names */
+    const char *sizes_file; /* --sizes-file: size sets per kernel, for --lib */
+    /* set by --lib for each of its passes: the kernels' sizes of that pass,
+     * and whether their bodies serve those sizes only (the library's
+     * dispatch calls them there alone) */
+    int nkernel_sizes;
+    const struct ms_kernel_sizes *kernel_sizes;
+    bool sizes_only;
+    const char *const *search_only; /* with sizes_only: the kernels this pass searches */
+    int nsearch_only;
 } ms_options;
 
 /* Returns 0, or 1 with a one-line reason in why (static storage or malloc'd

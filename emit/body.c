@@ -135,7 +135,7 @@ static void emit_tuned(ms_func *f, int indent, bool sizes_only, ms_str *out)
     ms_str_add(out, "} else {\n");
     if (sizes_only) { /* a candidate of the search: half the code to compile */
         ms_str_indent(out, indent + 1);
-        ms_str_add(out, "abort(); /* measured at the tuning sizes only */\n");
+        ms_str_add(out, "abort(); /* only ever called at the tuning sizes */\n");
     } else {
         ms_emit_stmts(generic, generic->body, indent + 1, out);
     }
@@ -283,6 +283,12 @@ char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char
                    const char *comment, const char **why)
 {
     return emit_body(scheduled, original, original_body, comment, why, false);
+}
+
+char *ms_emit_body_for_sizes(const ms_func *scheduled, const ms_func *original,
+                             const char *original_body, const char *comment, const char **why)
+{
+    return emit_body(scheduled, original, original_body, comment, why, true);
 }
 
 char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,

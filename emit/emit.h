@@ -15,6 +15,12 @@
 char *ms_emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
                    const char *comment, const char **why);
 
+/* The same for the tuning sizes alone: other sizes abort() (the caller
+ * includes <stdlib.h>). A library's variant for one size set, which its
+ * dispatch calls at those sizes only. */
+char *ms_emit_body_for_sizes(const ms_func *scheduled, const ms_func *original,
+                             const char *original_body, const char *comment, const char **why);
+
 /* The same for a candidate of the search, timed at the tuning sizes only:
  * other sizes abort() (the caller includes <stdlib.h>). */
 char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,

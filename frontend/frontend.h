@@ -9,6 +9,14 @@
 
 #include "ir/ir.h"
 
+/* One kernel's tuning sizes by name (--lib's --sizes-file), applied over
+ * --sizes. */
+typedef struct ms_kernel_sizes {
+    const char *kernel;
+    int nsizes;
+    const ms_size_hint *sizes;
+} ms_kernel_sizes;
+
 typedef struct ms_frontend_opts {
     const char *path;
     int nargs; /* extra clang arguments: -I, -D, -std= */
@@ -16,6 +24,8 @@ typedef struct ms_frontend_opts {
     int nsizes; /* --sizes overrides, applied over the pragma's */
     const ms_size_hint *sizes;
     bool fp_strict; /* --fp-model=strict, recorded in every kernel */
+    int nkernel_sizes;
+    const ms_kernel_sizes *kernel_sizes;
 } ms_frontend_opts;
 
 /* One `#pragma mscc kernel` function of the file. */
@@ -40,6 +50,12 @@ typedef struct ms_other_def {
     bool old_style;
 } ms_other_def;
 
+/* A declaration of the file's own at file scope that a prototype may need:
+ * a typedef, enum, struct or union, through its ';'. */
+typedef struct ms_type_decl {
+    size_t begin, end;
+} ms_type_decl;
+
 typedef struct ms_source {
     char *path;
     char *text; /* the file's bytes */
@@ -48,6 +64,8 @@ typedef struct ms_source {
     ms_kernel *kernels;
     int nothers;
     ms_other_def *others; /* in file order */
+    int ntypes;
+    ms_type_decl *types; /* in file order, none inside another */
     int nincludes;
     char **includes; /* every file the input includes, directly or not (for -MD) */
 } ms_source;

@@ -297,6 +297,48 @@ static void find_other_defs(const char *text, size_t len, const top *tops, int n
     src->others = v.data;
 }
 
+static int by_begin(const void *a, const void *b)
+{
+    const ms_type_decl *x = a, *y = b;
+    return x->begin < y->begin ? -1 : x->begin > y->begin;
+}
+
+/* The file's typedefs, enums, structs and unions at file scope, each
+ * through the ';' that ends it ("struct S {...} s;" declares a variable
+ * too: left out), one inside another (typedef struct {...} T;) merged. */
+static void find_type_decls(const char *text, size_t len, const top *tops, int ntops,
+                            ms_source *src)
+{
+    MS_VEC(ms_type_decl) all = {0}, v = {0};
+    for (int t = 0; t < ntops; t++) {
+        enum CXCursorKind kind = clang_getCursorKind(tops[t].cur);
+        if (kind != CXCursor_TypedefDecl && kind != CXCursor_EnumDecl &&
+            kind != CXCursor_StructDecl && kind != CXCursor_UnionDecl)
+            continue;
+        CXSourceRange r = clang_getCursorExtent(tops[t].cur);
+        ms_type_decl d = {offset_of(clang_getRangeStart(r)), offset_of(clang_getRangeEnd(r))};
+        if (d.begin < d.end && d.end <= len)
+            MS_VEC_PUSH(all, d);
+    }
+    if (all.len > 1)
+        qsort(all.data, (size_t)all.len, sizeof *all.data, by_begin);
+    for (int i = 0; i < all.len; i++) {
+        ms_type_decl d = all.data[i];
+        if (v.len && d.begin < v.data[v.len - 1].end)
+            continue; /* inside the last one */
+        size_t semi = d.end;
+        while (semi < len && (text[semi] == ' ' || text[semi] == '\t' || text[semi] == '\n'))
+            semi++;
+        if (semi < len && text[semi] == ';') {
+            d.end = semi + 1;
+            MS_VEC_PUSH(v, d);
+        }
+    }
+    free(all.data);
+    src->ntypes = v.len;
+    src->types = v.data;
+}
+
 static void render_clang_diags(CXTranslationUnit tu, ms_diags *diags, int *nerrors)
 {
     unsigned n = clang_getNumDiagnostics(tu);
@@ -417,6 +459,7 @@ int ms_frontend_parse(const ms_frontend_opts *o, ms_source *src, ms_diags *diags
             make_kernel(&s, o, p, next->cur, &src->kernels[src->nkernels++]);
     }
     find_other_defs(text, len, tops.data, tops.len, src);
+    find_type_decls(text, len, tops.data, tops.len, src);
     clang_getInclusions(tu, add_inclusion, src);
     for (int i = 0; i < s.pragmas.len; i++)
         for (int h = 0; h < s.pragmas.data[i].nhints; h++)
@@ -441,6 +484,7 @@ void ms_source_free(ms_source *src)
     }
     free(src->kernels);
     free(src->others);
+    free(src->types);
     free(src->text);
     free(src->path);
     *src = (ms_source){0};

@@ -83,6 +83,18 @@ static void add_hint(ms_func *f, const char *name, int64_t value)
     f->hints = h;
 }
 
+/* Sizes given outside the pragma replace its values or add to them. */
+static void override(ms_func *f, int n, const ms_size_hint *sizes)
+{
+    for (int i = 0; i < n; i++) {
+        ms_size_hint *h = ms_func_hint(f, sizes[i].name);
+        if (h)
+            h->value = sizes[i].value;
+        else if (size_param(f, sizes[i].name))
+            add_hint(f, sizes[i].name, sizes[i].value);
+    }
+}
+
 void lower_sizes(ms_func *f, int npragma, const ms_size_hint *pragma, const ms_frontend_opts *o,
                  ms_loc at, ms_diags *diags)
 {
@@ -95,12 +107,18 @@ void lower_sizes(ms_func *f, int npragma, const ms_size_hint *pragma, const ms_f
                          "kernel '%s': 'sizes' names '%s', which is not an integer parameter",
                          f->name, pragma[i].name);
     }
-    for (int i = 0; i < o->nsizes; i++) {
-        ms_size_hint *h = ms_func_hint(f, o->sizes[i].name);
-        if (h)
-            h->value = o->sizes[i].value;
-        else if (size_param(f, o->sizes[i].name))
-            add_hint(f, o->sizes[i].name, o->sizes[i].value);
+    override(f, o->nsizes, o->sizes);
+    for (int k = 0; k < o->nkernel_sizes; k++) {
+        const ms_kernel_sizes *ks = &o->kernel_sizes[k];
+        if (strcmp(ks->kernel, f->name))
+            continue;
+        override(f, ks->nsizes, ks->sizes);
+        for (int i = 0; i < ks->nsizes; i++)
+            if (!size_param(f, ks->sizes[i].name))
+                ms_diags_add(diags, MS_DIAG_WARNING, at,
+                             "kernel '%s': the sizes file names '%s', which is not an integer "
+                             "parameter",
+                             f->name, ks->sizes[i].name);
     }
     ceiling_ctx cc = {f, ms_xcalloc((size_t)(f->nparams ? f->nparams : 1), sizeof(int64_t))};
     static const ms_walk_fns fns = {bound_by_access, NULL, NULL};

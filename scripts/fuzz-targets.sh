@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fuzz-targets.sh [SECONDS] [TARGET...] - runs the libFuzzer targets of
-# tests/fuzz/ (frontend, pragma, trace, db, model; all without names) for
+# tests/fuzz/ (frontend, pragma, trace, db, model, sizes; all without names) for
 # SECONDS each (default 60), two at a time, built with clang-19 under
 # ASan+UBSan in build-fuzz/. Each starts from its seed corpus
 # (tests/fuzz/corpus/T, never written) plus what earlier runs found
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(frontend pragma trace db model)
+[ ${#targets[@]} -gt 0 ] || targets=(frontend pragma trace db model sizes)
 
 bash scripts/setup.sh >/dev/null
 command -v clang-19 >/dev/null || {

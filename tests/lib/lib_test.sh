@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# lib_test.sh MSCC SRC - mscc --lib: the library of tests/lib/kernels.c
+# (gemm with three size sets from sizes.json, softmax with one that
+# replaces its pragma's, kernels sized by a #define and by an enum, with a
+# typedef in a prototype), built with the make
+# rules it writes and again with its meson.build, each linked with
+# check.c, which compares every kernel with the original (kernels.c
+# compiled with its names prefixed ref_) at the listed sizes and odd ones.
+# Also: the dispatch and variants are there, a search with a database
+# searches each set once and a second run replays them, and bad command
+# lines and sizes files are errors that write nothing.
+set -euo pipefail
+mscc=$1 src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "lib_test: $*" >&2; exit 1; }
+cd "$work"
+cp "$src"/tests/lib/{kernels.c,sizes.json,check.c} .
+export MSCC_DB=$work/no-db MSCC_TRIALS=0
+cflags=(-std=c11 -O2 -Wall -Wextra -Werror)
+ref=(-Wno-unknown-pragmas -Dgemm=ref_gemm -Dsoftmax=ref_softmax -Dscale_channels=ref_scale_channels -Dfir=ref_fir)
+
+"$mscc" --lib kl -o out kernels.c --sizes-file sizes.json 2> log || { cat log; fail "mscc --lib failed"; }
+for f in kl.h kl.mk meson.build gemm.c softmax.c scale_channels.c fir.c; do
+    [ -f "out/$f" ] || fail "no out/$f"
+done
+grep -q 'if (M == 128 && N == 128 && K == 128) {' out/gemm.c || fail "gemm.c: no dispatch to the 128 set"
+grep -q 'static void gemm__mscc_sizes3' out/gemm.c || fail "gemm.c: no variant for the third set"
+grep -q 'if (R == 4 && L == 1000) {' out/softmax.c || fail "softmax.c: not tuned at the file's sizes"
+grep -q 'M=7, N=5, K=3' out/kl.h || fail "kl.h does not say the sets"
+grep -q '#define CH 8' out/kl.h || fail "kl.h lacks the file's #define"
+grep -q 'typedef float real;' out/kl.h || fail "kl.h lacks the file's typedef"
+grep -q 'enum { TAPS = 5 };' out/kl.h || fail "kl.h lacks the file's enum"
+if grep -q 'pragma mscc' out/*.c out/kl.h; then fail "mscc's pragma left in the library"; fi
+
+# make: the rules it wrote, with warnings as errors
+cat > Makefile <<'MK'
+include out/kl.mk
+kl_CFLAGS := -std=c11 -O2 -march=native -fopenmp -Wall -Wextra -Werror
+check: check.o ref.o $(kl_LIB)
+	$(CC) -o $@ check.o ref.o $(kl_LIB) $(kl_LDFLAGS)
+MK
+cc "${cflags[@]}" -Iout -c check.c -o check.o
+cc -std=c11 -O2 "${ref[@]}" -c kernels.c -o ref.o
+make -s check > make.log 2>&1 || { cat make.log; fail "make did not build the library"; }
+./check > run.log || { cat run.log; fail "the make-built library differs from the original"; }
+[ "$(grep -c ': ok' run.log)" = 23 ] || { cat run.log; fail "not every call was checked"; }
+
+# meson: subdir() the folder, link kl_dep
+mkdir proj
+cp -r out proj/kl
+cp check.c ref.o proj/
+cat > proj/meson.build <<'MB'
+project('uses_kl', 'c', default_options : ['c_std=c11', 'warning_level=2', 'werror=true'])
+subdir('kl')
+executable('check', 'check.c', objects : 'ref.o', dependencies : kl_dep)
+MB
+(cd proj && meson setup build > ../meson.log 2>&1 && ninja -C build >> ../meson.log 2>&1) ||
+    { cat meson.log; fail "meson did not build the library"; }
+proj/build/check > run2.log || { cat run2.log; fail "the meson-built library differs from the original"; }
+
+# for another machine: the rules carry the target's flags, and the cross
+# compiler builds the library with them
+if command -v aarch64-linux-gnu-gcc > /dev/null; then
+    "$mscc" --lib kl -o arm kernels.c --sizes-file sizes.json --target aarch64-linux-gnu 2> log ||
+        { cat log; fail "mscc --lib --target aarch64-linux-gnu failed"; }
+    grep -q 'march=native' arm/kl.mk && fail "the aarch64 rules say -march=native"
+    grep -q -- '-static' arm/kl.mk && fail "the aarch64 rules carry a link option"
+    make -s -f arm/kl.mk CC=aarch64-linux-gnu-gcc \
+        kl_CFLAGS="$(sed -n 's/^kl_CFLAGS ?= //p' arm/kl.mk) -Wall -Wextra -Werror" arm/libkl.a \
+        > make.log 2>&1 || { cat make.log; fail "aarch64-linux-gnu-gcc did not build the library"; }
+fi
+
+# searched: each set once (3 gemm, 1 softmax, 1 scale_channels, 1 fir), then replayed
+"$mscc" --lib kl -o out2 kernels.c --sizes-file sizes.json --trials 2 --db db 2> log ||
+    { cat log; fail "mscc --lib --trials 2 failed"; }
+n=$(grep -c '"status":"ok"' db/records.jsonl || true)
+[ "$n" -ge 6 ] || { cat log; fail "$n measured records for 6 kernel sets"; }
+cp db/records.jsonl before.jsonl
+"$mscc" --lib kl -o out3 kernels.c --sizes-file sizes.json --trials 2 --db db 2> log ||
+    { cat log; fail "the second mscc --lib failed"; }
+cmp -s before.jsonl db/records.jsonl || fail "the second run measured again instead of replaying"
+diff -r out2 out3 > /dev/null || fail "the replayed library differs"
+
+# refused: nothing written, a reason
+bad() {
+    local want=$1
+    shift
+    if "$mscc" "$@" > out.txt 2>&1; then fail "accepted: $*"; fi
+    grep -q -- "$want" out.txt || { cat out.txt; fail "'$*' does not say '$want'"; }
+}
+bad "needs --lib" kernels.c -o x.c --sizes-file sizes.json
+bad "C identifier" --lib 2x -o o4 kernels.c
+bad "not standard output" --lib kl -o - kernels.c
+bad "does not run --check" --lib kl -o o4 --check kernels.c
+echo '{"gemm": [{"M": 1.5}]}' > s1.json
+bad "whole number" --lib kl -o o4 kernels.c --sizes-file s1.json
+echo '{"gemm": []}' > s2.json
+bad "1 to 64 size sets" --lib kl -o o4 kernels.c --sizes-file s2.json
+echo '[1, 2]' > s3.json
+bad "not a JSON object" --lib kl -o o4 kernels.c --sizes-file s3.json
+bad "cannot be read" --lib kl -o o4 kernels.c --sizes-file nowhere.json
+[ ! -e o4 ] || fail "a refused run wrote o4"
+# a warning, not an error: sizes for a kernel the file lacks, or a name
+# that is no parameter
+echo '{"gemm": [{"M": 8, "Q": 3}], "gemv": [{"M": 8}]}' > s4.json
+"$mscc" --lib kl -o o5 kernels.c --sizes-file s4.json 2> log || { cat log; fail "s4 refused"; }
+grep -q "sizes for 'gemv', which is not a kernel" log || { cat log; fail "no warning for gemv"; }
+grep -q "names 'Q', which is not an integer parameter" log || { cat log; fail "no warning for Q"; }
+echo "lib_test: ok"
