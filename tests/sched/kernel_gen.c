@@ -264,7 +264,9 @@ static void condition(gen *g, ms_str *out, int depth)
         ms_str_addf(out, "(%s - %s) %% 2 != 0", v->name, w->name);
         break;
     default:
-        ms_str_addf(out, "%s < %d", v->name, 2 + pick(g, 6));
+        /* above case 1's constants: "j >= 2 && j < 2" holds for no j, and
+         * clang's -Wall says so (rk4045217, an original -Werror refused) */
+        ms_str_addf(out, "%s < %d", v->name, 3 + pick(g, 5));
         break;
     }
     if (depth < 1 && chance(g, 20)) {
