@@ -120,8 +120,16 @@ void ms_result_splice(mscc_result *r)
 mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
 {
     r->o = o;
-    ms_frontend_opts fo = {o->input, o->clang_args.len, o->clang_args.data, o->nsizes,
-                           o->sizes, o->fp_strict,      o->nkernel_sizes,   o->kernel_sizes};
+    ms_frontend_opts fo = {.path = o->input,
+                           .nargs = o->clang_args.len,
+                           .args = o->clang_args.data,
+                           .nsizes = o->nsizes,
+                           .sizes = o->sizes,
+                           .fp_strict = o->fp_strict,
+                           .nkernel_sizes = o->nkernel_sizes,
+                           .kernel_sizes = o->kernel_sizes,
+                           .no_heap = o->no_heap,
+                           .max_stack = o->max_stack};
     int parsed = ms_frontend_parse(&fo, &r->src, &r->diags);
     r->have_src = true;
     if (parsed != 0)

@@ -26,11 +26,16 @@ static void print_ir(const char *what, const char *name, const ms_func *f)
 
 /* The comment atop a tuned body: who made it, under which fp-model when it
  * is not the default, and the schedule itself. */
-static char *body_comment(const ms_trace *t, bool fp_strict)
+static char *body_comment(const ms_trace *t, const ms_func *f)
 {
     ms_str c = {0}, text = {0};
-    ms_str_add(&c, fp_strict ? "tuned by mscc " MS_VERSION " (--fp-model=strict)"
-                             : "tuned by mscc " MS_VERSION);
+    ms_str_add(&c, f->fp_strict ? "tuned by mscc " MS_VERSION " (--fp-model=strict)"
+                                : "tuned by mscc " MS_VERSION);
+    /* the budgets it keeps, said where the code is */
+    if (f->no_heap || f->max_stack)
+        ms_str_addf(&c, "; %s%s%lld bytes of local arrays at the tuning sizes",
+                    f->no_heap ? "no heap, " : "", f->max_stack ? "within --max-stack: " : "",
+                    (long long)ms_func_stack_bytes(f));
     ms_str_add(&c, "; the schedule, replayable with --trace:");
     ms_trace_print(t, &text);
     for (const char *line = ms_str_cstr(&text); *line;) {
@@ -68,7 +73,7 @@ char *ms_tune_kernel_for(const ms_source *src, const ms_kernel *k, const ms_trac
     }
     if (verbose)
         print_ir("scheduled IR", k->name, tr->s->f);
-    char *comment = body_comment(tr->t, k->func->fp_strict);
+    char *comment = body_comment(tr->t, tr->s->f);
     char *orig = ms_kernel_body_text(src, k);
     const char *why = NULL;
     char *body = sizes_only ? ms_emit_body_for_sizes(tr->s->f, k->func, orig, comment, &why)

@@ -267,8 +267,6 @@ static char *library_cflags(const ms_options *o, mscc_result *const *r, int npas
     for (char *w = strtok_r(target, " ", &save); w; w = strtok_r(NULL, " ", &save))
         if (strcmp(w, "-static") && (omp || strcmp(w, "-fopenmp")))
             ms_str_addf(&s, "%s%s", s.len ? " " : "", w);
-    if (omp && !strstr(ms_str_cstr(&s), "-fopenmp"))
-        ms_str_add(&s, " -fopenmp");
     free(target);
     return ms_str_take(&s);
 }
@@ -339,11 +337,20 @@ static bool make_dir(const char *dir, char *why, size_t n)
         snprintf(why, n, "--lib: '%s' is not a folder", dir);
         return false;
     }
-    if (mkdir(dir, 0777) != 0) {
+    /* its parents first, as mkdir -p */
+    char *path = ms_xstrdup(dir);
+    bool ok = true;
+    for (char *c = path + 1; *c && ok; c++)
+        if (*c == '/') {
+            *c = '\0';
+            ok = mkdir(path, 0777) == 0 || errno == EEXIST;
+            *c = '/';
+        }
+    ok = ok && (mkdir(path, 0777) == 0 || errno == EEXIST);
+    if (!ok)
         snprintf(why, n, "--lib: cannot make the folder '%s': %s", dir, strerror(errno));
-        return false;
-    }
-    return true;
+    free(path);
+    return ok;
 }
 
 /* Every file of the library, or none: the contents first, then the writes. */

@@ -21,6 +21,7 @@ const char ms_usage[] =
     "            [--target NAME] [--runner 'CMD {exe} {args}'] [--runner-timing=wall|none]\n"
     "            [-MD] [-MF FILE] [-Werror] [-fdiagnostics-format=text|json]\n"
     "            [--lib NAME (-o names a folder) [--sizes-file FILE]]\n"
+    "            [--no-heap] [--max-stack BYTES]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n"
     "       mscc db merge DIR DIR... -o OUT_DIR\n";
@@ -44,6 +45,8 @@ static bool check_target(ms_options *o, bool trials_given, char *why, size_t n)
     const ms_target_kind *k = ms_target_kind_named(o->target);
     if (!ms_target_kind_check_flags(k, o->cflags, why, n))
         return false;
+    /* no operating system: nothing to malloc from */
+    o->no_heap = o->no_heap || k->bare;
     if (o->untimed && !o->runner) {
         snprintf(why, n, "--runner-timing=none describes a --runner; there is none");
         return false;
@@ -139,7 +142,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
                                "--runner",
                                "--runner-timing",
                                "--lib",
-                               "--sizes-file"};
+                               "--sizes-file",
+                               "--max-stack"};
         const char *val = NULL;
         int which = -1;
         for (int k = 0; k < (int)(sizeof names / sizeof names[0]) && which < 0; k++) {
@@ -298,6 +302,16 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         case 21:
             o->sizes_file = val;
             continue;
+        case 22: {
+            char *end;
+            long long v = strtoll(val, &end, 10);
+            if (!*val || *end || v < 1) {
+                snprintf(why, n, "--max-stack wants a number of bytes >= 1, not '%s'", val);
+                return 1;
+            }
+            o->max_stack = v;
+            continue;
+        }
         default:
             break;
         }
@@ -309,6 +323,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             o->depfile = true;
         else if (!strcmp(a, "--predict"))
             o->predict = true;
+        else if (!strcmp(a, "--no-heap"))
+            o->no_heap = true;
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
             o->quiet = true;
         else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))

@@ -72,6 +72,11 @@ void ms_tune_key(const ms_target *t, const ms_arch *arch, const ms_kernel *k, ms
     }
     key->sizes = ms_str_take(&s);
     add_target_key(&s, t);
+    /* a board's budgets make another search space */
+    if (f->no_heap)
+        ms_str_add(&s, "; budget: no heap");
+    if (f->max_stack)
+        ms_str_addf(&s, "; budget: stack <= %" PRId64, f->max_stack);
     key->target = ms_str_take(&s);
     key->threads = arch->ncores;
     key->fp_strict = f->fp_strict;

@@ -253,6 +253,8 @@ static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXC
         return;
     }
     k->func->fp_strict = o->fp_strict;
+    k->func->no_heap = o->no_heap;
+    k->func->max_stack = o->max_stack;
     lower_sizes(k->func, p->nhints, p->hints, o, (ms_loc){s->path, (int)p->line, (int)p->col},
                 s->diags);
 }

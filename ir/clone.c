@@ -108,6 +108,8 @@ ms_func *ms_func_clone(const ms_func *f)
     to->noalias = f->noalias;
     to->fp_strict = f->fp_strict;
     to->original_elsewhere = f->original_elsewhere;
+    to->no_heap = f->no_heap;
+    to->max_stack = f->max_stack;
     to->next_id = f->next_id;
     to->nparams = f->nparams;
     to->params =

@@ -252,6 +252,10 @@ typedef struct ms_func {
     /* only the tuning sizes run the schedule; other sizes run the user's
      * loops as written (the schedule was slower there) */
     bool original_elsewhere;
+    /* --no-heap, --max-stack: budgets every schedule must keep (a board's
+     * memory); max_stack 0: none */
+    bool no_heap;
+    int64_t max_stack;
     int next_id;
 } ms_func;
 
@@ -496,6 +500,14 @@ bool ms_loop_holds_only(const ms_stmt *loop, const ms_stmt *block);
 bool ms_stmt_precedes(ms_stmt *root, const ms_stmt *a, const ms_stmt *b);
 /* An access's expression in loop variables (block bindings substituted). */
 ms_expr *ms_site_realize(ms_func *f, const ms_access_site *s, ms_expr *e);
+
+/* ---- memory budgets (budget.c) ---- */
+
+/* Bytes of f's local arrays at its tuning sizes (each allocation counted
+ * once, as if all were live together); -1 when one has no size there. */
+int64_t ms_func_stack_bytes(const ms_func *f);
+/* The first array f copies to the heap (a packed copy), or NULL. */
+const ms_buffer *ms_func_heap_buffer(const ms_func *f);
 
 /* ---- analysis ---- */
 

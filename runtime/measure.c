@@ -129,8 +129,7 @@ static void fastmath_outputs(ms_kernel_measurer *m)
     char *argv[] = {exe, "--cand=-1", ref_arg, "--ref-only", NULL};
     ms_proc_result r;
     ms_meas_result res = {MS_MEAS_OK, 0, ""};
-    if (job.ok &&
-        ms_target_run(m->t, argv, out, NULL, 600, m->mem_limit, &r) == 0 &&
+    if (job.ok && ms_target_run(m->t, argv, out, NULL, 600, m->mem_limit, &r) == 0 &&
         classify(&r, out, &res))
         snprintf(m->fast, sizeof m->fast, "%s", fast);
 }
@@ -279,8 +278,7 @@ static int run_candidate(ms_kernel_measurer *m, int i, const char *out, double a
     snprintf(fast_arg, sizeof fast_arg, "--fast=%s", m->fast);
     char *argv[] = {
         m->exe[i], cand_arg, ref_arg, cutoff_arg, abort_arg, m->fast[0] ? fast_arg : NULL, NULL};
-    return ms_target_run(m->t, argv, out, NULL, 10 + 30 * bound, m->mem_limit,
-                               r);
+    return ms_target_run(m->t, argv, out, NULL, 10 + 30 * bound, m->mem_limit, r);
 }
 
 static void run_batch(void *ctx, int n, ms_meas_result *res)

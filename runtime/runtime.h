@@ -22,6 +22,7 @@ typedef struct ms_target_kind {
     int vector_bytes;
     bool cross;
     const char *needs, *emulator;
+    bool bare; /* no operating system: no heap (--no-heap), no threads */
 } ms_target_kind;
 
 /* NULL when name is not a target ("native" when name is NULL). */

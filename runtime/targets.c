@@ -11,21 +11,26 @@
 #include <string.h>
 
 static const ms_target_kind kinds[] = {
-    /* name, cc, cflags, -march, isa, vector bytes, cross, needs, emulator */
-    {"native", "cc", MS_DEFAULT_CFLAGS, NULL, NULL, 0, false, NULL, NULL},
+    /* name, cc, cflags, -march, isa, vector bytes, cross, needs, emulator, bare */
+    {"native", "cc", MS_DEFAULT_CFLAGS, NULL, NULL, 0, false, NULL, NULL, false},
     {"x86-64-v4", "cc", "-O3 -march=x86-64-v4 -fopenmp", "x86-64-v4", "avx512", 64, false,
-     "avx512f", NULL},
+     "avx512f", NULL, false},
     {"x86-64-v3", "cc", "-O3 -march=x86-64-v3 -fopenmp", "x86-64-v3", "avx2", 32, false, "avx2",
-     NULL},
-    {"generic", "cc", "-O3 -fopenmp", "", NULL, 16, false, NULL, NULL},
+     NULL, false},
+    {"generic", "cc", "-O3 -fopenmp", "", NULL, 16, false, NULL, NULL, false},
     /* a cross target's harness is static: a board needs no libraries */
     {"aarch64-linux-gnu", "aarch64-linux-gnu-gcc", "-O3 -fopenmp -static", NULL, "neon", 16, true,
-     NULL, "qemu-aarch64"},
+     NULL, "qemu-aarch64", false},
     /* armv7 with NEON and VFPv4 (fused multiply-add) */
     {"arm-linux-gnueabihf", "arm-linux-gnueabihf-gcc", "-O3 -mfpu=neon-vfpv4 -fopenmp -static",
-     NULL, NULL, 16, true, NULL, "qemu-arm"},
+     NULL, NULL, 16, true, NULL, "qemu-arm", false},
     {"riscv64-linux-gnu", "riscv64-linux-gnu-gcc", "-O3 -fopenmp -static", NULL, NULL, 16, true,
-     NULL, "qemu-riscv64"},
+     NULL, "qemu-riscv64", false},
+    /* bare metal: single-precision and double FPU (FPv5), no SIMD, no OS;
+     * its programs run on a board or qemu-system-arm (examples/cortex-m7) */
+    {"cortex-m7", "arm-none-eabi-gcc",
+     "-O2 -mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard -mthumb", NULL, NULL, 4, true, NULL, NULL,
+     true},
 };
 
 enum { NKINDS = sizeof kinds / sizeof kinds[0] };

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# setup.sh - installs what mscc needs from Debian (only what is missing),
-# then configures and builds build/ (and build-asan/ with --asan).
+# setup.sh [--asan] [--boards] - installs what mscc needs from Debian (only
+# what is missing), then configures and builds build/ (and build-asan/ with
+# --asan). --boards adds the bare-metal tools (arm-none-eabi-gcc, newlib,
+# qemu-system-arm: 850 MB) that the lib suite's cortex-m7 check uses; CI
+# leaves them out for time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +11,14 @@ packages=(gcc pkg-config meson ninja-build llvm-19-dev libclang-19-dev libcjson-
           libcriterion-dev libhwloc-dev libxgboost-dev libopenblas-dev libdnnl-dev clang
           libomp-dev cmake crossbuild-essential-arm64 crossbuild-essential-armhf
           gcc-riscv64-linux-gnu qemu-user)
+asan=false
+for a in "$@"; do
+    case $a in
+    --asan) asan=true ;;
+    --boards) packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm) ;;
+    *) echo "setup: unknown option $a" >&2; exit 1 ;;
+    esac
+done
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,7 +33,7 @@ fi
 
 [ -f build/build.ninja ] || meson setup build >/dev/null
 ninja -C build >/dev/null
-if [ "${1:-}" = "--asan" ]; then
+if $asan; then
     [ -f build-asan/build.ninja ] ||
         meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
     ninja -C build-asan >/dev/null

@@ -56,7 +56,7 @@ void tu_parse_file(const char *path, ms_source *src, ms_diags *diags)
 
 void tu_parse_file_fp(const char *path, bool fp_strict, ms_source *src, ms_diags *diags)
 {
-    ms_frontend_opts o = {path, 0, NULL, 0, NULL, fp_strict, 0, NULL};
+    ms_frontend_opts o = {.path = path, .fp_strict = fp_strict};
     int rc = ms_frontend_parse(&o, src, diags);
     if (rc != 0) {
         char *d = tu_render(diags);

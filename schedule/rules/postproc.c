@@ -3,7 +3,8 @@
  * auto-unroll annotation becomes unrolled loops, and a loop marked
  * parallel or SIMD that later steps made dependent is refused (the
  * candidate is dropped, its reason counted); under reassoc, libm calls
- * in SIMD loops become mscc's vector math (ir/vmath.c). Deterministic, so
+ * in SIMD loops become mscc's vector math (ir/vmath.c); a schedule beyond
+ * the kernel's memory budgets is refused. Deterministic, so
  * a trace replayed and postprocessed gives the same program every time.
  */
 #include "schedule/prim/prim.h"
@@ -97,6 +98,26 @@ static bool rewrite_vmath(void *ctx, ms_stmt *s)
     return true;
 }
 
+/* A board's budgets (--no-heap, --max-stack): a schedule beyond them is
+ * refused like an illegal one, so that the search never measures it and
+ * a trace or database record beyond them does not apply. */
+static ms_status keep_budgets(ms_sched *s)
+{
+    const ms_buffer *heap = s->f->no_heap ? ms_func_heap_buffer(s->f) : NULL;
+    if (heap)
+        return prim_fail(s, MS_ERR_ILLEGAL, "--no-heap: it copies '%s' to the heap", heap->name);
+    int64_t stack = s->f->max_stack ? ms_func_stack_bytes(s->f) : 0;
+    if (stack < 0 || stack > s->f->max_stack)
+        return stack < 0 ? prim_fail(s, MS_ERR_ILLEGAL,
+                                     "--max-stack %lld: a local array has no size at the tuning "
+                                     "sizes",
+                                     (long long)s->f->max_stack)
+                         : prim_fail(s, MS_ERR_ILLEGAL,
+                                     "--max-stack %lld: its local arrays take %lld bytes",
+                                     (long long)s->f->max_stack, (long long)stack);
+    return MS_OK;
+}
+
 ms_status ms_postproc(ms_sched *s)
 {
     ms_stmt_visit(s->f->body, rewrite_unroll, NULL);
@@ -117,5 +138,5 @@ ms_status ms_postproc(ms_sched *s)
                            L->loop.var->name);
     }
     free(infos);
-    return st;
+    return st == MS_OK ? keep_budgets(s) : st;
 }

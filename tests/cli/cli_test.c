@@ -559,3 +559,37 @@ Test(cli, of_the_users_file_only_the_kernel_runs, .timeout = 300)
     free(db);
     ms_str_free(&db_opt);
 }
+
+/* A board's budgets: a schedule beyond them is refused as an illegal one
+ * (the trace does not apply, the kernel stays as written, with the reason);
+ * within them, the tuned body says what it uses. */
+Test(cli, budgets_refuse_a_schedule_beyond_them)
+{
+    ms_str in = {0}, trace = {0};
+    ms_str_addf(&in, "%s/bench/gemm/gemm.c", tu_src_dir());
+    ms_str_addf(&trace, "%s/bench/traces/gemm.json", tu_src_dir());
+    char *out = tu_write_temp("budget.out.c", "");
+    /* the budget option (none: the trace packs B with malloc), what it says */
+    static const char *const opt[] = {"--no-heap", "--max-stack=100", "--max-stack=100000", NULL};
+    static const char *const says[] = {"--no-heap: it copies 'B_packed' to the heap",
+                                       "--max-stack 100: its local arrays take 1024 bytes",
+                                       "within --max-stack: 1024 bytes of local arrays", "malloc("};
+    for (int i = 0; i < 4; i++) {
+        run r = mscc6(ms_str_cstr(&in), "-o", out, "--trace", ms_str_cstr(&trace), opt[i]);
+        cr_expect_eq(r.status, 0, "%d: %s", i, r.err);
+        char *text = ms_read_file(out, NULL);
+        cr_assert(text);
+        bool refused = i < 2;
+        cr_expect(strstr(refused ? r.err : text, says[i]), "%d: %s", i, refused ? r.err : text);
+        cr_expect_eq(strstr(text, "tuned by mscc") == NULL, refused, "%d", i);
+        free(text);
+        done(&r);
+    }
+    run r = mscc6(ms_str_cstr(&in), "-o", out, "--max-stack", "0", NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "--max-stack wants a number of bytes >= 1"), "%s", r.err);
+    done(&r);
+    ms_str_free(&in);
+    ms_str_free(&trace);
+    free(out);
+}

@@ -55,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int n = ms_sizes_file_pass(&sf, p, pass);
         if (n < 0 || n > sf.n)
             abort();
-        ms_frontend_opts fo = {path, 0, NULL, 0, NULL, p == 1, n, pass};
+        ms_frontend_opts fo = {
+            .path = path, .fp_strict = p == 1, .nkernel_sizes = n, .kernel_sizes = pass};
         ms_source src = {0};
         ms_diags diags = {0};
         if (ms_frontend_parse(&fo, &src, &diags) != 0)

@@ -59,9 +59,9 @@ void fz_pipeline(const char *path, bool fp_strict, int ngiven, char **names, ms_
 #ifdef MS_FUZZ_INCLUDE
     /* the folder of the seeds' own header (tests/realc/bench_style.h) */
     static const char *const args[] = {"-I" MS_FUZZ_INCLUDE};
-    ms_frontend_opts fo = {path, 1, args, 0, NULL, fp_strict, 0, NULL};
+    ms_frontend_opts fo = {.path = path, .nargs = 1, .args = args, .fp_strict = fp_strict};
 #else
-    ms_frontend_opts fo = {path, 0, NULL, 0, NULL, fp_strict, 0, NULL};
+    ms_frontend_opts fo = {.path = path, .fp_strict = fp_strict};
 #endif
     ms_source src;
     ms_diags diags = {0};
@@ -197,7 +197,7 @@ const ms_source *fz_fixture(bool fp_strict)
     const char *path = fz_write(fp_strict ? "fixture_strict.c" : "fixture.c", fixture_text,
                                 sizeof fixture_text - 1);
     /* the path must outlive this call: diagnostics point into it */
-    ms_frontend_opts fo = {ms_xstrdup(path), 0, NULL, 0, NULL, fp_strict, 0, NULL};
+    ms_frontend_opts fo = {.path = ms_xstrdup(path), .fp_strict = fp_strict};
     ms_diags diags = {0};
     if (ms_frontend_parse(&fo, &src[fp_strict], &diags) != 0 || diags.items.len) {
         fprintf(stderr, "fuzz: the fixture kernels do not parse cleanly\n");

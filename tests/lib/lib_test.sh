@@ -71,6 +71,94 @@ if command -v aarch64-linux-gnu-gcc > /dev/null; then
         > make.log 2>&1 || { cat make.log; fail "aarch64-linux-gnu-gcc did not build the library"; }
 fi
 
+# a bare-metal Cortex-M7 (when the tools are installed: setup.sh --boards):
+# the library builds with arm-none-eabi-gcc under -Werror, calls no
+# allocator, keeps every function's stack (gcc's -fstack-usage) within
+# --max-stack, and the checking program runs correctly under
+# qemu-system-arm -M mps2-an500 (examples/cortex-m7)
+if command -v arm-none-eabi-gcc > /dev/null && command -v qemu-system-arm > /dev/null; then
+    m7=(-mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard -mthumb)
+    "$mscc" --lib kl -o m7 kernels.c --sizes-file sizes.json --target cortex-m7 --max-stack 4096 \
+        2> log || { cat log; fail "mscc --lib --target cortex-m7 failed"; }
+    grep -q -- '-fopenmp' m7/kl.mk && fail "the cortex-m7 rules use OpenMP"
+    make -s -f m7/kl.mk CC=arm-none-eabi-gcc \
+        kl_CFLAGS="$(sed -n 's/^kl_CFLAGS ?= //p' m7/kl.mk) -fstack-usage -Wall -Wextra -Werror" \
+        m7/libkl.a > make.log 2>&1 || { cat make.log; fail "arm-none-eabi-gcc did not build the library"; }
+    if arm-none-eabi-nm -u m7/*.o | grep -qwE 'malloc|calloc|realloc|free'; then
+        fail "the cortex-m7 library calls the allocator"
+    fi
+    cat m7/*.su
+    awk -F'\t' '$2 > 4096 { print "over --max-stack: " $0; bad = 1 } END { exit bad }' m7/*.su ||
+        fail "a function of the cortex-m7 library takes more stack than --max-stack"
+    arm-none-eabi-gcc "${m7[@]}" -std=c11 -O2 "${ref[@]}" -c kernels.c -o m7ref.o
+    arm-none-eabi-gcc "${m7[@]}" "${cflags[@]}" -Im7 -c check.c -o m7check.o
+    arm-none-eabi-gcc "${m7[@]}" -O2 --specs=rdimon.specs -T "$src/examples/cortex-m7/mps2-an500.ld" \
+        "$src/examples/cortex-m7/startup.c" m7check.o m7ref.o m7/libkl.a -lm -o check.elf
+    timeout 300 qemu-system-arm -M mps2-an500 -nographic -semihosting -kernel check.elf \
+        > m7run.log 2>&1 || { cat m7run.log; fail "the cortex-m7 library differs from the original"; }
+    [ "$(grep -c ': ok' m7run.log)" = 23 ] || { cat m7run.log; fail "cortex-m7: not every call checked"; }
+    # the conformance kernels (when ../shared is there), each a cortex-m7
+    # library within --max-stack 16384, calling no allocator, its driver
+    # run under qemu against the original's at the driver's check sizes
+    # (tests/lib/m7_posix.c: what newlib lacks and the drivers use)
+    conf=$src/../shared/conformance
+    if [ -d "$conf" ]; then
+        cc -std=c11 -O2 -o cmp "$conf/mscc_cmp.c" -lm
+        elf=(--specs=rdimon.specs -T "$src/examples/cortex-m7/mps2-an500.ld"
+             "$src/examples/cortex-m7/startup.c" "$src/tests/lib/m7_posix.c"
+             -include "$src/tests/lib/m7_posix.h" -I"$conf" -lm)
+        qemu() { # qemu ELF ARGS...: the program's arguments through semihosting
+            local a="enable=on,target=native,arg=prog" x
+            for x in "${@:2}"; do a+=",arg=${x//,/,,}"; done
+            timeout 300 qemu-system-arm -M mps2-an500 -nographic -semihosting-config "$a" -kernel "$1"
+        }
+        nconf=0
+        for f in "$conf"/*.c; do
+            case $f in *.driver.c | */mscc_cmp.c) continue ;; esac
+            k=$(basename "$f" .c) d=m7c/$(basename "$f" .c)
+            "$mscc" --lib "c_$k" -o "$d" "$f" --target cortex-m7 --max-stack 16384 2> log ||
+                { cat log; fail "$k: mscc --lib --target cortex-m7 failed"; }
+            : > "$d/all.c"
+            for c in "$d"/*.c; do
+                [ "$c" = "$d/all.c" ] && continue
+                echo "#include \"$(basename "$c")\"" >> "$d/all.c"
+                arm-none-eabi-gcc "${m7[@]}" "${cflags[@]}" -Wno-unused-parameter -fstack-usage \
+                    -I"$d" -c "$c" -o "${c%.c}.o" 2> log || { cat log; fail "$k: $c does not build"; }
+            done
+            if arm-none-eabi-nm -u "$d"/*.o | grep -qwE 'malloc|calloc|realloc|free'; then
+                fail "$k: the cortex-m7 library calls the allocator"
+            fi
+            sed "s|^|$k: |" "$d"/*.su
+            awk -F'\t' '$2 > 16384 { bad = 1 } END { exit bad }' "$d"/*.su || fail "$k: over --max-stack"
+            arm-none-eabi-gcc "${m7[@]}" -std=c11 -O2 -DKERNEL_FILE="\"$f\"" "$conf/$k.driver.c" \
+                "${elf[@]}" -o "$d/ref.elf" 2> log || { cat log; fail "$k: the original does not build"; }
+            arm-none-eabi-gcc "${m7[@]}" -std=c11 -O2 -DKERNEL_FILE="\"all.c\"" -I"$d" \
+                "$conf/$k.driver.c" "${elf[@]}" -o "$d/tuned.elf" 2> log ||
+                { cat log; fail "$k: the tuned driver does not build"; }
+            # the driver's small settings: its default sizes are a server's
+            # (megabytes), beyond the board's 4 MiB of data memory
+            settings=()
+            while read -r x; do settings+=("$x"); done < <(sed -n 's/.*check-sizes:\(.*\)\*\/.*/\1/p' \
+                "$conf/$k.driver.c" | tr ';' '\n' | tr -d ' \t' | grep -v '^$')
+            for x in "${settings[@]}"; do
+                args=()
+                [ "$x" = "-" ] || args=(--sizes "$x")
+                qemu "$d/ref.elf" "${args[@]}" --dump "$d/ref.bin" > "$d/run.log" 2>&1 ||
+                    { cat "$d/run.log"; fail "$k: the original failed under qemu at $x"; }
+                qemu "$d/tuned.elf" "${args[@]}" --dump "$d/tuned.bin" > "$d/run.log" 2>&1 ||
+                    { cat "$d/run.log"; fail "$k: the library failed under qemu at $x"; }
+                ./cmp dump "$d/ref.bin" "$d/tuned.bin" > "$d/cmp.log" 2>&1 ||
+                    { cat "$d/cmp.log"; fail "$k: the library differs from the original at $x"; }
+            done
+            nconf=$((nconf + 1))
+        done
+        echo "lib_test: $nconf conformance kernels as cortex-m7 libraries agree with the originals under qemu"
+    fi
+else
+    echo "lib_test: no arm-none-eabi-gcc or qemu-system-arm (bash scripts/setup.sh --boards):" \
+        "the cortex-m7 library is not checked"
+fi
+
 # searched: each set once (3 gemm, 1 softmax, 1 scale_channels, 1 fir), then replayed
 "$mscc" --lib kl -o out2 kernels.c --sizes-file sizes.json --trials 2 --db db 2> log ||
     { cat log; fail "mscc --lib --trials 2 failed"; }

@@ -88,7 +88,7 @@ static bool parse(const char *text, const char *name, bool strict, ms_source *sr
     snprintf(file, sizeof file, "%s.c", name);
     char *path = tu_write_temp(file, text);
     ms_diags d = {0};
-    ms_frontend_opts o = {path, 0, NULL, 0, NULL, strict, 0, NULL};
+    ms_frontend_opts o = {.path = path, .fp_strict = strict};
     memset(src, 0, sizeof *src);
     int rc = ms_frontend_parse(&o, src, &d);
     *valid = rc == 0;

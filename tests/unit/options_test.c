@@ -42,6 +42,15 @@ Test(options, full_command_line)
     cr_assert(o.check && o.quiet);
     cr_assert_eq(o.jobs, 3);
     ms_options_free(&o);
+    /* a kernel library for a board */
+    cr_assert_eq(parse(&o, why, "k.c", "-o", "dir", "--lib", "kl", "--sizes-file=s.json",
+                       "--no-heap", "--max-stack", "4096", NULL),
+                 0, "%s", why);
+    cr_assert_str_eq(o.lib, "kl");
+    cr_assert_str_eq(o.sizes_file, "s.json");
+    cr_assert(o.no_heap);
+    cr_assert_eq(o.max_stack, 4096);
+    ms_options_free(&o);
 }
 
 /* 512 trials per file unless --trials or MSCC_TRIALS (the tests run with 0) say. */
@@ -124,6 +133,10 @@ Test(options, bad_command_lines_have_reasons)
         {{"in.c", "-o", "x.c", "-fdiagnostics-format=xml", NULL}, "wants 'text' or 'json'"},
         {{"in.c", "-o", "x.c", "--shard", "2/2", NULL}, "--shard wants I/N"},
         {{"in.c", "-o", "x.c", "--shard=1", NULL}, "--shard wants I/N"},
+        {{"in.c", "-o", "x.c", "--max-stack", "1k", NULL}, "--max-stack wants a number"},
+        {{"in.c", "-o", "x.c", "--sizes-file", "s.json", NULL}, "it needs --lib"},
+        {{"in.c", "-o", "d", "--lib", "my-lib", NULL}, "wants a C identifier"},
+        {{"in.c", "-MD", "--lib=kl", "-o", "d", NULL}, "does not write a depfile"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ms_options o;
