@@ -4,11 +4,14 @@
  * given with --trace, and the tuning database's records when the folder
  * was named (--db or MSCC_DB: a project's own database, never the shared
  * per-user cache, which other projects change); with --predict, the cost
- * model that chose. A build then reruns mscc when any of them changes.
+ * model that chose; --lib's sizes file. A build then reruns mscc when any
+ * of them changes.
  */
 #include "driver/driver.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A path as make reads it: spaces and '#' escaped, '$' doubled. */
 static void add_path(ms_str *out, const char *p)
@@ -43,6 +46,22 @@ char *ms_depfile_text(const char *target, const char *input, const ms_source *sr
             add_path(&s, extra[i]);
     ms_str_add(&s, "\n");
     return ms_str_take(&s);
+}
+
+bool ms_depfile_write(const ms_options *o, const mscc_result *r, const char *target,
+                      const char *path, char *why, size_t n)
+{
+    /* the database and model that decided, when they are the project's */
+    const char *named_db = o->db ? o->db : getenv("MSCC_DB");
+    char *model = o->predict && r->db && r->target ? ms_tune_model_path(r->db, r->target) : NULL;
+    const char *extra[] = {o->trace_file, o->sizes_file,
+                           named_db && *named_db && r->db ? ms_db_path(r->db) : NULL,
+                           model && access(model, F_OK) == 0 ? model : NULL};
+    char *text = ms_depfile_text(target, o->input, &r->src, 4, extra);
+    bool ok = ms_write_atomic(path, text, strlen(text), why, n) == 0;
+    free(text);
+    free(model);
+    return ok;
 }
 
 char *ms_depfile_path(const char *output, const char *mf)

@@ -357,21 +357,12 @@ int ms_driver_main(int argc, char **argv)
         status = 1;
     }
     if (o.depfile && status != 1) {
-        /* the database and model that decided, when they are the project's */
-        const char *named_db = o.db ? o.db : getenv("MSCC_DB");
-        char *model = o.predict && r->db && r->target ? ms_tune_model_path(r->db, r->target) : NULL;
-        const char *extra[] = {o.trace_file,
-                               named_db && *named_db && r->db ? ms_db_path(r->db) : NULL,
-                               model && access(model, F_OK) == 0 ? model : NULL};
-        char *dtext = ms_depfile_text(to_stdout ? "-" : o.output, o.input, src, 3, extra);
         char *dpath = ms_depfile_path(o.output, o.mf);
-        if (ms_write_atomic(dpath, dtext, strlen(dtext), why, sizeof why) != 0) {
+        if (!ms_depfile_write(&o, r, to_stdout ? "-" : o.output, dpath, why, sizeof why)) {
             ms_diags_add(&r->diags, MS_DIAG_ERROR, (ms_loc){0}, "-MD: %s", why);
             status = 1;
         }
         free(dpath);
-        free(dtext);
-        free(model);
     }
     ms_print_diags(&r->diags, o.diag_json, o.werror);
     if (refused && !o.diag_json)

@@ -161,6 +161,10 @@ int ms_write_atomic(const char *path, const char *data, size_t len, char *why, s
 char *ms_depfile_text(const char *target, const char *input, const ms_source *src, int nextra,
                       const char *const *extra);
 char *ms_depfile_path(const char *output, const char *mf);
+/* The depfile of r's run for target, written atomically to path; false
+ * (why) when it cannot be. */
+bool ms_depfile_write(const ms_options *o, const mscc_result *r, const char *target,
+                      const char *path, char *why, size_t n);
 /* The saved cost model's path in db for target t (caller frees). */
 char *ms_tune_model_path(const ms_db *db, const struct ms_target *t);
 /* Diagnostics as gcc prints them (diagnostics.c): text with the source

@@ -452,6 +452,18 @@ int ms_lib_main(ms_options *o)
         else if (!write_library(o, r, npasses, &sf, why, sizeof why)) {
             ms_diags_add(&all, MS_DIAG_ERROR, (ms_loc){0}, "%s", why);
             status = 1;
+        } else if (o->depfile) {
+            /* the header stands for the library in a build's rule */
+            ms_str head = {0}, d = {0};
+            ms_str_addf(&head, "%s/%s.h", o->output, o->lib);
+            ms_str_addf(&d, "%s/%s.d", o->output, o->lib);
+            if (!ms_depfile_write(o, r[0], ms_str_cstr(&head), o->mf ? o->mf : ms_str_cstr(&d), why,
+                                  sizeof why)) {
+                ms_diags_add(&all, MS_DIAG_ERROR, (ms_loc){0}, "-MD: %s", why);
+                status = 1;
+            }
+            ms_str_free(&head);
+            ms_str_free(&d);
         }
     }
     int nkernels = r[0] && r[0]->parsed ? r[0]->src.nkernels : 0, tuned = 0;

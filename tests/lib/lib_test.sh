@@ -33,6 +33,12 @@ grep -q 'typedef float real;' out/kl.h || fail "kl.h lacks the file's typedef"
 grep -q 'enum { TAPS = 5 };' out/kl.h || fail "kl.h lacks the file's enum"
 if grep -q 'pragma mscc' out/*.c out/kl.h; then fail "mscc's pragma left in the library"; fi
 
+# -MD: a depfile for the header (the library's stand-in in a build rule)
+# naming the input and the sizes file
+"$mscc" --lib kl -o out kernels.c --sizes-file sizes.json -MD 2> log || { cat log; fail "-MD failed"; }
+grep -q '^out/kl.h: *\\$' out/kl.d || { cat out/kl.d; fail "out/kl.d does not make out/kl.h"; }
+grep -q 'kernels.c' out/kl.d && grep -q 'sizes.json' out/kl.d || { cat out/kl.d; fail "kl.d lacks its inputs"; }
+
 # make: the rules it wrote, with warnings as errors
 cat > Makefile <<'MK'
 include out/kl.mk
@@ -181,6 +187,7 @@ bad "needs --lib" kernels.c -o x.c --sizes-file sizes.json
 bad "C identifier" --lib 2x -o o4 kernels.c
 bad "not standard output" --lib kl -o - kernels.c
 bad "does not run --check" --lib kl -o o4 --check kernels.c
+bad "does not print traces" --lib kl -o o4 --print-trace=json kernels.c
 echo '{"gemm": [{"M": 1.5}]}' > s1.json
 bad "whole number" --lib kl -o o4 kernels.c --sizes-file s1.json
 echo '{"gemm": []}' > s2.json

@@ -136,7 +136,7 @@ Test(options, bad_command_lines_have_reasons)
         {{"in.c", "-o", "x.c", "--max-stack", "1k", NULL}, "--max-stack wants a number"},
         {{"in.c", "-o", "x.c", "--sizes-file", "s.json", NULL}, "it needs --lib"},
         {{"in.c", "-o", "d", "--lib", "my-lib", NULL}, "wants a C identifier"},
-        {{"in.c", "-MD", "--lib=kl", "-o", "d", NULL}, "does not write a depfile"},
+        {{"in.c", "--print-trace=text", "--lib=kl", "-o", "d", NULL}, "does not print traces"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ms_options o;
