@@ -368,18 +368,16 @@ static bool write_library(const ms_options *o, mscc_result *const *r, int npasse
         names[i] = ms_str_take(&path);
         texts[i] = kernel_file(o, r, npasses, i, ms_sizes_file_count(sf, src->kernels[i].name));
     }
-    const char *suffix[3] = {".h", ".mk", NULL};
-    char *(*make[3])(const ms_options *, const ms_source *, const char *) = {NULL, make_file,
-                                                                             meson_file};
-    for (int j = 0; j < 3; j++) {
-        if (suffix[j])
-            ms_str_addf(&path, "%s/%s%s", o->output, o->lib, suffix[j]);
-        else
-            ms_str_addf(&path, "%s/meson.build", o->output);
-        names[src->nkernels + j] = ms_str_take(&path);
-        texts[src->nkernels + j] =
-            make[j] ? make[j](o, src, cflags) : header_file(o, r, npasses, sf);
-    }
+    int at = src->nkernels;
+    ms_str_addf(&path, "%s/%s.h", o->output, o->lib);
+    names[at] = ms_str_take(&path);
+    texts[at++] = header_file(o, r, npasses, sf);
+    ms_str_addf(&path, "%s/%s.mk", o->output, o->lib);
+    names[at] = ms_str_take(&path);
+    texts[at++] = make_file(o, src, cflags);
+    ms_str_addf(&path, "%s/meson.build", o->output);
+    names[at] = ms_str_take(&path);
+    texts[at] = meson_file(o, src, cflags);
     bool ok = make_dir(o->output, why, n);
     for (int i = 0; i < nfiles && ok; i++)
         ok = ms_write_atomic(names[i], texts[i], strlen(texts[i]), why, n) == 0;
