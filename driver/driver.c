@@ -35,7 +35,7 @@ static char *body_comment(const ms_trace *t, const ms_func *f)
     if (f->no_heap || f->max_stack)
         ms_str_addf(&c, "; %s%s%lld bytes of local arrays at the tuning sizes",
                     f->no_heap ? "no heap, " : "", f->max_stack ? "within --max-stack: " : "",
-                    (long long)ms_func_stack_bytes(f));
+                    (long long)ms_func_memory(f).stack);
     ms_str_add(&c, "; the schedule, replayable with --trace:");
     ms_trace_print(t, &text);
     for (const char *line = ms_str_cstr(&text); *line;) {

@@ -9,7 +9,7 @@
  *               variant per further set, each for its sizes alone;
  *   NAME.mk     make rules (include it; libNAME.a);
  *   meson.build a static library and NAME_dep (subdir() it).
- * Every file is written atomically; nothing is written unless all can be.
+ * Every file is written atomically, and none unless every pass succeeded.
  */
 #include "driver/driver.h"
 #include "emit/emit.h"
@@ -40,38 +40,27 @@ static void merge_diags(ms_diags *all, const ms_diags *d)
     }
 }
 
-/* Is hint h of f one of its parameters (a pragma may name others)? */
-static bool is_param(const ms_func *f, const ms_size_hint *h)
-{
-    for (int p = 0; p < f->nparams; p++)
-        if (f->params[p].var && !strcmp(f->params[p].var->name, h->name))
-            return true;
-    return false;
-}
-
-/* "M == 64 && N == 64" (test), or "M=64, N=64" for a comment: kernel k's
- * sizes in a pass ("" without any). */
-static void sizes_of(const ms_kernel *k, bool test, ms_str *out)
-{
-    const ms_func *f = k->func;
-    size_t start = out->len;
-    for (int i = 0; i < f->nhints; i++)
-        if (is_param(f, &f->hints[i]))
-            ms_str_addf(out, "%s%s%s%lld",
-                        out->len == start ? ""
-                        : test            ? " && "
-                                          : ", ",
-                        f->hints[i].name, test ? " == " : "=", (long long)f->hints[i].value);
-}
-
+/* "M == 64 && N == 64": the test a body makes for its tuning sizes, which
+ * the dispatch must make alike ("" without any). */
 static void size_test(const ms_kernel *k, ms_str *out)
 {
-    sizes_of(k, true, out);
+    ms_emit_sizes(k->func, " && ", " == ", out);
 }
 
+/* "M=64, N=64", for a comment. */
 static void size_list(const ms_kernel *k, ms_str *out)
 {
-    sizes_of(k, false, out);
+    ms_emit_sizes(k->func, ", ", "=", out);
+}
+
+/* The input's type declarations from *next on that begin before at. */
+static void add_types_before(const ms_source *src, int *next, size_t at, ms_str *out)
+{
+    for (; *next < src->ntypes && src->types[*next].begin < at; ++*next) {
+        const ms_type_decl *d = &src->types[*next];
+        ms_str_addn(out, src->text + d->begin, d->end - d->begin);
+        ms_str_add(out, "\n");
+    }
 }
 
 /* What the prototypes may need of the input, in its order: its
@@ -87,10 +76,7 @@ static void file_context(const ms_source *src, ms_str *out)
         size_t end = i;
         while (end < src->len && (t[end] != '\n' || (end > i && t[end - 1] == '\\')))
             end++;
-        for (; ty < src->ntypes && src->types[ty].begin < i; ty++) {
-            ms_str_addn(out, t + src->types[ty].begin, src->types[ty].end - src->types[ty].begin);
-            ms_str_add(out, "\n");
-        }
+        add_types_before(src, &ty, i, out);
         bool inside = ty > 0 && i < src->types[ty - 1].end;
         for (int k = 0; k < src->nkernels && !inside; k++)
             inside = i > src->kernels[k].body_begin && i < src->kernels[k].body_end;
@@ -110,10 +96,7 @@ static void file_context(const ms_source *src, ms_str *out)
         }
         i = end + 1;
     }
-    for (; ty < src->ntypes; ty++) {
-        ms_str_addn(out, t + src->types[ty].begin, src->types[ty].end - src->types[ty].begin);
-        ms_str_add(out, "\n");
-    }
+    add_types_before(src, &ty, src->len, out);
 }
 
 /* The kernel's declaration as written, up to its body. */
@@ -156,39 +139,42 @@ static char *kernel_file(const ms_options *o, mscc_result *const *r, int npasses
     ms_emit_support(nb, bodies, &s);
     if (nb > 1 && !strstr(ms_str_cstr(&s), "<stdlib.h>")) /* a variant's other sizes abort() */
         ms_str_add(&s, "#include <stdlib.h>\n");
+    /* the tests already made: pass 0's (its body's own), then each variant's;
+     * a set that repeats one adds nothing */
+    ms_str tests[MAX_PASSES] = {{0}};
+    int ntests = 0;
+    if (r[0]->bodies[i] && k->func)
+        size_test(k, &tests[ntests++]);
     for (int p = 1; p < npasses && p < nsets; p++) {
         const ms_kernel *kp = &r[p]->src.kernels[i];
         if (!r[p]->bodies[i] || !kp->func || !k->func)
             continue;
-        ms_str test = {0}, sizes = {0}, callee = {0};
-        size_test(kp, &test);
+        ms_str *test = &tests[ntests];
+        size_test(kp, test);
+        bool again = !test->len;
+        for (int t = 0; t < ntests && !again; t++)
+            again = !strcmp(ms_str_cstr(&tests[t]), ms_str_cstr(test));
+        if (again) {
+            ms_str_free(test);
+            continue;
+        }
+        ntests++;
+        ms_str sizes = {0}, callee = {0};
         size_list(kp, &sizes);
         ms_str_addf(&callee, "%s__mscc_sizes%d", k->name, p + 1);
-        /* a set that repeats an earlier one adds nothing */
-        ms_str line = {0};
-        ms_str_addf(&line, "    if (%s) {\n", ms_str_cstr(&test));
-        bool again = strstr(ms_str_cstr(&dispatch), ms_str_cstr(&line)) != NULL;
-        if (r[0]->bodies[i] && k->func) {
-            ms_str t0 = {0};
-            size_test(k, &t0);
-            again = again || !strcmp(ms_str_cstr(&t0), ms_str_cstr(&test));
-            ms_str_free(&t0);
-        }
-        if (test.len && !again) {
-            ms_str_addf(&s, "\n/* %s at %s alone: %s calls it there */\nstatic void %s", k->name,
-                        ms_str_cstr(&sizes), k->name, ms_str_cstr(&callee));
-            ms_str_addn(&s, src->text + k->name_end, k->body_begin - k->name_end);
-            ms_str_add(&s, r[p]->bodies[i]);
-            ms_str_add(&s, "\n");
-            ms_str_addf(&dispatch, "%s        ", ms_str_cstr(&line));
-            forward_call(k, ms_str_cstr(&callee), &dispatch);
-            ms_str_add(&dispatch, ";\n        return;\n    }\n");
-        }
-        ms_str_free(&test);
-        ms_str_free(&line);
+        ms_str_addf(&s, "\n/* %s at %s alone: %s calls it there */\nstatic void %s", k->name,
+                    ms_str_cstr(&sizes), k->name, ms_str_cstr(&callee));
+        ms_str_addn(&s, src->text + k->name_end, k->body_begin - k->name_end);
+        ms_str_add(&s, r[p]->bodies[i]);
+        ms_str_add(&s, "\n");
+        ms_str_addf(&dispatch, "    if (%s) {\n        ", ms_str_cstr(test));
+        forward_call(k, ms_str_cstr(&callee), &dispatch);
+        ms_str_add(&dispatch, ";\n        return;\n    }\n");
         ms_str_free(&sizes);
         ms_str_free(&callee);
     }
+    for (int t = 0; t < ntests; t++)
+        ms_str_free(&tests[t]);
     ms_str_add(&s, "\n");
     declaration(src, k, &s);
     ms_str_add(&s, "\n");
@@ -233,9 +219,9 @@ static char *header_file(const ms_options *o, mscc_result *const *r, int npasses
                     continue;
                 if (p)
                     ms_str_add(&s, "; ");
-                if (kp->func->nhints)
-                    size_list(kp, &s);
-                else
+                size_t before = s.len;
+                size_list(kp, &s);
+                if (s.len == before)
                     ms_str_add(&s, "its constant sizes");
             }
             ms_str_add(&s, ";\n * correct at every size (other sizes take the general path)");
@@ -410,7 +396,8 @@ int ms_lib_main(ms_options *o)
         npasses = sf.set_index[i] + 1 > npasses ? sf.set_index[i] + 1 : npasses;
     ms_options *opts = ms_xcalloc((size_t)npasses, sizeof *opts);
     ms_kernel_sizes *sets = ms_xcalloc((size_t)(sf.n ? sf.n : 1) * (size_t)npasses, sizeof *sets);
-    const char **skip = ms_xcalloc((size_t)(sf.n ? sf.n : 1) * (size_t)npasses, sizeof *skip);
+    const char **searched =
+        ms_xcalloc((size_t)(sf.n ? sf.n : 1) * (size_t)npasses, sizeof *searched);
     mscc_result *r[MAX_PASSES] = {0};
     ms_diags all = {0};
     int status = 0;
@@ -422,10 +409,10 @@ int ms_lib_main(ms_options *o)
         op->sizes_only = p > 0;
         /* past pass 0, only kernels with a set of that pass are searched:
          * the others' bodies are not used */
-        op->search_only = skip + (size_t)p * (size_t)sf.n;
+        op->search_only = searched + (size_t)p * (size_t)sf.n;
         for (int i = 0; i < sf.n; i++)
             if (sf.set_index[i] == p)
-                skip[(size_t)p * (size_t)sf.n + (size_t)op->nsearch_only++] = sf.sets[i].kernel;
+                searched[(size_t)p * (size_t)sf.n + (size_t)op->nsearch_only++] = sf.sets[i].kernel;
         r[p] = ms_result_new();
         mscc_status st = ms_tune_file(op, r[p]);
         merge_diags(&all, &r[p]->diags);
@@ -479,7 +466,7 @@ int ms_lib_main(ms_options *o)
             mscc_result_free(r[p]);
     free(opts);
     free(sets);
-    free(skip);
+    free(searched);
     ms_sizes_file_free(&sf);
     return status;
 }

@@ -84,15 +84,22 @@ static bool overlap_check(const ms_func *f, const ms_func *original, ms_str *ran
     return true;
 }
 
-/* "M == 256 && N == 128": the test for the tuning sizes ("" without any). */
-static void size_test(ms_func *f, ms_str *cond)
+void ms_emit_sizes(ms_func *f, const char *sep, const char *eq, ms_str *out)
 {
+    size_t start = out->len;
     for (int i = 0; i < f->nparams; i++) {
         ms_var *v = f->params[i].var;
         int64_t val;
         if (v && !ms_dtype_is_float(v->dtype) && ms_expr_eval_hints(f, ms_var_ref(f, v), &val))
-            ms_str_addf(cond, "%s%s == %lld", cond->len ? " && " : "", v->name, (long long)val);
+            ms_str_addf(out, "%s%s%s%lld", out->len > start ? sep : "", v->name, eq,
+                        (long long)val);
     }
+}
+
+/* "M == 256 && N == 128": the test for the tuning sizes ("" without any). */
+static void size_test(ms_func *f, ms_str *cond)
+{
+    ms_emit_sizes(f, " && ", " == ", cond);
 }
 
 /* The tuning-size path: every extent a constant. */

@@ -26,6 +26,11 @@ char *ms_emit_body_for_sizes(const ms_func *scheduled, const ms_func *original,
 char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
                         const char *original_body, const char **why);
 
+/* f's tuning sizes, in parameter order: "M == 64 && N == 32" with sep
+ * " && " and eq " == ", the test the emitted bodies make; "M=64, N=32"
+ * with ", " and "=". Nothing without any. */
+void ms_emit_sizes(ms_func *f, const char *sep, const char *eq, ms_str *out);
+
 /* Statements of f's body as C at the given indentation (no braces). */
 void ms_emit_stmts(ms_func *f, const ms_stmt *s, int indent, ms_str *out);
 

@@ -5,15 +5,15 @@
  */
 #include "ir/ir.h"
 
-typedef struct memory {
+typedef struct walk {
     const ms_func *f;
-    int64_t stack; /* -1: an array with no size at the tuning sizes */
-    const ms_buffer *heap;
-} memory;
+    ms_memory m;
+} walk;
 
 static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
 {
-    memory *m = ctx;
+    walk *w = ctx;
+    ms_memory *m = &w->m;
     (void)depth;
     (void)loops;
     if (b->scope == MS_SCOPE_PACKED) {
@@ -25,7 +25,7 @@ static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
     int64_t bytes = ms_dtype_bytes(b->dtype);
     for (int d = 0; d < b->ndim && bytes >= 0; d++) {
         int64_t n;
-        if (!ms_expr_eval_hints(m->f, b->shape[d], &n) || n < 0 || n > INT64_MAX / 2 / bytes)
+        if (!ms_expr_eval_hints(w->f, b->shape[d], &n) || n < 0 || n > INT64_MAX / 2 / bytes)
             bytes = -1;
         else
             bytes *= n;
@@ -33,20 +33,10 @@ static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
     m->stack = bytes < 0 || m->stack > INT64_MAX / 2 - bytes ? -1 : m->stack + bytes;
 }
 
-static memory measure(const ms_func *f)
+ms_memory ms_func_memory(const ms_func *f)
 {
-    memory m = {f, 0, NULL};
+    walk w = {f, {0, NULL}};
     static const ms_walk_fns fns = {NULL, on_alloc, NULL};
-    ms_walk(f->body, &fns, &m);
-    return m;
-}
-
-int64_t ms_func_stack_bytes(const ms_func *f)
-{
-    return measure(f).stack;
-}
-
-const ms_buffer *ms_func_heap_buffer(const ms_func *f)
-{
-    return measure(f).heap;
+    ms_walk(f->body, &fns, &w);
+    return w.m;
 }

@@ -503,11 +503,14 @@ ms_expr *ms_site_realize(ms_func *f, const ms_access_site *s, ms_expr *e);
 
 /* ---- memory budgets (budget.c) ---- */
 
-/* Bytes of f's local arrays at its tuning sizes (each allocation counted
- * once, as if all were live together); -1 when one has no size there. */
-int64_t ms_func_stack_bytes(const ms_func *f);
-/* The first array f copies to the heap (a packed copy), or NULL. */
-const ms_buffer *ms_func_heap_buffer(const ms_func *f);
+typedef struct ms_memory {
+    /* bytes of the local arrays at the tuning sizes (each allocation
+     * counted once, as if all were live together); -1 when one has no
+     * size there */
+    int64_t stack;
+    const ms_buffer *heap; /* the first array copied to the heap (packed), or NULL */
+} ms_memory;
+ms_memory ms_func_memory(const ms_func *f);
 
 /* ---- analysis ---- */
 

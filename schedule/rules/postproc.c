@@ -103,10 +103,13 @@ static bool rewrite_vmath(void *ctx, ms_stmt *s)
  * a trace or database record beyond them does not apply. */
 static ms_status keep_budgets(ms_sched *s)
 {
-    const ms_buffer *heap = s->f->no_heap ? ms_func_heap_buffer(s->f) : NULL;
-    if (heap)
-        return prim_fail(s, MS_ERR_ILLEGAL, "--no-heap: it copies '%s' to the heap", heap->name);
-    int64_t stack = s->f->max_stack ? ms_func_stack_bytes(s->f) : 0;
+    if (!s->f->no_heap && !s->f->max_stack)
+        return MS_OK;
+    ms_memory mem = ms_func_memory(s->f);
+    if (s->f->no_heap && mem.heap)
+        return prim_fail(s, MS_ERR_ILLEGAL, "--no-heap: it copies '%s' to the heap",
+                         mem.heap->name);
+    int64_t stack = s->f->max_stack ? mem.stack : 0;
     if (stack < 0 || stack > s->f->max_stack)
         return stack < 0 ? prim_fail(s, MS_ERR_ILLEGAL,
                                      "--max-stack %lld: a local array has no size at the tuning "
