@@ -459,7 +459,7 @@ Test(tune, a_far_slower_candidate_is_stopped_in_its_first_call, .timeout = 600, 
  * the result by more than the plain tolerance, and so does the original
  * built with -ffast-math. The tuner judges candidates as --check does
  * (beyond the tolerance only where -ffast-math moves the original too):
- * they are measured, not all refused as wrong. */
+ * they are measured, not refused as wrong. */
 Test(tune, long_float_sums_are_judged_by_the_fastmath_oracle, .timeout = 600)
 {
     static const char dot[] =
@@ -475,7 +475,13 @@ Test(tune, long_float_sums_are_judged_by_the_fastmath_oracle, .timeout = 600)
     snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s/a.c' --trials 8 --seed 1 --db '%s/db'", tu_mscc(),
              in, dir, dir);
     cr_assert_eq(sh(cmd, &out), 0, "%s", out);
-    cr_expect(!strstr(out, "wrong") && !strstr(out, "original kept"), "%s", out);
+    cr_expect(!strstr(out, "wrong"), "%s", out);
+    free(out);
+    /* whether one beats the original is the timing's call (a noisy
+     * machine keeps the original): the records say each was judged right */
+    snprintf(cmd, sizeof cmd, "grep -c '\"status\":\"ok\"' '%s/db/records.jsonl'", dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect_geq(atoi(out), 6, "candidates measured, not refused as wrong: %s", out);
     free(out);
     expect_tuned_correct(in, dir);
     ms_tempdir_remove(dir);
