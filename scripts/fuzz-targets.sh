@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fuzz-targets.sh [SECONDS] [TARGET...] - runs the libFuzzer targets of
 # tests/fuzz/ (frontend, pragma, trace, db, model, sizes; all without names) for
-# SECONDS each (default 60), two at a time, built with clang-19 under
+# SECONDS each (default 60), FUZZ_JOBS at a time (default 2; a long
+# campaign runs all six at once), built with clang-19 under
 # ASan+UBSan in build-fuzz/. Each starts from its seed corpus
 # (tests/fuzz/corpus/T, never written) plus what earlier runs found
 # (fuzz-corpus/T); a crash, leak, hang (over 10 s) or broken promise stops
@@ -53,7 +54,7 @@ pids=()
 for t in "${targets[@]}"; do
     run_one "$t" &
     pids+=($!)
-    if [ ${#pids[@]} -ge 2 ]; then
+    if [ ${#pids[@]} -ge "${FUZZ_JOBS:-2}" ]; then
         wait "${pids[0]}" || status=1
         pids=("${pids[@]:1}")
     fi
