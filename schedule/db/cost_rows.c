@@ -13,13 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The times a row may hold: none is shorter than a picosecond or longer
+ * than four months, and within these a score (a ratio of two times) is a
+ * float above 0. A row of 9e-85 s (the db fuzz target) made the others
+ * of its group score 0, which the model cannot learn from. */
+#define ROW_SECONDS_MIN 1e-12
+#define ROW_SECONDS_MAX 1e7
+
 bool ms_cost_rows_append(const char *path, const char *group, int n, const float *features,
                          const double *seconds, char *why, size_t wn)
 {
     int nf = ms_feature_count();
     ms_str text = {0};
     for (int i = 0; i < n; i++) {
-        if (!(seconds[i] > 0))
+        if (!(seconds[i] >= ROW_SECONDS_MIN && seconds[i] <= ROW_SECONDS_MAX))
             continue;
         ms_str_addf(&text, "v%d %s %.9g", MS_FEATURE_VERSION, group, seconds[i]);
         for (int k = 0; k < nf; k++)
@@ -43,7 +50,8 @@ static bool parse_row(char *line, int nf, row *r, float *feat)
     char tag[16], group[512];
     int used = 0;
     if (sscanf(line, "%15s %511s %lf%n", tag, group, &r->seconds, &used) != 3 ||
-        atoi(tag + 1) != MS_FEATURE_VERSION || tag[0] != 'v' || !(r->seconds > 0))
+        atoi(tag + 1) != MS_FEATURE_VERSION || tag[0] != 'v' ||
+        !(r->seconds >= ROW_SECONDS_MIN && r->seconds <= ROW_SECONDS_MAX))
         return false;
     char *p = line + used;
     for (int k = 0; k < nf; k++) {
@@ -79,21 +87,25 @@ int ms_cost_rows_read(const char *path, int max, float **features, float **score
     /* a ring of the latest max rows */
     row *rows = ms_xcalloc((size_t)max, sizeof *rows);
     float *feat = ms_xcalloc((size_t)max * (size_t)nf, sizeof(float));
+    /* a line is read aside: one that fails half-way leaves the ring's
+     * oldest row, which it would replace, whole */
+    float *line_feat = ms_xcalloc((size_t)(nf ? nf : 1), sizeof(float));
     int n = 0, next = 0;
     for (char *line = text, *nl; line && *line; line = nl) {
         nl = strchr(line, '\n');
         if (nl)
             *nl++ = '\0';
         row r;
-        float *slot = feat + (size_t)next * (size_t)nf;
-        if (!parse_row(line, nf, &r, slot))
+        if (!parse_row(line, nf, &r, line_feat))
             continue;
+        memcpy(feat + (size_t)next * (size_t)nf, line_feat, sizeof(float) * (size_t)nf);
         free(rows[next].group);
         rows[next] = r;
         next = (next + 1) % max;
         n += n < max;
     }
     free(text);
+    free(line_feat);
     /* the best of each group over each row's own time: the rows sorted by
      * group, each group's best found in one pass */
     const row **by = ms_xcalloc((size_t)(n ? n : 1), sizeof *by);
