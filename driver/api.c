@@ -117,6 +117,40 @@ void ms_result_splice(mscc_result *r)
     r->text = ms_emit_splice(r->src.text, r->src.len, r->n, r->begin, r->end, r->bodies, &r->len);
 }
 
+/* --max-code-size: kernel i's body, compiled as the output holds it, is
+ * within the budget (said in its comment), or the kernel stays as written,
+ * with a warning. */
+static void keep_code_size(const ms_options *o, mscc_result *r, int i)
+{
+    const ms_kernel *k = &r->src.kernels[i];
+    int64_t bytes;
+    ms_code_sizes(r->target, &r->src, k, 1, (const char *const *)&r->bodies[i], r->flags, 1,
+                  &bytes);
+    if (bytes >= 0 && bytes <= o->max_code_size) {
+        char note[128];
+        snprintf(note, sizeof note, "%lld bytes of code and constants, within --max-code-size",
+                 (long long)bytes);
+        char *noted = ms_body_add_note(r->bodies[i], note);
+        free(r->bodies[i]);
+        r->bodies[i] = noted;
+        return;
+    }
+    if (bytes < 0)
+        ms_diags_add(&r->diags, MS_DIAG_WARNING, k->loc,
+                     "kernel '%s' left unchanged: --max-code-size: its tuned body did not "
+                     "compile with %s",
+                     k->name, r->target->cc);
+    else
+        ms_diags_add(&r->diags, MS_DIAG_WARNING, k->loc,
+                     "kernel '%s' left unchanged: its tuned code is %lld bytes, beyond "
+                     "--max-code-size %lld",
+                     k->name, (long long)bytes, (long long)o->max_code_size);
+    free(r->bodies[i]);
+    r->bodies[i] = NULL;
+    ms_trace_free(r->used[i]);
+    r->used[i] = NULL;
+}
+
 mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
 {
     r->o = o;
@@ -129,7 +163,8 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
                            .nkernel_sizes = o->nkernel_sizes,
                            .kernel_sizes = o->kernel_sizes,
                            .no_heap = o->no_heap,
-                           .max_stack = o->max_stack};
+                           .max_stack = o->max_stack,
+                           .max_code_size = o->max_code_size};
     int parsed = ms_frontend_parse(&fo, &r->src, &r->diags);
     r->have_src = true;
     if (parsed != 0)
@@ -149,7 +184,7 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
     r->begin = ms_xcalloc(cap, sizeof(size_t));
     r->end = ms_xcalloc(cap, sizeof(size_t));
     open_db(o, r, ntunable);
-    if (ntunable > 0 && (r->db || o->trials > 0)) {
+    if (ntunable > 0 && (r->db || o->trials > 0 || o->max_code_size > 0)) {
         char why[512];
         r->target = ms_options_target(o, o->trials > 0, why, sizeof why);
         if (!r->target)
@@ -201,6 +236,8 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
             r->bodies[i] = ms_tune_kernel_for(&r->src, k, found[i] ? found[i] : given[i],
                                               o->verbose || getenv("MSCC_DEBUG"), o->sizes_only,
                                               &r->used[i], &r->diags);
+        if (r->bodies[i] && o->max_code_size > 0)
+            keep_code_size(o, r, i);
         ms_trace_free(found[i]);
     }
     if (r->njobs > 0 && r->db) /* the next run, of any kernel, starts from all it measured */

@@ -24,6 +24,9 @@ static void print_ir(const char *what, const char *name, const ms_func *f)
     ms_str_free(&ir);
 }
 
+/* Where body_comment's lines about the schedule start. */
+static const char schedule_lines[] = "; the schedule, replayable with --trace:";
+
 /* The comment atop a tuned body: who made it, under which fp-model when it
  * is not the default, and the schedule itself. */
 static char *body_comment(const ms_trace *t, const ms_func *f)
@@ -36,7 +39,7 @@ static char *body_comment(const ms_trace *t, const ms_func *f)
         ms_str_addf(&c, "; %s%s%lld bytes of local arrays at the tuning sizes",
                     f->no_heap ? "no heap, " : "", f->max_stack ? "within --max-stack: " : "",
                     (long long)ms_func_memory(f).stack);
-    ms_str_add(&c, "; the schedule, replayable with --trace:");
+    ms_str_add(&c, schedule_lines);
     ms_trace_print(t, &text);
     for (const char *line = ms_str_cstr(&text); *line;) {
         size_t len = strcspn(line, "\n");
@@ -47,6 +50,16 @@ static char *body_comment(const ms_trace *t, const ms_func *f)
     ms_str_add(&c, "\n    ");
     ms_str_free(&text);
     return ms_str_take(&c);
+}
+
+char *ms_body_add_note(const char *body, const char *note)
+{
+    const char *at = strstr(body, schedule_lines);
+    MS_ASSERT(at);
+    ms_str s = {0};
+    ms_str_addn(&s, body, (size_t)(at - body));
+    ms_str_addf(&s, "; %s%s", note, at);
+    return ms_str_take(&s);
 }
 
 char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *given, bool verbose,

@@ -86,6 +86,9 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
                      ms_trace **used, ms_diags *diags);
 char *ms_tune_kernel_for(const ms_source *src, const ms_kernel *k, const ms_trace *given,
                          bool verbose, bool sizes_only, ms_trace **used, ms_diags *diags);
+/* body (one of those) with note added to its comment, before the schedule
+ * (what is known of it only once it is built). Caller frees. */
+char *ms_body_add_note(const char *body, const char *note);
 
 /* What tuning one kernel found, for the closing table. */
 struct ms_tune_report {

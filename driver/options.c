@@ -8,6 +8,7 @@
 #include "runtime/runtime.h"
 #include "schedule/schedule.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ const char ms_usage[] =
     "            [--target NAME] [--runner 'CMD {exe} {args}'] [--runner-timing=wall|none]\n"
     "            [-MD] [-MF FILE] [-Werror] [-fdiagnostics-format=text|json]\n"
     "            [--lib NAME (-o names a folder) [--sizes-file FILE]]\n"
-    "            [--no-heap] [--max-stack BYTES]\n"
+    "            [--no-heap] [--max-stack BYTES] [--max-code-size BYTES]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n"
     "       mscc db merge DIR DIR... -o OUT_DIR\n";
@@ -142,7 +143,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
                                "--runner-timing",
                                "--lib",
                                "--sizes-file",
-                               "--max-stack"};
+                               "--max-stack",
+                               "--max-code-size"};
         const char *val = NULL;
         int which = -1;
         for (int k = 0; k < (int)(sizeof names / sizeof names[0]) && which < 0; k++) {
@@ -301,14 +303,16 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         case 21:
             o->sizes_file = val;
             continue;
-        case 22: {
+        case 22:
+        case 23: {
             char *end;
+            errno = 0;
             long long v = strtoll(val, &end, 10);
-            if (!*val || *end || v < 1) {
-                snprintf(why, n, "--max-stack wants a number of bytes >= 1, not '%s'", val);
+            if (!*val || *end || v < 1 || errno) {
+                snprintf(why, n, "%s wants a number of bytes >= 1, not '%s'", names[which], val);
                 return 1;
             }
-            o->max_stack = v;
+            *(which == 22 ? &o->max_stack : &o->max_code_size) = v;
             continue;
         }
         default:

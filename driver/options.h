@@ -37,6 +37,7 @@ typedef struct ms_options {
     const char *lib;        /* --lib NAME: a kernel library in the folder -o names */
     bool no_heap;           /* --no-heap: no schedule copies an array to the heap */
     int64_t max_stack;      /* --max-stack BYTES: local arrays within; 0: none */
+    int64_t max_code_size;  /* --max-code-size BYTES: compiled kernel within; 0: none */
     const char *sizes_file; /* --sizes-file: size sets per kernel, for --lib */
     /* set by --lib for each of its passes: the kernels' sizes of that pass,
      * and whether their bodies serve those sizes only (the library's

@@ -77,6 +77,8 @@ void ms_tune_key(const ms_target *t, const ms_arch *arch, const ms_kernel *k, ms
         ms_str_add(&s, "; budget: no heap");
     if (f->max_stack)
         ms_str_addf(&s, "; budget: stack <= %" PRId64, f->max_stack);
+    if (f->max_code_size)
+        ms_str_addf(&s, "; budget: code <= %" PRId64, f->max_code_size);
     key->target = ms_str_take(&s);
     key->threads = arch->ncores;
     key->fp_strict = f->fp_strict;

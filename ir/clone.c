@@ -110,6 +110,7 @@ ms_func *ms_func_clone(const ms_func *f)
     to->original_elsewhere = f->original_elsewhere;
     to->no_heap = f->no_heap;
     to->max_stack = f->max_stack;
+    to->max_code_size = f->max_code_size;
     to->next_id = f->next_id;
     to->nparams = f->nparams;
     to->params =

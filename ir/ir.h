@@ -253,9 +253,12 @@ typedef struct ms_func {
      * loops as written (the schedule was slower there) */
     bool original_elsewhere;
     /* --no-heap, --max-stack: budgets every schedule must keep (a board's
-     * memory); max_stack 0: none */
+     * memory); max_stack 0: none. --max-code-size (0: none): a budget
+     * for the compiled kernel, which the IR cannot tell: the measurer and
+     * the driver build the body to keep it (runtime/code_size.c) */
     bool no_heap;
     int64_t max_stack;
+    int64_t max_code_size;
     int next_id;
 } ms_func;
 

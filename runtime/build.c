@@ -17,8 +17,9 @@ enum { BUILD_TIMEOUT_S = 300 };
 static void build_one(const ms_target *t, ms_build_job *j)
 {
     ms_str cmd = {0};
-    ms_str_addf(&cmd, "%s %s %s -o '%s' '%s' -lm", t->cc, t->cflags,
-                j->extra_flags ? j->extra_flags : "", j->exe, j->src);
+    ms_str_addf(&cmd, "%s %s %s%s -o '%s' '%s'%s", t->cc, t->cflags,
+                j->extra_flags ? j->extra_flags : "", j->object ? " -c" : "", j->exe, j->src,
+                j->object ? "" : " -lm");
     char *argv[] = {"/bin/sh", "-c", (char *)ms_str_cstr(&cmd), NULL};
     ms_proc_result r;
     j->ok = ms_proc_run(argv, j->log, j->log, BUILD_TIMEOUT_S, &r) == 0 && !r.timed_out &&

@@ -67,7 +67,7 @@ int ms_fastmath_oracle(const ms_target *t, const char *flags, const char *src, c
     snprintf(dump, sizeof dump, "--dump=%s", ref);
     snprintf(against, sizeof against, "--against=%s", ref);
     snprintf(extra, sizeof extra, "%s -ffast-math", flags ? flags : "");
-    ms_build_job job = {src, fm, log, extra, false};
+    ms_build_job job = {src, fm, log, extra, false, false};
     ms_build_all(t, &job, 1, 1);
     ms_proc_result r;
     int held = -1;
@@ -200,7 +200,7 @@ void ms_check_kernels(const ms_target *t, const ms_source *src, char *const *bod
             fclose(f);
         }
         free(text);
-        bj[nb] = (ms_build_job){paths[i][0], paths[i][1], paths[i][2], flags, false};
+        bj[nb] = (ms_build_job){paths[i][0], paths[i][1], paths[i][2], flags, false, false};
         which[nb++] = i;
     }
     ms_build_all(t, bj, nb, jobs);

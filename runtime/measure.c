@@ -121,7 +121,7 @@ static void fastmath_outputs(ms_kernel_measurer *m)
     snprintf(log, sizeof log, "%s/orig_fast.log", m->dir);
     snprintf(out, sizeof out, "%s/orig_fast.out", m->dir);
     snprintf(flags, sizeof flags, "%s -ffast-math", m->flags);
-    ms_build_job job = {src, exe, log, flags, false};
+    ms_build_job job = {src, exe, log, flags, false, false};
     ms_build_all(m->t, &job, 1, 1);
     char fast[4200];
     snprintf(fast, sizeof fast, "%s/fast.bin", m->dir);
@@ -161,7 +161,7 @@ static bool measure_original(void *ctx, double *seconds, double *spread, char *w
         fclose(f);
     }
     free(text);
-    ms_build_job job = {src, exe, log, m->flags, false};
+    ms_build_job job = {src, exe, log, m->flags, false, false};
     ms_build_all(m->t, &job, 1, 1);
     if (!job.ok) {
         char line[160];
@@ -208,6 +208,41 @@ static bool write_unit(ms_kernel_measurer *m, int unit, const int *idx, int n, c
     return f != NULL;
 }
 
+/* Under --max-code-size, the candidates ok[0..nok) whose code, as the
+ * output would hold it (with the fallbacks a timed candidate leaves out),
+ * is within it; the others are marked and never run. Returns how many. */
+static int keep_code_size(ms_kernel_measurer *m, int *ok, int nok, ms_func *const *cands,
+                          ms_meas_result *res)
+{
+    int64_t budget = m->k->func->max_code_size;
+    if (budget <= 0 || nok == 0)
+        return nok;
+    char *b[MAX_BATCH];
+    int64_t bytes[MAX_BATCH];
+    for (int j = 0; j < nok; j++) {
+        const char *why = NULL;
+        b[j] = ms_emit_body(cands[ok[j]], m->k->func, m->orig_body, NULL, &why);
+    }
+    ms_code_sizes(m->t, m->src, m->k, nok, (const char *const *)b, m->flags, m->jobs, bytes);
+    for (int j = 0; j < nok; j++)
+        free(b[j]);
+    int kept = 0;
+    for (int j = 0; j < nok; j++) {
+        ms_meas_result *r = &res[ok[j]];
+        if (bytes[j] < 0) {
+            r->status = MS_MEAS_BUILD;
+            snprintf(r->why, sizeof r->why, "its code size could not be measured");
+        } else if (bytes[j] > budget) {
+            r->status = MS_MEAS_SIZE;
+            snprintf(r->why, sizeof r->why, "%lld bytes of code, beyond --max-code-size %lld",
+                     (long long)bytes[j], (long long)budget);
+        } else {
+            ok[kept++] = ok[j];
+        }
+    }
+    return kept;
+}
+
 static void build_batch(void *ctx, int n, ms_func *const *cands, ms_meas_result *res)
 {
     ms_kernel_measurer *m = ctx;
@@ -226,6 +261,7 @@ static void build_batch(void *ctx, int n, ms_func *const *cands, ms_meas_result 
             ok[nok++] = i;
         }
     }
+    nok = keep_code_size(m, ok, nok, cands, res);
     /* first: PER_UNIT candidates per unit; then the members of failed units alone */
     for (int pass = 0; pass < 2 && nok > 0; pass++) {
         int per = pass == 0 ? PER_UNIT : 1, nunits = (nok + per - 1) / per;
@@ -235,7 +271,7 @@ static void build_batch(void *ctx, int n, ms_func *const *cands, ms_meas_result 
             int cnt = nok - u * per < per ? nok - u * per : per;
             write_unit(m, u + pass * MAX_BATCH, &ok[u * per], cnt, bodies, paths[u][0], paths[u][1],
                        paths[u][2]);
-            jobs[u] = (ms_build_job){paths[u][0], paths[u][1], paths[u][2], m->flags, false};
+            jobs[u] = (ms_build_job){paths[u][0], paths[u][1], paths[u][2], m->flags, false, false};
         }
         ms_build_all(m->t, jobs, nunits, m->jobs);
         int again[MAX_BATCH], nagain = 0;

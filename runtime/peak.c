@@ -93,8 +93,8 @@ bool ms_measure_peak(const ms_target *t, int threads, ms_peak *out, char *why, s
     bool ok = f && fputs(peak_source, f) >= 0;
     if (f)
         ok = fclose(f) == 0 && ok;
-    ms_build_job job = {ms_str_cstr(&src), ms_str_cstr(&exe), ms_str_cstr(&log),
-                        ms_str_cstr(&flags), false};
+    ms_build_job job = {
+        ms_str_cstr(&src), ms_str_cstr(&exe), ms_str_cstr(&log), ms_str_cstr(&flags), false, false};
     if (ok)
         ms_build_all(t, &job, 1, 1);
     char nthreads[32];

@@ -127,10 +127,20 @@ typedef struct ms_build_job {
     const char *src, *exe, *log; /* paths */
     const char *extra_flags;     /* may be NULL */
     bool ok;
+    bool object; /* compiled (-c) into an object at exe, not linked */
 } ms_build_job;
 
 /* Compiles each job (cc cflags extra -o exe src -lm), up to jobs at once. */
 void ms_build_all(const ms_target *t, ms_build_job *jobs, int n, int parallel);
+
+/* ---- code size (--max-code-size) ---- */
+
+/* What each of n bodies of kernel k adds to a program's read-only image
+ * (machine code and constants: the allocated sections that are not
+ * written), as t's compiler builds the output's translation unit for it
+ * with flags (jobs at once): bytes[i], or -1 when it did not compile. */
+void ms_code_sizes(const ms_target *t, const ms_source *src, const ms_kernel *k, int n,
+                   const char *const *bodies, const char *flags, int jobs, int64_t *bytes);
 
 /* ---- check harness ---- */
 

@@ -346,6 +346,7 @@ typedef enum {
     MS_MEAS_WRONG,   /* computed other numbers than the original */
     MS_MEAS_SLOW,    /* stopped in its first call, far slower than the best so
                       * far: seconds is a lower bound, its numbers unchecked */
+    MS_MEAS_SIZE,    /* compiled beyond --max-code-size: never run */
     MS_MEAS_COUNT
 } ms_meas_status;
 

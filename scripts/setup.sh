@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(gcc pkg-config meson ninja-build llvm-19-dev libclang-19-dev libcjson-dev
-          libcriterion-dev libhwloc-dev libxgboost-dev libopenblas-dev libdnnl-dev clang
+          libcriterion-dev libhwloc-dev libelf-dev libxgboost-dev libopenblas-dev libdnnl-dev clang
           libomp-dev cmake crossbuild-essential-arm64 crossbuild-essential-armhf
           gcc-riscv64-linux-gnu qemu-user)
 asan=false

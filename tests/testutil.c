@@ -256,7 +256,7 @@ static bool build_harness(const char *src, const char *exe, const char *flags, m
     char log[4300], clog[4300];
     snprintf(log, sizeof log, "%s.log", exe);
     snprintf(clog, sizeof clog, "%s.clang.log", exe);
-    ms_build_job job = {src, exe, log, flags, false};
+    ms_build_job job = {src, exe, log, flags, false, false};
     const char *job_cc = tu_cc ? tu_cc : "cc";
     ms_target t = {.cc = (char *)job_cc, .cflags = ""};
     ms_build_all(&t, &job, 1, 1);
@@ -264,7 +264,7 @@ static bool build_harness(const char *src, const char *exe, const char *flags, m
     if (job.ok && tu_have_clang() && strcmp(job_cc, "clang")) {
         ms_str cf = {0};
         ms_str_addf(&cf, "%s -fsyntax-only -Wno-unused-command-line-argument", flags);
-        ms_build_job cj = {src, "/dev/null", clog, ms_str_cstr(&cf), false};
+        ms_build_job cj = {src, "/dev/null", clog, ms_str_cstr(&cf), false, false};
         ms_target ct = {.cc = "clang", .cflags = ""};
         ms_build_all(&ct, &cj, 1, 1);
         ms_str_free(&cf);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 const char *const ms_meas_status_names[MS_MEAS_COUNT] = {
-    "ok", "emit", "build", "crash", "timeout", "memory", "wrong", "slow",
+    "ok", "emit", "build", "crash", "timeout", "memory", "wrong", "slow", "size",
 };
 
 const char *const ms_search_phase_names[MS_PHASE_COUNT] = {

@@ -563,6 +563,80 @@ Test(cli, of_the_users_file_only_the_kernel_runs, .timeout = 300)
 /* A board's budgets: a schedule beyond them is refused as an illegal one
  * (the trace does not apply, the kernel stays as written, with the reason);
  * within them, the tuned body says what it uses. */
+/* The read-only bytes of an object as readelf lists its sections (the
+ * allocated ones not written, NOBITS aside): an account of the object's
+ * size made apart from mscc's libelf. */
+static long long readelf_image_bytes(const char *obj)
+{
+    char cmd[4300], line[512];
+    snprintf(cmd, sizeof cmd, "readelf -SW '%s' | sed -n 's/^ *\\[ *[0-9]*\\] //p'", obj);
+    FILE *p = popen(cmd, "r");
+    cr_assert(p);
+    long long sum = 0;
+    while (fgets(line, sizeof line, p)) {
+        char name[128], type[64], flags[16];
+        unsigned long long addr, off, size;
+        unsigned es;
+        if (sscanf(line, "%127s %63s %llx %llx %llx %x %15s", name, type, &addr, &off, &size, &es,
+                   flags) == 7 &&
+            strcmp(type, "NOBITS") && strchr(flags, 'A') && !strchr(flags, 'W'))
+            sum += (long long)size;
+    }
+    cr_assert_eq(pclose(p), 0);
+    return sum;
+}
+
+/* --max-code-size: the tuned body's code, built as the output holds it,
+ * is measured; a schedule beyond the budget leaves the kernel as written,
+ * one within it says its size, and the size is the object's. */
+Test(cli, code_size_budget_is_measured_and_kept, .timeout = 300)
+{
+    ms_str in = {0}, trace = {0};
+    ms_str_addf(&in, "%s/bench/gemm/gemm.c", tu_src_dir());
+    ms_str_addf(&trace, "--trace=%s/bench/traces/gemm.json", tu_src_dir());
+    char *out = tu_write_temp("code_size.out.c", "");
+    run r = mscc6(ms_str_cstr(&in), "-o", out, ms_str_cstr(&trace), "--target=generic",
+                  "--max-code-size=200");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.err, "warning: kernel 'gemm' left unchanged: its tuned code is "), "%s",
+              r.err);
+    cr_expect(strstr(r.err, " bytes, beyond --max-code-size 200"), "%s", r.err);
+    char *text = ms_read_file(out, NULL);
+    cr_expect(text && !strstr(text, "tuned by mscc"), "%s", text);
+    free(text);
+    done(&r);
+    r = mscc6(ms_str_cstr(&in), "-o", out, ms_str_cstr(&trace), "--target=generic",
+              "--max-code-size=1000000");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    text = ms_read_file(out, NULL);
+    cr_assert(text);
+    const char *note = strstr(text, "tuned by mscc");
+    long long said = -1;
+    cr_assert(note && sscanf(strchr(note, ';') + 1,
+                             " %lld bytes of code and constants, within "
+                             "--max-code-size;",
+                             &said) == 1,
+              "%s", text);
+    free(text);
+    /* the output is the kernel alone: its object is the kernel's code, as
+     * generic's compiler flags build it */
+    char cmd[8600], obj[4200];
+    snprintf(obj, sizeof obj, "%s.o", out);
+    snprintf(cmd, sizeof cmd, "cc -O3 -fopenmp -c '%s' -o '%s'", out, obj);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    cr_expect_eq(said, readelf_image_bytes(obj), "said %lld", said);
+    cr_expect_gt(said, 200);
+    remove(obj);
+    r = mscc6(ms_str_cstr(&in), "-o", out, "--max-code-size", "0", NULL);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "--max-code-size wants a number of bytes >= 1"), "%s", r.err);
+    done(&r);
+    ms_str_free(&in);
+    ms_str_free(&trace);
+    free(out);
+}
+
 Test(cli, budgets_refuse_a_schedule_beyond_them)
 {
     ms_str in = {0}, trace = {0};

@@ -120,7 +120,7 @@ Test(e2e, overlapping_arrays_take_the_original_loops, .timeout = 120)
         char exe[4200], log[4200];
         snprintf(exe, sizeof exe, "%s.%d.exe", drv_path, fs);
         snprintf(log, sizeof log, "%s.%d.log", drv_path, fs);
-        ms_build_job job = {drv_path, exe, log, flag_sets[fs], false};
+        ms_build_job job = {drv_path, exe, log, flag_sets[fs], false, false};
         ms_target t = {.cc = "cc", .cflags = ""};
         ms_build_all(&t, &job, 1, 1);
         char *l = ms_read_file(log, NULL);

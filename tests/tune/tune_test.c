@@ -271,6 +271,27 @@ Test(tune, nothing_beats_the_original_when_every_candidate_fails, .timeout = 600
     free(in);
 }
 
+/* --max-code-size below any schedule's code: the search builds each
+ * candidate's code, runs none (every record says "size"), and the
+ * kernel stays as written. */
+Test(tune, candidates_beyond_the_code_size_budget_are_never_run, .timeout = 600)
+{
+    char *in = tu_write_temp("mm.c", kernel_src), *dir = ms_tempdir_new(), cmd[16384], *out;
+    snprintf(cmd, sizeof cmd,
+             "'%s' '%s' -o '%s/a.c' --trials 8 --max-code-size 64 --db '%s/db' && "
+             "grep -c '\"status\":\"size\"' '%s/db/records.jsonl' && "
+             "! grep '\"status\":\"ok\"' '%s/db/records.jsonl'",
+             tu_mscc(), in, dir, dir, dir, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    cr_expect(strstr(out, "(original kept)"), "%s", out);
+    cr_expect(strstr(out, "\n8\n"), "8 candidates, each refused for its size: %s", out);
+    free(out);
+    expect_file(dir, "a.c", kernel_src);
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
+
 /* Tunes mm.c (16 trials, database dir/db) with a compiler wrapper that
  * runs sed_edit on every check harness (k<N>.c) first: the search times
  * candidates at the tuning sizes only, the check before shipping runs them
