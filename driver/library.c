@@ -236,7 +236,11 @@ static char *header_file(const ms_options *o, mscc_result *const *r, int npasses
 }
 
 /* The compiler flags of the library's objects: the target's (as it
- * measures), C11, OpenMP only where a kernel uses it; no link options. */
+ * measures), C11 in GCC's GNU mode (ISO -std=c11 turns off the fp
+ * contraction that the measured builds had: other code, another size
+ * than --max-code-size was kept for), -ffp-contract=off under the strict
+ * fp-model (as --check builds), OpenMP only where a kernel uses it; no
+ * link options. */
 static char *library_cflags(const ms_options *o, mscc_result *const *r, int npasses)
 {
     char *target = ms_target_kind_cflags(ms_target_kind_named(o->target), o->cflags);
@@ -246,7 +250,9 @@ static char *library_cflags(const ms_options *o, mscc_result *const *r, int npas
             omp = omp || (r[p]->bodies[i] && strstr(r[p]->bodies[i], "#pragma omp"));
     ms_str s = {0};
     if (!strstr(target, "-std="))
-        ms_str_add(&s, "-std=c11");
+        ms_str_add(&s, "-std=gnu11");
+    if (o->fp_strict)
+        ms_str_add(&s, " -ffp-contract=off");
     if (!strstr(target, "-O"))
         ms_str_add(&s, " -O3");
     char *save = NULL;

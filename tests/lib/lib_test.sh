@@ -77,15 +77,27 @@ if command -v aarch64-linux-gnu-gcc > /dev/null; then
         > make.log 2>&1 || { cat make.log; fail "aarch64-linux-gnu-gcc did not build the library"; }
 fi
 
+# an object's read-only bytes (its allocated sections not written), as
+# readelf lists them: what --max-code-size counts, counted apart from mscc
+image_bytes() {
+    local sum=0 size
+    for size in $(arm-none-eabi-readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] //p' |
+        awk '$2 != "NOBITS" && $7 ~ /A/ && $7 !~ /W/ { print $5 }'); do
+        sum=$((sum + 16#$size))
+    done
+    echo $sum
+}
+
 # a bare-metal Cortex-M7 (when the tools are installed: setup.sh --boards):
 # the library builds with arm-none-eabi-gcc under -Werror, calls no
 # allocator, keeps every function's stack (gcc's -fstack-usage) within
-# --max-stack, and the checking program runs correctly under
-# qemu-system-arm -M mps2-an500 (examples/cortex-m7)
+# --max-stack and every body's code within --max-code-size (a kernel of
+# one body: its object holds what mscc said), and the checking program
+# runs correctly under qemu-system-arm -M mps2-an500 (examples/cortex-m7)
 if command -v arm-none-eabi-gcc > /dev/null && command -v qemu-system-arm > /dev/null; then
     m7=(-mcpu=cortex-m7 -mfpu=fpv5-d16 -mfloat-abi=hard -mthumb)
     "$mscc" --lib kl -o m7 kernels.c --sizes-file sizes.json --target cortex-m7 --max-stack 4096 \
-        2> log || { cat log; fail "mscc --lib --target cortex-m7 failed"; }
+        --max-code-size 8192 2> log || { cat log; fail "mscc --lib --target cortex-m7 failed"; }
     grep -q -- '-fopenmp' m7/kl.mk && fail "the cortex-m7 rules use OpenMP"
     make -s -f m7/kl.mk CC=arm-none-eabi-gcc \
         kl_CFLAGS="$(sed -n 's/^kl_CFLAGS ?= //p' m7/kl.mk) -fstack-usage -Wall -Wextra -Werror" \
@@ -96,6 +108,24 @@ if command -v arm-none-eabi-gcc > /dev/null && command -v qemu-system-arm > /dev
     cat m7/*.su
     awk -F'\t' '$2 > 4096 { print "over --max-stack: " $0; bad = 1 } END { exit bad }' m7/*.su ||
         fail "a function of the cortex-m7 library takes more stack than --max-stack"
+    for c in m7/*.c; do
+        said=$(grep -o '[0-9]* bytes of code and constants, within --max-code-size' "$c" | cut -d' ' -f1)
+        [ -n "$said" ] || fail "$c: no code size said"
+        for s in $said; do
+            [ "$s" -le 8192 ] || fail "$c: $s bytes of code, beyond --max-code-size 8192"
+        done
+        got=$(image_bytes "${c%.c}.o")
+        echo "lib_test: $c: mscc said $(echo $said) bytes of code, the object holds $got"
+        [ "$(echo "$said" | wc -l)" != 1 ] || [ "$got" = "$said" ] ||
+            fail "$c: mscc said $said bytes of code, the object holds $got"
+    done
+    # a budget softmax's body is beyond: it stays as written, the rest tuned
+    "$mscc" --lib kl -o m7small kernels.c --target cortex-m7 --max-code-size 400 2> log ||
+        { cat log; fail "mscc --lib --max-code-size 400 failed"; }
+    grep -q "kernel 'softmax' left unchanged: its tuned code is [0-9]* bytes, beyond --max-code-size 400" log ||
+        { cat log; fail "softmax was not refused for its code size"; }
+    grep -q "tuned by mscc" m7small/softmax.c && fail "softmax was tuned beyond --max-code-size"
+    grep -q "tuned by mscc" m7small/fir.c || fail "fir, within the budget, was not tuned"
     arm-none-eabi-gcc "${m7[@]}" -std=c11 -O2 "${ref[@]}" -c kernels.c -o m7ref.o
     arm-none-eabi-gcc "${m7[@]}" "${cflags[@]}" -Im7 -c check.c -o m7check.o
     arm-none-eabi-gcc "${m7[@]}" -O2 --specs=rdimon.specs -T "$src/examples/cortex-m7/mps2-an500.ld" \
