@@ -46,17 +46,23 @@ static const char randk_flags[] =
  * AddressSanitizer and UBSan: an access past an array (a remainder tile,
  * arrays 8 bytes past alignment) or undefined behaviour, in the original
  * (which the generator promises has none) or in a schedule, stops the run.
- * MSCC_RANDK_SANITIZE=0 leaves them out. The default mode's builds
- * may take another compiler and optimisation level (MSCC_RANDK_CC,
- * MSCC_RANDK_OPT): clang at -O0 builds a sanitized harness in half gcc's
- * -O1 time, which a long campaign wants; the strict builds stay gcc's.
+ * MSCC_RANDK_SANITIZE=0 leaves them out. A campaign's builds may take
+ * another compiler and optimisation level (MSCC_RANDK_CC, MSCC_RANDK_OPT),
+ * in both fp models: clang at -O0 builds a sanitized harness in half
+ * gcc's -O1 time, and a strict one (-ffp-contract=off -fno-builtin, which
+ * keep its bits as they keep gcc's) in a third, which a long campaign
+ * wants. MSCC_RANDK_TRAP=1 (clang) makes UBSan's checks traps: half the
+ * compile time of a big harness, where each signed addition of the index
+ * arithmetic carried a handler call and its source location (11 s down to
+ * 6 s for rk3999001's 2.6 MB harness); a trapped check is a crash
+ * (SIGILL) without UBSan's message, which a build without it then gives.
  * clang's vla-bound check stops a call with n = 0 to a function with a
  * parameter float a[n], as the input language writes extents (gcc checks
  * only the arrays a function defines): another compiler leaves it out. */
-static const char *cc_for(bool strict)
+static const char *campaign_cc(void)
 {
     const char *cc = getenv("MSCC_RANDK_CC");
-    return strict || !cc || !*cc ? NULL : cc;
+    return !cc || !*cc ? NULL : cc;
 }
 
 /* A regression that only clang's sanitizers see (NAME_clang.c) is built
@@ -67,14 +73,17 @@ static char *flags_for(bool strict)
 {
     ms_str s = {0};
     const char *san = getenv("MSCC_RANDK_SANITIZE"), *opt = getenv("MSCC_RANDK_OPT");
+    const char *trap = getenv("MSCC_RANDK_TRAP");
     if (clang_regression)
         opt = strict ? NULL : "-O0";
     bool sanitize = !strict && !(san && !strcmp(san, "0"));
     ms_str_addf(&s, "%s%s", randk_flags, strict ? " -ffp-contract=off -fno-builtin" : "");
     if (sanitize)
-        ms_str_addf(&s, " -fsanitize=address,undefined -fno-sanitize-recover=all%s",
-                    cc_for(strict) || clang_regression ? " -fno-sanitize=vla-bound" : "");
-    if (!strict && opt && *opt)
+        ms_str_addf(&s, " -fsanitize=address,undefined -fno-sanitize-recover=all%s%s",
+                    campaign_cc() || clang_regression ? " -fno-sanitize=vla-bound" : "",
+                    trap && !strcmp(trap, "1") && !clang_regression ? " -fsanitize-trap=undefined"
+                                                                    : "");
+    if (opt && *opt)
         ms_str_addf(&s, " %s", opt);
     return ms_str_take(&s);
 }
@@ -200,8 +209,14 @@ static void report_failure(const kg_kernel *k, bool strict, const ms_source *src
     const char *model = strict ? "strict" : "reassoc";
     cr_log_error("random kernel %s (--fp-model=%s), %s:\nshrunk kernel:\n%s\nshrunk trace:\n%s",
                  kg_name(k), model, what, text, ms_str_cstr(&tr));
-    printf("randk: FAILURE %s --fp-model=%s: %.2000s\nshrunk kernel:\n%s\nshrunk trace:\n%s\n",
-           kg_name(k), model, what, text, ms_str_cstr(&tr));
+    const char *trap = getenv("MSCC_RANDK_TRAP");
+    printf("randk: FAILURE %s --fp-model=%s: %.2000s%s\nshrunk kernel:\n%s\nshrunk trace:\n%s\n",
+           kg_name(k), model, what,
+           trap && !strcmp(trap, "1")
+               ? "\n(UBSan's checks trap: a SIGILL may be one, which a build "
+                 "without MSCC_RANDK_TRAP names)"
+               : "",
+           text, ms_str_cstr(&tr));
     const char *dir = getenv("MSCC_RANDK_OUT");
     if (dir && *dir)
         write_regression(dir, kg_name(k), strict, text, small);
@@ -311,9 +326,8 @@ Test(sched, random_kernels, .timeout = 0)
         char *text = kg_render(k);
         c.kernels++;
         tu_zero_sizes = kg_zero_ok(k);
-        tu_cc = cc_for(false);
+        tu_cc = campaign_cc();
         run_kernel(&c, k, text, false, n, (uint64_t)seed);
-        tu_cc = cc_for(true);
         run_kernel(&c, k, text, true, n / 2, (uint64_t)seed);
         printf("randk: done %s: %d kernels, %d schedules, %d failures so far\n", kg_name(k),
                c.kernels, c.schedules, c.failures);
