@@ -643,8 +643,12 @@ int ms_trace_doc_parse(const char *text, char ***names, ms_trace ***traces, cons
         *why = "not a JSON object keyed by kernel name";
         return -1;
     }
-    /* one trace as the database records it: say how to name its kernel */
-    if (cJSON_GetObjectItemCaseSensitive(root, "mscc_trace")) {
+    /* one trace as the database records it ({"mscc_trace": 1, ...}): say
+     * how to name its kernel. Only its version number tells it: a kernel
+     * may be named mscc_trace (the trace fuzz target's text document
+     * "# kernel mscc_trace" wrote a keyed document that read back as one
+     * trace). */
+    if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(root, "mscc_trace"))) {
         cJSON_Delete(root);
         *why = "one trace, not keyed by kernel name (write {\"KERNEL\": {\"mscc_trace\": ...}})";
         return -1;

@@ -155,6 +155,34 @@ Test(cli, a_trace_without_its_kernel_name_is_explained)
     free(out);
 }
 
+/* A kernel may be named mscc_trace: its keyed document is no single
+ * trace (the trace fuzz target: the text "# kernel mscc_trace" written as
+ * JSON read back as one trace), in either form. */
+Test(cli, a_kernel_named_mscc_trace_takes_its_traces)
+{
+    char *in = tu_write_temp("mt.c", "#pragma mscc kernel sizes(N = 8)\n"
+                                     "void mscc_trace(int N, float C[N])\n"
+                                     "{\n"
+                                     "    for (int i = 0; i < N; i++)\n"
+                                     "        C[i] = 1.0f;\n"
+                                     "}\n");
+    char *text = tu_write_temp("mt.txt", "# kernel mscc_trace\nb0 = get_block(\"C\")\n");
+    char *out = tu_write_temp("mt.out.c", "");
+    run r = mscc6(in, "-o", out, "--trace", text, "--print-trace=json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "\"mscc_trace\":\t{"), "%s", r.out);
+    char *json = tu_write_temp("mt.json", r.out);
+    done(&r);
+    r = mscc(in, "-o", out, "--trace", json);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.err, "1 kernel, 1 tuned"), "%s", r.err);
+    done(&r);
+    free(in);
+    free(text);
+    free(json);
+    free(out);
+}
+
 Test(cli, rejected_kernel_is_copied_with_a_warning)
 {
     const char *text = "#pragma mscc kernel sizes(n=8)\n"
