@@ -146,25 +146,118 @@ static bool kernel_fails(const char *text, const char *name, bool strict, const 
     return fails;
 }
 
-/* Drops the kernel's nodes, last first, while the failure remains. */
-static kg_kernel *shrink_kernel(const kg_kernel *k, bool strict, const ms_trace *t,
-                                const char *flags, uint64_t seed)
+typedef struct block_list {
+    MS_VEC(const char *) names;
+    MS_VEC(char *) stores; /* each block's statement, printed */
+} block_list;
+
+static bool add_block(void *ctx, ms_stmt *s)
+{
+    block_list *l = ctx;
+    if (s->kind == MS_STMT_BLOCK) {
+        ms_str text = {0};
+        ms_stmt_print(s->block.body, 0, &text);
+        MS_VEC_PUSH(l->names, s->block.name);
+        MS_VEC_PUSH(l->stores, ms_str_take(&text));
+    }
+    return true;
+}
+
+static void free_blocks(block_list *l)
+{
+    for (int i = 0; i < l->stores.len; i++)
+        free(l->stores.data[i]);
+    free(l->stores.data);
+    free(l->names.data);
+}
+
+/* Block `name` of from, by the same statement in to (its n-th among
+ * equal ones as in from): a kernel with a node dropped numbers its
+ * blocks anew (A_3 becomes A_2), which the trace must follow. NULL:
+ * the block is gone. */
+static const char *same_block(const block_list *from, const block_list *to, const char *name)
+{
+    int at = -1, nth = 0;
+    for (int i = 0; i < from->names.len && at < 0; i++)
+        if (!strcmp(from->names.data[i], name))
+            at = i;
+    if (at < 0)
+        return NULL;
+    for (int i = 0; i < at; i++)
+        nth += !strcmp(from->stores.data[i], from->stores.data[at]);
+    for (int i = 0; i < to->names.len; i++)
+        if (!strcmp(to->stores.data[i], from->stores.data[at]) && nth-- == 0)
+            return to->names.data[i];
+    return NULL;
+}
+
+/* t (a trace of kernel text from) with its blocks named as kernel text
+ * to names them; NULL when a block it schedules is gone or a kernel does
+ * not parse. */
+static ms_trace *follow_blocks(const char *from, const char *to, bool strict, const ms_trace *t)
+{
+    ms_source a, b;
+    bool valid;
+    ms_trace *out = NULL;
+    bool ok_a = parse(from, "shrink_a", strict, &a, &valid, NULL);
+    bool ok_b = parse(to, "shrink_b", strict, &b, &valid, NULL);
+    if (ok_a && ok_b) {
+        block_list la = {0}, lb = {0};
+        ms_stmt_visit(a.kernels[0].func->body, add_block, &la);
+        ms_stmt_visit(b.kernels[0].func->body, add_block, &lb);
+        out = ms_trace_clone(t);
+        for (int i = 0; out && i < out->insts.len; i++) {
+            ms_inst *in = &out->insts.data[i];
+            if (in->kind != MS_INST_GET_BLOCK)
+                continue;
+            const char *now = same_block(&la, &lb, in->str);
+            if (now)
+                snprintf(in->str, sizeof in->str, "%s", now);
+            else {
+                ms_trace_free(out);
+                out = NULL;
+            }
+        }
+        free_blocks(&la);
+        free_blocks(&lb);
+    }
+    ms_source_free(&a);
+    ms_source_free(&b);
+    return out;
+}
+
+/* Drops the kernel's nodes, last first, while the failure remains under
+ * *t, whose block names follow the kernel's (t NULL: the default
+ * schedule). */
+static kg_kernel *shrink_kernel(const kg_kernel *k, bool strict, ms_trace **t, const char *flags,
+                                uint64_t seed)
 {
     kg_kernel *cur = kg_copy(k);
+    char *cur_text = kg_render(cur);
     for (int i = kg_nodes(cur) - 1; i >= 0; i--) {
         kg_kernel *next = kg_copy(cur);
         char *text = NULL;
+        ms_trace *nt = NULL;
         if (kg_drop(next, i)) {
             text = kg_render(next);
-            if (kernel_fails(text, "shrink", strict, t, flags, seed)) {
+            nt = *t ? follow_blocks(cur_text, text, strict, *t) : NULL;
+            if ((!*t || nt) && kernel_fails(text, "shrink", strict, nt, flags, seed)) {
                 kg_free(cur);
                 cur = next;
                 next = NULL;
+                free(cur_text);
+                cur_text = text;
+                text = NULL;
+                ms_trace_free(*t);
+                *t = nt;
+                nt = NULL;
             }
         }
+        ms_trace_free(nt);
         free(text);
         kg_free(next);
     }
+    free(cur_text);
     return cur;
 }
 
@@ -199,7 +292,7 @@ static void report_failure(const kg_kernel *k, bool strict, const ms_source *src
                            const char *what, const char *flags, uint64_t seed)
 {
     ms_trace *small = t ? rs_shrink(src, &src->kernels[0], t, flags, seed) : NULL;
-    kg_kernel *sk = shrink_kernel(k, strict, small, flags, seed);
+    kg_kernel *sk = shrink_kernel(k, strict, &small, flags, seed);
     char *text = kg_render(sk);
     ms_str tr = {0};
     if (small)
@@ -449,4 +542,48 @@ Test(sched, a_harness_stays_small_with_many_access_ends)
     ms_source_free(&src);
     free(text);
     kg_free(k);
+}
+
+/* Shrinking drops a kernel's statements, and the frontend numbers blocks
+ * in order (A, B_1, C_2): without C's statement first, C_2 is C_1. The
+ * trace follows the statement, so that the kernel shrinks past it. */
+Test(sched, a_shrunk_kernel_keeps_its_trace_on_renamed_blocks)
+{
+    static const char before[] = "#pragma mscc kernel sizes(N = 8)\n"
+                                 "void k(int N, float A[N], float B[N], float C[N])\n"
+                                 "{\n"
+                                 "    for (int i = 0; i < N; i++)\n"
+                                 "        A[i] = 1.0f;\n"
+                                 "    for (int i = 0; i < N; i++)\n"
+                                 "        B[i] = 2.0f;\n"
+                                 "    for (int i = 0; i < N; i++)\n"
+                                 "        C[i] = B[i] * 3.0f;\n"
+                                 "}\n";
+    static const char after[] = "#pragma mscc kernel sizes(N = 8)\n"
+                                "void k(int N, float A[N], float B[N], float C[N])\n"
+                                "{\n"
+                                "    for (int i = 0; i < N; i++)\n"
+                                "        B[i] = 2.0f;\n"
+                                "    for (int i = 0; i < N; i++)\n"
+                                "        C[i] = B[i] * 3.0f;\n"
+                                "}\n";
+    const char *why = NULL;
+    ms_trace *t = ms_trace_from_text("b0 = get_block(\"C_2\")\n"
+                                     "l1 = get_loops(b0)\n"
+                                     "l2, l3 = split(l1, factors=[-1, 4])\n",
+                                     &why);
+    cr_assert(t, "%s", why);
+    ms_trace *now = follow_blocks(before, after, false, t);
+    cr_assert(now);
+    ms_str s = {0};
+    ms_trace_print(now, &s);
+    cr_expect(strstr(ms_str_cstr(&s), "get_block(\"C_1\")"), "%s", ms_str_cstr(&s));
+    ms_str_free(&s);
+    ms_trace_free(now);
+    /* a trace of the statement dropped has nothing to follow */
+    ms_trace *gone = ms_trace_from_text("b0 = get_block(\"A\")\n", &why);
+    cr_assert(gone, "%s", why);
+    cr_expect_null(follow_blocks(before, after, false, gone));
+    ms_trace_free(gone);
+    ms_trace_free(t);
 }
