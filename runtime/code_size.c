@@ -76,6 +76,8 @@ static char *unit_text(const ms_source *src, const ms_kernel *k, const char *bod
     }
     qsort(cuts, (size_t)n, sizeof *cuts, by_begin);
     ms_str s = {0};
+    /* a library's variant for one size set abort()s at others */
+    ms_str_add(&s, "#include <stdlib.h>\n");
     ms_emit_support(1, &body, &s);
     size_t at = 0;
     for (int i = 0; i < n; i++) {
