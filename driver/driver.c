@@ -107,8 +107,8 @@ char *ms_tune_kernel_for(const ms_source *src, const ms_kernel *k, const ms_trac
 /* A tuned kernel this much slower than the original is dropped. */
 #define SLOWER_MARGIN 1.05
 
-/* Prints the --check table; reverts kernels that failed. Returns true if all passed. */
-static bool run_check(const ms_options *o, const ms_source *src, char **bodies, ms_diags *diags)
+bool ms_check_bodies(const ms_options *o, const ms_source *src, char **bodies, bool sizes_only,
+                     ms_diags *diags)
 {
     char why[512];
     ms_target *t = ms_options_target(o, true, why, sizeof why);
@@ -120,7 +120,9 @@ static bool run_check(const ms_options *o, const ms_source *src, char **bodies, 
     char *flags = ms_harness_flags(o);
     /* an emulator's times mean nothing: checked, not timed */
     ms_check_kernels(t, src, bodies, flags, o->jobs,
-                     (t->untimed ? 0 : MS_CHECK_TIME) | MS_CHECK_MISALIGNED, res);
+                     (t->untimed ? 0 : MS_CHECK_TIME) | MS_CHECK_MISALIGNED |
+                         (sizes_only ? MS_CHECK_TUNING_ONLY : 0),
+                     res);
     free(flags);
     bool all_ok = true;
     if (!o->quiet) {
@@ -350,7 +352,7 @@ int ms_driver_main(int argc, char **argv)
     }
     int status = 0;
     if (st == MSCC_OK && o.check) {
-        if (!run_check(&o, src, r->bodies, &r->diags))
+        if (!ms_check_bodies(&o, src, r->bodies, false, &r->diags))
             status = 2;
         ms_result_splice(r); /* without the kernels the check reverted */
         /* a reverted kernel is a warning too: -Werror refuses the run, as before */

@@ -86,6 +86,14 @@ char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *g
                      ms_trace **used, ms_diags *diags);
 char *ms_tune_kernel_for(const ms_source *src, const ms_kernel *k, const ms_trace *given,
                          bool verbose, bool sizes_only, ms_trace **used, ms_diags *diags);
+/* --check: each tuned body (bodies[i], NULL: none) built with a harness
+ * and run against the original at the tuning sizes and others (only
+ * those with sizes_only: a library's variant for one size set), aligned
+ * and not, and timed where the target times; prints the table. A body
+ * that fails, or runs slower, is freed and set NULL, with a warning or a
+ * note. Returns true when every body passed. */
+bool ms_check_bodies(const ms_options *o, const ms_source *src, char **bodies, bool sizes_only,
+                     ms_diags *diags);
 /* body (one of those) with note added to its comment, before the schedule
  * (what is known of it only once it is built). Caller frees. */
 char *ms_body_add_note(const char *body, const char *note);

@@ -427,6 +427,25 @@ int ms_lib_main(ms_options *o)
         if (st != MSCC_OK)
             status = st == MSCC_ERR_INTERNAL ? 2 : 1;
     }
+    bool check_failed = false;
+    for (int p = 0; p < npasses && status == 0 && o->check; p++) {
+        /* each size set's bodies, at its sizes (a variant runs there
+         * alone); one that fails or loses is dropped, as in a file. Past
+         * pass 0, a kernel without a set of that number has no variant */
+        int n = r[p]->src.nkernels;
+        char **mine = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
+        for (int i = 0; i < n; i++)
+            mine[i] = p == 0 || ms_sizes_file_count(&sf, r[p]->src.kernels[i].name) > p
+                          ? r[p]->bodies[i]
+                          : NULL;
+        if (npasses > 1)
+            printf("%ssize set %d:\n", p ? "\n" : "", p + 1);
+        check_failed = !ms_check_bodies(&opts[p], &r[p]->src, mine, p > 0, &all) || check_failed;
+        for (int i = 0; i < n; i++) /* what the check dropped, it freed */
+            if (!mine[i] && (p == 0 || ms_sizes_file_count(&sf, r[p]->src.kernels[i].name) > p))
+                r[p]->bodies[i] = NULL;
+        free(mine);
+    }
     if (status == 0) {
         /* a kernel the sizes file names that the input lacks is a typo */
         for (int i = 0; i < sf.n; i++) {
@@ -457,11 +476,16 @@ int ms_lib_main(ms_options *o)
             ms_str_free(&d);
         }
     }
+    /* as for a file: what passed is written, and the exit status says
+     * that something did not */
+    bool written = status == 0;
+    if (written && check_failed)
+        status = 2;
     int nkernels = r[0] && r[0]->parsed ? r[0]->src.nkernels : 0, tuned = 0;
     for (int i = 0; i < nkernels; i++)
         tuned += r[0]->bodies[i] != NULL;
     ms_print_diags(&all, o->diag_json, o->werror);
-    if (status != 0 && !o->diag_json)
+    if (!written && !o->diag_json)
         fprintf(stderr, "mscc: no output written\n");
     else if (!o->quiet)
         fprintf(stderr, "mscc: %s: %d kernel%s, %d tuned, %d pass%s -> library %s in %s/\n",

@@ -88,7 +88,6 @@ static bool check_lib(const ms_options *o, char *why, size_t n)
     const char *bad = !ms_is_identifier(o->lib) ? "wants a C identifier for the library's name"
                       : !strcmp(o->output, "-")
                           ? "writes a folder of files: -o DIR, not standard output"
-                      : o->check       ? "does not run --check yet (test the library instead)"
                       : o->print_trace ? "does not print traces (--print-trace)"
                                        : NULL;
     if (bad)

@@ -90,6 +90,8 @@ static void run_sizes(const ms_target *t, const char *flags, const char *dir, in
 {
     char **sizes;
     int n = ms_check_sizes(k->func, /*nrandom=*/0, /*seed=*/0, &sizes);
+    for (; (what & MS_CHECK_TUNING_ONLY) && n > 1; n--) /* the tuning sizes come first */
+        free(sizes[n - 1]);
     char exe[4096], out[4096], misalign[] = "--misalign=8", timing[] = "--time";
     snprintf(exe, sizeof exe, "%s/k%d", dir, idx);
     snprintf(out, sizeof out, "%s/k%d.out", dir, idx);

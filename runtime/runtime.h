@@ -200,9 +200,10 @@ typedef struct ms_check_result {
 
 /* What ms_check_kernels does beside checking at every size setting. */
 enum {
-    MS_CHECK_TIME = 1,       /* time both versions at the tuning sizes */
-    MS_CHECK_MISALIGNED = 2, /* check again with arrays 8 bytes past alignment */
-    MS_CHECK_TIME_OTHER = 4, /* time both at the second size setting too (the general path) */
+    MS_CHECK_TIME = 1,        /* time both versions at the tuning sizes */
+    MS_CHECK_MISALIGNED = 2,  /* check again with arrays 8 bytes past alignment */
+    MS_CHECK_TIME_OTHER = 4,  /* time both at the second size setting too (the general path) */
+    MS_CHECK_TUNING_ONLY = 8, /* the tuning sizes alone (a library's variant for them) */
 };
 
 /* The default fp-model's oracle for ill-conditioned kernels, at one size:
