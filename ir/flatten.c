@@ -410,7 +410,8 @@ static void add_conj(conds *cs, ms_expr *c)
 /* c at the first value of L's counter, which c needs if it holds for any
  * value: "p < E" with p non-decreasing in the counter (every term that
  * has it a positive multiple of it alone) and E free of it; c itself if
- * it does not use the counter; NULL when neither. */
+ * it does not use the counter; NULL when neither, or when it holds
+ * there whatever the other counters. */
 static ms_expr *at_first(flattener *fl, const ms_stmt *L, ms_expr *c)
 {
     ms_func *f = fl->f;
@@ -440,6 +441,12 @@ static ms_expr *at_first(flattener *fl, const ms_stmt *L, ms_expr *c)
         return NULL;
     ms_expr *r = ms_binary(f, c->bin.op, a, c->bin.b);
     r->dtype = c->dtype;
+    /* decided at the first value: "l <= k" over l from k is "k <= k",
+     * which clang's -Wall calls a self-comparison (rk4075119); true needs
+     * nothing */
+    ms_expr *d = ms_simplify(f, r);
+    if (d->kind == MS_EXPR_INT)
+        return d->i.value ? NULL : d;
     return r;
 }
 

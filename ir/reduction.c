@@ -215,16 +215,29 @@ static void insert_before(ms_func *f, ms_stmt **slot, ms_stmt *seq, ms_stmt *wha
 }
 
 typedef struct declared_inside {
-    const ms_buffer *buf;
-    bool found;
+    const ms_buffer *bufs[16]; /* the arrays the init touches */
+    int n;
+    const ms_buffer *found;
 } declared_inside;
+
+static void on_init_access(void *ctx, const ms_access_site *site)
+{
+    declared_inside *d = ctx;
+    for (int i = 0; i < d->n; i++)
+        if (d->bufs[i] == site->buf)
+            return;
+    if (d->n < 16)
+        d->bufs[d->n++] = site->buf;
+}
 
 static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
 {
     declared_inside *d = ctx;
     (void)depth;
     (void)loops;
-    d->found = d->found || b == d->buf;
+    for (int i = 0; i < d->n && !d->found; i++)
+        if (b == d->bufs[i])
+            d->found = b;
 }
 
 ms_stmt *ms_decompose_reduction(ms_func *f, ms_stmt *block, ms_stmt *loop, const char **why)
@@ -253,12 +266,18 @@ ms_stmt *ms_decompose_reduction(ms_func *f, ms_stmt *block, ms_stmt *loop, const
             return NULL;
         }
     if (at < p.n) {
-        /* the init's array (a cache, say) must be declared where the init goes */
-        declared_inside d = {block->block.init->store.buf, false};
+        /* the arrays the init writes (a cache, say) and reads (a scalar
+         * of the loop's body: rk4075319's A[i] = s0 + ...) must be
+         * declared where the init goes */
+        declared_inside d = {.n = 0};
+        static const ms_walk_fns reads = {on_init_access, NULL, NULL};
+        ms_walk(block->block.init, &reads, &d);
         static const ms_walk_fns fns = {NULL, on_alloc, NULL};
         ms_walk(p.loops[at], &fns, &d);
         if (d.found) {
-            *why = "the array the init writes is declared inside the loop";
+            *why = d.found == block->block.init->store.buf
+                       ? "the array the init writes is declared inside the loop"
+                       : "the init reads an array declared inside the loop";
             return NULL;
         }
     }
