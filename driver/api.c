@@ -322,6 +322,22 @@ static bool to_ms_options(const mscc_options *u, ms_options *o, mscc_result *r)
     o->fp_strict = u->fp_strict;
     o->werror = u->werror;
     o->quiet = true; /* no progress lines: the library prints nothing */
+    if (u->max_stack < 0 || u->max_code_size < 0) {
+        fail(r, MSCC_ERR_USAGE, "max_stack and max_code_size cannot be negative");
+        return false;
+    }
+    o->target = u->target;
+    o->runner = u->runner;
+    o->untimed = u->runner_untimed;
+    o->no_heap = u->no_heap;
+    o->max_stack = u->max_stack;
+    o->max_code_size = u->max_code_size;
+    /* as the command: its trials given unless left at the default */
+    char why[1024];
+    if (!ms_options_check_target(o, u->trials != MS_DEFAULT_TRIALS, why, sizeof why)) {
+        fail(r, MSCC_ERR_USAGE, "%s", why);
+        return false;
+    }
     return true;
 }
 

@@ -63,6 +63,17 @@ typedef struct mscc_options {
     int werror;              /* a kernel left unchanged fails the call (MSCC_ERR_REFUSED) */
     int predict;             /* no record: the cost model's pick, nothing measured */
     int replay;              /* the replay search instead of the evolutionary one */
+    /* the machine the output is for, as --target names it: NULL (native),
+     * an ISA level (x86-64-v3), a triple (aarch64-linux-gnu) or a board
+     * (cortex-m7). A target this machine cannot run measures nothing: its
+     * trials, left at mscc_options_init's default, become 0 (other counts
+     * are an error) unless a runner runs its programs */
+    const char *target;
+    const char *runner;      /* --runner: 'CMD {exe} {args}', or NULL */
+    int runner_untimed;      /* --runner-timing=none: an emulator, checked but never timed */
+    int no_heap;             /* --no-heap: no schedule copies an array to the heap */
+    long long max_stack;     /* --max-stack: bytes of local arrays at most; 0: no budget */
+    long long max_code_size; /* --max-code-size: bytes of code and constants; 0: no budget */
 } mscc_options;
 
 typedef struct mscc_result mscc_result;

@@ -75,6 +75,22 @@ static bool check_target(ms_options *o, bool trials_given, char *why, size_t n)
     return true;
 }
 
+bool ms_options_check_target(ms_options *o, bool trials_given, char *why, size_t n)
+{
+    if (o->target && !ms_target_kind_named(o->target)) {
+        ms_str list = {0};
+        ms_target_kind_list(&list);
+        snprintf(why, n, "target wants one of %s, not '%s'", ms_str_cstr(&list), o->target);
+        ms_str_free(&list);
+        return false;
+    }
+    if (o->runner && !strstr(o->runner, "{exe}")) {
+        snprintf(why, n, "runner wants a command with {exe} in it, not '%s'", o->runner);
+        return false;
+    }
+    return check_target(o, trials_given, why, n);
+}
+
 /* --lib's options together: a name that C, make and meson all take, a
  * folder to write to, and what a library run does not do (yet). */
 static bool check_lib(const ms_options *o, char *why, size_t n)

@@ -52,6 +52,10 @@ typedef struct ms_options {
 /* Returns 0, or 1 with a one-line reason in why (static storage or malloc'd
  * into why_buf). */
 int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t why_size);
+/* o's target, runner and budgets together, as ms_options_parse checks
+ * them (the library API sets them without a command line): a cross
+ * target that cannot be timed gets 0 trials unless trials_given. */
+bool ms_options_check_target(ms_options *o, bool trials_given, char *why, size_t why_size);
 void ms_options_free(ms_options *o);
 extern const char ms_usage[];
 

@@ -126,6 +126,62 @@ Test(api, a_file_tuned_as_the_command_tunes_it)
     mscc_result_free(r);
 }
 
+/* The target and the budgets, as the command's --target, --no-heap,
+ * --max-stack and --max-code-size: the same bytes; a cross target's
+ * default trials become 0, an explicit count is refused, as is an
+ * unknown target. */
+Test(api, targets_and_budgets_as_the_command_takes_them)
+{
+    char in[300], cli_out[300];
+    char *k = kernel_text(0);
+    write_in_dir("kt.c", k, in, sizeof in);
+    free(k);
+    static const char *const targets[] = {"aarch64-linux-gnu", "cortex-m7", "x86-64-v3"};
+    for (int t = 0; t < 3; t++) {
+        mscc_options o;
+        mscc_options_init(&o);
+        o.input = in;
+        o.db = "/nonexistent/mscc-api-db";
+        o.target = targets[t];
+        o.no_heap = 1;
+        o.max_stack = 4096;
+        o.max_code_size = 1000000;
+        if (t == 2)
+            o.trials = 0; /* this machine could measure it */
+        mscc_result *r;
+        cr_assert_eq(mscc_tune(&o, &r), MSCC_OK, "%s: %s", targets[t], mscc_result_message(r));
+        cr_assert(mscc_result_kernel_tuned(r, 0), "%s", targets[t]);
+        const char *text = mscc_result_text(r, NULL);
+        cr_assert(strstr(text, "bytes of code and constants, within --max-code-size"), "%s", text);
+        snprintf(cli_out, sizeof cli_out, "%s/cli_%d.c", dir, t);
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd,
+                 "MSCC_DB=/nonexistent/mscc-api-db '%s' '%s' -o '%s' --target %s --trials 0 -q "
+                 "--no-heap --max-stack 4096 --max-code-size 1000000",
+                 getenv("MSCC_BIN"), in, cli_out, targets[t]);
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+        char *b = slurp(cli_out);
+        cr_assert(b);
+        cr_expect_str_eq(text, b, "%s: the library and the command differ", targets[t]);
+        free(b);
+        mscc_result_free(r);
+    }
+    mscc_options o;
+    mscc_options_init(&o);
+    o.input = in;
+    o.target = "aarch64-linux-gnu";
+    o.trials = 4;
+    mscc_result *r;
+    cr_expect_eq(mscc_tune(&o, &r), MSCC_ERR_USAGE);
+    cr_expect(strstr(mscc_result_message(r), "takes no --trials 4"), "%s", mscc_result_message(r));
+    mscc_result_free(r);
+    o.trials = 0;
+    o.target = "cortex-a53";
+    cr_expect_eq(mscc_tune(&o, &r), MSCC_ERR_USAGE);
+    cr_expect(strstr(mscc_result_message(r), "target wants one of"), "%s", mscc_result_message(r));
+    mscc_result_free(r);
+}
+
 Test(api, each_failure_has_its_status_and_message)
 {
     mscc_options o;
