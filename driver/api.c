@@ -60,6 +60,7 @@ ms_target *ms_options_target(const ms_options *o, bool runs, char *why, size_t n
     t->omp_threads = o->threads; /* candidates run with the count they are tuned for */
     t->runner = o->runner ? ms_xstrdup(o->runner) : NULL;
     t->untimed = o->untimed;
+    t->ldflags = o->ldflags ? ms_xstrdup(o->ldflags) : NULL;
     if (runs && !t->runner && !ms_target_kind_runs_here(k, t)) {
         snprintf(why, n,
                  "this CPU cannot run code built for --target %s (it lacks %s): give "

@@ -20,6 +20,7 @@ const char ms_usage[] =
     "            [--seed S] [--db DIR] [--threads N] [--time-budget SECONDS]\n"
     "            [--search replay|evolutionary] [--predict] [--shard I/N]\n"
     "            [--target NAME] [--runner 'CMD {exe} {args}'] [--runner-timing=wall|none]\n"
+    "            [--ldflags \"FLAGS\"]\n"
     "            [-MD] [-MF FILE] [-Werror] [-fdiagnostics-format=text|json]\n"
     "            [--lib NAME (-o names a folder) [--sizes-file FILE]]\n"
     "            [--no-heap] [--max-stack BYTES] [--max-code-size BYTES]\n"
@@ -159,7 +160,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
                                "--lib",
                                "--sizes-file",
                                "--max-stack",
-                               "--max-code-size"};
+                               "--max-code-size",
+                               "--ldflags"};
         const char *val = NULL;
         int which = -1;
         for (int k = 0; k < (int)(sizeof names / sizeof names[0]) && which < 0; k++) {
@@ -330,6 +332,9 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             *(which == 22 ? &o->max_stack : &o->max_code_size) = v;
             continue;
         }
+        case 24:
+            o->ldflags = val;
+            continue;
         default:
             break;
         }

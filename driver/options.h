@@ -34,6 +34,7 @@ typedef struct ms_options {
     const char *target;     /* --target: a name of runtime/targets.c; NULL: native */
     const char *runner;     /* --runner 'CMD {exe} {args}': how programs run on the target */
     bool untimed;           /* --runner-timing=none: an emulator, checked but never timed */
+    const char *ldflags;    /* --ldflags: links mscc's programs for the target (a board's) */
     const char *lib;        /* --lib NAME: a kernel library in the folder -o names */
     bool no_heap;           /* --no-heap: no schedule copies an array to the heap */
     int64_t max_stack;      /* --max-stack BYTES: local arrays within; 0: none */

@@ -17,8 +17,9 @@ enum { BUILD_TIMEOUT_S = 300 };
 static void build_one(const ms_target *t, ms_build_job *j)
 {
     ms_str cmd = {0};
-    ms_str_addf(&cmd, "%s %s %s%s -o '%s' '%s'%s", t->cc, t->cflags,
+    ms_str_addf(&cmd, "%s %s %s%s -o '%s' '%s'%s%s%s", t->cc, t->cflags,
                 j->extra_flags ? j->extra_flags : "", j->object ? " -c" : "", j->exe, j->src,
+                j->object || !t->ldflags ? "" : " ", j->object || !t->ldflags ? "" : t->ldflags,
                 j->object ? "" : " -lm");
     char *argv[] = {"/bin/sh", "-c", (char *)ms_str_cstr(&cmd), NULL};
     ms_proc_result r;

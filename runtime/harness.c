@@ -52,9 +52,14 @@ static const char harness_support[] =
     "#endif\n"
     "static double mscc_now(void)\n"
     "{\n"
+    /* a board without an OS (newlib) has the C clock alone */
+    "#if defined(__unix__) || defined(__APPLE__)\n"
     "    struct timespec ts;\n"
     "    clock_gettime(CLOCK_MONOTONIC, &ts);\n"
     "    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;\n"
+    "#else\n"
+    "    return (double)clock() / CLOCKS_PER_SEC;\n"
+    "#endif\n"
     "}\n"
     "static uint64_t mscc_state = 0x9e3779b97f4a7c15ULL;\n"
     "static uint64_t mscc_next(void)\n"
@@ -92,8 +97,11 @@ static const char harness_support[] =
     "    void *v = NULL;\n"
     "    char *p = posix_memalign(&v, 64, bytes) ? NULL : v;\n"
     "#else\n"
+    /* aligned by hand: newlib's aligned_alloc needs a posix_memalign
+     * that a board without an OS lacks */
     "    bytes = (bytes + 63) / 64 * 64 + 64;\n"
-    "    char *p = aligned_alloc(64, bytes);\n"
+    "    char *p = malloc(bytes + 63);\n"
+    "    p = p ? p + (-(uintptr_t)p & 63) : NULL;\n"
     "#endif\n"
     "    if (!p) { fprintf(stderr, \"out of memory\\n\"); exit(3); }\n"
     "    memset(p, 0, bytes);\n"

@@ -53,6 +53,10 @@ typedef struct ms_target {
      * whose times mean nothing */
     char *runner;
     bool untimed;
+    /* --ldflags: what links a program of the target (a board's startup
+     * code, link map, semihosting library), added to the harnesses'
+     * links alone; NULL: nothing */
+    char *ldflags;
 } ms_target;
 
 #define MS_DEFAULT_CFLAGS "-O3 -march=native -fopenmp"

@@ -117,6 +117,7 @@ void ms_target_free(ms_target *t)
     free(t->compiler_id);
     free(t->rules);
     free(t->runner);
+    free(t->ldflags);
     free(t);
 }
 

@@ -126,6 +126,35 @@ if command -v arm-none-eabi-gcc > /dev/null && command -v qemu-system-arm > /dev
         { cat log; fail "softmax was not refused for its code size"; }
     grep -q "tuned by mscc" m7small/softmax.c && fail "softmax was tuned beyond --max-code-size"
     grep -q "tuned by mscc" m7small/fir.c || fail "fir, within the budget, was not tuned"
+    # --check on the board: mscc's harnesses linked for it (--ldflags) and
+    # run under qemu-system-arm (examples/cortex-m7/qemu-run.sh, untimed),
+    # each size set's bodies against the originals; then a compiler that
+    # breaks the harnesses' tuned gemm: caught, though qemu's exit status
+    # does not carry the program's
+    ex=$src/examples/cortex-m7
+    board=(--target cortex-m7 --check --ldflags "--specs=rdimon.specs -T $ex/mps2-an500.ld $ex/startup.c"
+           --runner "$ex/qemu-run.sh {exe} {args}" --runner-timing=none)
+    "$mscc" --lib kl -o m7chk kernels.c --sizes-file sizes.json "${board[@]}" > check.log 2> log ||
+        { cat check.log log; fail "mscc --lib --check on the cortex-m7 under qemu failed"; }
+    [ "$(grep -c '^gemm  *yes  *[0-9]* .*untimed' check.log)" = 3 ] &&
+        [ "$(grep -c ' yes ' check.log)" = 6 ] ||
+        { cat check.log; fail "cortex-m7: not every body checked under qemu"; }
+    cat > faultyarm.sh << 'EOS'
+#!/bin/sh
+for a in "$@"; do case "$a" in */k[0-9]*.c)
+    ! grep -q mscc_new_C "$a" || sed -i '/^    mscc_fp_mscc(/a\
+    ((float *)mscc_new_C)[0] += 1.0f;' "$a";; esac; done
+exec arm-none-eabi-gcc "$@"
+EOS
+    chmod +x faultyarm.sh
+    set +e
+    "$mscc" kernels.c -o m7bad.c "${board[@]}" --cc ./faultyarm.sh > check.log 2> log
+    rc=$?
+    set -e
+    [ $rc = 2 ] && grep -q "kernel 'gemm' left unchanged: the check failed: wrong result" log ||
+        { cat check.log log; fail "a wrong gemm on the cortex-m7 was not caught (exit $rc)"; }
+    grep -q "tuned by mscc" m7bad.c && ! grep -A3 '^void gemm' m7bad.c | grep -q "tuned by mscc" ||
+        fail "the cortex-m7 check dropped the wrong kernel, or more"
     arm-none-eabi-gcc "${m7[@]}" -std=c11 -O2 "${ref[@]}" -c kernels.c -o m7ref.o
     arm-none-eabi-gcc "${m7[@]}" "${cflags[@]}" -Im7 -c check.c -o m7check.o
     arm-none-eabi-gcc "${m7[@]}" -O2 --specs=rdimon.specs -T "$src/examples/cortex-m7/mps2-an500.ld" \
