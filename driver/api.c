@@ -305,8 +305,10 @@ static bool to_ms_options(const mscc_options *u, ms_options *o, mscc_result *r)
         o->sizes = h;
         o->nsizes = c;
     }
-    if (u->trials < 0 || u->threads < 0 || u->jobs < 0 || u->time_budget < 0) {
-        fail(r, MSCC_ERR_USAGE, "trials, threads, jobs and time_budget cannot be negative");
+    if (u->trials < 0 || u->threads < 0 || u->jobs < 0 || u->time_budget < 0 || u->max_stack < 0 ||
+        u->max_code_size < 0) {
+        fail(r, MSCC_ERR_USAGE,
+             "trials, threads, jobs, time_budget, max_stack and max_code_size cannot be negative");
         return false;
     }
     o->cc = u->cc;
@@ -323,10 +325,6 @@ static bool to_ms_options(const mscc_options *u, ms_options *o, mscc_result *r)
     o->fp_strict = u->fp_strict;
     o->werror = u->werror;
     o->quiet = true; /* no progress lines: the library prints nothing */
-    if (u->max_stack < 0 || u->max_code_size < 0) {
-        fail(r, MSCC_ERR_USAGE, "max_stack and max_code_size cannot be negative");
-        return false;
-    }
     o->target = u->target;
     o->runner = u->runner;
     o->untimed = u->runner_untimed;
