@@ -137,7 +137,15 @@ Test(api, targets_and_budgets_as_the_command_takes_them)
     write_in_dir("kt.c", k, in, sizeof in);
     free(k);
     static const char *const targets[] = {"aarch64-linux-gnu", "cortex-m7", "x86-64-v3"};
+    static const char *const compilers[] = {"aarch64-linux-gnu-gcc", "arm-none-eabi-gcc", "cc"};
     for (int t = 0; t < 3; t++) {
+        /* the code size is the target compiler's: CI has no arm-none-eabi-gcc */
+        char which[200];
+        snprintf(which, sizeof which, "command -v %s > /dev/null", compilers[t]);
+        if (system(which) != 0) {
+            cr_log_warn("no %s: --target %s not compared", compilers[t], targets[t]);
+            continue;
+        }
         mscc_options o;
         mscc_options_init(&o);
         o.input = in;
