@@ -165,7 +165,8 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
                            .kernel_sizes = o->kernel_sizes,
                            .no_heap = o->no_heap,
                            .max_stack = o->max_stack,
-                           .max_code_size = o->max_code_size};
+                           .max_code_size = o->max_code_size,
+                           .static_workspace = o->static_workspace};
     int parsed = ms_frontend_parse(&fo, &r->src, &r->diags);
     r->have_src = true;
     if (parsed != 0)

@@ -35,10 +35,14 @@ static char *body_comment(const ms_trace *t, const ms_func *f)
     ms_str_add(&c, f->fp_strict ? "tuned by mscc " MS_VERSION " (--fp-model=strict)"
                                 : "tuned by mscc " MS_VERSION);
     /* the budgets it keeps, said where the code is */
+    ms_memory mem = ms_func_memory(f);
     if (f->no_heap || f->max_stack)
         ms_str_addf(&c, "; %s%s%lld bytes of local arrays at the tuning sizes",
                     f->no_heap ? "no heap, " : "", f->max_stack ? "within --max-stack: " : "",
-                    (long long)ms_func_memory(f).stack);
+                    (long long)mem.stack);
+    if (f->static_workspace && mem.heap)
+        ms_str_addf(&c, "; packed copies in %lld bytes of static memory: not reentrant",
+                    (long long)mem.packed);
     ms_str_add(&c, schedule_lines);
     ms_trace_print(t, &text);
     for (const char *line = ms_str_cstr(&text); *line;) {

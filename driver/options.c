@@ -24,6 +24,7 @@ const char ms_usage[] =
     "            [-MD] [-MF FILE] [-Werror] [-fdiagnostics-format=text|json]\n"
     "            [--lib NAME (-o names a folder) [--sizes-file FILE]]\n"
     "            [--no-heap] [--max-stack BYTES] [--max-code-size BYTES]\n"
+    "            [--workspace=heap|static]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n"
     "       mscc db merge DIR DIR... -o OUT_DIR\n";
@@ -47,8 +48,11 @@ static bool check_target(ms_options *o, bool trials_given, char *why, size_t n)
     const ms_target_kind *k = ms_target_kind_named(o->target);
     if (!ms_target_kind_check_flags(k, o->cflags, why, n))
         return false;
-    /* no operating system: nothing to malloc from */
+    /* no operating system: nothing to malloc from; packed copies in
+     * static memory unless told otherwise */
     o->no_heap = o->no_heap || k->bare;
+    if (k->bare && !o->workspace_given)
+        o->static_workspace = true;
     if (o->untimed && !o->runner) {
         snprintf(why, n, "--runner-timing=none describes a --runner; there is none");
         return false;
@@ -161,7 +165,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
                                "--sizes-file",
                                "--max-stack",
                                "--max-code-size",
-                               "--ldflags"};
+                               "--ldflags",
+                               "--workspace"};
         const char *val = NULL;
         int which = -1;
         for (int k = 0; k < (int)(sizeof names / sizeof names[0]) && which < 0; k++) {
@@ -334,6 +339,14 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         }
         case 24:
             o->ldflags = val;
+            continue;
+        case 25:
+            if (strcmp(val, "heap") && strcmp(val, "static")) {
+                snprintf(why, n, "--workspace wants 'heap' or 'static', not '%s'", val);
+                return 1;
+            }
+            o->static_workspace = !strcmp(val, "static");
+            o->workspace_given = true;
             continue;
         default:
             break;

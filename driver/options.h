@@ -39,6 +39,9 @@ typedef struct ms_options {
     bool no_heap;           /* --no-heap: no schedule copies an array to the heap */
     int64_t max_stack;      /* --max-stack BYTES: local arrays within; 0: none */
     int64_t max_code_size;  /* --max-code-size BYTES: compiled kernel within; 0: none */
+    /* --workspace=static (or a bare target's default): packed copies in
+     * static arrays; workspace_given: said on the command line */
+    bool static_workspace, workspace_given;
     const char *sizes_file; /* --sizes-file: size sets per kernel, for --lib */
     /* set by --lib for each of its passes: the kernels' sizes of that pass,
      * and whether their bodies serve those sizes only (the library's

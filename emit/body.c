@@ -195,19 +195,34 @@ static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
     }
 }
 
+/* The room of the packed copies under --workspace=static: one static
+ * array, sized at the tuning sizes, handed out in order. */
+static const char static_workspace[] = "static char mscc_ws[";
+
 /* "char *X_mem = malloc(bytes + 63); T (*X)[S1][S2] = X_mem aligned to 64;"
  * for a packed copy. Not aligned_alloc: glibc reuses a freed malloc block on
  * the next call, where each 4 MiB aligned_alloc of gemm 1024 grew the heap
- * and faulted in fresh pages for eight more calls (12 ms a call, not 6). */
-static void emit_packed_decl(const ms_buffer *b, ms_str *out)
+ * and faulted in fresh pages for eight more calls (12 ms a call, not 6).
+ * In a static workspace X_mem is its next bytes, or NULL where they do not
+ * fit (sizes beyond the tuning sizes: the original loops run). */
+static void emit_packed_decl(const ms_buffer *b, bool in_static, ms_str *out)
 {
-    ms_str_addf(out, "    char *%s_mem = malloc((size_t)(", b->name);
+    if (in_static)
+        ms_str_addf(out, "    size_t %s_bytes = (size_t)(", b->name);
+    else
+        ms_str_addf(out, "    char *%s_mem = malloc((size_t)(", b->name);
     for (int d = 0; d < b->ndim; d++) {
         if (d)
             ms_str_add(out, ") * (size_t)(");
         ms_expr_print(b->shape[d], out);
     }
-    ms_str_addf(out, ") * sizeof(%s) + 63);\n", b->elem_ctype);
+    ms_str_addf(out, ") * sizeof(%s) + 63%s;\n", b->elem_ctype, in_static ? "" : ")");
+    if (in_static)
+        ms_str_addf(out,
+                    "    char *%s_mem =\n        %s_bytes <= sizeof mscc_ws - mscc_ws_used ? "
+                    "mscc_ws + mscc_ws_used : NULL;\n"
+                    "    mscc_ws_used += %s_mem ? %s_bytes : 0;\n",
+                    b->name, b->name, b->name, b->name);
     ms_str_addf(out, "    %s (*%s)", b->elem_ctype, b->name);
     for (int d = 1; d < b->ndim; d++) {
         ms_str_add(out, "[");
@@ -243,17 +258,34 @@ static char *emit_body(const ms_func *scheduled, const ms_func *original, const 
         if (check.len)
             ms_str_addf(&out, "%s    const int mscc_overlap =\n        %s;\n", ms_str_cstr(&ranges),
                         ms_str_cstr(&check));
+        bool in_static = f->static_workspace;
+        if (in_static) {
+            int64_t room = ms_func_memory(f).packed;
+            if (room < 0) {
+                *why = "--workspace=static: a packed copy has no size at the tuning sizes";
+                ms_str_free(&ranges);
+                ms_str_free(&check);
+                ms_str_free(&out);
+                ms_func_free(f);
+                return NULL;
+            }
+            ms_str_addf(&out,
+                        "    /* the packed copies' room (--workspace=static), sized at the tuning "
+                        "sizes: this kernel is not reentrant */\n"
+                        "    %s%lld];\n    size_t mscc_ws_used = 0;\n",
+                        static_workspace, (long long)room);
+        }
         for (int i = 0; i < packed.n; i++)
-            emit_packed_decl(packed.bufs[i], &out);
+            emit_packed_decl(packed.bufs[i], in_static, &out);
         ms_str_add(&out, check.len ? "    if (!mscc_overlap" : "    if (");
         for (int i = 0; i < packed.n; i++)
             ms_str_addf(&out, "%s%s", i || check.len ? " && " : "", packed.bufs[i]->name);
         ms_str_add(&out, ") {\n");
         emit_tuned(f, 2, sizes_only, &out);
-        for (int i = 0; i < packed.n; i++)
+        for (int i = 0; i < packed.n && !in_static; i++)
             ms_str_addf(&out, "        free(%s_mem);\n", packed.bufs[i]->name);
         ms_str_add(&out, "        return;\n    }\n");
-        for (int i = 0; i < packed.n; i++)
+        for (int i = 0; i < packed.n && !in_static; i++)
             ms_str_addf(&out, "    free(%s_mem);\n", packed.bufs[i]->name);
         add_original(check.len ? "    /* the arrays overlap, or there was no memory for "
                                  "packing: the original loops */"
@@ -370,7 +402,7 @@ void ms_emit_support(int n, const char *const *bodies, ms_str *out)
         if (!b)
             continue;
         need_math = need_math || strstr(b, "fmaf(") || strstr(b, "fma(") || strstr(b, "fmal(");
-        need_stdlib = need_stdlib || strstr(b, "_mem = malloc(");
+        need_stdlib = need_stdlib || strstr(b, "_mem = malloc(") || strstr(b, static_workspace);
         need_omp = need_omp || strstr(b, "omp_in_parallel()");
     }
     for (int v = 0; v < ms_vmath_count(); v++) {

@@ -29,6 +29,7 @@ typedef struct ms_frontend_opts {
     bool no_heap;          /* --no-heap, recorded in every kernel */
     int64_t max_stack;     /* --max-stack, likewise; 0: none */
     int64_t max_code_size; /* --max-code-size, likewise; 0: none */
+    bool static_workspace; /* --workspace=static, likewise */
 } ms_frontend_opts;
 
 /* One `#pragma mscc kernel` function of the file. */

@@ -259,6 +259,10 @@ typedef struct ms_func {
     bool no_heap;
     int64_t max_stack;
     int64_t max_code_size;
+    /* --workspace=static: packed copies live in static arrays sized at
+     * the tuning sizes (no heap; the kernel is then not reentrant), not
+     * in memory the body mallocs */
+    bool static_workspace;
     int next_id;
 } ms_func;
 
@@ -511,8 +515,14 @@ typedef struct ms_memory {
      * counted once, as if all were live together); -1 when one has no
      * size there */
     int64_t stack;
-    const ms_buffer *heap; /* the first array copied to the heap (packed), or NULL */
+    /* the first packed copy (the heap's unless static_workspace), or NULL */
+    const ms_buffer *heap;
+    /* bytes of the packed copies at the tuning sizes, with room to align
+     * each; -1 when one has no size there */
+    int64_t packed;
 } ms_memory;
+/* The bytes of b at f's tuning sizes (-1: unknown there). */
+int64_t ms_buffer_bytes_at_hints(const ms_func *f, const ms_buffer *b);
 ms_memory ms_func_memory(const ms_func *f);
 
 /* ---- analysis ---- */

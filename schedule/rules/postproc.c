@@ -100,14 +100,21 @@ static bool rewrite_vmath(void *ctx, ms_stmt *s)
 
 /* A board's budgets (--no-heap, --max-stack): a schedule beyond them is
  * refused like an illegal one, so that the search never measures it and
- * a trace or database record beyond them does not apply. */
+ * a trace or database record beyond them does not apply. A static
+ * workspace is sized at the tuning sizes: a packed copy needs a size
+ * there. */
 static ms_status keep_budgets(ms_sched *s)
 {
-    if (!s->f->no_heap && !s->f->max_stack)
+    if (!s->f->no_heap && !s->f->max_stack && !s->f->static_workspace)
         return MS_OK;
     ms_memory mem = ms_func_memory(s->f);
-    if (s->f->no_heap && mem.heap)
+    if (s->f->no_heap && mem.heap && !s->f->static_workspace)
         return prim_fail(s, MS_ERR_ILLEGAL, "--no-heap: it copies '%s' to the heap",
+                         mem.heap->name);
+    if (s->f->static_workspace && mem.heap && mem.packed < 0)
+        return prim_fail(s, MS_ERR_ILLEGAL,
+                         "--workspace=static: the packed copy '%s' has no size at the tuning "
+                         "sizes",
                          mem.heap->name);
     int64_t stack = s->f->max_stack ? mem.stack : 0;
     if (stack < 0 || stack > s->f->max_stack)

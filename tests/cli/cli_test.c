@@ -665,6 +665,69 @@ Test(cli, code_size_budget_is_measured_and_kept, .timeout = 300)
     free(out);
 }
 
+/* --workspace=static: the gemm hand trace packs B into a static array
+ * sized at the tuning sizes (512), so --no-heap keeps it; the body says
+ * it is not reentrant. Built and run against a plain triple loop at the
+ * tuning sizes, twice (the room is reused), at smaller and odd sizes,
+ * and beyond the room (600: the original loops run). */
+Test(cli, a_static_workspace_packs_without_the_heap, .timeout = 300)
+{
+    ms_str in = {0}, trace = {0};
+    ms_str_addf(&in, "%s/bench/gemm/gemm.c", tu_src_dir());
+    ms_str_addf(&trace, "--trace=%s/bench/traces/gemm.json", tu_src_dir());
+    char *out = tu_write_temp("ws_static.c", "");
+    run r =
+        mscc6(ms_str_cstr(&in), "-o", out, ms_str_cstr(&trace), "--workspace=static", "--no-heap");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    char *text = ms_read_file(out, NULL);
+    cr_assert(text);
+    cr_expect(strstr(text, "static char mscc_ws["), "%s", text);
+    cr_expect(strstr(text, "bytes of static memory: not reentrant"), "%s", text);
+    cr_expect_not(strstr(text, "malloc("), "%s", text);
+    free(text);
+    static const char driver[] =
+        "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+        "void gemm(int M, int N, int K, const float A[restrict M][K],\n"
+        "          const float B[restrict K][N], float C[restrict M][N]);\n"
+        "int main(void)\n{\n"
+        "    static const int sizes[][3] = {{512, 512, 512}, {512, 512, 512}, {64, 48, 32},\n"
+        "                                   {37, 53, 29}, {600, 520, 610}};\n"
+        "    for (int s = 0; s < 5; s++) {\n"
+        "        int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];\n"
+        "        float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * K * N);\n"
+        "        float *C = malloc(sizeof(float) * M * N), *R = malloc(sizeof(float) * M * N);\n"
+        "        for (int i = 0; i < M * K; i++) A[i] = (float)((i * 7 + s) % 13) - 6.0f;\n"
+        "        for (int i = 0; i < K * N; i++) B[i] = (float)((i * 5 + s) % 11) - 5.0f;\n"
+        "        for (int i = 0; i < M; i++)\n"
+        "            for (int j = 0; j < N; j++) {\n"
+        "                float acc = 0.0f;\n"
+        "                for (int k = 0; k < K; k++) acc += A[i * K + k] * B[k * N + j];\n"
+        "                R[i * N + j] = acc;\n"
+        "            }\n"
+        "        gemm(M, N, K, (const float (*)[K])A, (const float (*)[N])B, (float (*)[N])C);\n"
+        "        for (int i = 0; i < M * N; i++)\n"
+        "            if (C[i] != R[i]) {\n" /* small integers: every order is exact */
+        "                printf(\"%d x %d x %d: C[%d] = %g, not %g\\n\", M, N, K, i, C[i], R[i]);\n"
+        "                return 1;\n"
+        "            }\n"
+        "        free(A), free(B), free(C), free(R);\n"
+        "    }\n"
+        "    return 0;\n}\n";
+    char *drv = tu_write_temp("ws_driver.c", driver);
+    char cmd[9000];
+    snprintf(cmd, sizeof cmd,
+             "cc -std=c11 -O2 -march=native -fopenmp -Wall -Wextra -Werror -Wno-unknown-pragmas "
+             "'%s' '%s' -o '%s.exe' -lm "
+             "&& '%s.exe'",
+             out, drv, out, out);
+    cr_expect_eq(system(cmd), 0, "%s", cmd);
+    free(drv);
+    ms_str_free(&in);
+    ms_str_free(&trace);
+    free(out);
+}
+
 Test(cli, budgets_refuse_a_schedule_beyond_them)
 {
     ms_str in = {0}, trace = {0};
