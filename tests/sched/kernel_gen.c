@@ -13,8 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { PMAX = 64, MAX_PARAMS = 3, MAX_ARRAYS = 10, MAX_SCOPE = 10, MAX_SCALARS = 24 };
 enum { MAX_DEPTH = 4, MAX_ITEMS = 3 };
+/* index variables in scope: helpers while fewer than MAX_SCOPE - MAX_DEPTH
+ * are, and the loops of a nest (at most MAX_DEPTH) inside them (seed
+ * 4077091 opened a loop inside ten and wrote past the array) */
+enum { PMAX = 64, MAX_PARAMS = 3, MAX_ARRAYS = 10, MAX_SCOPE = 14, MAX_SCALARS = 24 };
 /* No integer value may pass this (int32_t overflows at 2^31). */
 static const double int_limit = 1073741824.0;
 /* Floats have no undefined behaviour; this keeps them finite. */
@@ -649,6 +652,7 @@ typedef struct scope {
 /* Counter v, in [0, P_p), in scope for the body of a loop. */
 static scope open_loop(gen *g, const char *v, int p)
 {
+    MS_ASSERT(g->niv < MAX_SCOPE);
     index_var *iv = &g->iv[g->niv++];
     snprintf(iv->name, sizeof iv->name, "%s", v);
     iv->p = p;
@@ -857,7 +861,7 @@ static void accumulator(gen *g, node_list *out)
  * h >= 0 && h < P as an index of that range. */
 static void helper(gen *g, node_list *out)
 {
-    if (g->niv >= MAX_SCOPE || !g->niv)
+    if (g->niv >= MAX_SCOPE - MAX_DEPTH || !g->niv)
         return;
     const index_var *v = &g->iv[pick(g, g->niv)], *w = &g->iv[pick(g, g->niv)];
     int p = pick(g, 2) ? v->p : pick(g, g->np), c = 1 + pick(g, 2);

@@ -591,3 +591,18 @@ Test(sched, a_shrunk_kernel_keeps_its_trace_on_renamed_blocks)
     ms_trace_free(gone);
     ms_trace_free(t);
 }
+
+/* The generator's own bug (campaign from seed 4075000): kernel 4077091
+ * opened a loop inside ten index variables, past the array that holds
+ * them, and the campaign's process crashed. UBSan's bounds check (the
+ * ASan build) and the generator's assertion guard it. */
+Test(sched, the_generator_keeps_its_index_variables_within_bounds)
+{
+    for (uint64_t seed = 4077091; seed < 4077092; seed++) {
+        kg_kernel *k = kg_generate(seed);
+        char *text = kg_render(k);
+        cr_expect(strstr(text, "#pragma mscc kernel"), "%s", text);
+        free(text);
+        kg_free(k);
+    }
+}
