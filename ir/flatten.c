@@ -331,7 +331,14 @@ static ms_expr *hoist(flattener *fl, ms_stmt *block, ms_expr *c)
 {
     if (c->kind == MS_EXPR_BINARY && c->bin.op == MS_BIN_LAND) {
         ms_expr *a = hoist(fl, block, c->bin.a), *b = hoist(fl, block, c->bin.b);
-        return !a ? b : !b ? a : ms_binary(fl->f, MS_BIN_LAND, a, b);
+        if (!a || !b)
+            return !a ? b : a;
+        /* simplified apart, the conjuncts may now overlap: "i < 0 && i
+         * == 0" at the tuning sizes (rk4078698), which clang's -Wall
+         * refuses; decided, true needs nothing */
+        ms_expr *both = ms_binary(fl->f, MS_BIN_LAND, a, b);
+        ms_expr *d = ms_simplify(fl->f, both);
+        return d->kind != MS_EXPR_INT ? both : d->i.value ? NULL : d;
     }
     c = simplify_cond(fl, c);
     int m = -1;
