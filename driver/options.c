@@ -80,20 +80,32 @@ static bool check_target(ms_options *o, bool trials_given, char *why, size_t n)
     return true;
 }
 
+/* A --target name of runtime/targets.c (false: why lists them). */
+static bool known_target(const char *name, char *why, size_t n)
+{
+    if (ms_target_kind_named(name))
+        return true;
+    ms_str list = {0};
+    ms_target_kind_list(&list);
+    snprintf(why, n, "--target wants one of %s, not '%s'", ms_str_cstr(&list), name);
+    ms_str_free(&list);
+    return false;
+}
+
+/* A --runner template: a command with {exe} in it. */
+static bool runner_template(const char *cmd, char *why, size_t n)
+{
+    if (strstr(cmd, "{exe}"))
+        return true;
+    snprintf(why, n, "--runner wants a command with {exe} in it, not '%s'", cmd);
+    return false;
+}
+
 bool ms_options_check_target(ms_options *o, bool trials_given, char *why, size_t n)
 {
-    if (o->target && !ms_target_kind_named(o->target)) {
-        ms_str list = {0};
-        ms_target_kind_list(&list);
-        snprintf(why, n, "target wants one of %s, not '%s'", ms_str_cstr(&list), o->target);
-        ms_str_free(&list);
-        return false;
-    }
-    if (o->runner && !strstr(o->runner, "{exe}")) {
-        snprintf(why, n, "runner wants a command with {exe} in it, not '%s'", o->runner);
-        return false;
-    }
-    return check_target(o, trials_given, why, n);
+    return (!o->target || known_target(o->target, why, n)) &&
+           (!o->runner || runner_template(o->runner, why, n)) &&
+           check_target(o, trials_given, why, n);
 }
 
 /* --lib's options together: a name that C, make and meson all take, a
@@ -296,20 +308,13 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             continue;
         }
         case 17:
-            if (!ms_target_kind_named(val)) {
-                ms_str list = {0};
-                ms_target_kind_list(&list);
-                snprintf(why, n, "--target wants one of %s, not '%s'", ms_str_cstr(&list), val);
-                ms_str_free(&list);
+            if (!known_target(val, why, n))
                 return 1;
-            }
             o->target = val;
             continue;
         case 18:
-            if (!strstr(val, "{exe}")) {
-                snprintf(why, n, "--runner wants a command with {exe} in it, not '%s'", val);
+            if (!runner_template(val, why, n))
                 return 1;
-            }
             o->runner = val;
             continue;
         case 19:
