@@ -434,17 +434,19 @@ int ms_lib_main(ms_options *o)
          * pass 0, a kernel without a set of that number has no variant */
         int n = r[p]->src.nkernels;
         char **mine = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
-        for (int i = 0; i < n; i++)
-            mine[i] = p == 0 || ms_sizes_file_count(&sf, r[p]->src.kernels[i].name) > p
-                          ? r[p]->bodies[i]
-                          : NULL;
+        bool *has = ms_xcalloc((size_t)(n ? n : 1), sizeof(bool));
+        for (int i = 0; i < n; i++) {
+            has[i] = p == 0 || ms_sizes_file_count(&sf, r[p]->src.kernels[i].name) > p;
+            mine[i] = has[i] ? r[p]->bodies[i] : NULL;
+        }
         if (npasses > 1)
             printf("%ssize set %d:\n", p ? "\n" : "", p + 1);
         check_failed = !ms_check_bodies(&opts[p], &r[p]->src, mine, p > 0, &all) || check_failed;
         for (int i = 0; i < n; i++) /* what the check dropped, it freed */
-            if (!mine[i] && (p == 0 || ms_sizes_file_count(&sf, r[p]->src.kernels[i].name) > p))
-                r[p]->bodies[i] = NULL;
+            if (has[i])
+                r[p]->bodies[i] = mine[i];
         free(mine);
+        free(has);
     }
     if (status == 0) {
         /* a kernel the sizes file names that the input lacks is a typo */
