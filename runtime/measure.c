@@ -243,9 +243,11 @@ static int keep_code_size(ms_kernel_measurer *m, int *ok, int nok, ms_func *cons
     return kept;
 }
 
-static void build_batch(void *ctx, int n, ms_func *const *cands, ms_meas_result *res)
+/* Emits and builds candidates; sized: under --max-code-size, builds their
+ * code alone first (the retimed ones were sized when first built). */
+static void build_candidates(ms_kernel_measurer *m, int n, ms_func *const *cands,
+                             ms_meas_result *res, bool sized)
 {
-    ms_kernel_measurer *m = ctx;
     m->round++;
     char **bodies = ms_xcalloc((size_t)(n ? n : 1), sizeof(char *));
     int ok[MAX_BATCH], nok = 0;
@@ -261,7 +263,8 @@ static void build_batch(void *ctx, int n, ms_func *const *cands, ms_meas_result 
             ok[nok++] = i;
         }
     }
-    nok = keep_code_size(m, ok, nok, cands, res);
+    if (sized)
+        nok = keep_code_size(m, ok, nok, cands, res);
     /* first: PER_UNIT candidates per unit; then the members of failed units alone */
     for (int pass = 0; pass < 2 && nok > 0; pass++) {
         int per = pass == 0 ? PER_UNIT : 1, nunits = (nok + per - 1) / per;
@@ -356,13 +359,18 @@ static void run_batch(void *ctx, int n, ms_meas_result *res)
     }
 }
 
+static void build_batch(void *ctx, int n, ms_func *const *cands, ms_meas_result *res)
+{
+    build_candidates(ctx, n, cands, res, true);
+}
+
 /* The fastest few built again and run in turns, RETIME_ROUNDS rounds: a
  * drift of the machine then falls on each of them alike. */
 static void retime_batch(void *ctx, int n, ms_func *const *cands, ms_meas_result *res)
 {
     enum { RETIME_ROUNDS = 3 };
     n = n < MAX_BATCH ? n : MAX_BATCH;
-    build_batch(ctx, n, cands, res);
+    build_candidates(ctx, n, cands, res, false);
     double secs[MAX_BATCH][RETIME_ROUNDS];
     for (int round = 0; round < RETIME_ROUNDS; round++) {
         ms_meas_result now[MAX_BATCH];
