@@ -115,7 +115,33 @@ static void open_db(const ms_options *o, mscc_result *r, int ntunable)
 void ms_result_splice(mscc_result *r)
 {
     free(r->text);
-    r->text = ms_emit_splice(r->src.text, r->src.len, r->n, r->begin, r->end, r->bodies, &r->len);
+    /* under --workspace=caller a body comes with its entry points */
+    char **with = ms_xcalloc((size_t)(r->n ? r->n : 1), sizeof *with);
+    for (int i = 0; i < r->n; i++) {
+        const char *why = NULL;
+        with[i] =
+            r->bodies[i] ? ms_output_body(&r->src, &r->src.kernels[i], r->bodies[i], &why) : NULL;
+        MS_ASSERT(with[i] || !r->bodies[i]); /* keep_entry_points said why */
+    }
+    r->text = ms_emit_splice(r->src.text, r->src.len, r->n, r->begin, r->end, with, &r->len);
+    for (int i = 0; i < r->n; i++)
+        free(with[i]);
+    free(with);
+}
+
+/* --workspace=caller: kernel i's entry points can be written, or it
+ * stays as written, with a warning. */
+static void keep_entry_points(mscc_result *r, int i)
+{
+    const char *why = NULL;
+    char *text = ms_output_body(&r->src, &r->src.kernels[i], r->bodies[i], &why);
+    if (!text) {
+        ms_diags_add(&r->diags, MS_DIAG_WARNING, r->src.kernels[i].loc,
+                     "kernel '%s' left unchanged: %s", r->src.kernels[i].name, why);
+        free(r->bodies[i]);
+        r->bodies[i] = NULL;
+    }
+    free(text);
 }
 
 /* --max-code-size: kernel i's body, compiled as the output holds it, is
@@ -166,7 +192,7 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
                            .no_heap = o->no_heap,
                            .max_stack = o->max_stack,
                            .max_code_size = o->max_code_size,
-                           .static_workspace = o->static_workspace};
+                           .workspace = o->workspace};
     int parsed = ms_frontend_parse(&fo, &r->src, &r->diags);
     r->have_src = true;
     if (parsed != 0)
@@ -238,6 +264,8 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
             r->bodies[i] = ms_tune_kernel_for(&r->src, k, found[i] ? found[i] : given[i],
                                               o->verbose || getenv("MSCC_DEBUG"), o->sizes_only,
                                               &r->used[i], &r->diags);
+        if (r->bodies[i])
+            keep_entry_points(r, i);
         if (r->bodies[i] && o->max_code_size > 0)
             keep_code_size(o, r, i);
         ms_trace_free(found[i]);

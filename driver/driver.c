@@ -40,7 +40,7 @@ static char *body_comment(const ms_trace *t, const ms_func *f)
         ms_str_addf(&c, "; %s%s%lld bytes of local arrays at the tuning sizes",
                     f->no_heap ? "no heap, " : "", f->max_stack ? "within --max-stack: " : "",
                     (long long)mem.stack);
-    if (f->static_workspace && mem.heap)
+    if (f->workspace == MS_WS_STATIC && mem.heap)
         ms_str_addf(&c, "; packed copies in %lld bytes of static memory: not reentrant",
                     (long long)mem.packed);
     ms_str_add(&c, schedule_lines);

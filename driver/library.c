@@ -109,15 +109,42 @@ static void declaration(const ms_source *src, const ms_kernel *k, ms_str *out)
     ms_str_addn(out, src->text + k->decl_begin, e - k->decl_begin);
 }
 
-/* "NAME(M, N, A, B)": a call with the kernel's own parameters. */
-static void forward_call(const ms_kernel *k, const char *callee, ms_str *out)
+/* "NAME(M, N, A, B)": a call with the kernel's own parameters, then ws
+ * (a workspace's name; NULL: none). */
+static void forward_call(const ms_kernel *k, const char *callee, const char *ws, ms_str *out)
 {
     const ms_func *f = k->func;
     ms_str_addf(out, "%s(", callee);
     for (int i = 0; i < f->nparams; i++)
         ms_str_addf(out, "%s%s", i ? ", " : "",
                     f->params[i].var ? f->params[i].var->name : f->params[i].buf->name);
+    if (ws)
+        ms_str_addf(out, "%s%s", f->nparams ? ", " : "", ws);
     ms_str_add(out, ")");
+}
+
+/* "NAME(M, N)": the same with the scalar parameters alone. */
+static void scalar_call(const ms_kernel *k, const char *callee, ms_str *out)
+{
+    const ms_func *f = k->func;
+    ms_str_addf(out, "%s(", callee);
+    int n = 0;
+    for (int i = 0; i < f->nparams; i++)
+        if (f->params[i].var)
+            ms_str_addf(out, "%s%s", n++ ? ", " : "", f->params[i].var->name);
+    ms_str_add(out, ")");
+}
+
+/* --workspace=caller: does kernel i get NAME_ws and NAME_ws_size (a
+ * tuned body in some pass; the driver kept none whose entry points
+ * cannot be written)? */
+static bool caller_entry_points(mscc_result *const *r, int npasses, int nsets, int i)
+{
+    const ms_kernel *k = &r[0]->src.kernels[i];
+    bool any = false;
+    for (int p = 0; p < npasses && p < (nsets > 0 ? nsets : 1); p++)
+        any = any || r[p]->bodies[i];
+    return any && k->func && k->func->workspace == MS_WS_CALLER;
 }
 
 /* Kernel i's file: its variants (passes 1.. that tuned it), then the
@@ -136,6 +163,12 @@ static char *kernel_file(const ms_options *o, mscc_result *const *r, int npasses
     for (int p = 0; p < npasses && p < (nsets > 0 ? nsets : 1); p++)
         if (r[p]->bodies[i])
             bodies[nb++] = r[p]->bodies[i];
+    /* --workspace=caller: NAME_ws_size and NAME_ws, and NAME calling it */
+    bool caller = caller_entry_points(r, npasses, nsets, i);
+    ms_str params = {0}, ws_params = {0}, size_dispatch = {0};
+    ms_str_addn(&params, src->text + k->name_end, k->body_begin - k->name_end);
+    if (caller)
+        ms_emit_params_with_ws(k->func, ms_str_cstr(&params), &ws_params);
     ms_emit_support(nb, bodies, &s);
     if (nb > 1 && !strstr(ms_str_cstr(&s), "<stdlib.h>")) /* a variant's other sizes abort() */
         ms_str_add(&s, "#include <stdlib.h>\n");
@@ -162,13 +195,23 @@ static char *kernel_file(const ms_options *o, mscc_result *const *r, int npasses
         ms_str sizes = {0}, callee = {0};
         size_list(kp, &sizes);
         ms_str_addf(&callee, "%s__mscc_sizes%d", k->name, p + 1);
-        ms_str_addf(&s, "\n/* %s at %s alone: %s calls it there */\nstatic void %s", k->name,
-                    ms_str_cstr(&sizes), k->name, ms_str_cstr(&callee));
-        ms_str_addn(&s, src->text + k->name_end, k->body_begin - k->name_end);
+        ms_str_addf(&s, "\n/* %s at %s alone: %s calls it there */\n", k->name, ms_str_cstr(&sizes),
+                    caller ? "its _ws" : k->name);
+        if (caller) { /* and its workspace's size, which NAME_ws_size asks */
+            ms_str size_fn = {0};
+            ms_str_addf(&size_fn, "%s_ws_size", ms_str_cstr(&callee));
+            ms_emit_ws_size(kp->func, "static ", ms_str_cstr(&size_fn), "", r[p]->bodies[i], &s);
+            ms_str_addf(&size_dispatch, "    if (%s)\n        return ", ms_str_cstr(test));
+            scalar_call(k, ms_str_cstr(&size_fn), &size_dispatch);
+            ms_str_add(&size_dispatch, ";\n");
+            ms_str_free(&size_fn);
+        }
+        ms_str_addf(&s, "static void %s", ms_str_cstr(&callee));
+        ms_str_add(&s, caller ? ms_str_cstr(&ws_params) : ms_str_cstr(&params));
         ms_str_add(&s, r[p]->bodies[i]);
         ms_str_add(&s, "\n");
         ms_str_addf(&dispatch, "    if (%s) {\n        ", ms_str_cstr(test));
-        forward_call(k, ms_str_cstr(&callee), &dispatch);
+        forward_call(k, ms_str_cstr(&callee), caller ? "mscc_ws" : NULL, &dispatch);
         ms_str_add(&dispatch, ";\n        return;\n    }\n");
         ms_str_free(&sizes);
         ms_str_free(&callee);
@@ -176,16 +219,45 @@ static char *kernel_file(const ms_options *o, mscc_result *const *r, int npasses
     for (int t = 0; t < ntests; t++)
         ms_str_free(&tests[t]);
     ms_str_add(&s, "\n");
-    declaration(src, k, &s);
-    ms_str_add(&s, "\n");
     char *body = r[0]->bodies[i] ? ms_xstrdup(r[0]->bodies[i]) : ms_kernel_body_text(src, k);
     MS_ASSERT(body[0] == '{');
+    if (caller) {
+        ms_str size_fn = {0};
+        ms_str_addf(&size_fn, "%s_ws_size", k->name);
+        ms_emit_ws_size(k->func, "", ms_str_cstr(&size_fn), ms_str_cstr(&size_dispatch),
+                        r[0]->bodies[i] ? body : "", &s);
+        ms_str_add(&s, "\n");
+        ms_str_addn(&s, src->text + k->decl_begin, k->name_begin - k->decl_begin);
+        ms_str_addf(&s, "%s_ws%s", k->name, ms_str_cstr(&ws_params));
+        ms_str_free(&size_fn);
+        /* the user's loops take no workspace */
+        if (!r[0]->bodies[i])
+            ms_str_add(&dispatch, "    (void)mscc_ws;\n");
+    } else {
+        declaration(src, k, &s);
+        ms_str_add(&s, "\n");
+    }
     ms_str_add(&s, "{\n");
     ms_str_add(&s, ms_str_cstr(&dispatch));
     ms_str_add(&s, body + 1 + (body[1] == '\n'));
     ms_str_add(&s, "\n");
+    if (caller) {
+        ms_str_add(&s, "\n");
+        declaration(src, k, &s);
+        ms_str_add(&s, "\n{\n    /* no workspace given: ");
+        ms_str_add(&s, k->func->no_heap ? "the original loops (--no-heap), if it packs */\n    "
+                                        : "packed copies, if any, in the heap's */\n    ");
+        ms_str ws_name = {0};
+        ms_str_addf(&ws_name, "%s_ws", k->name);
+        forward_call(k, ms_str_cstr(&ws_name), "NULL", &s);
+        ms_str_free(&ws_name);
+        ms_str_add(&s, ";\n}\n");
+    }
     free(body);
     ms_str_free(&dispatch);
+    ms_str_free(&size_dispatch);
+    ms_str_free(&params);
+    ms_str_free(&ws_params);
     return ms_str_take(&s);
 }
 
@@ -203,6 +275,13 @@ static char *header_file(const ms_options *o, mscc_result *const *r, int npasses
                 "#ifndef %s_H\n#define %s_H\n\n",
                 o->lib, o->lib, o->input, o->lib, o->lib, o->lib, o->lib, ms_str_cstr(&guard),
                 ms_str_cstr(&guard));
+    bool any_caller = false;
+    for (int i = 0; i < src->nkernels; i++)
+        any_caller =
+            any_caller ||
+            caller_entry_points(r, npasses, ms_sizes_file_count(sf, src->kernels[i].name), i);
+    if (any_caller)
+        ms_str_add(&s, "#include <stddef.h> /* size_t: the workspaces' sizes */\n\n");
     ms_str_add(&s, "/* of the kernels' file: its preprocessor lines and types */\n");
     file_context(src, &s);
     for (int i = 0; i < src->nkernels; i++) {
@@ -229,6 +308,29 @@ static char *header_file(const ms_options *o, mscc_result *const *r, int npasses
         ms_str_add(&s, ". */\n");
         declaration(src, k, &s);
         ms_str_add(&s, ";\n");
+        if (caller_entry_points(r, npasses, nsets, i)) {
+            ms_str params = {0};
+            size_t e = k->body_begin;
+            while (e > k->name_end && strchr(" \t\r\n", src->text[e - 1]))
+                e--;
+            ms_str_addn(&params, src->text + k->name_end, e - k->name_end);
+            ms_str_addf(&s,
+                        "/* %s with the memory for its packed copies given by the caller: "
+                        "%s_ws_size(...) bytes,\n * at any alignment, used during the call "
+                        "alone (NULL: as %s). */\nsize_t %s_ws_size(",
+                        k->name, k->name, k->name, k->name);
+            int n = 0;
+            for (int p = 0; p < k->func->nparams; p++)
+                if (k->func->params[p].var)
+                    ms_str_addf(&s, "%s%s %s", n++ ? ", " : "", k->func->params[p].var->ctype,
+                                k->func->params[p].var->name);
+            ms_str_add(&s, n ? ");\n" : "void);\n");
+            ms_str_addn(&s, src->text + k->decl_begin, k->name_begin - k->decl_begin);
+            ms_str_addf(&s, "%s_ws", k->name);
+            ms_emit_params_with_ws(k->func, ms_str_cstr(&params), &s);
+            ms_str_add(&s, ";\n");
+            ms_str_free(&params);
+        }
     }
     ms_str_addf(&s, "\n#endif /* %s_H */\n", ms_str_cstr(&guard));
     ms_str_free(&guard);

@@ -24,7 +24,7 @@ const char ms_usage[] =
     "            [-MD] [-MF FILE] [-Werror] [-fdiagnostics-format=text|json]\n"
     "            [--lib NAME (-o names a folder) [--sizes-file FILE]]\n"
     "            [--no-heap] [--max-stack BYTES] [--max-code-size BYTES]\n"
-    "            [--workspace=heap|static]\n"
+    "            [--workspace=heap|static|caller]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n"
     "       mscc db merge DIR DIR... -o OUT_DIR\n";
@@ -43,6 +43,19 @@ static bool parse_int(const char *s, int lo, int *out)
  * cannot be measured there. A cross target without a runner, or one whose
  * runner is an emulator, is never timed: the default trials become 0 and
  * an explicit count is an error. */
+/* --workspace=NAME */
+static bool workspace_named(const char *name, ms_workspace *out)
+{
+    static const char *const names[] = {
+        [MS_WS_HEAP] = "heap", [MS_WS_STATIC] = "static", [MS_WS_CALLER] = "caller"};
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
+        if (!strcmp(name, names[i])) {
+            *out = (ms_workspace)i;
+            return true;
+        }
+    return false;
+}
+
 static bool check_target(ms_options *o, bool trials_given, char *why, size_t n)
 {
     const ms_target_kind *k = ms_target_kind_named(o->target);
@@ -52,7 +65,7 @@ static bool check_target(ms_options *o, bool trials_given, char *why, size_t n)
      * static memory unless told otherwise */
     o->no_heap = o->no_heap || k->bare;
     if (k->bare && !o->workspace_given)
-        o->static_workspace = true;
+        o->workspace = MS_WS_STATIC;
     if (o->untimed && !o->runner) {
         snprintf(why, n, "--runner-timing=none describes a --runner; there is none");
         return false;
@@ -346,11 +359,10 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             o->ldflags = val;
             continue;
         case 25:
-            if (strcmp(val, "heap") && strcmp(val, "static")) {
-                snprintf(why, n, "--workspace wants 'heap' or 'static', not '%s'", val);
+            if (!workspace_named(val, &o->workspace)) {
+                snprintf(why, n, "--workspace wants 'heap', 'static' or 'caller', not '%s'", val);
                 return 1;
             }
-            o->static_workspace = !strcmp(val, "static");
             o->workspace_given = true;
             continue;
         default:

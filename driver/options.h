@@ -26,22 +26,23 @@ typedef struct ms_options {
     bool predict;       /* --predict: the cost model's pick, nothing measured */
     bool fp_strict;     /* --fp-model=strict: every float result as the original rounds it */
     bool check, quiet, verbose, help, version;
-    bool werror;            /* -Werror: mscc's warnings are errors (no output, exit 1) */
-    bool diag_json;         /* -fdiagnostics-format=json: gcc's JSON on stderr */
-    bool depfile;           /* -MD: a make depfile beside the output (or at -MF) */
-    const char *mf;         /* -MF FILE: where the depfile goes */
-    int shard, nshards;     /* --shard I/N: search kernels I, I+N, ... only (nshards 0: all) */
-    const char *target;     /* --target: a name of runtime/targets.c; NULL: native */
-    const char *runner;     /* --runner 'CMD {exe} {args}': how programs run on the target */
-    bool untimed;           /* --runner-timing=none: an emulator, checked but never timed */
-    const char *ldflags;    /* --ldflags: links mscc's programs for the target (a board's) */
-    const char *lib;        /* --lib NAME: a kernel library in the folder -o names */
-    bool no_heap;           /* --no-heap: no schedule copies an array to the heap */
-    int64_t max_stack;      /* --max-stack BYTES: local arrays within; 0: none */
-    int64_t max_code_size;  /* --max-code-size BYTES: compiled kernel within; 0: none */
-    /* --workspace=static (or a bare target's default): packed copies in
-     * static arrays; workspace_given: said on the command line */
-    bool static_workspace, workspace_given;
+    bool werror;           /* -Werror: mscc's warnings are errors (no output, exit 1) */
+    bool diag_json;        /* -fdiagnostics-format=json: gcc's JSON on stderr */
+    bool depfile;          /* -MD: a make depfile beside the output (or at -MF) */
+    const char *mf;        /* -MF FILE: where the depfile goes */
+    int shard, nshards;    /* --shard I/N: search kernels I, I+N, ... only (nshards 0: all) */
+    const char *target;    /* --target: a name of runtime/targets.c; NULL: native */
+    const char *runner;    /* --runner 'CMD {exe} {args}': how programs run on the target */
+    bool untimed;          /* --runner-timing=none: an emulator, checked but never timed */
+    const char *ldflags;   /* --ldflags: links mscc's programs for the target (a board's) */
+    const char *lib;       /* --lib NAME: a kernel library in the folder -o names */
+    bool no_heap;          /* --no-heap: no schedule copies an array to the heap */
+    int64_t max_stack;     /* --max-stack BYTES: local arrays within; 0: none */
+    int64_t max_code_size; /* --max-code-size BYTES: compiled kernel within; 0: none */
+    /* --workspace=heap|static|caller (a bare target's default: static);
+     * workspace_given: said on the command line */
+    ms_workspace workspace;
+    bool workspace_given;
     const char *sizes_file; /* --sizes-file: size sets per kernel, for --lib */
     /* set by --lib for each of its passes: the kernels' sizes of that pass,
      * and whether their bodies serve those sizes only (the library's

@@ -79,8 +79,9 @@ void ms_tune_key(const ms_target *t, const ms_arch *arch, const ms_kernel *k, ms
         ms_str_addf(&s, "; budget: stack <= %" PRId64, f->max_stack);
     if (f->max_code_size)
         ms_str_addf(&s, "; budget: code <= %" PRId64, f->max_code_size);
-    if (f->static_workspace)
-        ms_str_add(&s, "; workspace: static");
+    if (f->workspace != MS_WS_HEAP)
+        ms_str_add(&s,
+                   f->workspace == MS_WS_STATIC ? "; workspace: static" : "; workspace: caller");
     key->target = ms_str_take(&s);
     key->threads = arch->ncores;
     key->fp_strict = f->fp_strict;

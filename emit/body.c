@@ -199,30 +199,54 @@ static void on_alloc(void *ctx, ms_buffer *b, int depth, ms_stmt *const *loops)
  * array, sized at the tuning sizes, handed out in order. */
 static const char static_workspace[] = "static char mscc_ws[";
 
-/* "char *X_mem = malloc(bytes + 63); T (*X)[S1][S2] = X_mem aligned to 64;"
- * for a packed copy. Not aligned_alloc: glibc reuses a freed malloc block on
- * the next call, where each 4 MiB aligned_alloc of gemm 1024 grew the heap
- * and faulted in fresh pages for eight more calls (12 ms a call, not 6).
- * In a static workspace X_mem is its next bytes, or NULL where they do not
- * fit (sizes beyond the tuning sizes: the original loops run). */
-static void emit_packed_decl(const ms_buffer *b, bool in_static, ms_str *out)
+/* "(size_t)(S1) * (size_t)(S2) * sizeof(T) + 63": a packed copy's room,
+ * with what aligning it to 64 may skip. */
+static void emit_packed_size(const ms_buffer *b, ms_str *out)
 {
-    if (in_static)
-        ms_str_addf(out, "    size_t %s_bytes = (size_t)(", b->name);
-    else
-        ms_str_addf(out, "    char *%s_mem = malloc((size_t)(", b->name);
+    ms_str_add(out, "(size_t)(");
     for (int d = 0; d < b->ndim; d++) {
         if (d)
             ms_str_add(out, ") * (size_t)(");
         ms_expr_print(b->shape[d], out);
     }
-    ms_str_addf(out, ") * sizeof(%s) + 63%s;\n", b->elem_ctype, in_static ? "" : ")");
-    if (in_static)
+    ms_str_addf(out, ") * sizeof(%s) + 63", b->elem_ctype);
+}
+
+/* "size_t X_bytes = ...;" */
+static void emit_packed_bytes(const ms_buffer *b, ms_str *out)
+{
+    ms_str_addf(out, "    size_t %s_bytes = ", b->name);
+    emit_packed_size(b, out);
+    ms_str_add(out, ";\n");
+}
+
+/* "char *X_mem = malloc(S1 * S2 * S3 * sizeof(T) + 63); T (*X)[S2][S3] =
+ * X_mem aligned to 64;"
+ * for a packed copy. Not aligned_alloc: glibc reuses a freed malloc block on
+ * the next call, where each 4 MiB aligned_alloc of gemm 1024 grew the heap
+ * and faulted in fresh pages for eight more calls (12 ms a call, not 6).
+ * In a static workspace X_mem is its next bytes, or NULL where they do not
+ * fit (sizes beyond the tuning sizes: the original loops run); in the
+ * caller's, its next bytes (mscc_next), or NULL where it gave none. */
+static void emit_packed_decl(const ms_buffer *b, ms_workspace ws, bool last, ms_str *out)
+{
+    if (ws == MS_WS_HEAP) {
+        ms_str_addf(out, "    char *%s_mem = malloc(", b->name);
+        emit_packed_size(b, out);
+        ms_str_add(out, ");\n");
+    } else if (ws == MS_WS_STATIC) {
+        emit_packed_bytes(b, out);
         ms_str_addf(out,
                     "    char *%s_mem =\n        %s_bytes <= sizeof mscc_ws - mscc_ws_used ? "
                     "mscc_ws + mscc_ws_used : NULL;\n"
                     "    mscc_ws_used += %s_mem ? %s_bytes : 0;\n",
                     b->name, b->name, b->name, b->name);
+    } else { /* its bytes counted by emit_caller_workspace */
+        ms_str_addf(out, "    char *%s_mem = mscc_next;\n", b->name);
+        if (!last)
+            ms_str_addf(out, "    mscc_next = mscc_next ? mscc_next + %s_bytes : NULL;\n",
+                        b->name);
+    }
     ms_str_addf(out, "    %s (*%s)", b->elem_ctype, b->name);
     for (int d = 1; d < b->ndim; d++) {
         ms_str_add(out, "[");
@@ -231,6 +255,42 @@ static void emit_packed_decl(const ms_buffer *b, bool in_static, ms_str *out)
     }
     ms_str_addf(out, " =\n        %s_mem ? (void *)(%s_mem + (-(uintptr_t)%s_mem & 63)) : NULL;\n",
                 b->name, b->name, b->name);
+}
+
+/* --workspace=caller: the packed copies' room, then where it comes from:
+ * mscc_ws, the workspace NAME_ws was given (NAME_ws_size bytes, any
+ * alignment), or, given none, the heap (none under --no-heap: the
+ * original loops run). */
+static const char caller_ws_room[] =
+    "    /* the packed copies' room, as _ws_size() computes it */\n";
+static const char caller_ws_total[] = "    size_t mscc_ws_bytes = ";
+
+static void emit_caller_workspace(const ms_func *f, const packed_list *p, ms_str *out)
+{
+    ms_str_add(out, caller_ws_room);
+    for (int i = 0; i < p->n; i++)
+        emit_packed_bytes(p->bufs[i], out);
+    ms_str_add(out, caller_ws_total);
+    for (int i = 0; i < p->n; i++)
+        ms_str_addf(out, "%s%s_bytes", i ? " + " : "", p->bufs[i]->name);
+    ms_str_add(out, ";\n");
+    if (f->no_heap)
+        ms_str_add(out, "    (void)mscc_ws_bytes; /* the caller's to give */\n"
+                        "    /* none given: the original loops (--no-heap) */\n"
+                        "    char *mscc_next = mscc_ws;\n");
+    else
+        ms_str_add(out, "    /* none given: the heap's */\n"
+                        "    char *mscc_heap = mscc_ws ? NULL : malloc(mscc_ws_bytes);\n"
+                        "    char *mscc_next = mscc_ws ? (char *)mscc_ws : mscc_heap;\n");
+}
+
+/* What the body mallocs, freed. */
+static void free_packed(const ms_func *f, const packed_list *p, const char *indent, ms_str *out)
+{
+    if (f->workspace == MS_WS_CALLER && !f->no_heap)
+        ms_str_addf(out, "%sfree(mscc_heap);\n", indent);
+    for (int i = 0; i < p->n && f->workspace == MS_WS_HEAP; i++)
+        ms_str_addf(out, "%sfree(%s_mem);\n", indent, p->bufs[i]->name);
 }
 
 static char *emit_body(const ms_func *scheduled, const ms_func *original, const char *original_body,
@@ -253,13 +313,17 @@ static char *emit_body(const ms_func *scheduled, const ms_func *original, const 
         ms_str_addf(&out, "    /* %s */\n", comment);
     if (!sizes_only)
         original_first(f, original_body, &out);
+    if (f->workspace == MS_WS_CALLER && !packed.n)
+        ms_str_addf(&out, "    (void)mscc_ws; /* nothing packed: %s_ws_size() is 0 */\n", f->name);
     if (packed.n) {
         /* packed copies of inputs: without memory for them, the original loops */
         if (check.len)
             ms_str_addf(&out, "%s    const int mscc_overlap =\n        %s;\n", ms_str_cstr(&ranges),
                         ms_str_cstr(&check));
-        bool in_static = f->static_workspace;
-        if (in_static) {
+        ms_workspace ws = f->workspace;
+        if (ws == MS_WS_CALLER)
+            emit_caller_workspace(f, &packed, &out);
+        if (ws == MS_WS_STATIC) {
             int64_t room = ms_func_memory(f).packed;
             if (room < 0) {
                 *why = "--workspace=static: a packed copy has no size at the tuning sizes";
@@ -276,17 +340,15 @@ static char *emit_body(const ms_func *scheduled, const ms_func *original, const 
                         static_workspace, (long long)room);
         }
         for (int i = 0; i < packed.n; i++)
-            emit_packed_decl(packed.bufs[i], in_static, &out);
+            emit_packed_decl(packed.bufs[i], ws, i == packed.n - 1, &out);
         ms_str_add(&out, check.len ? "    if (!mscc_overlap" : "    if (");
         for (int i = 0; i < packed.n; i++)
             ms_str_addf(&out, "%s%s", i || check.len ? " && " : "", packed.bufs[i]->name);
         ms_str_add(&out, ") {\n");
         emit_tuned(f, 2, sizes_only, &out);
-        for (int i = 0; i < packed.n && !in_static; i++)
-            ms_str_addf(&out, "        free(%s_mem);\n", packed.bufs[i]->name);
+        free_packed(f, &packed, "        ", &out);
         ms_str_add(&out, "        return;\n    }\n");
-        for (int i = 0; i < packed.n && !in_static; i++)
-            ms_str_addf(&out, "    free(%s_mem);\n", packed.bufs[i]->name);
+        free_packed(f, &packed, "    ", &out);
         add_original(check.len ? "    /* the arrays overlap, or there was no memory for "
                                  "packing: the original loops */"
                                : "    /* no memory for packing: the original loops */",
@@ -334,6 +396,111 @@ char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
                         const char *original_body, const char **why)
 {
     return emit_body(scheduled, original, original_body, NULL, why, true);
+}
+
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Is name an identifier of text (not part of a longer one)? */
+static bool names_in(const char *text, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i + n <= len; i++)
+        if (!strncmp(text + i, name, n) && (i == 0 || !ident_char(text[i - 1])) &&
+            (i + n == len || !ident_char(text[i + n])))
+            return true;
+    return false;
+}
+
+void ms_emit_ws_size(const ms_func *f, const char *storage, const char *name, const char *dispatch,
+                     const char *body, ms_str *out)
+{
+    /* its lines from caller_ws_room to mscc_ws_bytes, which only scalars enter */
+    const char *room = strstr(body, caller_ws_room);
+    const char *total = room ? strstr(room, caller_ws_total) : NULL;
+    const char *lines = total ? room + strlen(caller_ws_room) : "";
+    size_t nlines = total ? (size_t)(total - lines) : 0;
+    ms_str_addf(out, "%ssize_t %s(", storage, name);
+    int nscalars = 0;
+    for (int i = 0; i < f->nparams; i++)
+        if (f->params[i].var)
+            ms_str_addf(out, "%s%s %s", nscalars++ ? ", " : "", f->params[i].var->ctype,
+                        f->params[i].var->name);
+    ms_str_addf(out, "%s)\n{\n", nscalars ? "" : "void");
+    for (int i = 0; i < f->nparams; i++) {
+        const ms_var *v = f->params[i].var;
+        if (v && !names_in(lines, nlines, v->name) &&
+            !names_in(dispatch, strlen(dispatch), v->name))
+            ms_str_addf(out, "    (void)%s;\n", v->name);
+    }
+    ms_str_add(out, dispatch);
+    if (total) {
+        size_t nsum = strcspn(total + strlen(caller_ws_total), "\n");
+        ms_str_addn(out, lines, nlines);
+        ms_str_add(out, "    return ");
+        ms_str_addn(out, total + strlen(caller_ws_total), nsum);
+        ms_str_add(out, "\n}\n");
+    } else {
+        ms_str_add(out, "    return 0; /* nothing packed */\n}\n");
+    }
+}
+
+bool ms_emit_params_with_ws(const ms_func *f, const char *params, ms_str *out)
+{
+    const char *close = strrchr(params, ')');
+    for (const char *c = close ? close + 1 : NULL; c && *c; c++)
+        if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r')
+            close = NULL;
+    if (!close)
+        return false;
+    if (f->nparams) {
+        ms_str_addn(out, params, (size_t)(close - params));
+        ms_str_addf(out, ", void *mscc_ws%s", close);
+    } else { /* "()" or "(void)" */
+        ms_str_addf(out, "(void *mscc_ws)%s", close + 1);
+    }
+    return true;
+}
+
+char *ms_emit_caller_entry_points(const ms_func *f, const char *head, const char *params,
+                                  const char *body, const char **why)
+{
+    ms_str ws_params = {0};
+    if (!ms_emit_params_with_ws(f, params, &ws_params)) {
+        *why = "--workspace=caller: its definition's parameter list is not a prototype's";
+        return NULL;
+    }
+    /* the new functions have the kernel's linkage */
+    const char *st = strstr(head, "static");
+    bool is_static = st && (st == head || st[-1] == ' ' || st[-1] == '\n' || st[-1] == '\t') &&
+                     (st[6] == ' ' || st[6] == '\t' || st[6] == '\n');
+    ms_str out = {0};
+    ms_str_addf(&out,
+                ";\n\n/* added by mscc (--workspace=caller): %s_ws is %s with the memory for its "
+                "packed copies given by the caller, %s_ws_size(...) bytes at any alignment */\n",
+                f->name, f->name, f->name);
+    /* inline: a static one the file does not call is no warning */
+    ms_str name = {0};
+    ms_str_addf(&name, "%s_ws_size", f->name);
+    ms_emit_ws_size(f, is_static ? "static inline " : "", ms_str_cstr(&name), "", body, &out);
+    ms_str_free(&name);
+    ms_str_add(&out, "\n");
+    ms_str_addf(&out, "%s%s_ws%s", head, f->name, ms_str_cstr(&ws_params));
+    ms_str_free(&ws_params);
+    ms_str_add(&out, body);
+    ms_str_add(&out, "\n\n");
+    ms_str_addf(&out, "%s%s%s{\n", head, f->name, params);
+    ms_str_addf(&out, "    /* no workspace given: %s */\n    %s_ws(",
+                f->no_heap ? "the original loops (--no-heap), if it packs"
+                           : "packed copies, if any, in the heap's",
+                f->name);
+    for (int i = 0; i < f->nparams; i++)
+        ms_str_addf(&out, "%s, ",
+                    f->params[i].var ? f->params[i].var->name : f->params[i].buf->name);
+    ms_str_add(&out, "NULL);\n}");
+    return ms_str_take(&out);
 }
 
 /* A definition of mscc's, defined once in a translation unit that holds
@@ -402,7 +569,8 @@ void ms_emit_support(int n, const char *const *bodies, ms_str *out)
         if (!b)
             continue;
         need_math = need_math || strstr(b, "fmaf(") || strstr(b, "fma(") || strstr(b, "fmal(");
-        need_stdlib = need_stdlib || strstr(b, "_mem = malloc(") || strstr(b, static_workspace);
+        need_stdlib = need_stdlib || strstr(b, "_mem = malloc(") || strstr(b, static_workspace) ||
+                      strstr(b, "_ws_size(") || strstr(b, "mscc_ws_bytes");
         need_omp = need_omp || strstr(b, "omp_in_parallel()");
     }
     for (int v = 0; v < ms_vmath_count(); v++) {

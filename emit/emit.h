@@ -26,6 +26,27 @@ char *ms_emit_body_for_sizes(const ms_func *scheduled, const ms_func *original,
 char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
                         const char *original_body, const char **why);
 
+/* --workspace=caller: the text that replaces the kernel's body in the
+ * output: ";" (its definition becomes a prototype), NAME_ws_size(scalar
+ * parameters) and NAME_ws(parameters, void *mscc_ws) over body (an
+ * ms_emit_body of f), then the kernel again, calling NAME_ws with no
+ * workspace. head: the definition's text before its name ("static void
+ * "), params: from its name to the body ("(int n, float A[n])\n"). NULL
+ * with *why where that cannot be done. */
+char *ms_emit_caller_entry_points(const ms_func *f, const char *head, const char *params,
+                                  const char *body, const char **why);
+
+/* A kernel's parameter list ("(int n, float A[n])\n", as written) with
+ * "void *mscc_ws" last; false where it is not a prototype's. */
+bool ms_emit_params_with_ws(const ms_func *f, const char *params, ms_str *out);
+
+/* "STORAGE size_t NAME(scalar parameters) { DISPATCH ...; return bytes; }":
+ * the bytes of the packed copies of body (an ms_emit_body of f under
+ * --workspace=caller) at the sizes its parameters give. DISPATCH: lines
+ * that may return first (a library's variants; "" for none). */
+void ms_emit_ws_size(const ms_func *f, const char *storage, const char *name, const char *dispatch,
+                     const char *body, ms_str *out);
+
 /* f's tuning sizes, in parameter order: "M == 64 && N == 32" with sep
  * " && " and eq " == ", the test the emitted bodies make; "M=64, N=32"
  * with ", " and "=". Nothing without any. */

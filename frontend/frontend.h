@@ -26,10 +26,10 @@ typedef struct ms_frontend_opts {
     bool fp_strict; /* --fp-model=strict, recorded in every kernel */
     int nkernel_sizes;
     const ms_kernel_sizes *kernel_sizes;
-    bool no_heap;          /* --no-heap, recorded in every kernel */
-    int64_t max_stack;     /* --max-stack, likewise; 0: none */
-    int64_t max_code_size; /* --max-code-size, likewise; 0: none */
-    bool static_workspace; /* --workspace=static, likewise */
+    bool no_heap;           /* --no-heap, recorded in every kernel */
+    int64_t max_stack;      /* --max-stack, likewise; 0: none */
+    int64_t max_code_size;  /* --max-code-size, likewise; 0: none */
+    ms_workspace workspace; /* --workspace, likewise */
 } ms_frontend_opts;
 
 /* One `#pragma mscc kernel` function of the file. */

@@ -256,7 +256,7 @@ static void make_kernel(scan *s, const ms_frontend_opts *o, const pragma *p, CXC
     k->func->no_heap = o->no_heap;
     k->func->max_stack = o->max_stack;
     k->func->max_code_size = o->max_code_size;
-    k->func->static_workspace = o->static_workspace;
+    k->func->workspace = o->workspace;
     lower_sizes(k->func, p->nhints, p->hints, o, (ms_loc){s->path, (int)p->line, (int)p->col},
                 s->diags);
 }

@@ -111,7 +111,7 @@ ms_func *ms_func_clone(const ms_func *f)
     to->no_heap = f->no_heap;
     to->max_stack = f->max_stack;
     to->max_code_size = f->max_code_size;
-    to->static_workspace = f->static_workspace;
+    to->workspace = f->workspace;
     to->next_id = f->next_id;
     to->nparams = f->nparams;
     to->params =

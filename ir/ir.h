@@ -236,6 +236,15 @@ typedef struct ms_size_hint {
     int64_t max; /* the largest value the kernel's fixed-size arrays allow; 0: none */
 } ms_size_hint;
 
+/* Where a schedule's packed copies live (--workspace). */
+typedef enum ms_workspace {
+    MS_WS_HEAP,   /* memory the body mallocs (and frees) */
+    MS_WS_STATIC, /* one static array sized at the tuning sizes: no heap, not reentrant */
+    /* NAME_ws(..., void *ws): the caller's NAME_ws_size(...) bytes; NAME
+     * itself passes none (the heap's then, or the original loops) */
+    MS_WS_CALLER,
+} ms_workspace;
+
 typedef struct ms_func {
     ms_arena *arena;
     const char *name;
@@ -259,10 +268,8 @@ typedef struct ms_func {
     bool no_heap;
     int64_t max_stack;
     int64_t max_code_size;
-    /* --workspace=static: packed copies live in static arrays sized at
-     * the tuning sizes (no heap; the kernel is then not reentrant), not
-     * in memory the body mallocs */
-    bool static_workspace;
+    /* --workspace: where packed copies live */
+    ms_workspace workspace;
     int next_id;
 } ms_func;
 
@@ -515,7 +522,7 @@ typedef struct ms_memory {
      * counted once, as if all were live together); -1 when one has no
      * size there */
     int64_t stack;
-    /* the first packed copy (the heap's unless static_workspace), or NULL */
+    /* the first packed copy (the heap's under MS_WS_HEAP), or NULL */
     const ms_buffer *heap;
     /* bytes of the packed copies at the tuning sizes, with room to align
      * each; -1 when one has no size there */

@@ -67,18 +67,23 @@ static char *unit_text(const ms_source *src, const ms_kernel *k, const char *bod
 {
     int n = src->nothers + src->nkernels;
     cut *cuts = ms_xcalloc((size_t)(n ? n : 1), sizeof *cuts);
+    /* as the output holds it: with its entry points under --workspace=caller */
+    const char *why = NULL;
+    char *text = ms_output_body(src, k, body, &why);
+    if (!text) /* its kernel stays as written (the driver says why) */
+        text = ms_xstrdup(body);
     for (int i = 0; i < src->nothers; i++)
         cuts[i] =
             (cut){src->others[i].begin, src->others[i].end, src->others[i].old_style ? "();" : ";"};
     for (int i = 0; i < src->nkernels; i++) {
         const ms_kernel *o = &src->kernels[i];
-        cuts[src->nothers + i] = (cut){o->body_begin, o->body_end, o == k ? body : ";"};
+        cuts[src->nothers + i] = (cut){o->body_begin, o->body_end, o == k ? text : ";"};
     }
     qsort(cuts, (size_t)n, sizeof *cuts, by_begin);
     ms_str s = {0};
     /* a library's variant for one size set abort()s at others */
     ms_str_add(&s, "#include <stdlib.h>\n");
-    ms_emit_support(1, &body, &s);
+    ms_emit_support(1, (const char *const *)&text, &s);
     size_t at = 0;
     for (int i = 0; i < n; i++) {
         MS_ASSERT(cuts[i].begin >= at && cuts[i].end <= src->len);
@@ -88,6 +93,7 @@ static char *unit_text(const ms_source *src, const ms_kernel *k, const char *bod
     }
     ms_str_addn(&s, src->text + at, src->len - at);
     free(cuts);
+    free(text);
     return ms_str_take(&s);
 }
 

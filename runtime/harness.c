@@ -348,6 +348,21 @@ static bool computes_in_float(const ms_func *f)
     return !ms_stmt_visit(f->body, stores_no_float_arithmetic, NULL);
 }
 
+/* --workspace=caller: the workspace a tuned body (NAME_ws's) is given,
+ * grown as the sizes ask, 8 bytes past an alignment of 64 so that the
+ * body's own aligning is tested. */
+static const char caller_workspace[] = "static void *mscc_harness_ws(size_t n)\n"
+                                       "{\n"
+                                       "    static char *mem;\n"
+                                       "    static size_t have;\n"
+                                       "    if (n + 72 > have) {\n"
+                                       "        free(mem);\n"
+                                       "        mem = malloc(n + 72);\n"
+                                       "        have = mem ? n + 72 : 0;\n"
+                                       "    }\n"
+                                       "    return mem ? mem + (-(uintptr_t)mem & 63) + 8 : NULL;\n"
+                                       "}\n";
+
 /* The user's file (its kernels only: add_user_file) with the kernel
  * renamed NAME__orig and main out of the way, then each body as
  * NAME__<suffix>: the kernel's own declaration over another body. */
@@ -376,12 +391,20 @@ static void emit_prologue(ms_str *s, const ms_source *src, const ms_kernel *k, i
     for (int i = 0; i < n; i++)
         approx = approx || (bodies[i] && ms_vmath_approx_in(bodies[i]));
     ms_str_addf(s, "#define MSCC_APPROX_MATH %d\n", approx ? 1 : 0);
+    bool caller_ws = k->func && k->func->workspace == MS_WS_CALLER;
+    if (caller_ws)
+        ms_str_add(s, caller_workspace);
     for (int i = 0; i < n; i++) {
+        /* NAME_ws's body, its workspace from the harness */
+        if (caller_ws)
+            ms_str_add(s, strstr(bodies[i], "mscc_ws_bytes")
+                              ? "#define mscc_ws mscc_harness_ws(mscc_ws_bytes)\n"
+                              : "#define mscc_ws ((void *)0)\n");
         ms_str_addn(s, src->text + k->decl_begin, k->name_begin - k->decl_begin);
         ms_str_addf(s, "%s__%s", k->name, suffixes[i]);
         ms_str_addn(s, src->text + k->name_end, k->body_begin - k->name_end);
         ms_str_add(s, bodies[i]);
-        ms_str_add(s, "\n");
+        ms_str_add(s, caller_ws ? "\n#undef mscc_ws\n" : "\n");
     }
     /* main calls each version through a pointer it cannot see through:
      * GCC 12 at -O1 dropped a call of an original whose strided loop

@@ -137,6 +137,14 @@ typedef struct ms_build_job {
 /* Compiles each job (cc cflags extra -o exe src -lm), up to jobs at once. */
 void ms_build_all(const ms_target *t, ms_build_job *jobs, int n, int parallel);
 
+/* ---- the output's text ---- */
+
+/* What replaces kernel k's body in an output, given its tuned body: that
+ * body, or under --workspace=caller ";", NAME_ws_size, NAME_ws over body
+ * and the kernel again, calling NAME_ws (emit/body.c). NULL with *why
+ * where that cannot be done. Caller frees. */
+char *ms_output_body(const ms_source *src, const ms_kernel *k, const char *body, const char **why);
+
 /* ---- code size (--max-code-size) ---- */
 
 /* What each of n bodies of kernel k adds to a program's read-only image

@@ -102,16 +102,16 @@ static bool rewrite_vmath(void *ctx, ms_stmt *s)
  * refused like an illegal one, so that the search never measures it and
  * a trace or database record beyond them does not apply. A static
  * workspace is sized at the tuning sizes: a packed copy needs a size
- * there. */
+ * there. The caller's workspace is no heap. */
 static ms_status keep_budgets(ms_sched *s)
 {
-    if (!s->f->no_heap && !s->f->max_stack && !s->f->static_workspace)
+    if (!s->f->no_heap && !s->f->max_stack && s->f->workspace != MS_WS_STATIC)
         return MS_OK;
     ms_memory mem = ms_func_memory(s->f);
-    if (s->f->no_heap && mem.heap && !s->f->static_workspace)
+    if (s->f->no_heap && mem.heap && s->f->workspace == MS_WS_HEAP)
         return prim_fail(s, MS_ERR_ILLEGAL, "--no-heap: it copies '%s' to the heap",
                          mem.heap->name);
-    if (s->f->static_workspace && mem.heap && mem.packed < 0)
+    if (s->f->workspace == MS_WS_STATIC && mem.heap && mem.packed < 0)
         return prim_fail(s, MS_ERR_ILLEGAL,
                          "--workspace=static: the packed copy '%s' has no size at the tuning "
                          "sizes",

@@ -665,6 +665,21 @@ Test(cli, code_size_budget_is_measured_and_kept, .timeout = 300)
     free(out);
 }
 
+/* A driver's lines for gemm at M x N x K (set s): inputs of small
+ * integers, so that every order of the sums is exact, and R, a plain
+ * triple loop's result. */
+#define GEMM_INPUTS_AND_REFERENCE                                                                  \
+    "        float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * K * N);\n"      \
+    "        float *C = malloc(sizeof(float) * M * N), *R = malloc(sizeof(float) * M * N);\n"      \
+    "        for (int i = 0; i < M * K; i++) A[i] = (float)((i * 7 + s) % 13) - 6.0f;\n"           \
+    "        for (int i = 0; i < K * N; i++) B[i] = (float)((i * 5 + s) % 11) - 5.0f;\n"           \
+    "        for (int i = 0; i < M; i++)\n"                                                        \
+    "            for (int j = 0; j < N; j++) {\n"                                                  \
+    "                float acc = 0.0f;\n"                                                          \
+    "                for (int k = 0; k < K; k++) acc += A[i * K + k] * B[k * N + j];\n"            \
+    "                R[i * N + j] = acc;\n"                                                        \
+    "            }\n"
+
 /* --workspace=static: the gemm hand trace packs B into a static array
  * sized at the tuning sizes (512), so --no-heap keeps it; the body says
  * it is not reentrant. Built and run against a plain triple loop at the
@@ -694,17 +709,7 @@ Test(cli, a_static_workspace_packs_without_the_heap, .timeout = 300)
         "    static const int sizes[][3] = {{512, 512, 512}, {512, 512, 512}, {64, 48, 32},\n"
         "                                   {37, 53, 29}, {600, 520, 610}};\n"
         "    for (int s = 0; s < 5; s++) {\n"
-        "        int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];\n"
-        "        float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * K * N);\n"
-        "        float *C = malloc(sizeof(float) * M * N), *R = malloc(sizeof(float) * M * N);\n"
-        "        for (int i = 0; i < M * K; i++) A[i] = (float)((i * 7 + s) % 13) - 6.0f;\n"
-        "        for (int i = 0; i < K * N; i++) B[i] = (float)((i * 5 + s) % 11) - 5.0f;\n"
-        "        for (int i = 0; i < M; i++)\n"
-        "            for (int j = 0; j < N; j++) {\n"
-        "                float acc = 0.0f;\n"
-        "                for (int k = 0; k < K; k++) acc += A[i * K + k] * B[k * N + j];\n"
-        "                R[i * N + j] = acc;\n"
-        "            }\n"
+        "        int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];\n" GEMM_INPUTS_AND_REFERENCE
         "        gemm(M, N, K, (const float (*)[K])A, (const float (*)[N])B, (float (*)[N])C);\n"
         "        for (int i = 0; i < M * N; i++)\n"
         "            if (C[i] != R[i]) {\n" /* small integers: every order is exact */
@@ -726,6 +731,110 @@ Test(cli, a_static_workspace_packs_without_the_heap, .timeout = 300)
     ms_str_free(&in);
     ms_str_free(&trace);
     free(out);
+}
+
+/* --workspace=caller: the gemm hand trace packs B into the memory its
+ * caller gives gemm_ws (gemm_ws_size bytes, here 1 byte past malloc's
+ * alignment); gemm keeps its prototype and packs on the heap, or under
+ * --no-heap runs the loops as written. Each entry point is run against a
+ * plain triple loop at the tuning sizes, smaller, odd and larger sizes; a
+ * static kernel gets static entry points (its size function inline: no
+ * warning where it is not called); a schedule that packs nothing
+ * needs no workspace (gemm_ws_size 0). Built with -Wall -Wextra -Werror. */
+Test(cli, a_caller_workspace_adds_entry_points_beside_the_kernel, .timeout = 300)
+{
+    ms_str in = {0}, trace = {0};
+    ms_str_addf(&in, "%s/bench/gemm/gemm.c", tu_src_dir());
+    ms_str_addf(&trace, "--trace=%s/bench/traces/gemm.json", tu_src_dir());
+    static const char driver[] =
+        "#include <math.h>\n#include <stddef.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+        "void gemm(int M, int N, int K, const float A[restrict M][K],\n"
+        "          const float B[restrict K][N], float C[restrict M][N]);\n"
+        "void gemm_ws(int M, int N, int K, const float A[restrict M][K],\n"
+        "          const float B[restrict K][N], float C[restrict M][N], void *ws);\n"
+        "size_t gemm_ws_size(int M, int N, int K);\n"
+        "int main(int argc, char **argv)\n{\n"
+        "    (void)argv;\n"
+        "    static const int sizes[][3] = {{512, 512, 512}, {64, 48, 32}, {37, 53, 29},\n"
+        "                                   {600, 520, 610}};\n"
+        "    for (int s = 0; s < 4; s++)\n"
+        "        for (int way = 0; way < 3; way++) {\n"
+        "        int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];\n"
+        "        size_t need = gemm_ws_size(M, N, K);\n"
+        "        if (argc > 1 ? need != 0 : need < (size_t)K * (size_t)N * sizeof(float)) {\n"
+        "            printf(\"gemm_ws_size(%d, %d, %d) = %zu\\n\", M, N, K, need);\n"
+        "            return 1;\n"
+        "        }\n"
+        "        char *ws = malloc(need + 1);\n" GEMM_INPUTS_AND_REFERENCE "        if (way == 0)\n"
+        "            gemm_ws(M, N, K, (const float (*)[K])A, (const float (*)[N])B,\n"
+        "                    (float (*)[N])C, ws + 1);\n"
+        "        else if (way == 1)\n"
+        "            gemm_ws(M, N, K, (const float (*)[K])A, (const float (*)[N])B,\n"
+        "                    (float (*)[N])C, NULL);\n"
+        "        else\n"
+        "            gemm(M, N, K, (const float (*)[K])A, (const float (*)[N])B, (float "
+        "(*)[N])C);\n"
+        "        for (int i = 0; i < M * N; i++)\n"
+        "            if (C[i] != R[i]) {\n" /* small integers: every order is exact */
+        "                printf(\"way %d, %d x %d x %d: C[%d] = %g, not %g\\n\", way, M, N, K, i,\n"
+        "                       C[i], R[i]);\n"
+        "                return 1;\n"
+        "            }\n"
+        "        free(A), free(B), free(C), free(R), free(ws);\n"
+        "    }\n"
+        "    return 0;\n}\n";
+    char *drv = tu_write_temp("ws_caller_driver.c", driver);
+    /* the trace with the heap, the trace under --no-heap, no trace (nothing packed) */
+    static const char *const driver_arg[] = {"", "", "nopack"};
+    for (int v = 0; v < 3; v++) {
+        char *out = tu_write_temp("ws_caller.c", "");
+        run r = mscc6(ms_str_cstr(&in), "-o", out, v < 2 ? ms_str_cstr(&trace) : "--trials=0",
+                      "--workspace=caller", v == 1 ? "--no-heap" : "-q");
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        done(&r);
+        char *text = ms_read_file(out, NULL);
+        cr_assert(text);
+        cr_expect(strstr(text, "size_t gemm_ws_size(int M, int N, int K)\n{"), "%s", text);
+        cr_expect(strstr(text, "float C[restrict M][N], void *mscc_ws)\n{"), "%s", text);
+        cr_expect(strstr(text, "    gemm_ws(M, N, K, A, B, C, NULL);\n}"), "%s", text);
+        cr_expect_eq(strstr(text, "malloc(") == NULL, v > 0, "%s", text);
+        cr_expect_eq(strstr(text, "return 0; /* nothing packed */") != NULL, v == 2, "%s", text);
+        free(text);
+        char cmd[9000];
+        snprintf(cmd, sizeof cmd,
+                 "cc -std=c11 -O2 -march=native -fopenmp -Wall -Wextra -Werror "
+                 "-Wno-unknown-pragmas '%s' '%s' -o '%s.exe' -lm && '%s.exe' %s",
+                 out, drv, out, out, driver_arg[v]);
+        cr_expect_eq(system(cmd), 0, "%s (variant %d)", cmd, v);
+        free(out);
+    }
+    /* a static kernel's entry points are static too */
+    char *src = tu_write_temp("ws_static_kernel.c",
+                              "#pragma mscc kernel sizes(n=64)\n"
+                              "static void scale(int n, float a[restrict n])\n{\n"
+                              "    for (int i = 0; i < n; i++)\n        a[i] *= 2.0f;\n}\n"
+                              "void run(int n, float a[n]) { scale(n, a); }\n");
+    char *out = tu_write_temp("ws_static_kernel.out.c", "");
+    run r = mscc(src, "-o", out, "--workspace=caller", "-q");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    done(&r);
+    char *text = ms_read_file(out, NULL);
+    cr_assert(text);
+    cr_expect(strstr(text, "static inline size_t scale_ws_size(int n)"), "%s", text);
+    cr_expect(strstr(text, "static void scale_ws(int n, float a[restrict n], void *mscc_ws)"), "%s",
+              text);
+    free(text);
+    char cmd[9000];
+    snprintf(cmd, sizeof cmd,
+             "cc -std=c11 -O2 -fopenmp -Wall -Wextra -Werror -Wno-unknown-pragmas -c '%s' -o "
+             "'%s.o'",
+             out, out);
+    cr_expect_eq(system(cmd), 0, "%s", cmd);
+    free(src);
+    free(out);
+    free(drv);
+    ms_str_free(&in);
+    ms_str_free(&trace);
 }
 
 Test(cli, budgets_refuse_a_schedule_beyond_them)

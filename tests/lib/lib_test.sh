@@ -65,6 +65,30 @@ MB
     { cat meson.log; fail "meson did not build the library"; }
 proj/build/check > run2.log || { cat run2.log; fail "the meson-built library differs from the original"; }
 
+# --workspace=caller: NAME_ws and NAME_ws_size beside each kernel (the
+# gemm hand trace packs B in each size set); check.c through each NAME
+# (no workspace: the heap's), then through each NAME_ws, given NAME_ws_size
+# bytes 1 past malloc's alignment (ws_shim.c)
+"$mscc" --lib kl -o cw kernels.c --sizes-file sizes.json --workspace=caller \
+    --trace "$src/bench/traces/gemm.json" 2> log || { cat log; fail "mscc --lib --workspace=caller failed"; }
+grep -q 'size_t gemm_ws_size(int M, int N, int K);' cw/kl.h || fail "kl.h: no gemm_ws_size"
+grep -q 'float C\[restrict M\]\[N\], void \*mscc_ws);' cw/kl.h || fail "kl.h: no gemm_ws"
+grep -q 'return gemm__mscc_sizes2_ws_size(M, N, K);' cw/gemm.c || fail "gemm_ws_size: no dispatch"
+[ "$(grep -c 'B_packed_bytes;$' cw/gemm.c)" = 6 ] || fail "gemm.c: not every set packs B"
+make -s -f cw/kl.mk kl_CFLAGS="-std=c11 -O2 -march=native -fopenmp -Wall -Wextra -Werror" \
+    cw/libkl.a > make.log 2>&1 || { cat make.log; fail "the caller-workspace library did not build"; }
+ws=(-Dgemm=ws_gemm -Dsoftmax=ws_softmax -Dscale_channels=ws_scale_channels -Dfir=ws_fir)
+cc "${cflags[@]}" -Icw -c check.c -o cw_check.o
+cc "${cflags[@]}" -Icw "${ws[@]}" -c check.c -o cw_check_ws.o
+cc "${cflags[@]}" -Icw -c "$src/tests/lib/ws_shim.c" -o ws_shim.o
+for way in cw_check cw_check_ws; do
+    objs=("$way.o" ref.o)
+    [ "$way" = cw_check_ws ] && objs+=(ws_shim.o)
+    cc -fopenmp -o "$way" "${objs[@]}" cw/libkl.a -lm
+    ./"$way" > run.log || { cat run.log; fail "$way: the caller-workspace library differs"; }
+    [ "$(grep -c ': ok' run.log)" = 23 ] || { cat run.log; fail "$way: not every call was checked"; }
+done
+
 # for another machine: the rules carry the target's flags, and the cross
 # compiler builds the library with them
 if command -v aarch64-linux-gnu-gcc > /dev/null; then
@@ -162,6 +186,25 @@ EOS
     timeout 300 qemu-system-arm -M mps2-an500 -nographic -semihosting -kernel check.elf \
         > m7run.log 2>&1 || { cat m7run.log; fail "the cortex-m7 library differs from the original"; }
     [ "$(grep -c ': ok' m7run.log)" = 23 ] || { cat m7run.log; fail "cortex-m7: not every call checked"; }
+    # the caller's workspace on the board: reentrant, still no allocator
+    # (NAME with none runs the loops as written); check.c through NAME_ws
+    "$mscc" --lib kl -o m7cw kernels.c --sizes-file sizes.json --target cortex-m7 --workspace=caller \
+        --trace "$src/bench/traces/gemm.json" 2> log || { cat log; fail "mscc --lib cortex-m7 caller failed"; }
+    grep -q 'static char mscc_ws' m7cw/*.c && fail "the caller's workspace is static"
+    make -s -f m7cw/kl.mk CC=arm-none-eabi-gcc \
+        kl_CFLAGS="$(sed -n 's/^kl_CFLAGS ?= //p' m7cw/kl.mk) -Wall -Wextra -Werror" \
+        m7cw/libkl.a > make.log 2>&1 || { cat make.log; fail "arm-none-eabi-gcc: no caller library"; }
+    if arm-none-eabi-nm -u m7cw/*.o | grep -qwE 'malloc|calloc|realloc|free'; then
+        fail "the cortex-m7 caller-workspace library calls the allocator"
+    fi
+    arm-none-eabi-gcc "${m7[@]}" "${cflags[@]}" -Im7cw "${ws[@]}" -c check.c -o m7cw_check.o
+    arm-none-eabi-gcc "${m7[@]}" "${cflags[@]}" -Im7cw -c "$src/tests/lib/ws_shim.c" -o m7cw_shim.o
+    arm-none-eabi-gcc "${m7[@]}" -O2 --specs=rdimon.specs -T "$src/examples/cortex-m7/mps2-an500.ld" \
+        "$src/examples/cortex-m7/startup.c" m7cw_check.o m7cw_shim.o m7ref.o m7cw/libkl.a -lm \
+        -o check_cw.elf
+    timeout 300 qemu-system-arm -M mps2-an500 -nographic -semihosting -kernel check_cw.elf \
+        > m7run.log 2>&1 || { cat m7run.log; fail "the cortex-m7 caller library differs"; }
+    [ "$(grep -c ': ok' m7run.log)" = 23 ] || { cat m7run.log; fail "cortex-m7 caller: not every call checked"; }
     # the conformance kernels (when ../shared is there), each a cortex-m7
     # library within --max-stack 16384, calling no allocator, its driver
     # run under qemu against the original's at the driver's check sizes

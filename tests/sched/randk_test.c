@@ -330,9 +330,13 @@ static void run_kernel(campaign *c, const kg_kernel *k, const char *text, bool s
     cr_assert(valid, "the generator made invalid C:\n%s\n%s", text, why);
     const ms_kernel *kn = ok ? &src.kernels[0] : NULL;
     /* every other kernel keeps its packed copies in a static workspace
-     * (--workspace=static), whose room the check's larger sizes overflow */
+     * (--workspace=static), whose room the check's larger sizes overflow;
+     * every fourth in the caller's (--workspace=caller: the harness gives
+     * it, misaligned) */
     if (kn && (seed & 1))
-        kn->func->static_workspace = true;
+        kn->func->workspace = MS_WS_STATIC;
+    else if (kn && seed % 4 == 2)
+        kn->func->workspace = MS_WS_CALLER;
     const char *no_harness = NULL, *no_emit = NULL;
     if (kn) {
         char *h = ms_harness_source(&src, kn, "{}", &no_harness);

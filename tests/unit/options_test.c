@@ -50,19 +50,24 @@ Test(options, full_command_line)
     cr_assert_str_eq(o.sizes_file, "s.json");
     cr_assert(o.no_heap);
     cr_assert_eq(o.max_stack, 4096);
-    cr_assert_not(o.static_workspace);
+    cr_assert_eq(o.workspace, MS_WS_HEAP);
     ms_options_free(&o);
     /* a board without an OS: packed copies in static memory, unless told */
     cr_assert_eq(
         parse(&o, why, "k.c", "-o", "x.c", "--target", "cortex-m7", "--max-code-size=2048", NULL),
         0, "%s", why);
-    cr_assert(o.no_heap && o.static_workspace);
+    cr_assert(o.no_heap && o.workspace == MS_WS_STATIC);
     cr_assert_eq(o.max_code_size, 2048);
     ms_options_free(&o);
     cr_assert_eq(
         parse(&o, why, "k.c", "-o", "x.c", "--target", "cortex-m7", "--workspace=heap", NULL), 0,
         "%s", why);
-    cr_assert(o.no_heap && !o.static_workspace);
+    cr_assert(o.no_heap && o.workspace == MS_WS_HEAP);
+    ms_options_free(&o);
+    cr_assert_eq(
+        parse(&o, why, "k.c", "-o", "x.c", "--target", "cortex-m7", "--workspace=caller", NULL), 0,
+        "%s", why);
+    cr_assert(o.no_heap && o.workspace == MS_WS_CALLER);
     ms_options_free(&o);
 }
 
@@ -148,7 +153,8 @@ Test(options, bad_command_lines_have_reasons)
         {{"in.c", "-o", "x.c", "--shard=1", NULL}, "--shard wants I/N"},
         {{"in.c", "-o", "x.c", "--max-stack", "1k", NULL}, "--max-stack wants a number"},
         {{"in.c", "-o", "x.c", "--max-code-size", "-1", NULL}, "--max-code-size wants a number"},
-        {{"in.c", "-o", "x.c", "--workspace=caller", NULL}, "--workspace wants 'heap' or"},
+        {{"in.c", "-o", "x.c", "--workspace=callee", NULL},
+         "--workspace wants 'heap', 'static' or 'caller'"},
         {{"in.c", "-o", "x.c", "--sizes-file", "s.json", NULL}, "it needs --lib"},
         {{"in.c", "-o", "d", "--lib", "my-lib", NULL}, "wants a C identifier"},
         {{"in.c", "--print-trace=text", "--lib=kl", "-o", "d", NULL}, "does not print traces"},
