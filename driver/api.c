@@ -10,6 +10,7 @@
 #include "runtime/runtime.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,17 +309,25 @@ void mscc_options_init(mscc_options *o)
     o->trials = MS_DEFAULT_TRIALS;
 }
 
+/* The options struct of the first release: its size is the least a
+ * caller passes; the fields added since keep their defaults for it. */
+#define FIRST_OPTIONS_SIZE offsetof(mscc_options, workspace)
+
 /* A caller's options as the command's; false (r's message) when wrong. */
-static bool to_ms_options(const mscc_options *u, ms_options *o, mscc_result *r)
+static bool to_ms_options(const mscc_options *given, ms_options *o, mscc_result *r)
 {
     *o = (ms_options){0};
-    if (!u || u->struct_size < sizeof(mscc_options) || !u->input) {
+    if (!given || given->struct_size < FIRST_OPTIONS_SIZE || !given->input) {
         fail(r, MSCC_ERR_USAGE,
-             !u || u->struct_size < sizeof(mscc_options)
+             !given || given->struct_size < FIRST_OPTIONS_SIZE
                  ? "the options were not set up by mscc_options_init"
                  : "no input file");
         return false;
     }
+    mscc_options known;
+    mscc_options_init(&known);
+    memcpy(&known, given, given->struct_size < sizeof known ? given->struct_size : sizeof known);
+    const mscc_options *u = &known;
     o->input = u->input;
     o->output = "-";
     for (int i = 0; i < u->nclang_args; i++)
@@ -360,8 +369,12 @@ static bool to_ms_options(const mscc_options *u, ms_options *o, mscc_result *r)
     o->no_heap = u->no_heap;
     o->max_stack = u->max_stack;
     o->max_code_size = u->max_code_size;
-    /* as the command: its trials given unless left at the default */
     char why[1024];
+    if (u->workspace && !ms_options_set_workspace(o, u->workspace, why, sizeof why)) {
+        fail(r, MSCC_ERR_USAGE, "%s", why);
+        return false;
+    }
+    /* as the command: its trials given unless left at the default */
     if (!ms_options_check_target(o, u->trials != MS_DEFAULT_TRIALS, why, sizeof why)) {
         fail(r, MSCC_ERR_USAGE, "%s", why);
         return false;

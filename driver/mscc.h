@@ -44,7 +44,7 @@ typedef enum mscc_status {
 
 /* What to tune and how. mscc_options_init gives the command's defaults;
  * fields are only ever added at the end, and struct_size tells the library
- * which ones a caller knows. */
+ * which ones a caller knows (those it does not keep their defaults). */
 typedef struct mscc_options {
     size_t struct_size;            /* sizeof(mscc_options), set by mscc_options_init */
     const char *input;             /* the C file */
@@ -74,6 +74,10 @@ typedef struct mscc_options {
     int no_heap;             /* --no-heap: no schedule copies an array to the heap */
     long long max_stack;     /* --max-stack: bytes of local arrays at most; 0: no budget */
     long long max_code_size; /* --max-code-size: bytes of code and constants; 0: no budget */
+    /* added last (a caller built before it passes a smaller struct_size and
+     * gets the default): --workspace, "heap", "static" or "caller"; NULL:
+     * the target's default (heap; static on a board without an OS) */
+    const char *workspace;
 } mscc_options;
 
 typedef struct mscc_result mscc_result;

@@ -56,6 +56,16 @@ static bool workspace_named(const char *name, ms_workspace *out)
     return false;
 }
 
+bool ms_options_set_workspace(ms_options *o, const char *name, char *why, size_t n)
+{
+    if (!workspace_named(name, &o->workspace)) {
+        snprintf(why, n, "--workspace wants 'heap', 'static' or 'caller', not '%s'", name);
+        return false;
+    }
+    o->workspace_given = true;
+    return true;
+}
+
 static bool check_target(ms_options *o, bool trials_given, char *why, size_t n)
 {
     const ms_target_kind *k = ms_target_kind_named(o->target);
@@ -359,11 +369,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             o->ldflags = val;
             continue;
         case 25:
-            if (!workspace_named(val, &o->workspace)) {
-                snprintf(why, n, "--workspace wants 'heap', 'static' or 'caller', not '%s'", val);
+            if (!ms_options_set_workspace(o, val, why, n))
                 return 1;
-            }
-            o->workspace_given = true;
             continue;
         default:
             break;

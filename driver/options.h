@@ -57,6 +57,9 @@ typedef struct ms_options {
 /* Returns 0, or 1 with a one-line reason in why (static storage or malloc'd
  * into why_buf). */
 int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t why_size);
+/* --workspace=NAME ("heap", "static", "caller") into o; false with why. */
+bool ms_options_set_workspace(ms_options *o, const char *name, char *why, size_t n);
+
 /* o's target, runner and budgets together, as ms_options_parse checks
  * them (the library API sets them without a command line): a cross
  * target that cannot be timed gets 0 trials unless trials_given. */

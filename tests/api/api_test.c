@@ -8,6 +8,7 @@
 
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,52 @@ Test(api, targets_and_budgets_as_the_command_takes_them)
     o.target = "cortex-a53";
     cr_expect_eq(mscc_tune(&o, &r), MSCC_ERR_USAGE);
     cr_expect(strstr(mscc_result_message(r), "target wants one of"), "%s", mscc_result_message(r));
+    mscc_result_free(r);
+}
+
+/* --workspace through the API: the same bytes as the command's; a name it
+ * does not know is an error; a caller built before the field (a smaller
+ * struct_size) gets the default, whatever lies past its struct. */
+Test(api, the_workspace_as_the_command_takes_it)
+{
+    char in[300], cli_out[300];
+    char *k = kernel_text(0);
+    write_in_dir("kw.c", k, in, sizeof in);
+    free(k);
+    mscc_options o;
+    mscc_options_init(&o);
+    o.input = in;
+    o.db = "/nonexistent/mscc-api-db";
+    o.trials = 0;
+    o.workspace = "caller";
+    mscc_result *r;
+    cr_assert_eq(mscc_tune(&o, &r), MSCC_OK, "%s", mscc_result_message(r));
+    const char *text = mscc_result_text(r, NULL);
+    cr_assert(strstr(text, "_ws_size("), "%s", text);
+    snprintf(cli_out, sizeof cli_out, "%s/cli_ws.c", dir);
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd,
+             "MSCC_DB=/nonexistent/mscc-api-db '%s' '%s' -o '%s' --trials 0 -q "
+             "--workspace=caller",
+             getenv("MSCC_BIN"), in, cli_out);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    char *b = slurp(cli_out);
+    cr_assert(b);
+    cr_expect_str_eq(text, b);
+    free(b);
+    mscc_result_free(r);
+    o.workspace = "callee";
+    cr_expect_eq(mscc_tune(&o, &r), MSCC_ERR_USAGE);
+    cr_expect(strstr(mscc_result_message(r), "--workspace wants 'heap', 'static' or 'caller'"),
+              "%s", mscc_result_message(r));
+    mscc_result_free(r);
+    /* an older caller's struct ends before the field */
+    o.struct_size = offsetof(mscc_options, workspace);
+    cr_assert_eq(mscc_tune(&o, &r), MSCC_OK, "%s", mscc_result_message(r));
+    cr_expect_not(strstr(mscc_result_text(r, NULL), "_ws_size("));
+    mscc_result_free(r);
+    o.struct_size = offsetof(mscc_options, workspace) - 1;
+    cr_expect_eq(mscc_tune(&o, &r), MSCC_ERR_USAGE);
     mscc_result_free(r);
 }
 
