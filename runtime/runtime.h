@@ -187,6 +187,11 @@ ms_kernel_measurer *ms_kernel_measurer_new(const ms_target *t, const ms_source *
                                            const ms_kernel *k, const char *flags, int jobs);
 void ms_kernel_measurer_free(ms_kernel_measurer *m);
 ms_measurer ms_kernel_measurer_iface(ms_kernel_measurer *m);
+/* For tests of the search's decisions (runtime/fake_measure.c): when
+ * MSCC_FAKE_MEASURER=1, a measurer that compiles and times nothing, each
+ * candidate's time a fixed function of its program. */
+bool ms_fake_measurer_wanted(void);
+ms_measurer ms_fake_measurer(void);
 
 /* Size settings to check: the tuning sizes, three others (odd, small,
  * uneven), then nrandom random odd ones drawn from seed. Returns the count;

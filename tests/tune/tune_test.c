@@ -661,6 +661,32 @@ Test(tune, meson_and_cmake_examples_rebuild_from_the_database, .timeout = 600, T
     }
 }
 
+/* dir/file, a document of traces keyed by kernel that --print-trace=json
+ * wrote: its n kernels' names and traces. */
+static int read_trace_doc(const char *dir, const char *file, int n, char ***names,
+                          ms_trace ***traces)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    char *doc = ms_read_file(path, NULL);
+    const char *why = NULL;
+    cr_assert_not_null(doc);
+    int got = ms_trace_doc_parse(doc, names, traces, &why);
+    cr_assert_eq(got, n, "%s: %s", file, why ? why : doc);
+    free(doc);
+    return got;
+}
+
+static void free_trace_doc(int n, char **names, ms_trace **traces)
+{
+    for (int i = 0; i < n; i++) {
+        free(names[i]);
+        ms_trace_free(traces[i]);
+    }
+    free(names);
+    free(traces);
+}
+
 /* --shard 0/2 and 1/2 each search one kernel of a two-kernel file into a
  * database of its own; `mscc db merge` makes them one, and a run on the
  * merged database replays, for each kernel, what its shard decided. */
@@ -684,16 +710,8 @@ Test(tune, shards_then_merge_replay_each_shards_decision, .timeout = 600, TU_PLA
     char **names[3];
     ms_trace **traces[3];
     int nt[3];
-    for (int f = 0; f < 3; f++) {
-        char path[4300];
-        snprintf(path, sizeof path, "%s/%s", dir, files[f]);
-        char *doc = ms_read_file(path, NULL);
-        const char *why = NULL;
-        cr_assert_not_null(doc);
-        nt[f] = ms_trace_doc_parse(doc, &names[f], &traces[f], &why);
-        cr_assert_eq(nt[f], 2, "%s: %s", files[f], why ? why : doc);
-        free(doc);
-    }
+    for (int f = 0; f < 3; f++)
+        nt[f] = read_trace_doc(dir, files[f], 2, &names[f], &traces[f]);
     /* kernel 0 (mm) as shard 0 decided it, kernel 1 (nn) as shard 1 did */
     for (int k = 0; k < 2; k++) {
         cr_assert_str_eq(names[k][k], names[2][k]);
@@ -702,14 +720,8 @@ Test(tune, shards_then_merge_replay_each_shards_decision, .timeout = 600, TU_PLA
         free(a);
         free(b);
     }
-    for (int f = 0; f < 3; f++) {
-        for (int i = 0; i < nt[f]; i++) {
-            free(names[f][i]);
-            ms_trace_free(traces[f][i]);
-        }
-        free(names[f]);
-        free(traces[f]);
-    }
+    for (int f = 0; f < 3; f++)
+        free_trace_doc(nt[f], names[f], traces[f]);
     /* the shards' databases hold one kernel's measurements each */
     for (int s = 0; s < 2; s++) {
         char path[4300];
@@ -725,6 +737,51 @@ Test(tune, shards_then_merge_replay_each_shards_decision, .timeout = 600, TU_PLA
                              recs[i].kernel);
         ms_db_close(db);
     }
+    ms_tempdir_remove(dir);
+    free(dir);
+    free(in);
+}
+
+/* With a fake measurer (MSCC_FAKE_MEASURER=1: each candidate's time a
+ * fixed function of its program), shards and their merged database give
+ * the very decisions of one run: three kernels, one run of 48 trials (a
+ * batch of 16 each), against shard 0/2 (kernels 0 and 2, 32 trials) and
+ * shard 1/2 (kernel 1, 16), merged; the run on the merged database writes
+ * the one run's file byte for byte, and its trace per kernel is the one
+ * run's. Each of the three is a schedule, not the original. */
+Test(tune, shards_and_merge_decide_as_one_run_with_a_fake_measurer, .timeout = 600)
+{
+    static const char three[] = TUNE_GEMM("mm", "M=48, N=40, K=32") "\n" TUNE_GEMM(
+        "nn", "M=32, N=64, K=16") "\n" TUNE_GEMM("kk", "M=24, N=32, K=40");
+    char *in = tu_write_temp("fake_shards.c", three), *dir = ms_tempdir_new(), cmd[16384], *out;
+    snprintf(cmd, sizeof cmd,
+             "export MSCC_FAKE_MEASURER=1; m='%s'; in='%s'; d='%s'; "
+             "$m $in -o $d/one.c --trials 48 --seed 7 --db $d/one --print-trace=json > "
+             "$d/one.json && "
+             "$m $in -o $d/s0.c --trials 32 --seed 7 --shard 0/2 --db $d/a && "
+             "$m $in -o $d/s1.c --trials 16 --seed 7 --shard 1/2 --db $d/b && "
+             "$m db merge $d/a $d/b -o $d/ab && "
+             "$m $in -o $d/merged.c --trials 0 --db $d/ab --print-trace=json > $d/merged.json && "
+             "cmp $d/one.c $d/merged.c",
+             tu_mscc(), in, dir);
+    cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+    free(out);
+    const char *files[] = {"one.json", "merged.json"};
+    char **names[2];
+    ms_trace **traces[2];
+    int nt[2];
+    for (int f = 0; f < 2; f++)
+        nt[f] = read_trace_doc(dir, files[f], 3, &names[f], &traces[f]);
+    for (int k = 0; k < 3; k++) {
+        cr_assert_str_eq(names[0][k], names[1][k]);
+        char *a = ms_trace_to_json(traces[0][k]), *b = ms_trace_to_json(traces[1][k]);
+        cr_expect_str_eq(a, b, "kernel %s: one run and the shards decided apart", names[0][k]);
+        cr_expect(strstr(a, "split"), "kernel %s: no schedule was chosen: %s", names[0][k], a);
+        free(a);
+        free(b);
+    }
+    for (int f = 0; f < 2; f++)
+        free_trace_doc(nt[f], names[f], traces[f]);
     ms_tempdir_remove(dir);
     free(dir);
     free(in);
