@@ -99,14 +99,21 @@ static void file_context(const ms_source *src, ms_str *out)
     add_types_before(src, &ty, src->len, out);
 }
 
-/* The kernel's declaration as written, up to its body. */
-static void declaration(const ms_source *src, const ms_kernel *k, ms_str *out)
+/* Where the kernel's declaration as written ends: before the blanks
+ * ahead of its body. */
+static size_t declaration_end(const ms_source *src, const ms_kernel *k)
 {
     size_t e = k->body_begin;
     while (e > k->decl_begin && (src->text[e - 1] == ' ' || src->text[e - 1] == '\n' ||
                                  src->text[e - 1] == '\t' || src->text[e - 1] == '\r'))
         e--;
-    ms_str_addn(out, src->text + k->decl_begin, e - k->decl_begin);
+    return e;
+}
+
+/* The kernel's declaration as written, up to its body. */
+static void declaration(const ms_source *src, const ms_kernel *k, ms_str *out)
+{
+    ms_str_addn(out, src->text + k->decl_begin, declaration_end(src, k) - k->decl_begin);
 }
 
 /* "NAME(M, N, A, B)": a call with the kernel's own parameters, then ws
@@ -310,21 +317,14 @@ static char *header_file(const ms_options *o, mscc_result *const *r, int npasses
         ms_str_add(&s, ";\n");
         if (caller_entry_points(r, npasses, nsets, i)) {
             ms_str params = {0};
-            size_t e = k->body_begin;
-            while (e > k->name_end && strchr(" \t\r\n", src->text[e - 1]))
-                e--;
-            ms_str_addn(&params, src->text + k->name_end, e - k->name_end);
+            ms_str_addn(&params, src->text + k->name_end, declaration_end(src, k) - k->name_end);
             ms_str_addf(&s,
                         "/* %s with the memory for its packed copies given by the caller: "
                         "%s_ws_size(...) bytes,\n * at any alignment, used during the call "
-                        "alone (NULL: as %s). */\nsize_t %s_ws_size(",
+                        "alone (NULL: as %s). */\nsize_t %s_ws_size",
                         k->name, k->name, k->name, k->name);
-            int n = 0;
-            for (int p = 0; p < k->func->nparams; p++)
-                if (k->func->params[p].var)
-                    ms_str_addf(&s, "%s%s %s", n++ ? ", " : "", k->func->params[p].var->ctype,
-                                k->func->params[p].var->name);
-            ms_str_add(&s, n ? ");\n" : "void);\n");
+            ms_emit_scalar_params(k->func, &s);
+            ms_str_add(&s, ";\n");
             ms_str_addn(&s, src->text + k->decl_begin, k->name_begin - k->decl_begin);
             ms_str_addf(&s, "%s_ws", k->name);
             ms_emit_params_with_ws(k->func, ms_str_cstr(&params), &s);

@@ -39,10 +39,6 @@ static bool parse_int(const char *s, int lo, int *out)
     return true;
 }
 
-/* The target's options together: flags that contradict it, and what
- * cannot be measured there. A cross target without a runner, or one whose
- * runner is an emulator, is never timed: the default trials become 0 and
- * an explicit count is an error. */
 /* --workspace=NAME */
 static bool workspace_named(const char *name, ms_workspace *out)
 {
@@ -66,6 +62,10 @@ bool ms_options_set_workspace(ms_options *o, const char *name, char *why, size_t
     return true;
 }
 
+/* The target's options together: flags that contradict it, and what
+ * cannot be measured there. A cross target without a runner, or one whose
+ * runner is an emulator, is never timed: the default trials become 0 and
+ * an explicit count is an error. */
 static bool check_target(ms_options *o, bool trials_given, char *why, size_t n)
 {
     const ms_target_kind *k = ms_target_kind_named(o->target);

@@ -244,8 +244,7 @@ static void emit_packed_decl(const ms_buffer *b, ms_workspace ws, bool last, ms_
     } else { /* its bytes counted by emit_caller_workspace */
         ms_str_addf(out, "    char *%s_mem = mscc_next;\n", b->name);
         if (!last)
-            ms_str_addf(out, "    mscc_next = mscc_next ? mscc_next + %s_bytes : NULL;\n",
-                        b->name);
+            ms_str_addf(out, "    mscc_next = mscc_next ? mscc_next + %s_bytes : NULL;\n", b->name);
     }
     ms_str_addf(out, "    %s (*%s)", b->elem_ctype, b->name);
     for (int d = 1; d < b->ndim; d++) {
@@ -414,6 +413,17 @@ static bool names_in(const char *text, size_t len, const char *name)
     return false;
 }
 
+void ms_emit_scalar_params(const ms_func *f, ms_str *out)
+{
+    int n = 0;
+    ms_str_add(out, "(");
+    for (int i = 0; i < f->nparams; i++)
+        if (f->params[i].var)
+            ms_str_addf(out, "%s%s %s", n++ ? ", " : "", f->params[i].var->ctype,
+                        f->params[i].var->name);
+    ms_str_add(out, n ? ")" : "void)");
+}
+
 void ms_emit_ws_size(const ms_func *f, const char *storage, const char *name, const char *dispatch,
                      const char *body, ms_str *out)
 {
@@ -422,13 +432,9 @@ void ms_emit_ws_size(const ms_func *f, const char *storage, const char *name, co
     const char *total = room ? strstr(room, caller_ws_total) : NULL;
     const char *lines = total ? room + strlen(caller_ws_room) : "";
     size_t nlines = total ? (size_t)(total - lines) : 0;
-    ms_str_addf(out, "%ssize_t %s(", storage, name);
-    int nscalars = 0;
-    for (int i = 0; i < f->nparams; i++)
-        if (f->params[i].var)
-            ms_str_addf(out, "%s%s %s", nscalars++ ? ", " : "", f->params[i].var->ctype,
-                        f->params[i].var->name);
-    ms_str_addf(out, "%s)\n{\n", nscalars ? "" : "void");
+    ms_str_addf(out, "%ssize_t %s", storage, name);
+    ms_emit_scalar_params(f, out);
+    ms_str_add(out, "\n{\n");
     for (int i = 0; i < f->nparams; i++) {
         const ms_var *v = f->params[i].var;
         if (v && !names_in(lines, nlines, v->name) &&
@@ -473,9 +479,7 @@ char *ms_emit_caller_entry_points(const ms_func *f, const char *head, const char
         return NULL;
     }
     /* the new functions have the kernel's linkage */
-    const char *st = strstr(head, "static");
-    bool is_static = st && (st == head || st[-1] == ' ' || st[-1] == '\n' || st[-1] == '\t') &&
-                     (st[6] == ' ' || st[6] == '\t' || st[6] == '\n');
+    bool is_static = names_in(head, strlen(head), "static");
     ms_str out = {0};
     ms_str_addf(&out,
                 ";\n\n/* added by mscc (--workspace=caller): %s_ws is %s with the memory for its "

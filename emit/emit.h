@@ -40,6 +40,10 @@ char *ms_emit_caller_entry_points(const ms_func *f, const char *head, const char
  * "void *mscc_ws" last; false where it is not a prototype's. */
 bool ms_emit_params_with_ws(const ms_func *f, const char *params, ms_str *out);
 
+/* "(int M, int N)": f's scalar parameters as declared, "(void)" without
+ * any: the parameters of NAME_ws_size. */
+void ms_emit_scalar_params(const ms_func *f, ms_str *out);
+
 /* "STORAGE size_t NAME(scalar parameters) { DISPATCH ...; return bytes; }":
  * the bytes of the packed copies of body (an ms_emit_body of f under
  * --workspace=caller) at the sizes its parameters give. DISPATCH: lines
