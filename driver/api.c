@@ -213,7 +213,8 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
     r->begin = ms_xcalloc(cap, sizeof(size_t));
     r->end = ms_xcalloc(cap, sizeof(size_t));
     open_db(o, r, ntunable);
-    if (ntunable > 0 && (r->db || o->trials > 0 || o->max_code_size > 0)) {
+    /* the target even for --trials 0: its micro-kernels shape the default */
+    if (ntunable > 0) {
         char why[512];
         r->target = ms_options_target(o, o->trials > 0, why, sizeof why);
         if (!r->target)
@@ -262,9 +263,9 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
         if (job_of[i] >= 0)
             choice[i] = ms_tune_end(jobs[job_of[i]], &found[i]);
         if (choice[i] != MS_TUNE_ORIGINAL && k->func) /* else the original body stays */
-            r->bodies[i] = ms_tune_kernel_for(&r->src, k, found[i] ? found[i] : given[i],
-                                              o->verbose || getenv("MSCC_DEBUG"), o->sizes_only,
-                                              &r->used[i], &r->diags);
+            r->bodies[i] = ms_tune_kernel_for(
+                &r->src, k, found[i] ? found[i] : given[i], r->target ? &r->arch : NULL,
+                o->verbose || getenv("MSCC_DEBUG"), o->sizes_only, &r->used[i], &r->diags);
         if (r->bodies[i])
             keep_entry_points(r, i);
         if (r->bodies[i] && o->max_code_size > 0)

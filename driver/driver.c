@@ -69,11 +69,12 @@ char *ms_body_add_note(const char *body, const char *note)
 char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *given, bool verbose,
                      ms_trace **used, ms_diags *diags)
 {
-    return ms_tune_kernel_for(src, k, given, verbose, false, used, diags);
+    return ms_tune_kernel_for(src, k, given, NULL, verbose, false, used, diags);
 }
 
 char *ms_tune_kernel_for(const ms_source *src, const ms_kernel *k, const ms_trace *given,
-                         bool verbose, bool sizes_only, ms_trace **used, ms_diags *diags)
+                         const ms_arch *arch, bool verbose, bool sizes_only, ms_trace **used,
+                         ms_diags *diags)
 {
     *used = NULL;
     if (verbose)
@@ -81,7 +82,7 @@ char *ms_tune_kernel_for(const ms_source *src, const ms_kernel *k, const ms_trac
     /* postprocessed as the search measured it: annotations turned into loop
      * kinds, dependences checked */
     ms_tracer *tr = ms_tracer_postproc(given ? ms_trace_replay(given, k->func, false, 0)
-                                             : ms_sched_default_trace(k->func));
+                                             : ms_sched_default_trace_for(k->func, arch));
     if (tr->status != MS_OK) {
         ms_diags_add(diags, MS_DIAG_WARNING, k->loc, "kernel '%s' left unchanged: %s: %s", k->name,
                      given ? "the trace does not apply" : "the default schedule failed", tr->why);

@@ -78,14 +78,16 @@ struct ms_target *ms_options_target(const ms_options *o, bool runs, char *why, s
 /* The harnesses' -I and -D flags for o's input, shell-quoted. */
 char *ms_harness_flags(const ms_options *o);
 
-/* Schedules kernel k (replaying given, or the default schedule) and emits
- * its new body (sizes_only: for its tuning sizes alone, as ms_emit_body
- * says); NULL with a warning in diags when the kernel stays unchanged.
- * *used receives the trace applied (caller frees). */
+/* Schedules kernel k (replaying given, or the default schedule: the
+ * target's, arch, or without one the portable one) and emits its new body
+ * (sizes_only: for its tuning sizes alone, as ms_emit_body says); NULL
+ * with a warning in diags when the kernel stays unchanged. *used receives
+ * the trace applied (caller frees). */
 char *ms_tune_kernel(const ms_source *src, const ms_kernel *k, const ms_trace *given, bool verbose,
                      ms_trace **used, ms_diags *diags);
 char *ms_tune_kernel_for(const ms_source *src, const ms_kernel *k, const ms_trace *given,
-                         bool verbose, bool sizes_only, ms_trace **used, ms_diags *diags);
+                         const ms_arch *arch, bool verbose, bool sizes_only, ms_trace **used,
+                         ms_diags *diags);
 /* --check: each tuned body (bodies[i], NULL: none) built with a harness
  * and run against the original at the tuning sizes and others (only
  * those with sizes_only: a library's variant for one size set), aligned

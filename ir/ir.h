@@ -393,6 +393,7 @@ typedef struct ms_intrin {
     const char *isa;  /* "avx512", "avx2", "neon" */
     ms_dtype dtype;
     int mr, nr;
+    bool by_default; /* the default schedule's shape for its ISA */
 } ms_intrin;
 int ms_intrin_count(void);
 const ms_intrin *ms_intrin_at(int i);

@@ -241,6 +241,14 @@ int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, con
  * resample) with new ones drawn from seed. The new tracer holds the new
  * trace; check its status. */
 ms_tracer *ms_trace_replay(const ms_trace *t, const ms_func *f, bool resample, uint64_t seed);
+/* The same with the decisions a policy makes: before each sampling
+ * instruction applies, decide sees it (its operands already the new
+ * tracer's variables; at: its index in t) and may set its decision from
+ * the state so far. The default schedule's tiles come this way. */
+typedef void (*ms_decide_fn)(void *ctx, const ms_tracer *tr, const ms_trace *t, int at,
+                             ms_inst *in);
+ms_tracer *ms_trace_replay_deciding(const ms_trace *t, const ms_func *f, ms_decide_fn decide,
+                                    void *ctx);
 /* The same with its decisions, where an edit fused one outer loop of a
  * nest more or fewer: a get_loops of that nest that finds one loop fewer
  * or more than recorded takes it as its second (the parallel mutator). */
@@ -250,6 +258,10 @@ ms_tracer *ms_trace_replay_realigned(const ms_trace *t, const ms_func *f);
  * parallel trip counts), parallel, vectorize. The tracer's state holds the
  * scheduled function. */
 ms_tracer *ms_sched_default_trace(const ms_func *f);
+/* The default schedule for a target (rules/default_tensorized.c): a block
+ * that one of the target's micro-kernels fits tensorized, its tiles chosen
+ * from the caches; otherwise, or without arch, the one above. */
+ms_tracer *ms_sched_default_trace_for(const ms_func *f, const ms_arch *arch);
 
 /* A readable script, one line per instruction. */
 void ms_trace_print(const ms_trace *t, ms_str *out);

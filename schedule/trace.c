@@ -387,7 +387,7 @@ int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, con
  * one fewer outer loop): the others keep their names, the one gone is
  * undefined to what follows. */
 static ms_tracer *replay(const ms_trace *t, const ms_func *f, bool resample, uint64_t seed,
-                         bool realign)
+                         bool realign, ms_decide_fn decide, void *decide_ctx)
 {
     ms_tracer *tr = ms_tracer_new(f, seed);
     int *remap = ms_xmalloc(sizeof(int) * (size_t)(t->rv_kinds.len + 1));
@@ -410,6 +410,8 @@ static ms_tracer *replay(const ms_trace *t, const ms_func *f, bool resample, uin
         }
         if (resample && ms_inst_table[in.kind].samples)
             in.ndecision = 0;
+        if (decide && ms_inst_table[in.kind].samples)
+            decide(decide_ctx, tr, t, i, &in);
         int old_out[MS_INST_MAX_OUT], nold = in.nout;
         memcpy(old_out, in.out, sizeof old_out);
         in.nout = 0;
@@ -440,10 +442,16 @@ static ms_tracer *replay(const ms_trace *t, const ms_func *f, bool resample, uin
 
 ms_tracer *ms_trace_replay(const ms_trace *t, const ms_func *f, bool resample, uint64_t seed)
 {
-    return replay(t, f, resample, seed, false);
+    return replay(t, f, resample, seed, false, NULL, NULL);
+}
+
+ms_tracer *ms_trace_replay_deciding(const ms_trace *t, const ms_func *f, ms_decide_fn decide,
+                                    void *ctx)
+{
+    return replay(t, f, false, 0, false, decide, ctx);
 }
 
 ms_tracer *ms_trace_replay_realigned(const ms_trace *t, const ms_func *f)
 {
-    return replay(t, f, false, 0, true);
+    return replay(t, f, false, 0, true, NULL, NULL);
 }

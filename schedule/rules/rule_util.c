@@ -1,6 +1,6 @@
 /*
  * rule_util.c - small queries the rules share: the blocks of a function,
- * a block by name, a loop's trip count at the tuning sizes, the kind of
+ * a block by name, a rule in a list, a loop's trip count at the tuning sizes, the kind of
  * each loop of a block's nest.
  */
 #include "schedule/rules/rules.h"
@@ -47,6 +47,15 @@ ms_stmt *rule_find_block(const ms_func *f, const char *name)
     finder q = {name, NULL};
     ms_stmt_visit(f->body, find, &q);
     return q.found;
+}
+
+bool rule_listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '\0'))
+            return true;
+    return !list;
 }
 
 int64_t rule_tuning_extent(const ms_func *f, const ms_stmt *loop)

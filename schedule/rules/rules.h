@@ -39,6 +39,8 @@ int ms_rule_parallel_vectorize_unroll(const ms_arch *arch, ms_tracer *tr, const 
 int rule_block_names(const ms_func *f, const char **out, int cap);
 /* The statement of a block by name, or NULL. */
 ms_stmt *rule_find_block(const ms_func *f, const char *name);
+/* Is name in the comma-separated list (NULL: every name)? */
+bool rule_listed(const char *list, const char *name);
 /* The trip count of loop at the tuning sizes, or -1. */
 int64_t rule_tuning_extent(const ms_func *f, const ms_stmt *loop);
 

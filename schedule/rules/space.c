@@ -13,16 +13,6 @@
 
 enum { MAX_STATES = 64, MAX_BLOCKS = 64 };
 
-/* Is name in the comma-separated list (NULL: every name)? */
-static bool listed(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-        if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '\0'))
-            return true;
-    return !list;
-}
-
 bool ms_rules_check(const char *list, char *why, size_t why_size)
 {
     for (const char *p = list; p && *p;) {
@@ -76,10 +66,10 @@ int ms_space_sketches(const ms_func *f, const ms_arch *arch, uint64_t seed, ms_t
     int nb = rule_block_names(f, names, MAX_BLOCKS);
     for (int b = nb - 1; b >= 0; b--)
         for (int r = 0; r < ms_nrules; r++)
-            if (ms_rules[r].per_block && listed(arch->rules, ms_rules[r].name))
+            if (ms_rules[r].per_block && rule_listed(arch->rules, ms_rules[r].name))
                 n = fan_out(&ms_rules[r], arch, names[b], states, n);
     for (int r = 0; r < ms_nrules; r++)
-        if (!ms_rules[r].per_block && listed(arch->rules, ms_rules[r].name))
+        if (!ms_rules[r].per_block && rule_listed(arch->rules, ms_rules[r].name))
             n = fan_out(&ms_rules[r], arch, NULL, states, n);
     ms_trace **traces = ms_xcalloc((size_t)n, sizeof *traces);
     for (int i = 0; i < n; i++) {

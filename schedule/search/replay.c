@@ -58,10 +58,12 @@ static void offer(ms_tracer *tr, hashes *h, batch *b, ms_search_result *r)
     b->tr[b->n++] = tr;
 }
 
-/* The default schedule and the seeds, as they replay on f. */
+/* The default schedules (the target's, tensorized where a micro-kernel
+ * fits, and the portable one) and the seeds, as they replay on f. */
 static void first_candidates(const ms_func *f, const ms_search_opts *o, hashes *h, batch *b,
                              ms_search_result *r)
 {
+    offer(ms_tracer_postproc(ms_sched_default_trace_for(f, o->arch)), h, b, r);
     offer(ms_tracer_postproc(ms_sched_default_trace(f)), h, b, r);
     for (int i = 0; i < o->nseeds && b->n < o->batch; i++) {
         ms_tracer *tr = ms_tracer_postproc(ms_trace_replay(o->seeds[i], f, /*resample=*/false, 0));

@@ -416,6 +416,36 @@ Test(cli, check_prints_a_table_and_passes, .timeout = 300)
     free(out);
 }
 
+/* --trials 0 for a target with micro-kernels: the gemm calls the ISA's
+ * (nothing measured), and --check runs it against the original at the
+ * tuning sizes and others where this CPU can; for a target without, the
+ * portable default. */
+Test(cli, no_trials_tensorize_a_matrix_product_for_the_target, .timeout = 300)
+{
+    ms_str in = {0};
+    ms_str_addf(&in, "%s/examples/gemm.c", tu_src_dir());
+    char *out = tu_write_temp("dt.out.c", "");
+    __builtin_cpu_init();
+    bool avx512 = __builtin_cpu_supports("avx512f");
+    run r = mscc6(ms_str_cstr(&in), "-o", out, "--trials=0", "--target=x86-64-v4",
+                  avx512 ? "--check" : "-q");
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect(!avx512 || strstr(r.out, " yes "), "%s", r.out);
+    done(&r);
+    char *text = ms_read_file(out, NULL);
+    cr_expect(strstr(text, "tensorize(\"mscc_f32_avx512_8x32\""), "%s", text);
+    cr_expect(strstr(text, "mscc_f32_avx512_8x32(&C_reg[0][0]"), "%s", text);
+    free(text);
+    r = mscc(ms_str_cstr(&in), "-o", out, "--trials=0", "--target=generic");
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    done(&r);
+    text = ms_read_file(out, NULL);
+    cr_expect(!strstr(text, "tensorize("), "%s", text);
+    free(text);
+    free(out);
+    ms_str_free(&in);
+}
+
 Test(cli, strict_fp_model_keeps_sums_in_order_and_checks_every_bit, .timeout = 300)
 {
     char *in = tu_write_temp("dot.c", "#pragma mscc kernel sizes(n=100000)\n"
@@ -784,12 +814,14 @@ Test(cli, a_caller_workspace_adds_entry_points_beside_the_kernel, .timeout = 300
         "    }\n"
         "    return 0;\n}\n";
     char *drv = tu_write_temp("ws_caller_driver.c", driver);
-    /* the trace with the heap, the trace under --no-heap, no trace (nothing packed) */
+    /* the trace with the heap, the trace under --no-heap, no trace and no
+     * micro-kernel (the portable default: nothing packed) */
     static const char *const driver_arg[] = {"", "", "nopack"};
+    static const char *const last_arg[] = {"-q", "--no-heap", "--target=generic"};
     for (int v = 0; v < 3; v++) {
         char *out = tu_write_temp("ws_caller.c", "");
         run r = mscc6(ms_str_cstr(&in), "-o", out, v < 2 ? ms_str_cstr(&trace) : "--trials=0",
-                      "--workspace=caller", v == 1 ? "--no-heap" : "-q");
+                      "--workspace=caller", last_arg[v]);
         cr_assert_eq(r.status, 0, "%s", r.err);
         done(&r);
         char *text = ms_read_file(out, NULL);

@@ -72,6 +72,7 @@ E2E(types)
 E2E(alias)
 E2E(intermediates)
 E2E(loop_forms)
+E2E(tensorizable)
 
 /* Overlapping arrays: the tuned kernel must give the original's answer. */
 static const char alias_driver[] =
@@ -200,4 +201,53 @@ Test(e2e, schedule_at_the_tuning_sizes_only, .timeout = 300)
     check_original_elsewhere("gemm_forms");
     check_original_elsewhere("conv");
     check_original_elsewhere("shapes");
+}
+
+/* The default schedule of each target with micro-kernels (AVX-512, AVX2,
+ * NEON; 2 cores, 1 MiB of L2): every kernel it tensorizes, built and run
+ * against the original at the tuning sizes and others (the intrinsics
+ * where this CPU has them, the portable version elsewhere). Some must
+ * tensorize, or this tests nothing. */
+Test(e2e, the_targets_default_tensorizes_and_matches, .timeout = 600)
+{
+    static const char *const files[] = {"tensorizable", "gemm_forms", "conv", "intermediates"};
+    static const char *const isas[] = {"avx512", "avx2", "neon"};
+    int tensorized = 0;
+    for (size_t fi = 0; fi < sizeof files / sizeof files[0]; fi++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/tests/e2e/%s.c", tu_src_dir(), files[fi]);
+        ms_source src;
+        ms_diags diags = {0};
+        tu_parse_file(path, &src, &diags);
+        for (int k = 0; k < src.nkernels; k++)
+            for (size_t i = 0; i < sizeof isas / sizeof isas[0]; i++) {
+                const ms_kernel *kn = &src.kernels[k];
+                ms_arch a = {2, 64, 48 << 10, 1 << 20, 32 << 20, NULL, isas[i]};
+                ms_tracer *tr = ms_sched_default_trace_for(kn->func, &a);
+                cr_assert_eq(tr->status, MS_OK, "%s: %s", kn->name, tr->why);
+                bool tensorize = false;
+                for (int n = 0; n < tr->t->insts.len; n++)
+                    tensorize = tensorize || tr->t->insts.data[n].kind == MS_INST_TENSORIZE;
+                ms_trace *used = NULL;
+                char *body =
+                    tensorize ? ms_tune_kernel(&src, kn, tr->t, false, &used, &diags) : NULL;
+                ms_tracer_free(tr);
+                if (!tensorize)
+                    continue;
+                cr_assert(body, "%s: %s", kn->name, tu_render(&diags));
+                bool ok;
+                char *rep;
+                tu_check_bodies(&src, kn, &body, 1, flag_sets[0], /*nrandom=*/4,
+                                (uint64_t)k * 131 + i, &ok, &rep);
+                cr_expect(ok, "%s: '%s' (%s) %s", files[fi], kn->name, isas[i], rep);
+                tensorized++;
+                free(rep);
+                free(body);
+                ms_trace_free(used);
+            }
+        ms_diags_free(&diags);
+        ms_source_free(&src);
+    }
+    printf("e2e: %d kernel defaults tensorized and checked\n", tensorized);
+    cr_expect_geq(tensorized, 9, "%d kernels tensorized", tensorized);
 }

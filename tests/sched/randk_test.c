@@ -1,7 +1,8 @@
 /*
  * randk_test.c - the random-kernel fuzzer: kernels drawn by kernel_gen,
- * each parsed under both fp models, given the default schedule and random
- * schedules, emitted, built with -Wall -Wextra -Werror (gcc, and clang
+ * each parsed under both fp models, given the default schedule (and, where
+ * it tensorizes, the default of a target with AVX-512's micro-kernels) and
+ * random schedules, emitted, built with -Wall -Wextra -Werror (gcc, and clang
  * where installed), and run against the original at the tuning sizes, odd
  * and tiny ones, a random one, and zero: within the -ffast-math oracle in
  * the default mode, bit for bit under --fp-model=strict. A kernel that
@@ -263,6 +264,7 @@ static kg_kernel *shrink_kernel(const kg_kernel *k, bool strict, ms_trace **t, c
 
 typedef struct campaign {
     int kernels, refused, unchecked, schedules, failures;
+    int tensorized; /* kernels the target's default schedule tensorized */
     MS_VEC(char *) reasons;
 } campaign;
 
@@ -380,6 +382,21 @@ static void run_kernel(campaign *c, const kg_kernel *k, const char *text, bool s
         bodies[nb++] = defaults[0];
     free(defaults);
     int first = nb;
+    /* the default schedule of a target with micro-kernels, where it
+     * tensorizes a block (2 cores, 1 MiB of L2, AVX-512's shapes; built
+     * here with the intrinsics where the CPU has them, else portably) */
+    ms_arch avx512 = {2, 64, 48 << 10, 1 << 20, 32 << 20, NULL, "avx512"};
+    ms_tracer *dt = ms_tracer_postproc(ms_sched_default_trace_for(kn->func, &avx512));
+    bool tensorized = false;
+    for (int i = 0; dt->status == MS_OK && i < dt->t->insts.len; i++)
+        tensorized = tensorized || dt->t->insts.data[i].kind == MS_INST_TENSORIZE;
+    if (tensorized) {
+        c->tensorized++;
+        trs[nb] = dt;
+        bodies[nb++] = rs_emit(&src, kn, dt->s->f);
+    } else {
+        ms_tracer_free(dt);
+    }
     for (int b = 0; b < n; b++) {
         uint64_t s = seed * 64 + (uint64_t)b + (strict ? 32 : 0);
         trs[nb] = ms_tracer_new(kn->func, s);
@@ -438,9 +455,10 @@ Test(sched, random_kernels, .timeout = 0)
     }
     tu_zero_sizes = false;
     tu_cc = NULL;
-    printf("randk: %d random kernels (seeds %d..%d), %d refused, %d not checkable, %d schedules, "
-           "%d failures\n",
-           c.kernels, first, seed - 1, c.refused, c.unchecked, c.schedules, c.failures);
+    printf("randk: %d random kernels (seeds %d..%d), %d refused, %d not checkable, %d schedules "
+           "(%d tensorized defaults), %d failures\n",
+           c.kernels, first, seed - 1, c.refused, c.unchecked, c.schedules, c.tensorized,
+           c.failures);
     for (int i = 0; i < c.reasons.len; i++) {
         printf("randk: refused: %s", c.reasons.data[i]);
         free(c.reasons.data[i]);
