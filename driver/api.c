@@ -266,6 +266,11 @@ mscc_status ms_tune_file(const ms_options *o, mscc_result *r)
             r->bodies[i] = ms_tune_kernel_for(
                 &r->src, k, found[i] ? found[i] : given[i], r->target ? &r->arch : NULL,
                 o->verbose || getenv("MSCC_DEBUG"), o->sizes_only, &r->used[i], &r->diags);
+        if (r->bodies[i] && o->multiversion) {
+            char *text = ms_multiversion_text(r, i);
+            free(r->bodies[i]);
+            r->bodies[i] = text;
+        }
         if (r->bodies[i])
             keep_entry_points(r, i);
         if (r->bodies[i] && o->max_code_size > 0)

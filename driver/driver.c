@@ -128,6 +128,26 @@ bool ms_check_bodies(const ms_options *o, const ms_source *src, char **bodies, b
                      (t->untimed ? 0 : MS_CHECK_TIME) | MS_CHECK_MISALIGNED |
                          (sizes_only ? MS_CHECK_TUNING_ONLY : 0),
                      res);
+    /* --multiversion: the dispatch's choice timed, and every variant this
+     * CPU runs checked, its choice fixed at build time */
+    for (int v = 0; o->multiversion && v < ms_variant_count(); v++) {
+        if (!ms_variant_runs_here(v))
+            continue;
+        ms_check_result *vres =
+            ms_xcalloc((size_t)(src->nkernels ? src->nkernels : 1), sizeof *vres);
+        ms_str vflags = {0};
+        ms_str_addf(&vflags, "%s -DMSCC_VARIANT=%d", flags, v + 1);
+        ms_check_kernels(t, src, bodies, ms_str_cstr(&vflags), o->jobs, MS_CHECK_MISALIGNED, vres);
+        for (int i = 0; i < src->nkernels; i++)
+            if (bodies[i] && res[i].correct && !vres[i].correct) {
+                res[i].correct = false;
+                res[i].ran = vres[i].ran;
+                snprintf(res[i].reason, sizeof res[i].reason, "the %s variant: %s",
+                         ms_variant_at(v)->name, vres[i].reason);
+            }
+        ms_str_free(&vflags);
+        free(vres);
+    }
     free(flags);
     bool all_ok = true;
     if (!o->quiet) {

@@ -47,6 +47,13 @@ struct mscc_result {
     int njobs; /* kernels searched */
 };
 
+/* --multiversion (multiversion.c): the text that replaces kernel i's body,
+ * r->bodies[i] its target ISA's variant and the others scheduled for
+ * theirs; NULL (a warning in r->diags) when one cannot be. */
+char *ms_multiversion_text(mscc_result *r, int i);
+/* Can this CPU run variant v of ms_variant_at? */
+bool ms_variant_runs_here(int v);
+
 /* --sizes-file (sizes_file.c): the size sets of each kernel, in file order;
  * set_index[i] is sets[i]'s place among its kernel's. */
 typedef struct ms_sizes_file {

@@ -24,7 +24,7 @@ const char ms_usage[] =
     "            [-MD] [-MF FILE] [-Werror] [-fdiagnostics-format=text|json]\n"
     "            [--lib NAME (-o names a folder) [--sizes-file FILE]]\n"
     "            [--no-heap] [--max-stack BYTES] [--max-code-size BYTES]\n"
-    "            [--workspace=heap|static|caller]\n"
+    "            [--workspace=heap|static|caller] [--multiversion]\n"
     "            [-q|-v] [--version] [--help]\n"
     "       mscc db list [DIR]\n"
     "       mscc db merge DIR DIR... -o OUT_DIR\n";
@@ -148,6 +148,25 @@ static bool check_lib(const ms_options *o, char *why, size_t n)
                                        : NULL;
     if (bad)
         snprintf(why, n, "--lib %s: %s", o->lib, bad);
+    return !bad;
+}
+
+/* --multiversion: x86-64 variants, in a file as a compiler takes it */
+static bool check_multiversion(const ms_options *o, char *why, size_t n)
+{
+    if (!o->multiversion)
+        return true;
+    const ms_target_kind *k = ms_target_kind_named(o->target);
+    const char *bad = k->cross ? "makes variants for x86-64 (AVX-512, AVX2, any), not this target"
+                      : o->lib ? "does not build a library (--lib) yet"
+                      : o->workspace != MS_WS_HEAP ? "takes its packed copies from the heap only"
+                      : o->max_code_size > 0       ? "does not keep a code size budget yet"
+                                                   : NULL;
+#if !defined(__x86_64__)
+    bad = "makes variants for x86-64 (AVX-512, AVX2, any): run mscc on one";
+#endif
+    if (bad)
+        snprintf(why, n, "--multiversion %s", bad);
     return !bad;
 }
 
@@ -385,6 +404,8 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
             o->predict = true;
         else if (!strcmp(a, "--no-heap"))
             o->no_heap = true;
+        else if (!strcmp(a, "--multiversion"))
+            o->multiversion = true;
         else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
             o->quiet = true;
         else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
@@ -431,7 +452,7 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         snprintf(why, n, "no output file (-o OUT.c, or -o - for standard output)");
         return 1;
     }
-    if (!check_lib(o, why, n))
+    if (!check_lib(o, why, n) || !check_multiversion(o, why, n))
         return 1;
     /* JSON diagnostics: stderr holds the JSON alone, as gcc's does */
     if (o->diag_json)

@@ -44,6 +44,9 @@ typedef struct ms_options {
     ms_workspace workspace;
     bool workspace_given;
     const char *sizes_file; /* --sizes-file: size sets per kernel, for --lib */
+    /* --multiversion: variants for AVX-512, AVX2 and any x86-64, one
+     * chosen at run time */
+    bool multiversion;
     /* set by --lib for each of its passes: the kernels' sizes of that pass,
      * and whether their bodies serve those sizes only (the library's
      * dispatch calls them there alone) */

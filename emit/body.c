@@ -528,8 +528,10 @@ static bool called_in(int n, const char *const *bodies, const char *name)
 }
 
 /* The micro-kernels the bodies call, each once, with the headers of their
- * intrinsics behind the same tests as the intrinsics themselves. */
-static void emit_intrinsics(int n, const char *const *bodies, ms_str *out)
+ * intrinsics behind the same tests as the intrinsics themselves; in a
+ * --multiversion file, x86's compiled for their ISA by an attribute, for
+ * the variant of that ISA alone. */
+static void emit_intrinsics(int n, const char *const *bodies, bool multiversion, ms_str *out)
 {
     bool used[64] = {false}, any = false;
     MS_ASSERT(ms_intrin_count() <= 64);
@@ -550,14 +552,22 @@ static void emit_intrinsics(int n, const char *const *bodies, ms_str *out)
         if (!used[v] || again)
             continue;
         said[nsaid++] = ms_intrin_available(in);
-        ms_str_addf(out, "#if %s\n#include <%s>\n#endif\n", ms_intrin_available(in),
+        ms_str_addf(out, "#if %s\n#include <%s>\n#endif\n",
+                    multiversion && ms_intrin_multiversioned(in) ? "MSCC_MV_X86"
+                                                                 : ms_intrin_available(in),
                     ms_intrin_header(in));
     }
     for (int v = 0; v < ms_intrin_count(); v++)
         if (used[v]) {
+            const ms_intrin *in = ms_intrin_at(v);
+            bool mv = multiversion && ms_intrin_multiversioned(in);
             ms_str def = {0};
-            ms_intrin_print(ms_intrin_at(v), &def);
-            add_once(ms_intrin_at(v)->name, ms_str_cstr(&def), out);
+            if (mv)
+                ms_str_add(&def, "#if MSCC_MV_X86\n");
+            ms_intrin_print(in, mv, &def);
+            if (mv)
+                ms_str_add(&def, "#endif\n");
+            add_once(in->name, ms_str_cstr(&def), out);
             ms_str_free(&def);
         }
     ms_str_add(out, MS_INTRIN_END "\n");
@@ -595,7 +605,12 @@ void ms_emit_support(int n, const char *const *bodies, ms_str *out)
                         "#include <stdlib.h>\n");
     else if (any_vmath)
         ms_str_add(out, "#include <stdint.h> /* added by mscc: its vector math */\n");
-    emit_intrinsics(n, bodies, out);
+    bool multiversion = false;
+    for (int i = 0; i < n; i++)
+        multiversion = multiversion || (bodies[i] && strstr(bodies[i], MS_MULTIVERSION_MARK));
+    if (multiversion)
+        ms_emit_multiversion_prologue(out);
+    emit_intrinsics(n, bodies, multiversion, out);
     if (!any_vmath)
         return;
     /* an entry's needs come earlier in the registry */

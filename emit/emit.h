@@ -36,6 +36,29 @@ char *ms_emit_candidate(const ms_func *scheduled, const ms_func *original,
 char *ms_emit_caller_entry_points(const ms_func *f, const char *head, const char *params,
                                   const char *body, const char **why);
 
+/* --multiversion's variants (emit/multiversion.c), in the order the
+ * dispatch tries them, the portable one last. */
+typedef struct ms_variant {
+    const char *name;       /* the suffix of its function: "avx512" */
+    const char *isa;        /* its micro-kernels' ISA (ms_arch.isa); NULL: none */
+    const char *attr_macro; /* the macro of its function attribute; NULL: none */
+    const char *features;   /* the attribute's target("...") */
+    const char *cpu_test;   /* the dispatch's test of the CPU */
+} ms_variant;
+int ms_variant_count(void);
+const ms_variant *ms_variant_at(int i);
+/* The comment that opens a --multiversion kernel's text. */
+#define MS_MULTIVERSION_MARK "/* added by mscc (--multiversion)"
+/* The text that replaces the kernel's body under --multiversion: ";"
+ * (its definition becomes a prototype), a static function NAME_VARIANT
+ * per variant over bodies[v] (ms_emit_body of f scheduled for it), then
+ * the kernel again, dispatching. head and params as for the entry points
+ * above. */
+char *ms_emit_multiversion(const ms_func *f, const char *head, const char *params,
+                           const char *const *bodies);
+/* The macros the variants are compiled by (once per file, before any). */
+void ms_emit_multiversion_prologue(ms_str *out);
+
 /* A kernel's parameter list ("(int n, float A[n])\n", as written) with
  * "void *mscc_ws" last; false where it is not a prototype's. */
 bool ms_emit_params_with_ws(const ms_func *f, const char *params, ms_str *out);

@@ -25,17 +25,18 @@ typedef struct isa {
     const char *vec;
     int lanes;
     const char *load, *store, *bcast;
-    const char *fma;    /* fma(x, y, acc) = x * y + acc ... */
-    bool fma_acc_first; /* ... or fma(acc, x, y) */
+    const char *fma;     /* fma(x, y, acc) = x * y + acc ... */
+    bool fma_acc_first;  /* ... or fma(acc, x, y) */
+    const char *mv_attr; /* --multiversion: the macro of its function attribute (x86) */
 } isa;
 
 static const isa isas[] = {
     {"avx512", "defined(__AVX512F__)", "immintrin.h", "__m512", 16, "_mm512_loadu_ps",
-     "_mm512_storeu_ps", "_mm512_set1_ps", "_mm512_fmadd_ps", false},
+     "_mm512_storeu_ps", "_mm512_set1_ps", "_mm512_fmadd_ps", false, "MSCC_MV_AVX512"},
     {"avx2", "defined(__AVX2__) && defined(__FMA__)", "immintrin.h", "__m256", 8, "_mm256_loadu_ps",
-     "_mm256_storeu_ps", "_mm256_set1_ps", "_mm256_fmadd_ps", false},
+     "_mm256_storeu_ps", "_mm256_set1_ps", "_mm256_fmadd_ps", false, "MSCC_MV_AVX2"},
     {"neon", "defined(__ARM_NEON) && defined(__aarch64__)", "arm_neon.h", "float32x4_t", 4,
-     "vld1q_f32", "vst1q_f32", "vdupq_n_f32", "vfmaq_f32", true},
+     "vld1q_f32", "vst1q_f32", "vdupq_n_f32", "vfmaq_f32", true, NULL},
 };
 
 static const isa *isa_named(const char *name)
@@ -101,7 +102,12 @@ static void fma_line(const isa *v, int i, int j, const char *x, ms_str *out)
         ms_str_addf(out, "        c%d_%d = %s(%s, b%d, c%d_%d);\n", i, j, v->fma, x, j, i, j);
 }
 
-void ms_intrin_print(const ms_intrin *in, ms_str *out)
+bool ms_intrin_multiversioned(const ms_intrin *in)
+{
+    return isa_named(in->isa)->mv_attr != NULL;
+}
+
+void ms_intrin_print(const ms_intrin *in, bool multiversion, ms_str *out)
 {
     const isa *v = isa_named(in->isa);
     int mr = in->mr, nv = in->nr / v->lanes;
@@ -110,11 +116,18 @@ void ms_intrin_print(const ms_intrin *in, ms_str *out)
                 "/* %s: c[%d][%d] += a[%d][kc] * b[kc][%d], c's rows c_i apart, a's rows a_i\n"
                 " * and columns a_k apart, b's rows b_k apart; c's and b's columns adjacent */\n",
                 in->name, mr, in->nr, mr, in->nr);
+    /* --multiversion: the intrinsics alone, in a function compiled for the
+     * ISA whatever the file's flags (the variant that calls it runs only
+     * where the CPU has the ISA); else behind the compiler's target test,
+     * with the portable version as the #else */
+    bool mv = multiversion && v->mv_attr;
     ms_str_addf(out,
-                "static inline void %s(float *restrict c, const float *restrict a,\n"
+                "%s%sstatic inline void %s(float *restrict c, const float *restrict a,\n"
                 "    const float *restrict b, long kc, long c_i, long a_i, long a_k, long b_k)\n"
-                "{\n#if %s\n",
-                in->name, v->available);
+                "{\n",
+                mv ? v->mv_attr : "", mv ? " " : "", in->name);
+    if (!mv)
+        ms_str_addf(out, "#if %s\n", v->available);
     for (int i = 0; i < mr; i++) {
         ms_str_addf(out, "    %s", v->vec);
         for (int j = 0; j < nv; j++)
@@ -138,6 +151,10 @@ void ms_intrin_print(const ms_intrin *in, ms_str *out)
         for (int j = 0; j < nv; j++)
             ms_str_addf(out, "    %s(c + %d * c_i + %d, c%d_%d);\n", v->store, i, j * v->lanes, i,
                         j);
+    if (mv) {
+        ms_str_add(out, "}\n");
+        return;
+    }
     ms_str_addf(out,
                 "#else\n"
                 "    for (long k = 0; k < kc; k++)\n"

@@ -402,8 +402,11 @@ const ms_intrin *ms_intrin_named(const char *name);
  * features that selects them. */
 const char *ms_intrin_header(const ms_intrin *in);
 const char *ms_intrin_available(const ms_intrin *in);
-/* Its definition: a static inline function. */
-void ms_intrin_print(const ms_intrin *in, ms_str *out);
+/* Its definition, a static inline function (multiversion: for a --multiversion file, compiled for
+ * its ISA by a function attribute, where the ISA has one). */
+void ms_intrin_print(const ms_intrin *in, bool multiversion, ms_str *out);
+/* Does --multiversion compile it by a function attribute (x86's ISAs)? */
+bool ms_intrin_multiversioned(const ms_intrin *in);
 
 /* ---- printing, equality, hashing ---- */
 

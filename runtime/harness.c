@@ -400,11 +400,21 @@ static void emit_prologue(ms_str *s, const ms_source *src, const ms_kernel *k, i
             ms_str_add(s, strstr(bodies[i], "mscc_ws_bytes")
                               ? "#define mscc_ws mscc_harness_ws(mscc_ws_bytes)\n"
                               : "#define mscc_ws ((void *)0)\n");
+        /* --multiversion: the kernel's text defines NAME (dispatching) and
+         * NAME_VARIANT, which take the version's suffix here */
+        bool mv = strstr(bodies[i], MS_MULTIVERSION_MARK) != NULL;
+        for (int v = -1; mv && v < ms_variant_count(); v++)
+            ms_str_addf(s, "#define %s%s%s %s%s%s__%s\n", k->name, v < 0 ? "" : "_",
+                        v < 0 ? "" : ms_variant_at(v)->name, k->name, v < 0 ? "" : "_",
+                        v < 0 ? "" : ms_variant_at(v)->name, suffixes[i]);
         ms_str_addn(s, src->text + k->decl_begin, k->name_begin - k->decl_begin);
         ms_str_addf(s, "%s__%s", k->name, suffixes[i]);
         ms_str_addn(s, src->text + k->name_end, k->body_begin - k->name_end);
         ms_str_add(s, bodies[i]);
         ms_str_add(s, caller_ws ? "\n#undef mscc_ws\n" : "\n");
+        for (int v = -1; mv && v < ms_variant_count(); v++)
+            ms_str_addf(s, "#undef %s%s%s\n", k->name, v < 0 ? "" : "_",
+                        v < 0 ? "" : ms_variant_at(v)->name);
     }
     /* main calls each version through a pointer it cannot see through:
      * GCC 12 at -O1 dropped a call of an original whose strided loop

@@ -99,7 +99,8 @@ static int by_score(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-/* The first generation: the best measured, then fresh draws. */
+/* The first generation: the best measured (or the default schedules),
+ * then fresh draws. */
 static void first_generation(ms_search *s, members *gen, float *feat)
 {
     timed_row *order = ms_xcalloc((size_t)s->nrows, sizeof *order);
@@ -110,6 +111,17 @@ static void first_generation(ms_search *s, members *gen, float *feat)
     for (int i = 0; i < s->nrows && gen->len < from_best; i++)
         admit_trace(s, gen, s->row_traces[order[i].row], feat);
     free(order);
+    /* nothing measured (--predict): the default schedules join the first
+     * generation, the target's first, for the model to rank and breed
+     * from like any other (a tensorized one is a sketch's decisions) */
+    for (int portable = 0; s->nrows == 0 && portable < 2; portable++) {
+        ms_tracer *d = ms_tracer_postproc(portable ? ms_sched_default_trace(s->f)
+                                                   : ms_sched_default_trace_for(s->f, s->o.arch));
+        if (d->status == MS_OK)
+            admit(s, gen, d, feat);
+        else
+            ms_tracer_free(d);
+    }
     for (int tries = 0; gen->len < POPULATION && tries < 2 * POPULATION; tries++) {
         ms_tracer *tr = search_draw(s); /* finished: no second replay */
         if (tr->status == MS_OK)

@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include "driver/driver.h"
+#include "emit/emit.h"
 
 #include <cJSON.h>
 #include <criterion/criterion.h>
@@ -55,6 +56,29 @@ static const char kernel[] = "// a user's file\n#include <stddef.h>\n"
                              "#pragma mscc kernel sizes(n=300000)\n"
                              "void scale(size_t n, const float *restrict x, float *restrict y) {\n"
                              "    for (size_t i = 0; i < n; i++) y[i] = 3.0f * x[i];\n}\n";
+
+/* A driver's gemm inputs at M x N x K (size setting s) and the reference R ... */
+#define GEMM_INPUTS_AND_REFERENCE                                                                  \
+    "        float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * K * N);\n"      \
+    "        float *C = malloc(sizeof(float) * M * N), *R = malloc(sizeof(float) * M * N);\n"      \
+    "        for (int i = 0; i < M * K; i++) A[i] = (float)((i * 7 + s) % 13) - 6.0f;\n"           \
+    "        for (int i = 0; i < K * N; i++) B[i] = (float)((i * 5 + s) % 11) - 5.0f;\n"           \
+    "        for (int i = 0; i < M; i++)\n"                                                        \
+    "            for (int j = 0; j < N; j++) {\n"                                                  \
+    "                float acc = 0.0f;\n"                                                          \
+    "                for (int k = 0; k < K; k++) acc += A[i * K + k] * B[k * N + j];\n"            \
+    "                R[i * N + j] = acc;\n"                                                        \
+    "            }\n"
+
+/* ... then C, after the kernel's call, against R; small integers: every
+ * order of the sums is exact */
+#define GEMM_COMPARE_AND_FREE                                                                      \
+    "        for (int i = 0; i < M * N; i++)\n"                                                    \
+    "            if (C[i] != R[i]) {\n"                                                            \
+    "                printf(\"%d x %d x %d: C[%d] = %g, not %g\\n\", M, N, K, i, C[i], R[i]);\n"   \
+    "                return 1;\n"                                                                  \
+    "            }\n"                                                                              \
+    "        free(A), free(B), free(C), free(R);\n"
 
 static bool exists(const char *p)
 {
@@ -446,6 +470,78 @@ Test(cli, no_trials_tensorize_a_matrix_product_for_the_target, .timeout = 300)
     ms_str_free(&in);
 }
 
+/* --multiversion: a variant per x86-64 ISA level, each scheduled for its
+ * own (tests/e2e/tensorizable.c's kernels call AVX-512's and AVX2's
+ * micro-kernels) and checked by --check where this CPU runs it; the file
+ * builds with no -march under -Wall -Wextra -Werror and runs right
+ * through the dispatch and through each variant it can run, fixed by
+ * MSCC_VARIANT; it builds with -march=native, with Clang without OpenMP,
+ * and for aarch64 (the portable variant alone) where its compiler is. */
+Test(cli, multiversion_holds_a_variant_per_isa_and_each_matches, .timeout = 300)
+{
+    ms_str in = {0};
+    ms_str_addf(&in, "%s/tests/e2e/tensorizable.c", tu_src_dir());
+    char *out = tu_write_temp("mv.out.c", "");
+    run r = mscc6(ms_str_cstr(&in), "-o", out, "--trials=0", "--multiversion", "--check");
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.out, "gemm_nn ") && strstr(r.out, "batched ") && !strstr(r.out, " NO "),
+              "%s", r.out);
+    cr_expect(!strstr(r.err, "warning"), "%s", r.err);
+    done(&r);
+    char *text = ms_read_file(out, NULL);
+    static const char *const want[] = {"MSCC_MV_AVX512 static void gemm_nn_avx512(",
+                                       "MSCC_MV_AVX2 static void gemm_nn_avx2(",
+                                       "static void gemm_nn_generic(",
+                                       "mscc_f32_avx512_8x32(&C_reg",
+                                       "mscc_f32_avx2_6x16(&C_reg",
+                                       "__builtin_cpu_supports(\"avx512f\")",
+                                       "__atomic_store_n(&variant, v, __ATOMIC_RELAXED);"};
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++)
+        cr_expect(strstr(text, want[w]), "no '%s' in\n%s", want[w], text);
+    free(text);
+    static const char driver[] =
+        "#include <stdio.h>\n#include <stdlib.h>\n"
+        "void gemm_nn(int M, int N, int K, const float A[restrict M][K],\n"
+        "             const float B[restrict K][N], float C[restrict M][N]);\n"
+        "int main(void)\n{\n"
+        "    static const int sizes[][3] = {{48, 96, 33}, {37, 53, 29}, {130, 100, 70}};\n"
+        "    for (int s = 0; s < 3; s++) {\n"
+        "        int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];\n" GEMM_INPUTS_AND_REFERENCE
+        "        gemm_nn(M, N, K, (const float (*)[K])A, (const float (*)[N])B, (float "
+        "(*)[N])C);\n" GEMM_COMPARE_AND_FREE "    }\n"
+        "    return 0;\n}\n";
+    char *drv = tu_write_temp("mv_driver.c", driver);
+    const char *w = "-std=c11 -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas";
+    char cmd[9000];
+    /* 0: the dispatch's choice; v + 1: variant v, where this CPU runs it */
+    for (int v = -1; v < ms_variant_count(); v++) {
+        if (v >= 0 && !ms_variant_runs_here(v))
+            continue;
+        snprintf(cmd, sizeof cmd,
+                 "cc %s -fopenmp -DMSCC_VARIANT=%d '%s' '%s' -o '%s.exe' && '%s.exe'", w, v + 1,
+                 out, drv, out, out);
+        if (v < 0) /* no MSCC_VARIANT */
+            snprintf(cmd, sizeof cmd, "cc %s -fopenmp '%s' '%s' -o '%s.exe' && '%s.exe'", w, out,
+                     drv, out, out);
+        cr_expect_eq(system(cmd), 0, "%s", cmd);
+    }
+    snprintf(cmd, sizeof cmd, "cc %s -march=native -fopenmp -c '%s' -o '%s.o'", w, out, out);
+    cr_expect_eq(system(cmd), 0, "%s", cmd);
+    if (system("command -v clang-19 >/dev/null") == 0) {
+        snprintf(cmd, sizeof cmd, "clang-19 %s '%s' '%s' -o '%s.exe' && '%s.exe'", w, out, drv, out,
+                 out);
+        cr_expect_eq(system(cmd), 0, "%s", cmd);
+    }
+    if (system("command -v aarch64-linux-gnu-gcc >/dev/null") == 0) {
+        snprintf(cmd, sizeof cmd, "aarch64-linux-gnu-gcc %s -fopenmp -c '%s' -o '%s.o'", w, out,
+                 out);
+        cr_expect_eq(system(cmd), 0, "%s", cmd);
+    }
+    free(drv);
+    free(out);
+    ms_str_free(&in);
+}
+
 Test(cli, strict_fp_model_keeps_sums_in_order_and_checks_every_bit, .timeout = 300)
 {
     char *in = tu_write_temp("dot.c", "#pragma mscc kernel sizes(n=100000)\n"
@@ -698,18 +794,6 @@ Test(cli, code_size_budget_is_measured_and_kept, .timeout = 300)
 /* A driver's lines for gemm at M x N x K (set s): inputs of small
  * integers, so that every order of the sums is exact, and R, a plain
  * triple loop's result. */
-#define GEMM_INPUTS_AND_REFERENCE                                                                  \
-    "        float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * K * N);\n"      \
-    "        float *C = malloc(sizeof(float) * M * N), *R = malloc(sizeof(float) * M * N);\n"      \
-    "        for (int i = 0; i < M * K; i++) A[i] = (float)((i * 7 + s) % 13) - 6.0f;\n"           \
-    "        for (int i = 0; i < K * N; i++) B[i] = (float)((i * 5 + s) % 11) - 5.0f;\n"           \
-    "        for (int i = 0; i < M; i++)\n"                                                        \
-    "            for (int j = 0; j < N; j++) {\n"                                                  \
-    "                float acc = 0.0f;\n"                                                          \
-    "                for (int k = 0; k < K; k++) acc += A[i * K + k] * B[k * N + j];\n"            \
-    "                R[i * N + j] = acc;\n"                                                        \
-    "            }\n"
-
 /* --workspace=static: the gemm hand trace packs B into a static array
  * sized at the tuning sizes (512), so --no-heap keeps it; the body says
  * it is not reentrant. Built and run against a plain triple loop at the
@@ -740,14 +824,8 @@ Test(cli, a_static_workspace_packs_without_the_heap, .timeout = 300)
         "                                   {37, 53, 29}, {600, 520, 610}};\n"
         "    for (int s = 0; s < 5; s++) {\n"
         "        int M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];\n" GEMM_INPUTS_AND_REFERENCE
-        "        gemm(M, N, K, (const float (*)[K])A, (const float (*)[N])B, (float (*)[N])C);\n"
-        "        for (int i = 0; i < M * N; i++)\n"
-        "            if (C[i] != R[i]) {\n" /* small integers: every order is exact */
-        "                printf(\"%d x %d x %d: C[%d] = %g, not %g\\n\", M, N, K, i, C[i], R[i]);\n"
-        "                return 1;\n"
-        "            }\n"
-        "        free(A), free(B), free(C), free(R);\n"
-        "    }\n"
+        "        gemm(M, N, K, (const float (*)[K])A, (const float (*)[N])B, (float "
+        "(*)[N])C);\n" GEMM_COMPARE_AND_FREE "    }\n"
         "    return 0;\n}\n";
     char *drv = tu_write_temp("ws_driver.c", driver);
     char cmd[9000];

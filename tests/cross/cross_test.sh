@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # cross_test.sh MSCC SRC [TARGET...] - mscc's output for other machines:
 # every kernel of ../shared/conformance when it is there and of
-# tests/e2e/conv.c, gemm_forms.c and types.c (those for the first target
+# tests/e2e/conv.c, gemm_forms.c, types.c and tensorizable.c (whose
+# products the default schedule tensorizes: NEON's micro-kernel on
+# aarch64, chosen without measurement) (those for the first target
 # only when the conformance kernels are there; with CROSS_ALL=1, all of
 # tests/e2e and tests/realc for each: 4 min a target on 2 cores), tuned for each cross
 # target (default: aarch64, armhf and riscv64) with --trials 0, built by
@@ -23,7 +25,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "cross_test: $*" >&2; exit 1; }
 
-files=() short=("$src"/tests/e2e/{conv,gemm_forms,types}.c)
+files=() short=("$src"/tests/e2e/{conv,gemm_forms,types,tensorizable}.c)
 for f in "$src"/tests/e2e/*.c "$src"/tests/realc/*.c; do
     case $f in *_test.c) continue ;; esac
     files+=("$f")

@@ -4,10 +4,14 @@
  * B or not, tiles the sizes cut run the loops), built and run against the
  * original at the tuning sizes and odd ones, and replayed from its trace;
  * every registry entry, as printed into outputs, computes what its
- * portable version computes, under the ISA it needs and without it; the
+ * portable version computes, under the ISA it needs and without it (and
+ * in --multiversion's form, built with no -march); the
  * primitive refuses what it cannot do and leaves the state as it was.
  */
 #include "fixture.h"
+
+#include "driver/driver.h"
+#include "emit/emit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -137,7 +141,7 @@ Test(tensorize, every_intrinsic_computes_what_its_portable_version_does)
         ms_str text = {0};
         ms_str_addf(&text, "#if %s\n#include <%s>\n#endif\n", ms_intrin_available(in),
                     ms_intrin_header(in));
-        ms_intrin_print(in, &text);
+        ms_intrin_print(in, false, &text);
         ms_str_add(&text, checker);
         char file[96];
         snprintf(file, sizeof file, "%s.c", in->name);
@@ -158,5 +162,36 @@ Test(tensorize, every_intrinsic_computes_what_its_portable_version_does)
         }
         free(path);
         ms_str_free(&text);
+        if (!ms_intrin_multiversioned(in))
+            continue;
+        /* --multiversion's form: compiled for its ISA by an attribute, in a
+         * file built with no -march, run where this CPU has the ISA */
+        ms_str mv = {0};
+        ms_emit_multiversion_prologue(&mv);
+        ms_str_addf(&mv, "#if MSCC_MV_X86\n#include <%s>\n", ms_intrin_header(in));
+        ms_intrin_print(in, true, &mv);
+        ms_str_add(&mv, checker);
+        ms_str_add(&mv, "#else\nint main(void) { return 0; }\n#endif\n");
+        snprintf(file, sizeof file, "%s_mv.c", in->name);
+        path = tu_write_temp(file, ms_str_cstr(&mv));
+        bool runs = false;
+        for (int v = 0; v < ms_variant_count(); v++)
+            runs = runs || (ms_variant_at(v)->isa && !strcmp(ms_variant_at(v)->isa, in->isa) &&
+                            ms_variant_runs_here(v));
+        ms_str cmd = {0};
+        ms_str_addf(&cmd,
+                    "cc -std=c11 -pedantic -O2 -Wall -Wextra -Werror -Wshadow -Wconversion "
+                    "-DNAME=%s -DMR_=%d -DNR_=%d %s -o %s.mv 2>&1",
+                    in->name, in->mr, in->nr, path, path);
+        if (runs)
+            ms_str_addf(&cmd, " && %s.mv", path);
+        FILE *p = popen(ms_str_cstr(&cmd), "r");
+        char out[4096] = "";
+        size_t got = fread(out, 1, sizeof out - 1, p);
+        out[got] = 0;
+        cr_expect_eq(pclose(p), 0, "%s --multiversion:\n%s", in->name, out);
+        ms_str_free(&cmd);
+        free(path);
+        ms_str_free(&mv);
     }
 }

@@ -52,6 +52,13 @@ Test(options, full_command_line)
     cr_assert_eq(o.max_stack, 4096);
     cr_assert_eq(o.workspace, MS_WS_HEAP);
     ms_options_free(&o);
+    /* variants for x86-64's ISA levels, for a native or an x86-64 target */
+    cr_assert_eq(parse(&o, why, "k.c", "-o", "x.c", "--multiversion", NULL), 0, "%s", why);
+    cr_assert(o.multiversion);
+    ms_options_free(&o);
+    cr_assert_eq(parse(&o, why, "k.c", "-o", "x.c", "--multiversion", "--target=x86-64-v3", NULL),
+                 0, "%s", why);
+    ms_options_free(&o);
     /* a board without an OS: packed copies in static memory, unless told */
     cr_assert_eq(
         parse(&o, why, "k.c", "-o", "x.c", "--target", "cortex-m7", "--max-code-size=2048", NULL),
@@ -158,6 +165,15 @@ Test(options, bad_command_lines_have_reasons)
         {{"in.c", "-o", "x.c", "--sizes-file", "s.json", NULL}, "it needs --lib"},
         {{"in.c", "-o", "d", "--lib", "my-lib", NULL}, "wants a C identifier"},
         {{"in.c", "--print-trace=text", "--lib=kl", "-o", "d", NULL}, "does not print traces"},
+        {{"in.c", "-o", "d", "--lib=kl", "--multiversion", NULL}, "--multiversion does not build"},
+        {{"in.c", "-o", "x.c", "--multiversion", "--workspace=caller", NULL},
+         "--multiversion takes its packed copies from the heap only"},
+        {{"in.c", "-o", "x.c", "--multiversion", "--target=cortex-m7", NULL},
+         "makes variants for x86-64"},
+        {{"in.c", "-o", "x.c", "--multiversion", "--target=aarch64-linux-gnu", NULL},
+         "makes variants for x86-64"},
+        {{"in.c", "-o", "x.c", "--multiversion", "--max-code-size=4096", NULL},
+         "does not keep a code size budget"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         ms_options o;
