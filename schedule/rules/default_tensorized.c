@@ -23,7 +23,7 @@
 enum {
     JOBS_PER_CORE = 16,      /* parallel_vectorize_unroll's limit */
     MIN_JOBS_PER_CORE = 2,   /* fewer: the micro-tiles give some back */
-    UNKNOWN_L2 = 256 * 1024, /* a cross target's cache is not this machine's */
+    UNKNOWN_L2 = 256 * 1024, /* hwloc found none: assume a small one */
     MAX_SKETCHES_TRIED = 64,
     MAX_DIMS = 8,
 };
