@@ -380,8 +380,10 @@ static bool to_ms_options(const mscc_options *given, ms_options *o, mscc_result 
         fail(r, MSCC_ERR_USAGE, "%s", why);
         return false;
     }
+    o->multiversion = u->multiversion;
     /* as the command: its trials given unless left at the default */
-    if (!ms_options_check_target(o, u->trials != MS_DEFAULT_TRIALS, why, sizeof why)) {
+    if (!ms_options_check_target(o, u->trials != MS_DEFAULT_TRIALS, why, sizeof why) ||
+        !ms_options_check_multiversion(o, why, sizeof why)) {
         fail(r, MSCC_ERR_USAGE, "%s", why);
         return false;
     }

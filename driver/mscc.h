@@ -74,10 +74,13 @@ typedef struct mscc_options {
     int no_heap;             /* --no-heap: no schedule copies an array to the heap */
     long long max_stack;     /* --max-stack: bytes of local arrays at most; 0: no budget */
     long long max_code_size; /* --max-code-size: bytes of code and constants; 0: no budget */
-    /* added last (a caller built before it passes a smaller struct_size and
-     * gets the default): --workspace, "heap", "static" or "caller"; NULL:
+    /* added after the first release (a caller built before a field passes a
+     * smaller struct_size and gets its default): --workspace, "heap", "static" or "caller"; NULL:
      * the target's default (heap; static on a board without an OS) */
     const char *workspace;
+    /* --multiversion: variants for AVX-512, AVX2 and any x86-64, one chosen
+     * at the first call (a caller built before it gets 0: one variant) */
+    int multiversion;
 } mscc_options;
 
 typedef struct mscc_result mscc_result;

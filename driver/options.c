@@ -151,8 +151,7 @@ static bool check_lib(const ms_options *o, char *why, size_t n)
     return !bad;
 }
 
-/* --multiversion: x86-64 variants, in a file as a compiler takes it */
-static bool check_multiversion(const ms_options *o, char *why, size_t n)
+bool ms_options_check_multiversion(const ms_options *o, char *why, size_t n)
 {
     if (!o->multiversion)
         return true;
@@ -452,7 +451,7 @@ int ms_options_parse(int argc, char **argv, ms_options *o, char *why, size_t n)
         snprintf(why, n, "no output file (-o OUT.c, or -o - for standard output)");
         return 1;
     }
-    if (!check_lib(o, why, n) || !check_multiversion(o, why, n))
+    if (!check_lib(o, why, n) || !ms_options_check_multiversion(o, why, n))
         return 1;
     /* JSON diagnostics: stderr holds the JSON alone, as gcc's does */
     if (o->diag_json)

@@ -67,6 +67,9 @@ bool ms_options_set_workspace(ms_options *o, const char *name, char *why, size_t
  * them (the library API sets them without a command line): a cross
  * target that cannot be timed gets 0 trials unless trials_given. */
 bool ms_options_check_target(ms_options *o, bool trials_given, char *why, size_t why_size);
+/* --multiversion: x86-64's variants, for a target and with options that
+ * take them; false with why. */
+bool ms_options_check_multiversion(const ms_options *o, char *why, size_t why_size);
 void ms_options_free(ms_options *o);
 extern const char ms_usage[];
 

@@ -191,50 +191,89 @@ Test(api, targets_and_budgets_as_the_command_takes_them)
     mscc_result_free(r);
 }
 
-/* --workspace through the API: the same bytes as the command's; a name it
- * does not know is an error; a caller built before the field (a smaller
- * struct_size) gets the default, whatever lies past its struct. */
-Test(api, the_workspace_as_the_command_takes_it)
+/* o (kernel 0 of kernel_text in NAME.c, no trials) tuned through the
+ * API gives the bytes the command gives with flag, which hold want. */
+static void expect_as_the_command(mscc_options *o, const char *name, const char *flag,
+                                  const char *want)
 {
-    char in[300], cli_out[300];
+    char in[300], file[300], cli_out[300];
     char *k = kernel_text(0);
-    write_in_dir("kw.c", k, in, sizeof in);
+    snprintf(file, sizeof file, "%s.c", name);
+    write_in_dir(file, k, in, sizeof in);
     free(k);
-    mscc_options o;
-    mscc_options_init(&o);
-    o.input = in;
-    o.db = "/nonexistent/mscc-api-db";
-    o.trials = 0;
-    o.workspace = "caller";
+    o->input = in;
+    o->db = "/nonexistent/mscc-api-db";
+    o->trials = 0;
     mscc_result *r;
-    cr_assert_eq(mscc_tune(&o, &r), MSCC_OK, "%s", mscc_result_message(r));
+    cr_assert_eq(mscc_tune(o, &r), MSCC_OK, "%s", mscc_result_message(r));
     const char *text = mscc_result_text(r, NULL);
-    cr_assert(strstr(text, "_ws_size("), "%s", text);
-    snprintf(cli_out, sizeof cli_out, "%s/cli_ws.c", dir);
+    cr_assert(strstr(text, want), "%s", text);
+    snprintf(cli_out, sizeof cli_out, "%s/cli_%s.c", dir, name);
     char cmd[1400];
-    snprintf(cmd, sizeof cmd,
-             "MSCC_DB=/nonexistent/mscc-api-db '%s' '%s' -o '%s' --trials 0 -q "
-             "--workspace=caller",
-             getenv("MSCC_BIN"), in, cli_out);
+    snprintf(cmd, sizeof cmd, "MSCC_DB=%s '%s' '%s' -o '%s' --trials 0 -q %s", o->db,
+             getenv("MSCC_BIN"), in, cli_out, flag);
     cr_assert_eq(system(cmd), 0, "%s", cmd);
     char *b = slurp(cli_out);
     cr_assert(b);
     cr_expect_str_eq(text, b);
     free(b);
     mscc_result_free(r);
-    o.workspace = "callee";
-    cr_expect_eq(mscc_tune(&o, &r), MSCC_ERR_USAGE);
-    cr_expect(strstr(mscc_result_message(r), "--workspace wants 'heap', 'static' or 'caller'"),
-              "%s", mscc_result_message(r));
+    o->input = NULL; /* in is gone with this frame */
+}
+
+/* The tuning of o (input NAME.c as above) is refused with reason, or
+ * (reason NULL) succeeds without lacking. */
+static void expect_tune(mscc_options *o, const char *name, const char *reason, const char *lacking)
+{
+    char in[300], file[300];
+    char *k = kernel_text(0);
+    snprintf(file, sizeof file, "%s.c", name);
+    write_in_dir(file, k, in, sizeof in);
+    free(k);
+    o->input = in;
+    mscc_result *r;
+    mscc_status st = mscc_tune(o, &r);
+    if (reason) {
+        cr_expect_eq(st, MSCC_ERR_USAGE);
+        cr_expect(strstr(mscc_result_message(r), reason), "%s", mscc_result_message(r));
+    } else {
+        cr_assert_eq(st, MSCC_OK, "%s", mscc_result_message(r));
+        cr_expect_not(strstr(mscc_result_text(r, NULL), lacking));
+    }
     mscc_result_free(r);
+    o->input = NULL;
+}
+
+/* --workspace through the API: the same bytes as the command's; a name it
+ * does not know is an error; a caller built before the field (a smaller
+ * struct_size) gets the default, whatever lies past its struct. */
+Test(api, the_workspace_as_the_command_takes_it)
+{
+    mscc_options o;
+    mscc_options_init(&o);
+    o.workspace = "caller";
+    expect_as_the_command(&o, "kw", "--workspace=caller", "_ws_size(");
+    o.workspace = "callee";
+    expect_tune(&o, "kw", "--workspace wants 'heap', 'static' or 'caller'", NULL);
     /* an older caller's struct ends before the field */
     o.struct_size = offsetof(mscc_options, workspace);
-    cr_assert_eq(mscc_tune(&o, &r), MSCC_OK, "%s", mscc_result_message(r));
-    cr_expect_not(strstr(mscc_result_text(r, NULL), "_ws_size("));
-    mscc_result_free(r);
+    expect_tune(&o, "kw", NULL, "_ws_size(");
     o.struct_size = offsetof(mscc_options, workspace) - 1;
-    cr_expect_eq(mscc_tune(&o, &r), MSCC_ERR_USAGE);
-    mscc_result_free(r);
+    expect_tune(&o, "kw", "mscc_options_init", NULL);
+}
+
+/* --multiversion through the API, as the workspace above. */
+Test(api, multiversion_as_the_command_takes_it)
+{
+    mscc_options o;
+    mscc_options_init(&o);
+    o.multiversion = 1;
+    expect_as_the_command(&o, "kmv", "--multiversion", "_generic(");
+    o.workspace = "caller";
+    expect_tune(&o, "kmv", "--multiversion takes its packed copies from the heap", NULL);
+    o.workspace = NULL;
+    o.struct_size = offsetof(mscc_options, multiversion);
+    expect_tune(&o, "kmv", NULL, "_generic(");
 }
 
 Test(api, each_failure_has_its_status_and_message)
