@@ -11,7 +11,8 @@
  * parallel_vectorize_unroll fuses), taking factors back from the S2 tiles
  * where it would get fewer than 2. The micro-kernel is the one its ISA
  * marks, else the first whose shape divides the tuning sizes. A sketch
- * qualifies only if every tile it samples is one a micro-kernel shapes;
+ * qualifies only if every tile it samples is one a micro-kernel shapes
+ * and the result passes the postprocessors (--no-heap, the budgets);
  * otherwise, under --fp-model=strict, or where no shape divides, the
  * portable default stays (default_schedule.c). */
 #include "schedule/prim/prim.h"
@@ -248,6 +249,17 @@ static char *rules_for(const ms_arch *arch)
     return ms_str_take(&s);
 }
 
+/* Does tr pass the postprocessors: the budgets and the heap the function
+ * allows (--no-heap refuses a packed copy in the heap; --max-stack a
+ * register tile beyond it)? The portable default stays where not. */
+static bool finishes(const ms_tracer *tr)
+{
+    ms_tracer *copy = ms_tracer_postproc(ms_tracer_fork(tr));
+    bool ok = copy->status == MS_OK;
+    ms_tracer_free(copy);
+    return ok;
+}
+
 ms_tracer *ms_sched_default_trace_for(const ms_func *f, const ms_arch *arch)
 {
     if (!arch || !arch->isa || f->fp_strict)
@@ -264,7 +276,7 @@ ms_tracer *ms_sched_default_trace_for(const ms_func *f, const ms_arch *arch)
                 continue;
             policy p = {.arch = arch, .ok = true};
             ms_tracer *tr = ms_trace_replay_deciding(sketches[i], f, decide, &p);
-            if (p.ok && tr->status == MS_OK)
+            if (p.ok && tr->status == MS_OK && finishes(tr))
                 best = tr;
             else
                 ms_tracer_free(tr);

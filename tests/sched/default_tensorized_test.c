@@ -4,8 +4,9 @@
  * ISA's preferred micro-kernel with tiles from the caches and the thread
  * team, or the first shape that divides the sizes; built and run against
  * the original at the tuning sizes and odd ones, and replayed from its
- * trace; strict mode, sizes no shape divides, an ISA without micro-kernels
- * and no target keep the portable default.
+ * trace; strict mode, sizes no shape divides, an ISA without micro-kernels,
+ * no target and --no-heap (where B's packed copy would need the heap) keep
+ * the portable default.
  */
 #include "fixture.h"
 
@@ -146,17 +147,20 @@ Test(default_tensorized, the_portable_default_where_no_micro_kernel_fits)
     ms_arch avx512 = arch_of("avx512"), generic = arch_of(NULL);
     struct {
         int m; /* rows: N = 96, K = 40 */
-        bool strict;
+        bool strict, no_heap;
         const ms_arch *arch;
     } cases[] = {
-        {63, false, &avx512}, /* no shape divides 63 rows */
-        {64, true, &avx512},  /* strict: the sums in order */
-        {64, false, &generic},
-        {64, false, NULL},
+        {63, false, false, &avx512}, /* no shape divides 63 rows */
+        {64, true, false, &avx512},  /* strict: the sums in order */
+        {64, false, false, &generic},
+        {64, false, false, NULL},
+        /* --no-heap with the heap's workspace: B's packed copy is refused */
+        {64, false, true, &avx512},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const char *src = gemm_at(cases[c].m, 96, 40);
         fixture *fx = cases[c].strict ? setup_src_strict(src) : setup_src(src);
+        fx->src.kernels[0].func->no_heap = cases[c].no_heap;
         const ms_func *f = fx->src.kernels[0].func;
         ms_tracer *tr = ms_sched_default_trace_for(f, cases[c].arch);
         cr_assert_eq(tr->status, MS_OK, "%s", tr->why);
