@@ -53,6 +53,9 @@ struct mscc_result {
 char *ms_multiversion_text(mscc_result *r, int i);
 /* Can this CPU run variant v of ms_variant_at? */
 bool ms_variant_runs_here(int v);
+/* Can it run code for isa (ms_arch.isa: "avx512" needs x86-64-v4's
+ * features, "avx2" -v3's; NULL: any)? */
+bool ms_isa_runs_here(const char *isa);
 
 /* --sizes-file (sizes_file.c): the size sets of each kernel, in file order;
  * set_index[i] is sets[i]'s place among its kernel's. */

@@ -8,6 +8,7 @@
  */
 #include "driver/driver.h"
 #include "emit/emit.h"
+#include "runtime/runtime.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +16,17 @@
 /* The ISA of the micro-kernel t calls, or NULL. */
 static const char *trace_isa(const ms_trace *t)
 {
-    for (int i = 0; t && i < t->insts.len; i++)
-        if (t->insts.data[i].kind == MS_INST_TENSORIZE) {
-            const ms_intrin *in = ms_intrin_named(t->insts.data[i].str);
-            return in ? in->isa : NULL;
-        }
-    return NULL;
+    const ms_intrin *in = ms_trace_intrin(t, 0);
+    return in ? in->isa : NULL;
 }
 
 bool ms_variant_runs_here(int v)
 {
-    const char *isa = ms_variant_at(v)->isa;
+    return ms_isa_runs_here(ms_target_kind_named(ms_variant_at(v)->target)->isa);
+}
+
+bool ms_isa_runs_here(const char *isa)
+{
     if (!isa)
         return true;
 #if defined(__x86_64__)
@@ -55,14 +56,14 @@ char *ms_multiversion_text(mscc_result *r, int i)
     char **bodies = ms_xcalloc((size_t)n, sizeof *bodies);
     bool ok = true;
     for (int v = 0; v < n && ok; v++) {
-        const ms_variant *var = ms_variant_at(v);
-        if (same_isa(var->isa, chosen_isa ? chosen_isa : r->arch.isa))
+        const ms_target_kind *kind = ms_target_kind_named(ms_variant_at(v)->target);
+        if (same_isa(kind->isa, chosen_isa ? chosen_isa : r->arch.isa))
             continue; /* the chosen body */
         ms_arch a = r->arch;
-        a.isa = var->isa;
-        a.vector_bytes = !var->isa ? 16 : !strcmp(var->isa, "avx512") ? 64 : 32;
+        a.isa = kind->isa;
+        a.vector_bytes = kind->vector_bytes;
         ms_trace *used = NULL;
-        bodies[v] = ms_tune_kernel_for(&r->src, k, NULL, var->isa ? &a : NULL, false, false, &used,
+        bodies[v] = ms_tune_kernel_for(&r->src, k, NULL, kind->isa ? &a : NULL, false, false, &used,
                                        &r->diags);
         ok = bodies[v] != NULL;
         if (ok && !trace_isa(used) && !chosen_isa) { /* both portable: the chosen one */

@@ -40,7 +40,7 @@ char *ms_emit_caller_entry_points(const ms_func *f, const char *head, const char
  * dispatch tries them, the portable one last. */
 typedef struct ms_variant {
     const char *name;       /* the suffix of its function: "avx512" */
-    const char *isa;        /* its micro-kernels' ISA (ms_arch.isa); NULL: none */
+    const char *target;     /* the --target level it is scheduled for (its ISA, vector width) */
     const char *attr_macro; /* the macro of its function attribute; NULL: none */
     const char *features;   /* the attribute's target("...") */
     const char *cpu_test;   /* the dispatch's test of the CPU */

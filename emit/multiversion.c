@@ -22,16 +22,16 @@
  * GCC and Clang 14 know of the level (F16C, LZCNT and MOVBE come with
  * BMI2 in every CPU that has them). */
 static const ms_variant variants[] = {
-    {"avx512", "avx512", "MSCC_MV_AVX512",
+    {"avx512", "x86-64-v4", "MSCC_MV_AVX512",
      "avx512f,avx512vl,avx512bw,avx512dq,avx512cd,avx2,fma,bmi,bmi2,lzcnt,movbe,f16c,popcnt",
      "__builtin_cpu_supports(\"avx512f\") && __builtin_cpu_supports(\"avx512vl\") &&\n"
      "            __builtin_cpu_supports(\"avx512bw\") && __builtin_cpu_supports(\"avx512dq\") &&\n"
      "            __builtin_cpu_supports(\"avx512cd\") && __builtin_cpu_supports(\"avx2\") &&\n"
      "            __builtin_cpu_supports(\"fma\") && __builtin_cpu_supports(\"bmi2\")"},
-    {"avx2", "avx2", "MSCC_MV_AVX2", "avx2,fma,bmi,bmi2,lzcnt,movbe,f16c,popcnt",
+    {"avx2", "x86-64-v3", "MSCC_MV_AVX2", "avx2,fma,bmi,bmi2,lzcnt,movbe,f16c,popcnt",
      "__builtin_cpu_supports(\"avx2\") && __builtin_cpu_supports(\"fma\") &&\n"
      "                 __builtin_cpu_supports(\"bmi\") && __builtin_cpu_supports(\"bmi2\")"},
-    {"generic", NULL, NULL, NULL, NULL},
+    {"generic", "generic", NULL, NULL, NULL},
 };
 
 enum { NVARIANTS = sizeof variants / sizeof variants[0] };

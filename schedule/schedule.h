@@ -263,6 +263,10 @@ ms_tracer *ms_sched_default_trace(const ms_func *f);
  * from the caches; otherwise, or without arch, the one above. */
 ms_tracer *ms_sched_default_trace_for(const ms_func *f, const ms_arch *arch);
 
+/* The micro-kernel of the first tensorize at or after instruction from
+ * of t, or NULL. */
+const ms_intrin *ms_trace_intrin(const ms_trace *t, int from);
+
 /* A readable script, one line per instruction. */
 void ms_trace_print(const ms_trace *t, ms_str *out);
 /* That script read back (blank lines, '#' comments and a leading '*' of

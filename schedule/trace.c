@@ -380,6 +380,14 @@ int ms_t_sample_categorical(ms_tracer *tr, int n, const int64_t *candidates, con
     return ms_tracer_apply(tr, &in) == MS_OK ? in.out[0] : -1;
 }
 
+const ms_intrin *ms_trace_intrin(const ms_trace *t, int from)
+{
+    for (int i = from < 0 ? 0 : from; t && i < t->insts.len; i++)
+        if (t->insts.data[i].kind == MS_INST_TENSORIZE)
+            return ms_intrin_named(t->insts.data[i].str);
+    return NULL;
+}
+
 /* ---- replay ---- */
 
 /* Where get_loops finds one loop fewer or more than the trace recorded,

@@ -63,15 +63,6 @@ static const ms_inst *definer(const ms_trace *t, int at, int rv)
     return NULL;
 }
 
-/* The micro-kernel of the first tensorize after instruction at. */
-static const ms_intrin *intrin_after(const ms_trace *t, int at)
-{
-    for (int i = at + 1; i < t->insts.len; i++)
-        if (t->insts.data[i].kind == MS_INST_TENSORIZE)
-            return ms_intrin_named(t->insts.data[i].str);
-    return NULL;
-}
-
 /* The largest divisor of n that is at most cap (at least 1). */
 static int64_t divisor_up_to(int64_t n, int64_t cap)
 {
@@ -91,8 +82,8 @@ static int64_t smallest_factor(int64_t n)
 }
 
 /* The spatial loops of block in the function as written, each with its
- * micro-kernel side (the loop along the output's rows takes nr, the
- * innermost other mr, as multi_level_tiling.c assigns them) and its trip
+ * micro-kernel side (nr and mr for rule_product_loops's j and i, as
+ * multi_level_tiling.c assigns them; 1 for the others) and its trip
  * count over that side; *reduction: the reduction loops' trip counts
  * multiplied (the micro-kernel's kc). False when a count is unknown. */
 static bool read_block(const ms_func *f, const char *block, const ms_intrin *in, plan *p,
@@ -103,17 +94,10 @@ static bool read_block(const ms_func *f, const char *block, const ms_intrin *in,
     ms_stmt *around[MS_INST_MAX_OUT];
     int n = b ? prim_enclosing_loops(fresh->s, b, around, MS_INST_MAX_OUT) : 0;
     bool spatial[MS_INST_MAX_OUT];
-    int iter_of[MS_INST_MAX_OUT], j_loop = -1, i_loop = -1;
+    int iter_of[MS_INST_MAX_OUT], j_loop, i_loop;
     bool ok = n > 0 && b->block.body->kind == MS_STMT_STORE &&
-              rule_classify_loops(b, around, n, spatial, iter_of);
-    const ms_stmt *st = ok ? b->block.body : NULL;
-    for (int i = 0; ok && i < n; i++)
-        if (spatial[i] && st->store.nidx > 0 &&
-            ms_expr_uses_var(st->store.idx[st->store.nidx - 1], b->block.iters[iter_of[i]].var))
-            j_loop = i;
-    for (int i = 0; ok && i < n; i++)
-        if (spatial[i] && i != j_loop)
-            i_loop = i;
+              rule_classify_loops(b, around, n, spatial, iter_of) &&
+              rule_product_loops(b, spatial, iter_of, n, &i_loop, &j_loop);
     *reduction = 1;
     p->n = 0;
     for (int i = 0; ok && i < n; i++) {
@@ -178,7 +162,7 @@ static bool decide_tile(policy *po, const ms_tracer *tr, const ms_trace *t, int 
 {
     const ms_inst *orig = &t->insts.data[at];
     const ms_inst *split = definer(t, at, orig->in[0].rv);
-    const ms_intrin *intrin = intrin_after(t, at);
+    const ms_intrin *intrin = ms_trace_intrin(t, at + 1);
     const char *block = block_before(t, at);
     /* split(loop, [-1, side]): the side a literal */
     if (!split || split->kind != MS_INST_SPLIT || split->nin != 3 || split->in[2].rv >= 0 ||
@@ -225,12 +209,8 @@ static void decide(void *ctx, const ms_tracer *tr, const ms_trace *t, int at, ms
 /* Does t call a micro-kernel (marked by_default, when preferred)? */
 static bool tensorizes(const ms_trace *t, bool preferred)
 {
-    for (int i = 0; i < t->insts.len; i++)
-        if (t->insts.data[i].kind == MS_INST_TENSORIZE) {
-            const ms_intrin *in = ms_intrin_named(t->insts.data[i].str);
-            return in && (in->by_default || !preferred);
-        }
-    return false;
+    const ms_intrin *in = ms_trace_intrin(t, 0);
+    return in && (in->by_default || !preferred);
 }
 
 /* The rules of the sketches, of those the target lists: the ones that

@@ -184,15 +184,8 @@ static ms_tracer *tile(ms_tracer *tr, const char *block, bool r_inside, const ms
     if (in) {
         if (info->ns < 2 || f->fp_strict)
             return NULL;
-        const ms_stmt *st = b->block.body;
-        for (int i = 0; i < n; i++)
-            if (spatial[i] && st->store.nidx > 0 &&
-                uses_iter(b, iter_of[i], st->store.idx[st->store.nidx - 1]))
-                j_loop = i;
-        for (int i = 0; i < n; i++)
-            if (spatial[i] && i != j_loop)
-                i_loop = i;
-        if (j_loop < 0 || i_loop < 0 || rule_tuning_extent(f, around[i_loop]) % in->mr ||
+        if (!rule_product_loops(b, spatial, iter_of, n, &i_loop, &j_loop) ||
+            rule_tuning_extent(f, around[i_loop]) % in->mr ||
             rule_tuning_extent(f, around[j_loop]) % in->nr)
             return NULL;
     }

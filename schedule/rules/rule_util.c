@@ -1,7 +1,7 @@
 /*
  * rule_util.c - small queries the rules share: the blocks of a function,
  * a block by name, a rule in a list, a loop's trip count at the tuning sizes, the kind of
- * each loop of a block's nest.
+ * each loop of a block's nest, the loops a micro-kernel's product maps.
  */
 #include "schedule/rules/rules.h"
 
@@ -81,4 +81,19 @@ bool rule_classify_loops(const ms_stmt *b, ms_stmt *const *loop, int n, bool *sp
         spatial[i] = b->block.iters[iter_of[i]].kind == MS_ITER_SPATIAL;
     }
     return true;
+}
+
+bool rule_product_loops(const ms_stmt *b, const bool *spatial, const int *iter_of, int n,
+                        int *i_loop, int *j_loop)
+{
+    const ms_stmt *st = b->block.body;
+    *i_loop = *j_loop = -1;
+    for (int i = 0; i < n && st->kind == MS_STMT_STORE; i++)
+        if (spatial[i] && st->store.nidx > 0 &&
+            ms_expr_uses_var(st->store.idx[st->store.nidx - 1], b->block.iters[iter_of[i]].var))
+            *j_loop = i;
+    for (int i = 0; i < n; i++)
+        if (spatial[i] && i != *j_loop)
+            *i_loop = i;
+    return *i_loop >= 0 && *j_loop >= 0;
 }

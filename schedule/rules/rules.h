@@ -50,6 +50,13 @@ int64_t rule_tuning_extent(const ms_func *f, const ms_stmt *loop);
 bool rule_classify_loops(const ms_stmt *b, ms_stmt *const *loop, int n, bool *spatial,
                          int *iter_of);
 
+/* For a micro-kernel's C[i][j] += A[i][k] * B[k][j] over b's nest
+ * (classified as above): *j_loop, the spatial loop along the output's
+ * rows (its last subscript), and *i_loop, the innermost other spatial
+ * one. False when either is missing. */
+bool rule_product_loops(const ms_stmt *b, const bool *spatial, const int *iter_of, int n,
+                        int *i_loop, int *j_loop);
+
 /* The annotation key the auto-unroll postprocessor reads. */
 #define MS_ANNOT_UNROLL "unroll_max_step"
 

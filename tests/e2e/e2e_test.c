@@ -225,9 +225,7 @@ Test(e2e, the_targets_default_tensorizes_and_matches, .timeout = 600)
                 ms_arch a = {2, 64, 48 << 10, 1 << 20, 32 << 20, NULL, isas[i]};
                 ms_tracer *tr = ms_sched_default_trace_for(kn->func, &a);
                 cr_assert_eq(tr->status, MS_OK, "%s: %s", kn->name, tr->why);
-                bool tensorize = false;
-                for (int n = 0; n < tr->t->insts.len; n++)
-                    tensorize = tensorize || tr->t->insts.data[n].kind == MS_INST_TENSORIZE;
+                bool tensorize = ms_trace_intrin(tr->t, 0) != NULL;
                 ms_trace *used = NULL;
                 char *body =
                     tensorize ? ms_tune_kernel(&src, kn, tr->t, false, &used, &diags) : NULL;

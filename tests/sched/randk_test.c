@@ -387,10 +387,7 @@ static void run_kernel(campaign *c, const kg_kernel *k, const char *text, bool s
      * here with the intrinsics where the CPU has them, else portably) */
     ms_arch avx512 = {2, 64, 48 << 10, 1 << 20, 32 << 20, NULL, "avx512"};
     ms_tracer *dt = ms_tracer_postproc(ms_sched_default_trace_for(kn->func, &avx512));
-    bool tensorized = false;
-    for (int i = 0; dt->status == MS_OK && i < dt->t->insts.len; i++)
-        tensorized = tensorized || dt->t->insts.data[i].kind == MS_INST_TENSORIZE;
-    if (tensorized) {
+    if (dt->status == MS_OK && ms_trace_intrin(dt->t, 0)) {
         c->tensorized++;
         trs[nb] = dt;
         bodies[nb++] = rs_emit(&src, kn, dt->s->f);

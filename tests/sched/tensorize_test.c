@@ -174,10 +174,7 @@ Test(tensorize, every_intrinsic_computes_what_its_portable_version_does)
         ms_str_add(&mv, "#else\nint main(void) { return 0; }\n#endif\n");
         snprintf(file, sizeof file, "%s_mv.c", in->name);
         path = tu_write_temp(file, ms_str_cstr(&mv));
-        bool runs = false;
-        for (int v = 0; v < ms_variant_count(); v++)
-            runs = runs || (ms_variant_at(v)->isa && !strcmp(ms_variant_at(v)->isa, in->isa) &&
-                            ms_variant_runs_here(v));
+        bool runs = ms_isa_runs_here(in->isa);
         ms_str cmd = {0};
         ms_str_addf(&cmd,
                     "cc -std=c11 -pedantic -O2 -Wall -Wextra -Werror -Wshadow -Wconversion "
